@@ -1,0 +1,52 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { StateBootstrapStack } from '../../stacks/state-bootstrap';
+import { buildStack, countOf, errorOf, onlyOf, synth, totalResources } from '../helpers/synth';
+
+describe('state-bootstrap stack', () => {
+  it('creates the documented bucket and lock table on local state', () => {
+    const { text, json } = synth(buildStack<StateBootstrapStack>('state-bootstrap'));
+    expect(text).toHaveProviderWithProperties(AwsProvider, {
+      region: 'eu-west-1',
+      default_tags: [{ tags: { Project: 'terraform-state', Environment: 'shared', ManagedBy: 'terraform' } }],
+    });
+    expect(text).toHaveResourceWithProperties(S3Bucket, { bucket: 'artwork-matcher-terraform-state' });
+    expect(onlyOf(json, 'aws_dynamodb_table').name).toBe('terraform-state-lock');
+    expect(json.terraform?.backend).toBeUndefined(); // it creates the remote state, so it cannot live there
+    expect(totalResources(json)).toBe(8);
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(['lock_table_name', 'remote_state_settings', 'state_bucket_arn', 'state_bucket_name']);
+  });
+
+  it('stays on local state even when remote state is configured for the other stacks', () => {
+    const { json } = synth(buildStack<StateBootstrapStack>('state-bootstrap', { remoteState: { bucket: 'tf-state', region: 'eu-west-1' } }));
+    expect(json.terraform?.backend).toBeUndefined();
+  });
+
+  it('moves its own state into the bucket when asked', () => {
+    const remoteState = { bucket: 'tf-state', region: 'eu-west-1', dynamodbTable: 'terraform-state-lock' };
+    const { json } = synth(buildStack<StateBootstrapStack>('state-bootstrap', { remoteState, stacks: { 'state-bootstrap': { storeOwnState: true } } }));
+    expect(json.terraform?.backend?.s3).toEqual({
+      bucket: 'tf-state',
+      region: 'eu-west-1',
+      dynamodb_table: 'terraform-state-lock',
+      key: 'state-bootstrap/terraform.tfstate',
+      encrypt: true,
+    });
+    expect(errorOf(() => buildStack('state-bootstrap', { stacks: { 'state-bootstrap': { storeOwnState: true } } }))).toBe(
+      'invalid settings for stack "state-bootstrap":\n  storeOwnState: true needs "remoteState" (bucket and region) in the settings',
+    );
+  });
+
+  it('follows its settings', () => {
+    const { json } = synth(
+      buildStack<StateBootstrapStack>('state-bootstrap', {
+        stacks: { 'state-bootstrap': { region: 'us-east-1', bucketName: 'acme-tf-state', createLockTable: false, encryption: 'AES256', tags: { CostCenter: 'platform' } } },
+      }),
+    );
+    expect(countOf(json, 'aws_dynamodb_table')).toBe(0);
+    expect(json.output?.lock_table_name).toBeUndefined();
+    expect(onlyOf(json, 'aws_s3_bucket').bucket).toBe('acme-tf-state');
+    expect(json.provider?.aws[0].default_tags[0].tags).toEqual({ CostCenter: 'platform', Project: 'terraform-state', Environment: 'shared', ManagedBy: 'terraform' });
+    expect(onlyOf(json, 'aws_s3_bucket_server_side_encryption_configuration').rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
+  });
+});

@@ -1,0 +1,34 @@
+import * as crypto from 'crypto';
+import { Token } from 'cdktf';
+
+/**
+ * Fits `name` into `maxLength` characters deterministically: names that fit are returned as they
+ * are; longer ones keep their head and end in `-` plus a 6-character hash of the full name, so two
+ * long names that share a head still differ and the same input always gives the same output.
+ * Tokens (plan-time values) are returned untouched.
+ */
+export function fitName(name: string, maxLength: number): string {
+  if (Token.isUnresolved(name) || name.length <= maxLength) return name;
+  const hash = crypto.createHash('sha256').update(name).digest('hex').slice(0, 6);
+  const head = name.slice(0, maxLength - hash.length - 1).replace(/-+$/, '');
+  return `${head}-${hash}`;
+}
+
+/** AWS name length limits the constructs respect. */
+export const NameLimits = {
+  /** ALB and target group names. */
+  loadBalancer: 32,
+  targetGroup: 32,
+  /** IAM role names. */
+  iamRole: 64,
+  /** Security group names. */
+  securityGroup: 255,
+  /** ECS service and task family names. */
+  ecs: 255,
+  /** S3 bucket names. */
+  bucket: 63,
+  /** Application Auto Scaling policy names. */
+  scalingPolicy: 256,
+  /** CloudWatch alarm names. */
+  alarm: 255,
+} as const;

@@ -1,0 +1,105 @@
+import { Construct } from 'constructs';
+import { S3Backend, TerraformStack } from 'cdktf';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { BucketEncryption, SecureBucket } from '../storage';
+import { nameTags } from '../core/tags';
+import { PropsValidator } from '../core/validation';
+import type { RemoteStateSettings } from '../settings';
+
+export interface StateStoreProps {
+  /** Name of the S3 bucket that will hold Terraform state. */
+  readonly bucketName: string;
+  /**
+   * Name of the DynamoDB lock table; leave unset when every stack uses S3-native locking.
+   * @default - no lock table
+   */
+  readonly lockTableName?: string;
+  /**
+   * Default encryption of the state bucket.
+   * @default "aws:kms"
+   */
+  readonly encryption?: BucketEncryption;
+  /**
+   * KMS key for the bucket (with `aws:kms`) and the lock table.
+   * @default - AWS managed keys (`aws/s3`, `aws/dynamodb`)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Days a superseded state version is kept before it expires.
+   * @default 90
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Guard the bucket and table with Terraform `prevent_destroy` and the table with DynamoDB
+   * deletion protection. Losing state orphans every resource of every stack.
+   * @default true
+   */
+  readonly protect?: boolean;
+}
+
+/** The S3 bucket (and optional DynamoDB lock table) that hold every other stack's state. */
+export class StateStore extends Construct {
+  /** The versioned, encrypted, TLS-only state bucket. */
+  public readonly bucket: SecureBucket;
+  /** The lock table, when one was asked for. */
+  public readonly lockTable?: DynamodbTable;
+
+  constructor(scope: Construct, id: string, props: StateStoreProps) {
+    super(scope, id);
+    const protect = props.protect ?? true;
+    new PropsValidator(this)
+      .check(props.lockTableName === undefined || /^[A-Za-z0-9_.-]{3,255}$/.test(props.lockTableName), 'lockTableName', props.lockTableName, 'is not a DynamoDB table name; allowed: 3-255 of A-Z a-z 0-9 _ . -')
+      .throwIfInvalid();
+
+    this.bucket = new SecureBucket(this, 'bucket', {
+      bucketName: props.bucketName,
+      versioned: true,
+      encryption: props.encryption ?? 'aws:kms',
+      kmsKeyArn: props.kmsKeyArn,
+      enforceTls: true,
+      blockPublicAccess: true,
+      forceDestroy: false,
+      preventDestroy: protect,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
+    });
+
+    if (props.lockTableName !== undefined) {
+      this.lockTable = new DynamodbTable(this, 'lock-table', {
+        name: props.lockTableName,
+        billingMode: 'PAY_PER_REQUEST',
+        hashKey: 'LockID',
+        attribute: [{ name: 'LockID', type: 'S' }],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
+        deletionProtectionEnabled: protect,
+        tags: nameTags(props.lockTableName),
+        lifecycle: protect ? { preventDestroy: true } : undefined,
+      });
+    }
+  }
+}
+
+/** The state object key for `key` under the settings' prefix. */
+export function stateKey(settings: Pick<RemoteStateSettings, 'keyPrefix'>, key: string): string {
+  return settings.keyPrefix ? `${settings.keyPrefix}/${key}` : key;
+}
+
+/**
+ * Points `stack` at the S3 backend described by `settings`, with `encrypt = true` and either the
+ * DynamoDB lock table or S3-native locking (`use_lockfile`, the default when no table is named).
+ * `key` is the stack's own key, e.g. `ai-predictor/terraform.tfstate`.
+ */
+export function configureRemoteState(stack: TerraformStack, settings: RemoteStateSettings, key: string): S3Backend {
+  const backend = new S3Backend(stack, {
+    bucket: settings.bucket,
+    region: settings.region,
+    key: stateKey(settings, key),
+    encrypt: true,
+    kmsKeyId: settings.kmsKeyArn,
+    dynamodbTable: settings.dynamodbTable,
+  });
+  // cdktf 0.21's S3Backend predates `use_lockfile` (Terraform >= 1.10); set it as a raw override.
+  const useLockfile = settings.useLockfile ?? settings.dynamodbTable === undefined;
+  if (useLockfile) backend.addOverride('use_lockfile', true);
+  return backend;
+}
