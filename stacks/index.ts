@@ -5,9 +5,15 @@
 import { Construct } from 'constructs';
 import { OverrideSources, StackDefinition, readOverrides, resolveSettings } from '../src/settings';
 import { stateBootstrap } from './state-bootstrap';
+import { artworkMatcher } from './artwork-matcher';
 
 /** Every stack definition, in synth order. */
-export const STACKS: readonly StackDefinition<any, Construct>[] = [stateBootstrap];
+export const STACKS: readonly StackDefinition<any, Construct>[] = [
+  stateBootstrap,
+  artworkMatcher('demo'),
+  artworkMatcher('staging'),
+  artworkMatcher('production'),
+];
 
 /** Public stack names. */
 export const STACK_NAMES: readonly string[] = STACKS.map((d) => d.name);

@@ -15,8 +15,15 @@ interface Case {
   readonly overrides?: Record<string, unknown>;
 }
 
+/** Plan-time look-ups pinned: zones (all artwork stacks) and the GPU AMI (production). */
+const PINNED_ZONES = { availabilityZones: ['eu-west-1a', 'eu-west-1b'] };
+const PINNED_AMI = 'ami-0123456789abcdef0';
+
 const CASES: Record<string, Case> = {
   'state-bootstrap': { creates: 8 },
+  'artwork-matcher-demo': { creates: 107, overrides: { stacks: { 'artwork-matcher-demo': PINNED_ZONES } } },
+  'artwork-matcher-staging': { creates: 109, overrides: { stacks: { 'artwork-matcher-staging': PINNED_ZONES } } },
+  'artwork-matcher-production': { creates: 126, overrides: { stacks: { 'artwork-matcher-production': { ...PINNED_ZONES, gpu: { amiId: PINNED_AMI } } } } },
 };
 
 it('covers every stack of the app', () => {
@@ -25,15 +32,15 @@ it('covers every stack of the app', () => {
 
 describe.each(Object.entries(CASES))('%s', (name, c) => {
   let stack: TerraformStack;
+  let outDir: string;
   let stackDir: string;
 
   beforeAll(() => {
     stack = buildStack(name, c.overrides ?? {});
-    ({ stackDir } = fullSynth(stack));
+    ({ outDir, stackDir } = fullSynth(stack));
   });
 
   it('is valid Terraform for the real provider schema', () => {
-    const { outDir } = fullSynth(stack);
     expect(outDir).toBeValidTerraform();
   });
 

@@ -201,6 +201,11 @@ export class SecureBucket extends Construct {
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: this.arnForObjects(keyPattern) });
   }
 
+  /** Lets `grantee` write objects (no delete): `s3:PutObject` and multipart abort. */
+  public grantWrite(grantee: IGrantable, keyPattern = '*'): void {
+    grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: this.arnForObjects(keyPattern) });
+  }
+
   /** Lets `grantee` list the bucket and read, write and delete its objects. */
   public grantReadWrite(grantee: IGrantable, keyPattern = '*'): void {
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: this.bucketArn });
@@ -213,3 +218,4 @@ export class SecureBucket extends Construct {
 }
 
 export type { PolicyStatement };
+export * from './efs';

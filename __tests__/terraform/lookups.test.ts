@@ -1,0 +1,49 @@
+/**
+ * The plan-time look-up path (availability zones, the ECS GPU AMI from SSM) with nothing pinned,
+ * checked by `terraform test` against a mock AWS provider: the synthesized configuration must
+ * place subnet i in zone i of the looked-up list and launch GPU instances from the looked-up AMI.
+ */
+import { buildStack, resourcesOf, synth } from '../helpers/synth';
+import { fullSynth, terraformTest } from '../helpers/terraform';
+
+it('artwork-matcher-production uses the zones and AMI it looks up', () => {
+  const stack = buildStack('artwork-matcher-production');
+  const { json } = synth(stack);
+  expect(Object.keys(json.data ?? {}).sort()).toEqual(['aws_availability_zones', 'aws_ssm_parameter']);
+  const subnet = (nameTag: string) => resourcesOf(json, 'aws_subnet').find(([, r]) => r.tags.Name === nameTag)![0];
+  const [template] = resourcesOf(json, 'aws_launch_template')[0];
+  const { stackDir } = fullSynth(stack);
+
+  const output = terraformTest(
+    stackDir,
+    'lookups',
+    `
+mock_provider "aws" {
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["eu-west-1c", "eu-west-1a", "eu-west-1b"] }
+  }
+  mock_data "aws_ssm_parameter" {
+    defaults = { insecure_value = "ami-0fedcba9876543210", value = "ami-0fedcba9876543210" }
+  }
+}
+
+run "lookups" {
+  command = plan
+
+  assert {
+    condition     = aws_subnet.${subnet('artwork-matcher-production-private-1')}.availability_zone == "eu-west-1c"
+    error_message = "private subnet 1 is not in the first looked-up zone"
+  }
+  assert {
+    condition     = aws_subnet.${subnet('artwork-matcher-production-public-2')}.availability_zone == "eu-west-1a"
+    error_message = "public subnet 2 is not in the second looked-up zone"
+  }
+  assert {
+    condition     = aws_launch_template.${template}.image_id == "ami-0fedcba9876543210"
+    error_message = "the GPU launch template does not use the AMI from SSM"
+  }
+}
+`,
+  );
+  expect(output).toMatch(/1 passed, 0 failed/);
+});

@@ -1,0 +1,98 @@
+import { Construct } from 'constructs';
+import { EcrRepository as EcrRepositoryResource } from '@cdktf/provider-aws/lib/ecr-repository';
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
+import { IGrantable } from '../core/iam';
+import { nameTags } from '../core/tags';
+import { PropsValidator } from '../core/validation';
+
+export interface EcrRepositoryProps {
+  /** Repository name, e.g. `artwork-matcher/gateway`. */
+  readonly repositoryName: string;
+  /**
+   * Scan images for vulnerabilities on push.
+   * @default true
+   */
+  readonly scanOnPush?: boolean;
+  /**
+   * `IMMUTABLE` tags cannot be pushed twice; deployments that push `:latest` need `MUTABLE`.
+   * @default "IMMUTABLE"
+   */
+  readonly imageTagMutability?: 'MUTABLE' | 'IMMUTABLE';
+  /**
+   * Images kept (newest first); older ones expire.
+   * @default 30
+   */
+  readonly keepImages?: number;
+  /**
+   * Days after which untagged images expire.
+   * @default 7
+   */
+  readonly untaggedExpiryDays?: number;
+  /**
+   * KMS key; `undefined` uses AES256.
+   * @default - AES256
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Let `terraform destroy` delete a repository that still holds images.
+   * @default false
+   */
+  readonly forceDelete?: boolean;
+}
+
+/** An ECR repository scanned on push, encrypted, with a lifecycle policy. */
+export class EcrRepository extends Construct {
+  public readonly repository: EcrRepositoryResource;
+  public readonly repositoryName: string;
+  public readonly repositoryArn: string;
+  public readonly repositoryUrl: string;
+
+  constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
+    super(scope, id);
+    const keep = props.keepImages ?? 30;
+    const untagged = props.untaggedExpiryDays ?? 7;
+    new PropsValidator(this)
+      .check(/^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(props.repositoryName), 'repositoryName', props.repositoryName, 'is not an ECR repository name; allowed: lowercase letters, digits, ".", "_", "-" and "/" separated parts')
+      .range('keepImages', keep, 1, 10000)
+      .range('untaggedExpiryDays', untagged, 1, 3650)
+      .throwIfInvalid();
+
+    this.repository = new EcrRepositoryResource(this, 'this', {
+      name: props.repositoryName,
+      imageTagMutability: props.imageTagMutability ?? 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: props.scanOnPush ?? true },
+      encryptionConfiguration: [props.kmsKeyArn ? { encryptionType: 'KMS', kmsKey: props.kmsKeyArn } : { encryptionType: 'AES256' }],
+      forceDelete: props.forceDelete ?? false,
+      tags: nameTags(props.repositoryName),
+    });
+    this.repositoryName = this.repository.name;
+    this.repositoryArn = this.repository.arn;
+    this.repositoryUrl = this.repository.repositoryUrl;
+
+    new EcrLifecyclePolicy(this, 'lifecycle', {
+      repository: this.repository.name,
+      policy: JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            description: `Expire untagged images after ${untagged} days`,
+            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: untagged },
+            action: { type: 'expire' },
+          },
+          {
+            rulePriority: 2,
+            description: `Keep the newest ${keep} images`,
+            selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keep },
+            action: { type: 'expire' },
+          },
+        ],
+      }),
+    });
+  }
+
+  /** Lets `grantee` pull images (the execution role's managed policy already can, for any repository). */
+  public grantPull(grantee: IGrantable): void {
+    grantee.addToPolicy({ Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: this.repositoryArn });
+    grantee.addToPolicy({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
+  }
+}

@@ -1,0 +1,111 @@
+import { Construct } from 'constructs';
+import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
+import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
+import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
+import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { IGrantable } from '../core/iam';
+import { nameTags } from '../core/tags';
+import { PropsValidator } from '../core/validation';
+
+export interface EfsAccessPointProps {
+  /** Directory the access point exposes as its root, e.g. `/index`. */
+  readonly path: string;
+  /** @default 1000 */
+  readonly uid?: number;
+  /** @default 1000 */
+  readonly gid?: number;
+  /** @default "0755" */
+  readonly permissions?: string;
+}
+
+export interface SharedFileSystemProps {
+  /** Name tag and prefix. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** One mount target per subnet (one per zone). */
+  readonly subnetIds: readonly string[];
+  /** @default - AWS managed key `aws/elasticfilesystem` */
+  readonly kmsKeyArn?: string;
+  /** @default "elastic" */
+  readonly throughputMode?: 'elastic' | 'bursting';
+  /** Move files unused this long to Infrequent Access. @default "AFTER_30_DAYS" */
+  readonly transitionToIa?: string;
+  /** AWS Backup daily backups. @default true */
+  readonly backup?: boolean;
+  /** Access point the services mount through. @default { path: "/data" } */
+  readonly accessPoint?: EfsAccessPointProps;
+}
+
+/** An encrypted EFS file system with mount targets, a security group, backups and an access point. */
+export class SharedFileSystem extends Construct {
+  public readonly fileSystem: EfsFileSystem;
+  public readonly fileSystemId: string;
+  public readonly fileSystemArn: string;
+  public readonly accessPoint: EfsAccessPoint;
+  public readonly accessPointId: string;
+  public readonly securityGroupId: string;
+  private allowed = 0;
+
+  constructor(scope: Construct, id: string, props: SharedFileSystemProps) {
+    super(scope, id);
+    const ap = props.accessPoint ?? { path: '/data' };
+    new PropsValidator(this)
+      .check(props.subnetIds.length > 0, 'subnetIds', props.subnetIds, 'is empty; give one subnet per zone')
+      .check(ap.path.startsWith('/'), 'accessPoint.path', ap.path, 'does not start with "/"')
+      .throwIfInvalid();
+
+    this.fileSystem = new EfsFileSystem(this, 'this', {
+      encrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      performanceMode: 'generalPurpose',
+      throughputMode: props.throughputMode ?? 'elastic',
+      lifecyclePolicy: [{ transitionToIa: props.transitionToIa ?? 'AFTER_30_DAYS' }],
+      tags: nameTags(props.name),
+    });
+    this.fileSystemId = this.fileSystem.id;
+    this.fileSystemArn = this.fileSystem.arn;
+    new EfsBackupPolicy(this, 'backup', { fileSystemId: this.fileSystem.id, backupPolicy: { status: props.backup ?? true ? 'ENABLED' : 'DISABLED' } });
+
+    const sg = new SecurityGroup(this, 'sg', {
+      name: `${props.name}-efs`,
+      description: `NFS to ${props.name}`,
+      vpcId: props.vpcId,
+      tags: nameTags(`${props.name}-efs`),
+    });
+    this.securityGroupId = sg.id;
+    props.subnetIds.forEach((subnetId, i) => new EfsMountTarget(this, `mount-${i + 1}`, { fileSystemId: this.fileSystem.id, subnetId, securityGroups: [sg.id] }));
+
+    this.accessPoint = new EfsAccessPoint(this, 'access-point', {
+      fileSystemId: this.fileSystem.id,
+      posixUser: { uid: ap.uid ?? 1000, gid: ap.gid ?? 1000 },
+      rootDirectory: { path: ap.path, creationInfo: { ownerUid: ap.uid ?? 1000, ownerGid: ap.gid ?? 1000, permissions: ap.permissions ?? '0755' } },
+      tags: nameTags(`${props.name}${ap.path.replace(/\//g, '-')}`),
+    });
+    this.accessPointId = this.accessPoint.id;
+  }
+
+  /** Opens NFS (2049) to a security group. */
+  public allowFrom(securityGroupId: string): void {
+    this.allowed += 1;
+    new VpcSecurityGroupIngressRule(this, `nfs-${this.allowed}`, {
+      securityGroupId: this.securityGroupId,
+      referencedSecurityGroupId: securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 2049,
+      toPort: 2049,
+      description: 'NFS from a client security group',
+    });
+  }
+
+  /** Lets `grantee` mount (and, unless read-only, write) through the access point. */
+  public grantMount(grantee: IGrantable, readOnly = false): void {
+    grantee.addToPolicy({
+      Effect: 'Allow',
+      Action: readOnly ? ['elasticfilesystem:ClientMount'] : ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+      Resource: this.fileSystemArn,
+      Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': this.accessPoint.arn } },
+    });
+  }
+}
