@@ -197,11 +197,14 @@ export class ServiceAutoscaling extends Construct {
           adjustmentType: 'ChangeInCapacity',
           cooldown: q.cooldownSec ?? 300,
           metricAggregationType: 'Maximum',
+          // Intervals must not overlap: scale-out steps run from their lower bound to the next
+          // step's; scale-in steps from the previous step's upper bound to their own.
           stepAdjustment: [...group]
-            .sort((a, b) => (a.lower ?? -Infinity) - (b.lower ?? -Infinity))
+            .sort((a, b) => (direction === 'out' ? (a.lower ?? 0) - (b.lower ?? 0) : (a.upper ?? 0) - (b.upper ?? 0)))
             .map((s, i, all) => {
-              const lower = direction === 'out' ? (s.lower ?? 0) - threshold : s.lower !== undefined ? s.lower - threshold : undefined;
+              const prevUpper = all[i - 1]?.upper;
               const nextLower = all[i + 1]?.lower;
+              const lower = direction === 'out' ? (s.lower ?? 0) - threshold : prevUpper !== undefined ? prevUpper - threshold : undefined;
               const upper = direction === 'out' ? (nextLower !== undefined ? nextLower - threshold : undefined) : (s.upper ?? threshold) - threshold;
               return {
                 scalingAdjustment: s.change,

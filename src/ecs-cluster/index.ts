@@ -17,6 +17,7 @@ import { assumeRolePolicy } from '../core/iam';
 import { fitName, NameLimits } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
+import { RETENTION_DAYS } from '../vpc';
 
 /** One entry of a capacity provider strategy. */
 export interface CapacityProviderStrategyItem {
@@ -75,7 +76,6 @@ export interface EcsClusterProps {
   readonly privateNamespace?: { readonly name: string; readonly vpcId: string };
 }
 
-const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /**
  * An ECS cluster with Container Insights, its log group, Fargate capacity providers with a
@@ -102,6 +102,9 @@ export class EcsCluster extends Construct implements IEcsCluster {
       .check(/^[A-Za-z0-9_-]{1,255}$/.test(props.clusterName), 'clusterName', props.clusterName, 'is not an ECS cluster name; allowed: 1-255 letters, digits, "-" and "_"')
       .check(RETENTION_DAYS.includes(retention), 'logRetentionDays', retention, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`);
     validateStrategy(v, 'defaultCapacityProviderStrategy', strategy);
+    if (props.fargate === false && strategy.some((s) => s.capacityProvider.startsWith('FARGATE'))) {
+      v.fail('defaultCapacityProviderStrategy', 'names a Fargate provider but fargate is false; name an EC2 capacity provider or turn fargate on');
+    }
     v.throwIfInvalid();
 
     if (props.privateNamespace) {
@@ -140,10 +143,10 @@ export class EcsCluster extends Construct implements IEcsCluster {
   /** Adds an EC2 capacity provider backed by a new Auto Scaling Group. */
   public addAsgCapacityProvider(id: string, props: Omit<AsgCapacityProviderProps, 'cluster'>): AsgCapacityProvider {
     const provider = new AsgCapacityProvider(this, id, { ...props, cluster: this });
-    this.providerNames.push(provider.capacityProviderName);
+    // The resource's attribute (not the literal name) makes Terraform create the provider before
+    // associating it, and dissociate it before deleting it.
+    this.providerNames.push(provider.capacityProvider.name);
     this.asgProviders.push(provider);
-    // A provider is only usable once it is associated with the cluster.
-    this.capacityProviderAssociation.node.addDependency(provider.capacityProvider);
     return provider;
   }
 
@@ -273,7 +276,7 @@ export class AsgCapacityProvider extends Construct {
     const rootSize = props.rootVolumeSizeGiB ?? (gpu ? 50 : 30);
     const termination = props.managedTerminationProtection ?? false;
     const v = new PropsValidator(this)
-      .check(/^(?!aws|ecs|fargate)[A-Za-z0-9_-]{1,255}$/i.test(props.name), 'name', props.name, 'is not a capacity provider name; allowed: letters, digits, "-" and "_", not starting with "aws", "ecs" or "fargate"')
+      .check(/^(?!aws|ecs|fargate)[A-Za-z0-9_-]{1,90}$/i.test(props.name), 'name', props.name, 'is not a capacity provider name; allowed: 1-90 letters, digits, "-" and "_", not starting with "aws", "ecs" or "fargate"')
       .check(props.instanceTypes.length > 0, 'instanceTypes', props.instanceTypes, 'is empty; give at least one instance type')
       .check(props.subnetIds.length > 0, 'subnetIds', props.subnetIds, 'is empty; give at least one subnet')
       .range('minSize', minSize, 0, 1000)

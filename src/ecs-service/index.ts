@@ -12,7 +12,7 @@ import { ServiceDiscoveryService } from '@cdktf/provider-aws/lib/service-discove
 import { IGrantable, PolicyStatement, assumeRolePolicy, policyDocument } from '../core/iam';
 import { NameLimits, fitName } from '../core/naming';
 import { nameTags } from '../core/tags';
-import { PropsValidator } from '../core/validation';
+import { PropsValidator, isUnresolved } from '../core/validation';
 import { CapacityProviderStrategyItem, IEcsCluster, validateStrategy } from '../ecs-cluster';
 import { isCidr } from '../settings/schema';
 import { ServiceAutoscaling, ServiceAutoscalingOptions } from '../autoscaling';
@@ -32,6 +32,30 @@ function range(from: number, to: number, step: number): number[] {
   const out: number[] = [];
   for (let x = from; x <= to; x += step) out.push(x);
   return out;
+}
+
+/** A secret for the container: an ARN, or an explicit Secrets Manager key or SSM parameter. */
+export type ContainerSecret =
+  | string
+  | { /** Secrets Manager secret ARN. */ readonly secretArn: string; /** Key inside a JSON secret. @default - the whole secret */ readonly jsonKey?: string }
+  | { /** SSM parameter ARN. */ readonly parameterArn: string };
+
+interface ResolvedSecret {
+  readonly valueFrom: string;
+  readonly kind: 'secretsmanager' | 'ssm';
+  /** What the execution role must be allowed to read. */
+  readonly resource: string;
+}
+
+function resolveSecret(secret: ContainerSecret): ResolvedSecret {
+  if (typeof secret !== 'string') {
+    if ('parameterArn' in secret) return { valueFrom: secret.parameterArn, kind: 'ssm', resource: secret.parameterArn };
+    return { valueFrom: secret.jsonKey ? `${secret.secretArn}:${secret.jsonKey}::` : secret.secretArn, kind: 'secretsmanager', resource: secret.secretArn };
+  }
+  if (isUnresolved(secret)) return { valueFrom: secret, kind: 'secretsmanager', resource: secret };
+  if (secret.includes(':ssm:')) return { valueFrom: secret, kind: 'ssm', resource: secret };
+  // `arn:aws:secretsmanager:<region>:<account>:secret:<name>[:json-key:version-stage:version-id]`
+  return { valueFrom: secret, kind: 'secretsmanager', resource: secret.split(':').slice(0, 7).join(':') };
 }
 
 /** A container health check (ECS runs it inside the container). */
@@ -119,16 +143,21 @@ export interface EcsServiceProps {
   /** Plain environment variables. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /**
-   * Secrets injected as environment variables: variable name to the ARN of a Secrets Manager
-   * secret (optionally `:json-key::`) or an SSM parameter. The execution role may read exactly these.
+   * Secrets injected as environment variables, by variable name. The execution role may read
+   * exactly these. A plain string is an ARN: a literal one is classified by its service; a
+   * plan-time one (a secret made in the same stack) is taken as a whole Secrets Manager secret;
+   * use the object forms for a JSON key or an SSM parameter known only at plan time.
    * @default {}
    */
-  readonly secrets?: Readonly<Record<string, string>>;
+  readonly secrets?: Readonly<Record<string, ContainerSecret>>;
   /** @default - no container health check */
   readonly healthCheck?: ContainerHealthCheck;
   /** GPUs reserved for the container (EC2 only). @default 0 */
   readonly gpuCount?: number;
-  /** @default true */
+  /**
+   * Read-only root filesystem. ECS Exec's agent needs a writable one.
+   * @default true, or false with `enableExecuteCommand`
+   */
   readonly readonlyRootFilesystem?: boolean;
   /** @default - the image's */
   readonly command?: readonly string[];
@@ -245,10 +274,19 @@ export class EcsService extends Construct implements IGrantable {
       }
     }
     if (props.targetGroupArn && props.containerPort === undefined) v.fail('targetGroupArn', 'needs containerPort');
-    if ((props.cloudMap || props.serviceConnect) && props.containerPort === undefined) v.fail('cloudMap', 'service discovery needs containerPort');
+    if (props.containerPort === undefined) {
+      if (props.cloudMap) v.fail('cloudMap', 'needs containerPort');
+      if (props.serviceConnect) v.fail('serviceConnect', 'needs containerPort');
+      if (props.allowFromCidrs?.length || props.allowFromSecurityGroupIds?.length) v.fail('allowFrom', 'opening the container port needs containerPort');
+    }
     for (const [i, c] of (props.allowFromCidrs ?? []).entries()) v.check(isCidr(c), `allowFromCidrs[${i}]`, c, 'is not an IPv4 CIDR block');
-    for (const [k, arn] of Object.entries(props.secrets ?? {})) {
-      v.check(/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(arn), `secrets.${k}`, arn, 'is not the ARN of a Secrets Manager secret or SSM parameter');
+    for (const [k, secret] of Object.entries(props.secrets ?? {})) {
+      const arn = typeof secret === 'string' ? secret : 'parameterArn' in secret ? secret.parameterArn : secret.secretArn;
+      const service = typeof secret === 'string' ? '(secretsmanager|ssm)' : 'parameterArn' in secret ? 'ssm' : 'secretsmanager';
+      v.check(new RegExp(`^arn:aws[a-z-]*:${service}:`).test(arn), `secrets.${k}`, arn, `is not the ARN of a ${service === 'ssm' ? 'SSM parameter' : service === 'secretsmanager' ? 'Secrets Manager secret' : 'Secrets Manager secret or SSM parameter'}`);
+    }
+    if (props.enableExecuteCommand && props.readonlyRootFilesystem === true) {
+      v.fail('readonlyRootFilesystem', 'true breaks ECS Exec (its agent writes to the root filesystem); set it false or turn enableExecuteCommand off');
     }
     v.throwIfInvalid();
 
@@ -285,10 +323,12 @@ export class EcsService extends Construct implements IGrantable {
       role: this.executionRole.name,
       policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
     });
-    const secretArns = Object.values(props.secrets ?? {});
-    if (secretArns.length > 0) {
-      const sm = unique(secretArns.filter((a) => a.includes(':secretsmanager:')).map(secretBaseArn));
-      const ssm = unique(secretArns.filter((a) => a.includes(':ssm:')));
+    const secrets = Object.entries(props.secrets ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, secret]) => ({ name, ...resolveSecret(secret) }));
+    if (secrets.length > 0) {
+      const sm = unique(secrets.filter((x) => x.kind === 'secretsmanager').map((x) => x.resource));
+      const ssm = unique(secrets.filter((x) => x.kind === 'ssm').map((x) => x.resource));
       const statements: PolicyStatement[] = [];
       if (sm.length > 0) statements.push({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: sm });
       if (ssm.length > 0) statements.push({ Effect: 'Allow', Action: 'ssm:GetParameters', Resource: ssm });
@@ -331,11 +371,9 @@ export class EcsService extends Construct implements IGrantable {
       environment: Object.entries(props.environment ?? {})
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, val]) => ({ name: k, value: val })),
-      secrets: Object.entries(props.secrets ?? {})
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, arn]) => ({ name: k, valueFrom: arn })),
+      secrets: secrets.map((x) => ({ name: x.name, valueFrom: x.valueFrom })),
       mountPoints: (props.efsVolumes ?? []).map((vol) => ({ sourceVolume: vol.name, containerPath: vol.containerPath, readOnly: vol.readOnly ?? false })),
-      readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
+      readonlyRootFilesystem: props.readonlyRootFilesystem ?? !(props.enableExecuteCommand ?? false),
       privileged: false,
       logConfiguration: {
         logDriver: 'awslogs',
@@ -437,7 +475,7 @@ export class EcsService extends Construct implements IGrantable {
 
   /** Opens the container port to another security group (an ALB's, or a calling service's). */
   public allowFrom(securityGroupId: string, description = 'Container port from a trusted security group'): void {
-    if (this.containerPort === undefined) throw new Error(`${this.node.path}: allowFrom needs containerPort`);
+    new PropsValidator(this).check(this.containerPort !== undefined, 'allowFrom', securityGroupId, 'cannot be opened: the service has no containerPort').throwIfInvalid();
     if (this.ingressSources.has(securityGroupId)) return;
     this.ingressSources.add(securityGroupId);
     new VpcSecurityGroupIngressRule(this, `ingress-sg-${this.ingressSources.size}`, {
@@ -463,10 +501,4 @@ export class EcsService extends Construct implements IGrantable {
 
 function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
-}
-
-/** `arn:...:secret:name-AbCdEf:json-key::` -> the secret's own ARN. */
-function secretBaseArn(arn: string): string {
-  const parts = arn.split(':');
-  return parts.slice(0, 7).join(':');
 }

@@ -21,6 +21,9 @@ import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 import { isCidr } from '../settings/schema';
 
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
 /** How private subnets reach the internet. */
 export type NatStrategy = 'none' | 'single' | 'perAz';
 
@@ -51,7 +54,7 @@ export interface VpcProps {
    */
   readonly cidr?: string;
   /**
-   * Availability zones, pinned. Subnets are keyed by position in this list, so append zones at the end.
+   * Availability zones, pinned. Subnets are keyed by position in this list: append zones at the end.
    * @default - the first `azCount` zones of the region, looked up at plan time
    */
   readonly availabilityZones?: readonly string[];
@@ -62,10 +65,18 @@ export interface VpcProps {
   readonly azCount?: number;
   /**
    * Bits added to the VPC prefix for each subnet: public subnet i is `cidrsubnet(cidr, bits, i)`,
-   * private subnet i is `cidrsubnet(cidr, bits, i + azCount)` (the documents' layout; /20s of a /16).
+   * private subnet i is `cidrsubnet(cidr, bits, privateSubnetOffset + i)` (/20s of a /16).
    * @default 4
    */
   readonly subnetNewBits?: number;
+  /**
+   * Network number of the first private subnet: private subnet i is
+   * `cidrsubnet(cidr, subnetNewBits, privateSubnetOffset + i)`. The default is the documents'
+   * layout, which renumbers every private subnet when a zone is added; set a fixed offset (e.g. 8,
+   * the upper half of a /16) for a layout that can grow.
+   * @default the number of zones
+   */
+  readonly privateSubnetOffset?: number;
   /**
    * NAT gateways: none, one shared by every zone, or one per zone (zone-independent egress).
    * @default "perAz"
@@ -120,15 +131,23 @@ export class Vpc extends Construct {
     const bits = props.subnetNewBits ?? 4;
     const nat = props.natGateways ?? 'perAz';
     const azCount = props.availabilityZones?.length ?? props.azCount ?? 2;
+    const privateOffset = props.privateSubnetOffset ?? azCount;
     const prefixLength = Number(cidr.split('/')[1]);
-    const v = new PropsValidator(this)
-      .check(isCidr(cidr), 'cidr', cidr, 'is not an IPv4 CIDR block; allowed: e.g. "10.0.0.0/16"')
-      .check(prefixLength >= 16 && prefixLength <= 28, 'cidr', cidr, 'has a prefix AWS does not allow for a VPC; allowed: /16 to /28')
-      .range('azCount', azCount, 1, 6)
-      .range('subnetNewBits', bits, 1, 12)
+    const v = new PropsValidator(this).check(isCidr(cidr), 'cidr', cidr, 'is not an IPv4 CIDR block; allowed: e.g. "10.0.0.0/16"');
+    if (isCidr(cidr)) {
+      v.check(prefixLength >= 16 && prefixLength <= 28, 'cidr', cidr, 'has a prefix AWS does not allow for a VPC; allowed: /16 to /28');
+      v.check(cidrSubnet(cidr, 0, 0) === cidr, 'cidr', cidr, `has host bits set; allowed: the network address ${JSON.stringify(cidrSubnet(cidr, 0, 0))}`);
+      if (prefixLength + bits > 28) v.fail('subnetNewBits', `${bits} on a /${prefixLength} gives /${prefixLength + bits} subnets; AWS allows /28 at the smallest`);
+    }
+    if (props.availabilityZones) v.check(azCount >= 1 && azCount <= 6, 'availabilityZones', props.availabilityZones, 'must name 1 to 6 zones');
+    else v.range('azCount', azCount, 1, 6);
+    v.range('subnetNewBits', bits, 1, 12)
       .check(['none', 'single', 'perAz'].includes(nat), 'natGateways', nat, 'is not a NAT strategy; allowed: "none", "single", "perAz"');
-    if (prefixLength + bits > 28) v.fail('subnetNewBits', `${bits} on a /${prefixLength} gives /${prefixLength + bits} subnets; AWS allows /28 at the smallest`);
-    if (2 * azCount > 2 ** bits) v.fail('subnetNewBits', `${bits} bits give ${2 ** bits} subnets, fewer than the ${2 * azCount} needed for ${azCount} zones`);
+    if (privateOffset < azCount) v.fail('privateSubnetOffset', `${privateOffset} overlaps the ${azCount} public subnets; allowed: ${azCount} or more`);
+    if (privateOffset + azCount > 2 ** bits) v.fail('subnetNewBits', `${bits} bits give ${2 ** bits} subnets, fewer than the ${privateOffset + azCount} the layout needs`);
+    if (props.flowLogs?.retentionDays !== undefined) {
+      v.check(RETENTION_DAYS.includes(props.flowLogs.retentionDays), 'flowLogs.retentionDays', props.flowLogs.retentionDays, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`);
+    }
     v.throwIfInvalid();
 
     const vpc = new VpcResource(this, 'this', {
@@ -149,8 +168,8 @@ export class Vpc extends Construct {
 
     const igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-igw`) });
 
-    // Subnets are separate resources keyed by position: adding a zone at the end never renumbers
-    // the existing ones (the count-index cascade of the hand-written module).
+    // Subnets are separate resources keyed by position (no count-index cascade). With the default
+    // private offset, adding a zone still renumbers the private CIDRs: see privateSubnetOffset.
     const publicSubnets = this.availabilityZones.map(
       (az, i) =>
         new Subnet(this, `public-${i + 1}`, {
@@ -165,7 +184,7 @@ export class Vpc extends Construct {
       (az, i) =>
         new Subnet(this, `private-${i + 1}`, {
           vpcId: vpc.id,
-          cidrBlock: cidrSubnet(cidr, bits, i + azCount),
+          cidrBlock: cidrSubnet(cidr, bits, privateOffset + i),
           availabilityZone: az,
           tags: nameTags(`${props.namePrefix}-private-${i + 1}`, { Type: 'private' }),
         }),
@@ -202,7 +221,7 @@ export class Vpc extends Construct {
     this.privateRouteTableIds = privateRts.map((rt) => rt.id);
 
     for (const service of props.gatewayEndpoints ?? []) {
-      new VpcEndpoint(this, `endpoint-${service}`, {
+      new VpcEndpoint(this, `gateway-endpoint-${service}`, {
         vpcId: vpc.id,
         serviceName: `com.amazonaws.${props.region}.${service}`,
         vpcEndpointType: 'Gateway',
@@ -229,7 +248,7 @@ export class Vpc extends Construct {
       });
       this.endpointSecurityGroupId = sg.id;
       for (const service of interfaces) {
-        new VpcEndpoint(this, `endpoint-${service.replace(/\./g, '-')}`, {
+        new VpcEndpoint(this, `interface-endpoint-${service.replace(/\./g, '-')}`, {
           vpcId: vpc.id,
           serviceName: `com.amazonaws.${props.region}.${service}`,
           vpcEndpointType: 'Interface',

@@ -5,7 +5,7 @@
 import { s } from '../../src/settings';
 import type { CapacityProviderStrategyItem } from '../../src/ecs-cluster';
 import { FARGATE_SIZES } from '../../src/ecs-service';
-import type { NatStrategy } from '../../src/vpc';
+import { NatStrategy, RETENTION_DAYS } from '../../src/vpc';
 
 export const ARTWORK_ENVIRONMENTS = ['demo', 'staging', 'production'] as const;
 export type ArtworkEnvironment = (typeof ARTWORK_ENVIRONMENTS)[number];
@@ -211,7 +211,7 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
     availabilityZones: s.optional(s.array(s.string({ pattern: /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, describe: 'an availability zone such as "eu-west-1a"' }), { minLength: 2, maxLength: 6, unique: true })),
     azCount: s.number({ min: 2, max: 6 }),
     natGateways: s.oneOf<NatStrategy>(['none', 'single', 'perAz'], 'a NAT strategy'),
-    logRetentionDays: s.oneOf([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], 'a CloudWatch retention in days'),
+    logRetentionDays: s.oneOf(RETENTION_DAYS, 'a CloudWatch retention in days'),
     imageTag: s.string({ pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, describe: 'an image tag' }),
     ecr: s.object({
       create: s.boolean(),

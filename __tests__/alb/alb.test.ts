@@ -1,0 +1,234 @@
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { TerraformOutput } from 'cdktf';
+import { ApplicationLoadBalancer, ApplicationLoadBalancerProps } from '../../src/alb';
+import { allOf, countOf, errorOf, findBy, isAbsent, onlyOf, synthConstructs, Synthesized } from '../helpers/synth';
+
+const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
+const BASE: ApplicationLoadBalancerProps = { namePrefix: 'shop', vpcId: 'vpc-123', subnetIds: ['subnet-a', 'subnet-b'] };
+
+function build(props: Partial<ApplicationLoadBalancerProps> = {}, after?: (alb: ApplicationLoadBalancer) => void): { text: string; json: Synthesized } {
+  return synthConstructs((stack) => {
+    const alb = new ApplicationLoadBalancer(stack, 'alb', { ...BASE, ...props });
+    after?.(alb);
+  });
+}
+
+const NOT_FOUND = [{ type: 'fixed-response', fixed_response: { content_type: 'text/plain', message_body: 'Not Found', status_code: '404' } }];
+const TG_ARN = /^\$\{aws_lb_target_group\.alb_api_\w+\.arn\}$/;
+
+describe('ApplicationLoadBalancer', () => {
+  it('is an internet-facing ALB that drops invalid headers and is protected from deletion by default', () => {
+    const { text, json } = build();
+    expect(text).toHaveResourceWithProperties(Lb, {
+      name: 'shop',
+      load_balancer_type: 'application',
+      internal: false,
+      drop_invalid_header_fields: true,
+      enable_deletion_protection: true,
+      idle_timeout: 60,
+      subnets: ['subnet-a', 'subnet-b'],
+      security_groups: [expect.stringMatching(/^\$\{aws_security_group\.alb_sg_\w+\.id\}$/)],
+      tags: { Name: 'shop' },
+    });
+    expect(isAbsent(onlyOf(json, 'aws_lb'), 'access_logs')).toBe(true);
+  });
+
+  it('can be internal, deletable, with another idle timeout and access logs', () => {
+    const lb = onlyOf(build({ internal: true, deletionProtection: false, idleTimeoutSec: 300, accessLogs: { bucket: 'logs', prefix: 'alb' } }).json, 'aws_lb');
+    expect(lb.internal).toBe(true);
+    expect(lb.enable_deletion_protection).toBe(false);
+    expect(lb.idle_timeout).toBe(300);
+    expect(lb.access_logs).toEqual({ bucket: 'logs', prefix: 'alb', enabled: true });
+  });
+
+  it('fits a long name into 32 characters deterministically', () => {
+    const namePrefix = 'artwork-matcher-production-gateway';
+    const first = onlyOf(build({ namePrefix }).json, 'aws_lb').name;
+    const again = onlyOf(build({ namePrefix }).json, 'aws_lb').name;
+    const sibling = onlyOf(build({ namePrefix: 'artwork-matcher-production-workers' }).json, 'aws_lb').name;
+    expect(first).toMatch(/^artwork-matcher-productio-[0-9a-f]{6}$/);
+    expect(first.length).toBeLessThanOrEqual(32);
+    expect(again).toBe(first);
+    expect(sibling).toMatch(/^artwork-matcher-productio-[0-9a-f]{6}$/);
+    expect(sibling).not.toBe(first);
+    // A name that fits is kept as it is.
+    expect(onlyOf(build({ namePrefix: 'a'.repeat(32) }).json, 'aws_lb').name).toBe('a'.repeat(32));
+  });
+
+  it('opens port 80 to each allowed CIDR and sends its own traffic to the VPC', () => {
+    const { text, json } = build({ allowedCidrs: ['10.0.0.0/8', '192.168.0.0/16'], vpcCidr: '10.1.0.0/16' });
+    expect(text).toHaveResourceWithProperties(SecurityGroup, { name: 'shop-alb', vpc_id: 'vpc-123' });
+    const rules = allOf(json, 'aws_vpc_security_group_ingress_rule');
+    expect(rules.map((r) => [r.cidr_ipv4, r.from_port, r.to_port, r.ip_protocol]).sort()).toEqual([
+      ['10.0.0.0/8', 80, 80, 'tcp'],
+      ['192.168.0.0/16', 80, 80, 'tcp'],
+    ]);
+    expect(text).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, { cidr_ipv4: '10.1.0.0/16', ip_protocol: '-1' });
+  });
+
+  it('opens 80 and 443 to anywhere with a certificate, egress anywhere without a VPC CIDR', () => {
+    const { json } = build({ certificateArn: CERT });
+    const rules = allOf(json, 'aws_vpc_security_group_ingress_rule');
+    expect(rules.map((r) => [r.cidr_ipv4, r.from_port, r.to_port, r.description]).sort()).toEqual([
+      ['0.0.0.0/0', 443, 443, 'HTTPS from 0.0.0.0/0'],
+      ['0.0.0.0/0', 80, 80, 'HTTP from 0.0.0.0/0'],
+    ]);
+    expect(onlyOf(json, 'aws_vpc_security_group_egress_rule').cidr_ipv4).toBe('0.0.0.0/0');
+  });
+
+  it('answers HTTP with a fixed 404 without a certificate', () => {
+    const { text, json } = build();
+    expect(countOf(json, 'aws_lb_listener')).toBe(1);
+    expect(text).toHaveResourceWithProperties(LbListener, { port: 80, protocol: 'HTTP', default_action: NOT_FOUND });
+    expect(onlyOf(json, 'aws_lb_listener').load_balancer_arn).toMatch(/^\$\{aws_lb\.alb_this_\w+\.arn\}$/);
+  });
+
+  it('redirects HTTP to HTTPS and serves HTTPS with the TLS 1.3 policy with a certificate', () => {
+    const { json } = build({ certificateArn: CERT });
+    expect(countOf(json, 'aws_lb_listener')).toBe(2);
+    expect(findBy(json, 'aws_lb_listener', 'port', 80).default_action).toEqual([
+      { type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } },
+    ]);
+    const https = findBy(json, 'aws_lb_listener', 'port', 443);
+    expect(https).toMatchObject({ protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-3-2021-06', certificate_arn: CERT, default_action: NOT_FOUND });
+    const custom = findBy(build({ certificateArn: CERT, sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }).json, 'aws_lb_listener', 'port', 443);
+    expect(custom.ssl_policy).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
+  });
+
+  it('adds ip target groups in its VPC with a /health check by default', () => {
+    const { text, json } = build({}, (alb) => {
+      const tg = alb.addTargetGroup('api', { name: 'shop-api', port: 8000 });
+      new TerraformOutput(alb, 'suffixes', { value: { lb: alb.loadBalancerArnSuffix, tg: tg.targetGroupArnSuffix, arn: tg.targetGroupArn } });
+    });
+    expect(text).toHaveResourceWithProperties(LbTargetGroup, {
+      name: 'shop-api',
+      port: 8000,
+      protocol: 'HTTP',
+      target_type: 'ip',
+      vpc_id: 'vpc-123',
+      deregistration_delay: '30',
+      health_check: {
+        enabled: true,
+        path: '/health',
+        matcher: '200',
+        protocol: 'HTTP',
+        port: 'traffic-port',
+        interval: 30,
+        timeout: 5,
+        healthy_threshold: 2,
+        unhealthy_threshold: 3,
+      },
+    });
+    // The suffixes (for CloudWatch dimensions and request-count scaling) are the arn_suffix attributes.
+    expect(Object.values(json.output ?? {})[0].value).toEqual({
+      lb: expect.stringMatching(/^\$\{aws_lb\.alb_this_\w+\.arn_suffix\}$/),
+      tg: expect.stringMatching(/^\$\{aws_lb_target_group\.alb_api_\w+\.arn_suffix\}$/),
+      arn: expect.stringMatching(TG_ARN),
+    });
+  });
+
+  it('takes health check and deregistration settings, and fits a long target group name', () => {
+    const { json } = build({}, (alb) =>
+      alb.addTargetGroup('api', {
+        name: 'artwork-matcher-production-embeddings',
+        port: 80,
+        deregistrationDelaySec: 5,
+        healthCheck: { path: '/ready', matcher: '200-299', intervalSec: 10, timeoutSec: 3, healthyThreshold: 3, unhealthyThreshold: 2 },
+      }),
+    );
+    const tg = onlyOf(json, 'aws_lb_target_group');
+    expect(tg.name).toMatch(/^artwork-matcher-productio-[0-9a-f]{6}$/);
+    expect(tg.deregistration_delay).toBe('5');
+    expect(tg.health_check).toMatchObject({ path: '/ready', matcher: '200-299', interval: 10, timeout: 3, healthy_threshold: 3, unhealthy_threshold: 2 });
+  });
+
+  it('forwards unmatched HTTP requests to the default target group instead of the 404', () => {
+    const { json } = build({}, (alb) => alb.setDefaultTargetGroup(alb.addTargetGroup('api', { name: 'shop-api', port: 8000 })));
+    expect(onlyOf(json, 'aws_lb_listener').default_action).toEqual([{ type: 'forward', target_group_arn: expect.stringMatching(TG_ARN) }]);
+  });
+
+  it('sets the default target group on the HTTPS listener and keeps the redirect on HTTP', () => {
+    const { json } = build({ certificateArn: CERT }, (alb) => alb.setDefaultTargetGroup(alb.addTargetGroup('api', { name: 'shop-api', port: 8000 })));
+    expect(findBy(json, 'aws_lb_listener', 'port', 443).default_action).toEqual([{ type: 'forward', target_group_arn: expect.stringMatching(TG_ARN) }]);
+    expect(findBy(json, 'aws_lb_listener', 'port', 80).default_action[0].type).toBe('redirect');
+  });
+
+  it('routes by path and host on the HTTPS listener', () => {
+    const { text, json } = build({ certificateArn: CERT }, (alb) => {
+      const api = alb.addTargetGroup('api', { name: 'shop-api', port: 8000 });
+      alb.addRoute('api-route', { targetGroup: api, priority: 10, pathPatterns: ['/api/*', '/v1/*'], hostHeaders: ['shop.example.com'] });
+      alb.addRoute('admin-route', { targetGroup: api, priority: 20, hostHeaders: ['admin.example.com'] });
+    });
+    expect(text).toHaveResourceWithProperties(LbListenerRule, {
+      priority: 10,
+      action: [{ type: 'forward', target_group_arn: expect.stringMatching(TG_ARN) }],
+      condition: [{ path_pattern: { values: ['/api/*', '/v1/*'] } }, { host_header: { values: ['shop.example.com'] } }],
+    });
+    const admin = findBy(json, 'aws_lb_listener_rule', 'priority', 20);
+    expect(admin.condition).toEqual([{ host_header: { values: ['admin.example.com'] } }]);
+    for (const rule of allOf(json, 'aws_lb_listener_rule')) expect(rule.listener_arn).toMatch(/^\$\{aws_lb_listener\.alb_https_\w+\.arn\}$/);
+  });
+
+  it('routes on the HTTP listener without a certificate', () => {
+    const { json } = build({}, (alb) => alb.addRoute('api-route', { targetGroup: alb.addTargetGroup('api', { name: 'shop-api', port: 8000 }), priority: 1, pathPatterns: ['/api/*'] }));
+    const rule = onlyOf(json, 'aws_lb_listener_rule');
+    expect(rule.listener_arn).toMatch(/^\$\{aws_lb_listener\.alb_http_\w+\.arn\}$/);
+    expect(rule.condition).toEqual([{ path_pattern: { values: ['/api/*'] } }]);
+  });
+});
+
+describe('ApplicationLoadBalancer validation', () => {
+  it('rejects a duplicate rule priority', () => {
+    const message = errorOf(() =>
+      build({}, (alb) => {
+        const api = alb.addTargetGroup('api', { name: 'shop-api', port: 8000 });
+        alb.addRoute('first', { targetGroup: api, priority: 10, pathPatterns: ['/a/*'] });
+        alb.addRoute('second', { targetGroup: api, priority: 10, pathPatterns: ['/b/*'] });
+      }),
+    );
+    expect(message).toBe('test/alb: second.priority: 10 is already used by another rule; priorities must be unique');
+  });
+
+  it('rejects a route without conditions', () => {
+    const message = errorOf(() => build({}, (alb) => alb.addRoute('all', { targetGroup: alb.addTargetGroup('api', { name: 'shop-api', port: 8000 }), priority: 1, pathPatterns: [] })));
+    expect(message).toBe('test/alb: all: needs pathPatterns or hostHeaders');
+  });
+
+  it('rejects an out-of-range priority and a health check path without a slash', () => {
+    expect(errorOf(() => build({}, (alb) => alb.addRoute('r', { targetGroup: alb.addTargetGroup('api', { name: 'a', port: 80 }), priority: 0, pathPatterns: ['/x'] })))).toBe(
+      'test/alb: r.priority: 0 is out of range; allowed: 1 to 50000',
+    );
+    expect(errorOf(() => build({}, (alb) => alb.addTargetGroup('api', { name: 'a', port: 80, healthCheck: { path: 'health' } })))).toBe(
+      'test/alb: api.healthCheck.path: "health" does not start with "/"',
+    );
+  });
+
+  it('rejects fewer than 2 subnets', () => {
+    expect(errorOf(() => build({ subnetIds: ['subnet-a'] }))).toBe(
+      'test/alb: subnetIds: ["subnet-a"] has fewer than 2 subnets; an ALB needs subnets in at least two availability zones',
+    );
+  });
+
+  it('rejects a malformed CIDR and a certificate that is not from ACM', () => {
+    expect(errorOf(() => build({ allowedCidrs: ['10.0.0.0/8', '0.0.0.0'] }))).toBe('test/alb: allowedCidrs[1]: "0.0.0.0" is not an IPv4 CIDR block');
+    expect(errorOf(() => build({ certificateArn: 'arn:aws:iam::123456789012:server-certificate/shop' }))).toBe(
+      'test/alb: certificateArn: "arn:aws:iam::123456789012:server-certificate/shop" is not an ACM certificate ARN',
+    );
+  });
+
+  it('reports every problem at once', () => {
+    expect(errorOf(() => build({ subnetIds: [], allowedCidrs: [], idleTimeoutSec: 0 }))).toBe(
+      [
+        'test/alb: invalid props:',
+        '  subnetIds: [] has fewer than 2 subnets; an ALB needs subnets in at least two availability zones',
+        '  allowedCidrs: [] is empty; give at least one CIDR block',
+        '  idleTimeoutSec: 0 is out of range; allowed: 1 to 4000',
+      ].join('\n'),
+    );
+  });
+});
