@@ -371,3 +371,11 @@ describe('EcsCluster', () => {
     });
   });
 });
+
+describe('EcsCluster default strategy without Fargate', () => {
+  it('rejects a Fargate default strategy when Fargate is off', () => {
+    expect(errorOf(() => synthCluster({ fargate: false }))).toBe(
+      'test/cluster: defaultCapacityProviderStrategy: names a Fargate provider but fargate is false; name an EC2 capacity provider or turn fargate on',
+    );
+  });
+});
