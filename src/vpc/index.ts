@@ -17,6 +17,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { assumeRolePolicy, policyDocument } from '../core/iam';
+import { NameLimits, fitName } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 import { isCidr } from '../settings/schema';
@@ -267,7 +268,7 @@ export class Vpc extends Construct {
         tags: nameTags(`${props.namePrefix}-flow-logs`),
       });
       const role = new IamRole(this, 'flow-logs-role', {
-        name: `${props.namePrefix}-vpc-flow-logs`.slice(0, 64),
+        name: fitName(`${props.namePrefix}-vpc-flow-logs`, NameLimits.iamRole),
         assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
       });
       new IamRolePolicy(this, 'flow-logs-policy', {
