@@ -205,3 +205,11 @@ describe('ServiceAutoscaling queue steps', () => {
     expect(findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-api-queue-scale-in')).toMatchObject({ threshold: 10, comparison_operator: 'LessThanOrEqualToThreshold' });
   });
 });
+
+describe('ServiceAutoscaling with schedules', () => {
+  it('lets scheduled actions own the bounds: Terraform ignores min and max after creation', () => {
+    const scheduled = build({ scheduled: [{ name: 'up', schedule: 'cron(0 8 * * ? *)', minCapacity: 2, maxCapacity: 4 }] });
+    expect(onlyOf(scheduled.json, 'aws_appautoscaling_target').lifecycle).toEqual({ ignore_changes: ['min_capacity', 'max_capacity'] });
+    expect(onlyOf(build({}).json, 'aws_appautoscaling_target').lifecycle).toBeUndefined();
+  });
+});

@@ -359,7 +359,7 @@ describe('EcsCluster', () => {
         'test/cluster/cpu: instanceTypes: "M6i.large" is not an EC2 instance type; allowed: e.g. "g4dn.xlarge"',
       );
       expect(errorOf(() => synthCluster({}, { gpu: { ...ASG, name: 'demo-gpu', instanceTypes: ['g5.xlarge', 'm6i.large'], gpu: true } }))).toBe(
-        'test/cluster/gpu: instanceTypes: "m6i.large" has no NVIDIA GPU; allowed with gpu: g4dn, g5, g6, p3, p4d, p5 ... families',
+        'test/cluster/gpu: instanceTypes: "m6i.large" is not an x86 NVIDIA GPU type the ECS GPU AMI supports; allowed families: g4dn, g5, g6, g6e, gr6, p3, p3dn, p4d, p4de, p5, p5e, p5en',
       );
     });
 

@@ -110,9 +110,9 @@ describe('EcsService container definition', () => {
   });
 
   it('reserves GPUs only when gpuCount > 0', () => {
-    const gpu = containerOf(build({ compatibility: 'EC2', gpuCount: 2, cpu: 4096, memoryMiB: 15000 }).json);
+    const gpu = containerOf(build({ compatibility: 'EC2', launchType: 'EC2', gpuCount: 2, cpu: 4096, memoryMiB: 15000 }).json);
     expect(gpu.resourceRequirements).toEqual([{ type: 'GPU', value: '2' }]);
-    const none = containerOf(build({ compatibility: 'EC2', gpuCount: 0 }).json);
+    const none = containerOf(build({ compatibility: 'EC2', launchType: 'EC2', gpuCount: 0 }).json);
     expect(none.resourceRequirements).toBeUndefined();
   });
 });
@@ -141,7 +141,7 @@ describe('EcsService task definition', () => {
   });
 
   it('on EC2 requires EC2 compatibility, has no runtime platform and allows non-Fargate sizes', () => {
-    const task = onlyOf(build({ compatibility: 'EC2', cpu: 3000, memoryMiB: 7000 }).json, 'aws_ecs_task_definition');
+    const task = onlyOf(build({ compatibility: 'EC2', launchType: 'EC2', cpu: 3000, memoryMiB: 7000 }).json, 'aws_ecs_task_definition');
     expect(task.requires_compatibilities).toEqual(['EC2']);
     expect(task.cpu).toBe('3000');
     expect(task.memory).toBe('7000');
@@ -524,5 +524,34 @@ describe('EcsService ECS Exec', () => {
 
   it('rejects opening a port-less service to CIDRs instead of silently dropping the rule', () => {
     expect(buildError({ allowFromCidrs: ['10.0.0.0/16'] })).toBe('test/svc: allowFrom: opening the container port needs containerPort');
+  });
+});
+
+describe('EcsService launch type and dependencies', () => {
+  it('uses a launch type instead of a strategy when asked', () => {
+    const svc = onlyOf(build({ compatibility: 'EC2', launchType: 'EC2' }).json, 'aws_ecs_service');
+    expect(svc.launch_type).toBe('EC2');
+    expect(isAbsent(svc, 'capacity_provider_strategy')).toBe(true);
+  });
+
+  it('rejects an EC2 service that would fall back to the Fargate cluster default', () => {
+    expect(buildError({ compatibility: 'EC2' })).toBe(
+      'test/svc: capacityProviderStrategy: is required for an EC2 task definition (the cluster default is Fargate); name the EC2 capacity provider, or set launchType "EC2"',
+    );
+    expect(buildError({ launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] })).toBe(
+      'test/svc: launchType: and capacityProviderStrategy exclude each other; give one',
+    );
+  });
+
+  it('waits for the given resources besides the capacity provider association', () => {
+    const { json } = synthConstructs((stack) => {
+      const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'c' });
+      const listenerLike = new EcsCluster(stack, 'other', { clusterName: 'o' }).cluster;
+      new EcsService(stack, 'svc', { ...BASE, cluster, dependsOn: [listenerLike] });
+    });
+    expect(onlyOf(json, 'aws_ecs_service').depends_on).toEqual([
+      expect.stringMatching(/^aws_ecs_cluster_capacity_providers\.cluster_capacity-providers_\w+$/),
+      expect.stringMatching(/^aws_ecs_cluster\.other_this_\w+$/),
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/ser
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repository';
 import { ArtworkMatcherStack } from '../../stacks/artwork-matcher';
-import { Synthesized, allOf, buildStack, countOf, errorOf, filterOf, findBy, onlyOf, parseField, statementsOf, synth } from '../helpers/synth';
+import { Synthesized, resourcesOf, allOf, buildStack, countOf, errorOf, filterOf, findBy, onlyOf, parseField, statementsOf, synth } from '../helpers/synth';
 
 const ENVS = ['demo', 'staging', 'production'] as const;
 const SERVICES = ['gateway', 'embeddings', 'search', 'geometric'] as const;
@@ -66,8 +66,14 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
     expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, { name: `/ecs/${prefix}`, retention_in_days: production ? 30 : 7 });
   });
 
-  it('creates the four ECR repositories, scanned on push', () => {
-    const repos = allOf(stackOf(env).json, 'aws_ecr_repository');
+  it(env === 'demo' ? 'creates the four ECR repositories, scanned on push' : 'uses the four ECR repositories demo creates', () => {
+    const { json } = stackOf(env);
+    if (env !== 'demo') {
+      expect(countOf(json, 'aws_ecr_repository')).toBe(0);
+      expect(Object.values(json.data!.aws_ecr_repository).map((d) => d.name).sort()).toEqual(SERVICES.map((s) => `artwork-matcher/${s}`).sort());
+      return;
+    }
+    const repos = allOf(json, 'aws_ecr_repository');
     expect(repos.map((r) => r.name).sort()).toEqual(SERVICES.map((s) => `artwork-matcher/${s}`).sort());
     for (const r of repos) {
       expect(r.image_scanning_configuration).toEqual({ scan_on_push: true });
@@ -116,10 +122,35 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
 
   it('opens the gateway to the ALB only and the backends to the gateway only', () => {
     const { json } = stackOf(env);
+    const sgKey = (name: string) => `\${aws_security_group.${resourcesOf(json, 'aws_security_group').find(([, sg]) => sg.name === name)![0]}.id}`;
     const rules = allOf(json, 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 8000);
-    expect(rules).toHaveLength(4);
-    expect(rules.every((r) => r.referenced_security_group_id && !r.cidr_ipv4)).toBe(true);
+    const pairs = rules.map((r) => [r.security_group_id, r.referenced_security_group_id ?? r.cidr_ipv4]);
+    expect(pairs.sort()).toEqual(
+      [
+        [sgKey(`${prefix}-gateway-sg`), sgKey(`${prefix}-alb`)],
+        ...['embeddings', 'search', 'geometric'].map((s) => [sgKey(`${prefix}-${s}-sg`), sgKey(`${prefix}-gateway-sg`)]),
+      ].sort(),
+    );
     expect(JSON.stringify(json)).not.toContain('10.0.0.0/8');
+  });
+
+  it('orders the gateway after its listener and search after the EFS mount targets', () => {
+    const { json } = stackOf(env);
+    expect(findBy(json, 'aws_ecs_service', 'name', `${prefix}-gateway`).depends_on).toContainEqual(expect.stringMatching(/^aws_lb_listener\./));
+    const search = findBy(json, 'aws_ecs_service', 'name', `${prefix}-search`).depends_on;
+    expect(search.filter((d: string) => d.startsWith('aws_efs_mount_target.'))).toHaveLength(2);
+  });
+
+  it('lets search mount the index through the access point with IAM', () => {
+    const { json } = stackOf(env);
+    const { task } = containerOf(json, env, 'search');
+    expect(task.volume[0].efs_volume_configuration.authorization_config).toEqual({ access_point_id: expect.stringMatching(/aws_efs_access_point\./), iam: 'ENABLED' });
+    const searchRole = Object.entries(json.resource!.aws_iam_role).find(([, r]) => r.name === `${prefix}-search-task`)![0];
+    const policy = filterOf(json, 'aws_iam_role_policy', (p) => p.name === 'application' && p.role.includes(`aws_iam_role.${searchRole}.`))[0];
+    expect(statementsOf(policy).find((st) => String(st.Action).includes('elasticfilesystem'))).toMatchObject({
+      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+      Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': expect.stringMatching(/aws_efs_access_point\./) } },
+    });
   });
 
   it('mounts the encrypted EFS index into search at /data/index', () => {
@@ -264,10 +295,25 @@ describe('artwork-matcher settings', () => {
     });
   });
 
-  it('looks the repositories up instead of creating them when told', () => {
-    const { text, json } = synth(buildStack<ArtworkMatcherStack>('artwork-matcher-staging', { stacks: { 'artwork-matcher-staging': { ecr: { create: false } } } }));
-    expect(countOf(json, 'aws_ecr_repository')).toBe(0);
-    expect(text).toHaveDataSourceWithProperties(DataAwsEcrRepository, { name: 'artwork-matcher/gateway' });
+  it('creates its own repositories when told (one account per environment)', () => {
+    const { text, json } = synth(buildStack<ArtworkMatcherStack>('artwork-matcher-staging', { stacks: { 'artwork-matcher-staging': { ecr: { create: true } } } }));
+    expect(countOf(json, 'aws_ecr_repository')).toBe(4);
+    expect(json.data?.aws_ecr_repository).toBeUndefined();
+    expect(stackOf('staging').text).toHaveDataSourceWithProperties(DataAwsEcrRepository, { name: 'artwork-matcher/gateway' });
+    expect(text).not.toContain('data.aws_ecr_repository');
+  });
+
+  it('applies the remote state key prefix before the document layout', () => {
+    const stack = buildStack<ArtworkMatcherStack>('artwork-matcher-demo', { remoteState: { bucket: 'tf-state', region: 'eu-west-1', keyPrefix: 'acme' } });
+    expect(synth(stack).json.terraform?.backend?.s3).toMatchObject({ key: 'acme/environments/demo/terraform.tfstate', use_lockfile: true });
+  });
+
+  it('rejects no NAT (no way to pull images) and AMD or ARM GPU instances', () => {
+    const message = errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { natGateways: 'none', gpu: { instanceTypes: ['g4ad.xlarge'] } } } }));
+    expect(message).toContain('gpu.instanceTypes[0]: "g4ad.xlarge" is not an x86 NVIDIA GPU instance type such as "g4dn.xlarge"');
+    expect(errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { natGateways: 'none' } } }))).toContain(
+      'natGateways: "none" leaves the tasks no way to pull images or ship logs',
+    );
   });
 
   it('follows overrides: HTTPS, pinned zones, e-mail alarms', () => {

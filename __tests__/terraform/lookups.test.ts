@@ -1,15 +1,17 @@
 /**
- * The plan-time look-up path (availability zones, the ECS GPU AMI from SSM) with nothing pinned,
+ * The plan-time look-up path (availability zones, the ECS GPU AMI from SSM, the ECR repositories
+ * demo owns) with nothing pinned,
  * checked by `terraform test` against a mock AWS provider: the synthesized configuration must
  * place subnet i in zone i of the looked-up list and launch GPU instances from the looked-up AMI.
  */
 import { buildStack, resourcesOf, synth } from '../helpers/synth';
 import { fullSynth, terraformTest } from '../helpers/terraform';
 
-it('artwork-matcher-production uses the zones and AMI it looks up', () => {
+it('artwork-matcher-production uses the zones, AMI and repositories it looks up', () => {
   const stack = buildStack('artwork-matcher-production');
   const { json } = synth(stack);
-  expect(Object.keys(json.data ?? {}).sort()).toEqual(['aws_availability_zones', 'aws_ssm_parameter']);
+  expect(Object.keys(json.data ?? {}).sort()).toEqual(['aws_availability_zones', 'aws_ecr_repository', 'aws_ssm_parameter']);
+  const embeddingsTask = resourcesOf(json, 'aws_ecs_task_definition').find(([, r]) => r.family === 'artwork-matcher-production-embeddings')![0];
   const subnet = (nameTag: string) => resourcesOf(json, 'aws_subnet').find(([, r]) => r.tags.Name === nameTag)![0];
   const [template] = resourcesOf(json, 'aws_launch_template')[0];
   const { stackDir } = fullSynth(stack);
@@ -21,6 +23,9 @@ it('artwork-matcher-production uses the zones and AMI it looks up', () => {
 mock_provider "aws" {
   mock_data "aws_availability_zones" {
     defaults = { names = ["eu-west-1c", "eu-west-1a", "eu-west-1b"] }
+  }
+  mock_data "aws_ecr_repository" {
+    defaults = { repository_url = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/artwork-matcher/mocked", arn = "arn:aws:ecr:eu-west-1:123456789012:repository/artwork-matcher/mocked" }
   }
   mock_data "aws_ssm_parameter" {
     defaults = { insecure_value = "ami-0fedcba9876543210", value = "ami-0fedcba9876543210" }
@@ -41,6 +46,10 @@ run "lookups" {
   assert {
     condition     = aws_launch_template.${template}.image_id == "ami-0fedcba9876543210"
     error_message = "the GPU launch template does not use the AMI from SSM"
+  }
+  assert {
+    condition     = strcontains(aws_ecs_task_definition.${embeddingsTask}.container_definitions, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/artwork-matcher/mocked:latest")
+    error_message = "the embeddings task does not run the image of the looked-up repository"
   }
 }
 `,

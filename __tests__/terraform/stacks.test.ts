@@ -15,8 +15,12 @@ interface Case {
   readonly overrides?: Record<string, unknown>;
 }
 
-/** Plan-time look-ups pinned: zones (all artwork stacks) and the GPU AMI (production). */
-const PINNED_ZONES = { availabilityZones: ['eu-west-1a', 'eu-west-1b'] };
+/**
+ * Plan-time look-ups pinned: zones (all artwork stacks), the GPU AMI (production), and the ECR
+ * repositories staging and production look up (they create their own here, as with one account
+ * per environment). lookups.test.ts covers the look-up path with a mock provider.
+ */
+const PINNED_ZONES = { availabilityZones: ['eu-west-1a', 'eu-west-1b'], ecr: { create: true } };
 const PINNED_AMI = 'ami-0123456789abcdef0';
 
 const CASES: Record<string, Case> = {

@@ -125,6 +125,8 @@ export class ServiceAutoscaling extends Construct {
       resourceId: `service/${props.clusterName}/${props.serviceName}`,
       minCapacity: props.minCapacity,
       maxCapacity: props.maxCapacity,
+      // Scheduled actions move the bounds during the day; an apply must not move them back.
+      lifecycle: props.scheduled?.length ? { ignoreChanges: ['min_capacity', 'max_capacity'] } : undefined,
     });
     const base = {
       serviceNamespace: this.target.serviceNamespace,

@@ -253,6 +253,10 @@ export interface AsgCapacityProviderProps {
   readonly instanceWarmupSec?: number;
 }
 
+/** x86_64 instance families with NVIDIA GPUs (the ECS GPU AMI is x86_64 and NVIDIA-only: not g5g, g4ad). */
+export const NVIDIA_X86_FAMILIES = ['g4dn', 'g5', 'g6', 'g6e', 'gr6', 'p3', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en'] as const;
+const NVIDIA_X86 = new RegExp(`^(${NVIDIA_X86_FAMILIES.join('|')})\\.[a-z0-9]+$`);
+
 const AMI_PARAMETER = '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id';
 const GPU_AMI_PARAMETER = '/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id';
 
@@ -286,7 +290,7 @@ export class AsgCapacityProvider extends Construct {
       .range('spot.onDemandPercentageAboveBase', props.spot?.onDemandPercentageAboveBase, 0, 100);
     for (const t of props.instanceTypes) v.check(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t), 'instanceTypes', t, 'is not an EC2 instance type; allowed: e.g. "g4dn.xlarge"');
     if (gpu) {
-      for (const t of props.instanceTypes) v.check(/^(g\d|p\d)/.test(t), 'instanceTypes', t, 'has no NVIDIA GPU; allowed with gpu: g4dn, g5, g6, p3, p4d, p5 ... families');
+      for (const t of props.instanceTypes) v.check(NVIDIA_X86.test(t), 'instanceTypes', t, `is not an x86 NVIDIA GPU type the ECS GPU AMI supports; allowed families: ${NVIDIA_X86_FAMILIES.join(', ')}`);
     }
     if (minSize > props.maxSize) v.fail('minSize', `${minSize} is above maxSize ${props.maxSize}`);
     v.throwIfInvalid();

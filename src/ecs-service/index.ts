@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Lazy } from 'cdktf';
+import { ITerraformDependable, Lazy } from 'cdktf';
 import { EcsService as EcsServiceResource } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition, EcsTaskDefinitionVolume } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -121,9 +121,15 @@ export interface EcsServiceProps {
   /**
    * Capacity provider strategy. Changing it later forces a new deployment in place; changing
    * between a strategy and a launch type replaces the service.
-   * @default - the cluster's default strategy
+   * @default - the cluster's default strategy (Fargate services); EC2 services must name one
    */
   readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
+  /**
+   * Launch type instead of a capacity provider strategy (`EC2` places tasks on whatever container
+   * instances the cluster has; nothing scales them).
+   * @default - a capacity provider strategy
+   */
+  readonly launchType?: 'FARGATE' | 'EC2';
   /**
    * Task CPU units; on Fargate one of 256, 512, 1024, 2048, 4096, 8192, 16384.
    * @default 256
@@ -211,6 +217,13 @@ export interface EcsServiceProps {
   readonly taskDefinitionManagedExternally?: boolean;
   /** IAM statements for the application (task role). @default [] */
   readonly taskRoleStatements?: readonly PolicyStatement[];
+  /**
+   * Resources the service must wait for, beyond the cluster's capacity providers: the listener
+   * that attaches its target group to the load balancer (ECS rejects a target group with no load
+   * balancer), EFS mount targets, ...
+   * @default []
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -263,6 +276,11 @@ export class EcsService extends Construct implements IGrantable {
       if (gpus > 0) v.fail('gpuCount', `${gpus} needs EC2: Fargate has no GPUs; set compatibility "EC2" with a GPU capacity provider`);
     } else {
       v.range('cpu', cpu, 128, 196608).range('memoryMiB', memory, 128, 1048576);
+    }
+    if (props.launchType && props.capacityProviderStrategy) v.fail('launchType', 'and capacityProviderStrategy exclude each other; give one');
+    if (props.launchType && props.launchType !== compatibility) v.fail('launchType', `${JSON.stringify(props.launchType)} does not match compatibility ${JSON.stringify(compatibility)}`);
+    if (compatibility === 'EC2' && !props.launchType && !props.capacityProviderStrategy) {
+      v.fail('capacityProviderStrategy', 'is required for an EC2 task definition (the cluster default is Fargate); name the EC2 capacity provider, or set launchType "EC2"');
     }
     if (props.capacityProviderStrategy) {
       validateStrategy(v, 'capacityProviderStrategy', props.capacityProviderStrategy);
@@ -425,7 +443,8 @@ export class EcsService extends Construct implements IGrantable {
       taskDefinition: this.taskDefinition.arn,
       desiredCount: desired,
       capacityProviderStrategy: props.capacityProviderStrategy?.map((s) => ({ capacityProvider: s.capacityProvider, weight: s.weight, base: s.base ?? 0 })),
-      // Without a strategy ECS uses the cluster default; a launch type would bypass capacity providers.
+      // Without either, ECS uses the cluster's default strategy; a launch type bypasses capacity providers.
+      launchType: props.launchType,
       networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [sg.id], assignPublicIp: props.assignPublicIp ?? false },
       deploymentMinimumHealthyPercent: props.minHealthyPercent ?? 100,
       deploymentMaximumPercent: props.maxHealthyPercent ?? 200,
@@ -454,7 +473,7 @@ export class EcsService extends Construct implements IGrantable {
       propagateTags: 'SERVICE',
       enableEcsManagedTags: true,
       waitForSteadyState: false,
-      dependsOn: [props.cluster.capacityProviderAssociation],
+      dependsOn: [props.cluster.capacityProviderAssociation, ...(props.dependsOn ?? [])],
       lifecycle: props.taskDefinitionManagedExternally ? { ignoreChanges: ['task_definition'] } : undefined,
       tags: nameTags(name),
     });

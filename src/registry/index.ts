@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { EcrRepository as EcrRepositoryResource } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
+import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repository';
 import { IGrantable } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
@@ -95,4 +96,27 @@ export class EcrRepository extends Construct {
     grantee.addToPolicy({ Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: this.repositoryArn });
     grantee.addToPolicy({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
   }
+}
+
+/** What a service needs of a repository, whether created here or looked up. */
+export interface RepositoryReference {
+  readonly repositoryName: string;
+  readonly repositoryUrl: string;
+  readonly repositoryArn: string;
+}
+
+export interface RepositoryForProps extends EcrRepositoryProps {
+  /**
+   * Create the repository; false looks up an existing one by name at plan time (it must exist,
+   * e.g. created by another environment's stack in the same account).
+   * @default true
+   */
+  readonly create?: boolean;
+}
+
+/** Creates an ECR repository, or brings an existing one (`create: false`). */
+export function repositoryFor(scope: Construct, id: string, props: RepositoryForProps): RepositoryReference {
+  if (props.create ?? true) return new EcrRepository(scope, id, props);
+  const existing = new DataAwsEcrRepository(scope, id, { name: props.repositoryName });
+  return { repositoryName: existing.name, repositoryUrl: existing.repositoryUrl, repositoryArn: existing.arn };
 }

@@ -165,6 +165,8 @@ export interface StackDefinition<T, A = unknown> {
   readonly schema: Schema<T>;
   /** Defaults of every setting (the design document's values). */
   readonly defaults: T;
+  /** Checks that need the shared settings too (reported with every other problem). */
+  validateShared?(settings: T, shared: SharedSettings): Issue[];
   /** Builds the stack into `app`. */
   create(app: A, settings: T, shared: SharedSettings): unknown;
 }
@@ -213,6 +215,7 @@ export function resolveSettings(definitions: readonly StackDefinition<any, any>[
   for (const def of definitions) {
     const merged = deepMerge(def.defaults, stackOverrides[def.name]);
     const issues = validate(def.schema, merged);
+    if (issues.length === 0 && def.validateShared) issues.push(...def.validateShared(merged, { remoteState }));
     if (issues.length > 0) errors.push(formatIssues(`invalid settings for stack "${def.name}":`, issues));
     else stacks.set(def.name, merged);
   }

@@ -46,6 +46,8 @@ export class SharedFileSystem extends Construct {
   public readonly accessPoint: EfsAccessPoint;
   public readonly accessPointId: string;
   public readonly securityGroupId: string;
+  /** Mount targets: clients must wait for them before mounting. */
+  public readonly mountTargets: EfsMountTarget[];
   private allowed = 0;
 
   constructor(scope: Construct, id: string, props: SharedFileSystemProps) {
@@ -75,7 +77,7 @@ export class SharedFileSystem extends Construct {
       tags: nameTags(`${props.name}-efs`),
     });
     this.securityGroupId = sg.id;
-    props.subnetIds.forEach((subnetId, i) => new EfsMountTarget(this, `mount-${i + 1}`, { fileSystemId: this.fileSystem.id, subnetId, securityGroups: [sg.id] }));
+    this.mountTargets = props.subnetIds.map((subnetId, i) => new EfsMountTarget(this, `mount-${i + 1}`, { fileSystemId: this.fileSystem.id, subnetId, securityGroups: [sg.id] }));
 
     this.accessPoint = new EfsAccessPoint(this, 'access-point', {
       fileSystemId: this.fileSystem.id,

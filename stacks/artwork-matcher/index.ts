@@ -20,12 +20,13 @@
  * - `desired_count = 1` below an autoscaling minimum of 2: the initial count is the minimum.
  * - Search's FAISS index path (`/data/index`) is mounted from an encrypted EFS file system (the
  *   document lists EFS for the index but never creates it).
+ * - ECR: the same repository names in all three environments collide in one account (the one the
+ *   shared state bucket implies); demo creates them, staging and production use them.
  * - The error-rate alarm divides by zero when there is no traffic; the metric math returns 0 then,
  *   and load-balancer 5xx (no healthy target) count as errors too.
  */
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repository';
 import { AwsStack } from '../../src/core/aws-stack';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { Vpc } from '../../src/vpc';
@@ -33,7 +34,7 @@ import { EcsCluster } from '../../src/ecs-cluster';
 import { EcsService } from '../../src/ecs-service';
 import { ApplicationLoadBalancer } from '../../src/alb';
 import { Metrics, Monitoring } from '../../src/monitoring';
-import { EcrRepository } from '../../src/registry';
+import { repositoryFor } from '../../src/registry';
 import { SecureBucket, SharedFileSystem } from '../../src/storage';
 import { ARTWORK_SERVICES, ArtworkEnvironment, ArtworkMatcherSettings, ArtworkServiceName, artworkMatcherDefaults, artworkMatcherSchema } from './settings';
 
@@ -121,12 +122,17 @@ export class ArtworkMatcherStack extends AwsStack {
     this.alb.setDefaultTargetGroup(gatewayTargets);
 
     // ===== ECR repositories =====
+    // The document gives every environment the same repository names: one environment (demo, by
+    // default) creates them and the others use them, so the three stacks fit in one account.
     const repositoryUrls = {} as Record<ArtworkServiceName, string>;
     for (const svc of ARTWORK_SERVICES) {
-      const repositoryName = `artwork-matcher/${svc}`;
-      repositoryUrls[svc] = settings.ecr.create
-        ? new EcrRepository(this, `ecr-${svc}`, { repositoryName, scanOnPush: true, imageTagMutability: settings.ecr.imageTagMutability, keepImages: settings.ecr.keepImages }).repositoryUrl
-        : new DataAwsEcrRepository(this, `ecr-${svc}`, { name: repositoryName }).repositoryUrl;
+      repositoryUrls[svc] = repositoryFor(this, `ecr-${svc}`, {
+        create: settings.ecr.create,
+        repositoryName: `artwork-matcher/${svc}`,
+        scanOnPush: true,
+        imageTagMutability: settings.ecr.imageTagMutability,
+        keepImages: settings.ecr.keepImages,
+      }).repositoryUrl;
     }
 
     // ===== S3 data bucket and the search index file system =====
@@ -179,6 +185,10 @@ export class ArtworkMatcherStack extends AwsStack {
         targetGroupArn: svc === 'gateway' ? gatewayTargets.targetGroupArn : undefined,
         cloudMap: svc === 'gateway' ? undefined : { namespaceId: this.cluster.namespace!.id, name: svc },
         efsVolumes: svc === 'search' ? [{ name: 'index', fileSystemId: this.indexFileSystem.fileSystemId, accessPointId: this.indexFileSystem.accessPointId, containerPath: INDEX_MOUNT }] : undefined,
+        // Python services writing model caches and temp files: the document's containers need a writable root.
+        readonlyRootFilesystem: false,
+        // ECS rejects a target group no listener attaches yet; EFS cannot be mounted before its mount targets exist.
+        dependsOn: svc === 'gateway' ? [this.alb.listener] : svc === 'search' ? this.indexFileSystem.mountTargets : [],
       });
       // The document's S3 access (Get/Put/List), scoped to this environment's data bucket.
       this.dataBucket.grantRead(service);

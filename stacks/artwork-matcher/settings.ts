@@ -3,7 +3,7 @@
  * environment; see the README's artwork-matcher section for where the document is fixed.
  */
 import { s } from '../../src/settings';
-import type { CapacityProviderStrategyItem } from '../../src/ecs-cluster';
+import { CapacityProviderStrategyItem, NVIDIA_X86_FAMILIES } from '../../src/ecs-cluster';
 import { FARGATE_SIZES } from '../../src/ecs-service';
 import { NatStrategy, RETENTION_DAYS } from '../../src/vpc';
 
@@ -12,33 +12,76 @@ export type ArtworkEnvironment = (typeof ARTWORK_ENVIRONMENTS)[number];
 export const ARTWORK_SERVICES = ['gateway', 'embeddings', 'search', 'geometric'] as const;
 export type ArtworkServiceName = (typeof ARTWORK_SERVICES)[number];
 
-/** One microservice: its task size, capacity and the document's autoscaling row. */
+/**
+ * One microservice: its task size, capacity and the document's autoscaling row. Defaults are per
+ * service (gateway / embeddings / search / geometric), from `artworkMatcherDefaults`.
+ */
 export interface ArtworkServiceSettings {
-  /** Task CPU units (Fargate sizes unless `gpu`). */
+  /**
+   * Task CPU units (a Fargate size unless `gpu`).
+   * @default 256 / 1024 / 512 / 512; production 512 / 3072 / 2048 / 1024
+   */
   readonly cpu: number;
-  /** Task memory (MiB). */
+  /**
+   * Task memory (MiB).
+   * @default 512 / 4096 / 1024 / 1024; production 1024 / 12288 / 8192 / 2048
+   */
   readonly memoryMiB: number;
-  /** Tasks at creation; autoscaling owns the count afterwards. @default the service's minCapacity */
+  /**
+   * Tasks at creation; autoscaling owns the count afterwards.
+   * @default the service's minCapacity
+   */
   readonly desiredCount: number;
-  /** Autoscaling floor (document's "Min Instances"). */
+  /**
+   * Autoscaling floor (the document's "Min Instances").
+   * @default 2 / 1 / 2 / 1
+   */
   readonly minCapacity: number;
-  /** Autoscaling ceiling (document's "Max Instances"). */
+  /**
+   * Autoscaling ceiling (the document's "Max Instances").
+   * @default 20 / 10 / 8 / 20
+   */
   readonly maxCapacity: number;
-  /** Target average CPU, percent. */
+  /**
+   * Target average CPU, percent.
+   * @default 60 / 70 / 80 / 70
+   */
   readonly cpuTarget: number;
-  /** Target average memory, percent. */
+  /**
+   * Target average memory, percent.
+   * @default 70 / 80 / 70 / 80
+   */
   readonly memoryTarget: number;
-  /** ALB requests per task per minute to hold; 0 turns request-count scaling off. */
+  /**
+   * ALB requests per task per minute to hold; 0 turns request-count scaling off (only the
+   * gateway is behind the ALB).
+   * @default 500 / 0 / 0 / 0
+   */
   readonly requestsPerTarget: number;
-  /** Seconds between scale-ins. */
+  /**
+   * Seconds between scale-ins.
+   * @default 300 / 600 / 600 / 180
+   */
   readonly scaleInCooldownSec: number;
-  /** Seconds between scale-outs. */
+  /**
+   * Seconds between scale-outs.
+   * @default 60 / 120 / 180 / 30
+   */
   readonly scaleOutCooldownSec: number;
-  /** Run on the GPU capacity provider (EC2 g4dn) with one GPU per task instead of Fargate. */
+  /**
+   * Run on the GPU capacity provider (EC2 g4dn) with one GPU per task instead of Fargate.
+   * @default true for embeddings in production, false otherwise
+   */
   readonly gpu: boolean;
-  /** Fargate capacity provider strategy (ignored with `gpu`). */
+  /**
+   * Fargate capacity provider strategy (ignored with `gpu`).
+   * @default FARGATE weight 100 base 1; geometric: FARGATE_SPOT 80 + FARGATE 20 base 1
+   */
   readonly capacityProviderStrategy: CapacityProviderStrategyItem[];
-  /** Extra environment variables (the document's are always set). */
+  /**
+   * Extra environment variables (the document's are always set).
+   * @default {}
+   */
   readonly environment: Record<string, string>;
 }
 
@@ -60,12 +103,13 @@ export interface ArtworkMatcherSettings {
   readonly logRetentionDays: number;
   /** Image tag deployed from each repository. @default "latest" */
   readonly imageTag: string;
+  /** ECR repositories. @default see each field */
   readonly ecr: {
     /**
      * Create the `artwork-matcher/<service>` repositories. The names are shared by all
-     * environments: when they share one account, let one environment create them and set this
-     * to false in the others (they then look the repositories up).
-     * @default true
+     * environments, so one creates them and the others look them up (apply demo first). With one
+     * account per environment, set it true everywhere.
+     * @default true in demo, false in staging and production
      */
     readonly create: boolean;
     /** @default "MUTABLE" (the document pushes `:latest`) */
@@ -73,6 +117,7 @@ export interface ArtworkMatcherSettings {
     /** Images kept per repository. @default 30 */
     readonly keepImages: number;
   };
+  /** The public load balancer. @default see each field */
   readonly alb: {
     /** Clients allowed to reach the ALB. @default ["0.0.0.0/0"] */
     readonly allowedCidrs: string[];
@@ -83,7 +128,7 @@ export interface ArtworkMatcherSettings {
     /** Gateway health check path. @default "/health" */
     readonly healthCheckPath: string;
   };
-  /** GPU capacity (used by services with `gpu`). */
+  /** GPU capacity (used by services with `gpu`). @default see each field */
   readonly gpu: {
     /** @default ["g4dn.xlarge"] */
     readonly instanceTypes: string[];
@@ -96,9 +141,11 @@ export interface ArtworkMatcherSettings {
     /** Spot instances (the document marks embeddings "careful" for spot). @default false */
     readonly spot: boolean;
   };
+  /** The four services. @default the document's values, see `ArtworkServiceSettings` */
   readonly services: Record<ArtworkServiceName, ArtworkServiceSettings>;
   /** The document's 08:00 / 19:00 UTC scheduled actions. @default true in production only */
   readonly scheduledScaling: boolean;
+  /** Alarms and dashboard. @default see each field */
   readonly monitoring: {
     /** E-mail subscribed to the alarm topic. @default - none */
     readonly alarmEmail?: string;
@@ -133,7 +180,7 @@ export function artworkMatcherDefaults(env: ArtworkEnvironment): ArtworkMatcherS
     natGateways: env === 'demo' ? 'single' : 'perAz',
     logRetentionDays: production ? 30 : 7,
     imageTag: 'latest',
-    ecr: { create: true, imageTagMutability: 'MUTABLE', keepImages: 30 },
+    ecr: { create: env === 'demo', imageTagMutability: 'MUTABLE', keepImages: 30 },
     alb: { allowedCidrs: ['0.0.0.0/0'], deletionProtection: production, healthCheckPath: '/health' },
     gpu: { instanceTypes: ['g4dn.xlarge'], minSize: 1, maxSize: 10, spot: false },
     services: {
@@ -226,7 +273,10 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
     }),
     gpu: s.object(
       {
-        instanceTypes: s.array(s.string({ pattern: /^(g\d|p\d)[a-z0-9-]*\.[a-z0-9]+$/, describe: 'an NVIDIA GPU instance type such as "g4dn.xlarge"' }), { minLength: 1, unique: true }),
+        instanceTypes: s.array(
+          s.string({ pattern: new RegExp(`^(${NVIDIA_X86_FAMILIES.join('|')})\\.[a-z0-9]+$`), describe: `an x86 NVIDIA GPU instance type such as "g4dn.xlarge" (${NVIDIA_X86_FAMILIES.join(', ')})` }),
+          { minLength: 1, unique: true },
+        ),
         minSize: s.number({ min: 0, max: 1000 }),
         maxSize: s.number({ min: 1, max: 1000 }),
         amiId: s.optional(s.string({ pattern: /^ami-[0-9a-f]{8,17}$/, describe: 'an AMI id such as "ami-0123456789abcdef0"' })),
@@ -247,6 +297,9 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
     tags: s.tags(),
   },
   (v, issue) => {
+    if (v.natGateways === 'none') {
+      issue('natGateways', '"none" leaves the tasks no way to pull images or ship logs (this stack has no interface endpoints); allowed: "single", "perAz"');
+    }
     (v.availabilityZones ?? []).forEach((az, i) => {
       if (!az.startsWith(v.region)) issue(`availabilityZones[${i}]`, `${JSON.stringify(az)} is not in region ${JSON.stringify(v.region)}; allowed: zones such as "${v.region}a"`);
     });

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
 import { StateStore } from '../../src/state';
-import { SettingsError, SharedSettings, StackDefinition, formatIssues, s } from '../../src/settings';
+import { SharedSettings, StackDefinition, s } from '../../src/settings';
 import type { BucketEncryption } from '../../src/storage';
 
 export const STATE_BOOTSTRAP = 'state-bootstrap';
@@ -142,12 +142,7 @@ export const stateBootstrap: StackDefinition<StateBootstrapSettings, Construct> 
   name: STATE_BOOTSTRAP,
   schema: stateBootstrapSchema,
   defaults: stateBootstrapDefaults,
-  create: (app, settings, shared) => {
-    if (settings.storeOwnState && !shared.remoteState) {
-      throw new SettingsError(
-        formatIssues(`invalid settings for stack "${STATE_BOOTSTRAP}":`, [{ path: 'storeOwnState', message: 'true needs "remoteState" (bucket and region) in the settings' }]),
-      );
-    }
-    return new StateBootstrapStack(app, STATE_BOOTSTRAP, settings, shared);
-  },
+  validateShared: (settings, shared) =>
+    settings.storeOwnState && !shared.remoteState ? [{ path: 'storeOwnState', message: 'true needs "remoteState" (bucket and region) in the settings' }] : [],
+  create: (app, settings, shared) => new StateBootstrapStack(app, STATE_BOOTSTRAP, settings, shared),
 };
