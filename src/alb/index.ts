@@ -21,6 +21,7 @@ export interface AlbAccessLogs {
 export interface ApplicationLoadBalancerProps {
   /** Name prefix; the ALB is named `<namePrefix>` (fitted to 32 characters). */
   readonly namePrefix: string;
+  /** VPC of the load balancer and its target groups. */
   readonly vpcId: string;
   /** Subnets: public ones for an internet-facing ALB. */
   readonly subnetIds: readonly string[];
@@ -88,13 +89,16 @@ export interface TargetGroupProps {
 
 /** A target group made by `ApplicationLoadBalancer.addTargetGroup`. */
 export interface TargetGroup {
+  /** The target group resource. */
   readonly resource: LbTargetGroup;
+  /** Target group ARN. */
   readonly targetGroupArn: string;
   /** `targetgroup/<name>/<id>`, for CloudWatch dimensions and request-count scaling. */
   readonly targetGroupArnSuffix: string;
 }
 
 export interface RouteProps {
+  /** Where matching requests go. */
   readonly targetGroup: TargetGroup;
   /** Rule priority, 1-50000, unique per listener. */
   readonly priority: number;

@@ -58,7 +58,9 @@ export interface ScheduledScaling {
   readonly name: string;
   /** `cron(...)`, `rate(...)` or `at(...)`. */
   readonly schedule: string;
+  /** Fewest tasks. */
   readonly minCapacity: number;
+  /** Most tasks. */
   readonly maxCapacity: number;
   /** IANA time zone. @default "UTC" */
   readonly timezone?: string;
@@ -67,7 +69,9 @@ export interface ScheduledScaling {
 export interface ServiceAutoscalingOptions {
   /** Prefix of policy names. @default the service name */
   readonly namePrefix?: string;
+  /** Floor for the task count. */
   readonly minCapacity: number;
+  /** Ceiling for the task count. */
   readonly maxCapacity: number;
   /** Target tracking on average CPU (percent). @default - none */
   readonly cpu?: TargetTrackingOptions;
@@ -82,7 +86,9 @@ export interface ServiceAutoscalingOptions {
 }
 
 export interface ServiceAutoscalingProps extends ServiceAutoscalingOptions {
+  /** Name of the ECS cluster. */
   readonly clusterName: string;
+  /** Name of the ECS service (an attribute reference orders the target after the service). */
   readonly serviceName: string;
 }
 

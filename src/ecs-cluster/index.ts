@@ -34,7 +34,9 @@ export interface CapacityProviderStrategyItem {
 
 /** What a service needs to know about its cluster. */
 export interface IEcsCluster {
+  /** Cluster ARN. */
   readonly clusterArn: string;
+  /** Cluster name. */
   readonly clusterName: string;
   /** The cluster/capacity-provider association services must wait for. */
   readonly capacityProviderAssociation: TerraformResource;

@@ -76,6 +76,7 @@ export interface ContainerHealthCheck {
 export interface EfsVolume {
   /** Volume name inside the task definition. */
   readonly name: string;
+  /** EFS file system id. */
   readonly fileSystemId: string;
   /** Access point to mount through (enables IAM authorization). @default - the file system root */
   readonly accessPointId?: string;
@@ -87,6 +88,7 @@ export interface EfsVolume {
 
 /** Registration in a Cloud Map private DNS namespace (`<name>.<namespace>` A records). */
 export interface CloudMapOptions {
+  /** Id of the Cloud Map private DNS namespace. */
   readonly namespaceId: string;
   /** DNS name inside the namespace, e.g. `search`. */
   readonly name: string;
@@ -107,7 +109,9 @@ export interface ServiceConnectOptions {
 export interface EcsServiceProps {
   /** Service name, also the task family and the prefix of its roles and security group. */
   readonly serviceName: string;
+  /** The cluster to run in (its capacity provider association is waited for). */
   readonly cluster: IEcsCluster;
+  /** VPC of the service security group. */
   readonly vpcId: string;
   /** Subnets of the tasks (private ones). */
   readonly subnetIds: readonly string[];

@@ -11,8 +11,11 @@ import { PropsValidator } from '../core/validation';
 
 /** A CloudWatch metric, shared by alarms and dashboard widgets. */
 export interface Metric {
+  /** CloudWatch namespace, e.g. `AWS/ECS`. */
   readonly namespace: string;
+  /** Metric name, e.g. `CPUUtilization`. */
   readonly metricName: string;
+  /** Dimension names to values. */
   readonly dimensions: Readonly<Record<string, string>>;
   /** `Average`, `Sum`, `Maximum`, `p99`, ... */
   readonly stat: string;
@@ -52,9 +55,13 @@ export type Comparison = 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold
 export interface AlarmOptions {
   /** Alarm name suffix: the alarm is `<namePrefix>-<name>`. */
   readonly name: string;
+  /** Alarm description. */
   readonly description: string;
+  /** The metric to watch. */
   readonly metric: Metric;
+  /** Threshold in the metric's unit. */
   readonly threshold: number;
+  /** How the metric compares to the threshold. */
   readonly comparison: Comparison;
   /** @default 1 */
   readonly evaluationPeriods?: number;
@@ -67,6 +74,7 @@ export interface AlarmOptions {
 export interface ErrorRateAlarmOptions {
   /** @default "high-error-rate" */
   readonly name?: string;
+  /** ARN suffix of the load balancer (`app/<name>/<id>`). */
   readonly albArnSuffix: string;
   /** Percent of requests answered 5xx (target and load balancer). */
   readonly thresholdPercent: number;
@@ -75,7 +83,9 @@ export interface ErrorRateAlarmOptions {
 }
 
 export interface ServiceAlarmOptions {
+  /** Name of the ECS cluster. */
   readonly clusterName: string;
+  /** Name of the ECS service. */
   readonly serviceName: string;
   /** Short label for names, e.g. `gateway`. */
   readonly label: string;
@@ -91,7 +101,9 @@ export interface ServiceAlarmOptions {
 
 /** A dashboard widget: a time series or single value of metrics. */
 export interface MetricWidget {
+  /** Widget title. */
   readonly title: string;
+  /** Metrics shown together. */
   readonly metrics: readonly Metric[];
   /** Grid columns (of 24). @default 12 */
   readonly width?: number;

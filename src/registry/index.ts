@@ -100,8 +100,11 @@ export class EcrRepository extends Construct {
 
 /** What a service needs of a repository, whether created here or looked up. */
 export interface RepositoryReference {
+  /** Repository name. */
   readonly repositoryName: string;
+  /** Repository URL (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
   readonly repositoryUrl: string;
+  /** Repository ARN. */
   readonly repositoryArn: string;
 }
 

@@ -23,6 +23,7 @@ export interface EfsAccessPointProps {
 export interface SharedFileSystemProps {
   /** Name tag and prefix. */
   readonly name: string;
+  /** VPC of the mount targets. */
   readonly vpcId: string;
   /** One mount target per subnet (one per zone). */
   readonly subnetIds: readonly string[];
