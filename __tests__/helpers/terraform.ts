@@ -9,7 +9,7 @@
  * - `plan` adds a test-only override file: local backend, fake credentials and the provider's
  *   skip flags, so nothing calls AWS.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
@@ -151,9 +151,4 @@ export function terraformTest(stackDir: string, name: string, hcl: string): stri
   fs.writeFileSync(path.join(testsDir, `${name}.tftest.hcl`), hcl);
   terraform(stackDir, ['init', '-input=false', '-no-color'], env);
   return terraform(stackDir, ['test', '-no-color'], env);
-}
-
-/** Version string of the installed Terraform CLI. */
-export function terraformVersion(): string {
-  return execFileSync('terraform', ['version', '-json'], { encoding: 'utf8' });
 }

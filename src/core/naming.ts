@@ -21,14 +21,11 @@ export const NameLimits = {
   targetGroup: 32,
   /** IAM role names. */
   iamRole: 64,
-  /** Security group names. */
-  securityGroup: 255,
-  /** ECS service and task family names. */
-  ecs: 255,
-  /** S3 bucket names. */
-  bucket: 63,
   /** Application Auto Scaling policy names. */
   scalingPolicy: 256,
   /** CloudWatch alarm names. */
   alarm: 255,
 } as const;
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];

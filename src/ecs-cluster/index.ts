@@ -14,10 +14,9 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { assumeRolePolicy } from '../core/iam';
-import { fitName, NameLimits } from '../core/naming';
+import { fitName, NameLimits, RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
-import { RETENTION_DAYS } from '../vpc';
 
 /** One entry of a capacity provider strategy. */
 export interface CapacityProviderStrategyItem {

@@ -6,7 +6,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { IGrantable, PolicyStatement, policyDocument } from '../core/iam';
+import { IGrantable, policyDocument } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 
@@ -217,5 +217,4 @@ export class SecureBucket extends Construct {
   }
 }
 
-export type { PolicyStatement };
 export * from './efs';

@@ -17,13 +17,10 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { assumeRolePolicy, policyDocument } from '../core/iam';
-import { NameLimits, fitName } from '../core/naming';
+import { NameLimits, RETENTION_DAYS, fitName } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 import { isCidr } from '../settings/schema';
-
-/** Retention periods CloudWatch Logs accepts, in days. */
-export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** How private subnets reach the internet. */
 export type NatStrategy = 'none' | 'single' | 'perAz';

@@ -5,7 +5,8 @@
 import { s } from '../../src/settings';
 import { CapacityProviderStrategyItem, NVIDIA_X86_FAMILIES } from '../../src/ecs-cluster';
 import { FARGATE_SIZES } from '../../src/ecs-service';
-import { NatStrategy, RETENTION_DAYS } from '../../src/vpc';
+import type { NatStrategy } from '../../src/vpc';
+import { RETENTION_DAYS } from '../../src/core/naming';
 
 export const ARTWORK_ENVIRONMENTS = ['demo', 'staging', 'production'] as const;
 export type ArtworkEnvironment = (typeof ARTWORK_ENVIRONMENTS)[number];
