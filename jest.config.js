@@ -18,6 +18,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/__tests__/terraform/**/*.test.ts'],
+      globalSetup: '<rootDir>/__tests__/terraform/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/setup.ts'],
       slowTestThreshold: 60,
     },

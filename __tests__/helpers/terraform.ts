@@ -1,99 +1,95 @@
 /**
- * Offline Terraform harness: runs the real Terraform CLI and the real AWS provider against
- * synthesized stacks with no AWS account and no network.
+ * Offline Terraform harness for the tests: the real Terraform CLI and the real AWS provider,
+ * no AWS account, no network. Built on `tools/terraform-cli.ts` (the same mirror look-up, CLI
+ * config and preview override that `npm run plan` uses).
  *
- * - A Terraform CLI config is generated under `.test-out/` with a `plugin_cache_dir` (so `init`
- *   links the ~700 MB provider instead of copying it per stack) and, when `TF_PROVIDER_MIRROR`
- *   names a filesystem mirror, a `filesystem_mirror` for hashicorp providers. Without the variable
- *   Terraform installs providers from the registry as usual.
- * - `plan` adds a test-only override file: local backend, fake credentials and the provider's
- *   skip flags, so nothing calls AWS.
+ * - The AWS provider is installed once per run (jest globalSetup) into a shared data directory;
+ *   every stack's plan reuses it through `TF_DATA_DIR`, so there is no `terraform init` per stack.
+ * - `terraform plan` validates the configuration against the provider schema, so no separate
+ *   `terraform validate` runs.
+ * - When Terraform or the provider is missing, `terraformStatus()` says so in one line and the
+ *   Terraform suites register one failing test with that line instead of hundreds of errors.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import {
+  CLI_DIR,
+  PlanSummary,
+  TerraformUnavailable,
+  awsProviderAliases,
+  parsePlan,
+  previewOverride,
+  requireTerraform,
+  runTerraform,
+  sharedProviderInstall,
+  terraform,
+  terraformEnv,
+} from '../../tools/terraform-cli';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const OUT = path.join(ROOT, '.test-out');
+const STATUS_FILE = path.join(CLI_DIR, 'test-status.json');
 
-/** Environment variable naming a Terraform filesystem mirror (unpacked or packed layout). */
-export const MIRROR_ENV = 'TF_PROVIDER_MIRROR';
-
-let terraformChecked = false;
-
-/** Fails with one line saying what to install when the Terraform CLI is missing. */
-export function requireTerraform(): void {
-  if (terraformChecked) return;
-  const r = spawnSync('terraform', ['version'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) {
-    throw new Error('terraform CLI not found on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) to run the terraform tests');
+/** jest globalSetup of the terraform project: installs the provider once and records the outcome. */
+export async function prepareTerraform(): Promise<void> {
+  fs.mkdirSync(CLI_DIR, { recursive: true });
+  let status: { ok: boolean; message?: string };
+  try {
+    requireTerraform();
+    await sharedProviderInstall();
+    status = { ok: true };
+  } catch (e) {
+    status = { ok: false, message: (e as Error).message };
   }
-  terraformChecked = true;
+  fs.writeFileSync(STATUS_FILE, JSON.stringify(status));
 }
 
-/** Writes the harness's Terraform CLI config and returns the environment to run Terraform with. */
-export function terraformEnv(): NodeJS.ProcessEnv {
-  requireTerraform();
-  const cacheDir = process.env.TF_PLUGIN_CACHE_DIR ?? path.join(OUT, 'plugin-cache');
-  fs.mkdirSync(cacheDir, { recursive: true });
-  const mirror = process.env[MIRROR_ENV];
-  const lines = [`plugin_cache_dir = ${JSON.stringify(cacheDir)}`, 'disable_checkpoint = true'];
-  if (mirror) {
-    if (!fs.existsSync(mirror)) throw new Error(`${MIRROR_ENV}=${mirror}: no such directory`);
-    lines.push(
-      'provider_installation {',
-      `  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }`,
-      '  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }',
-      '}',
-    );
+/** Whether the Terraform tests can run, as recorded by the global setup. */
+export function terraformStatus(): { ok: boolean; message?: string } {
+  try {
+    return JSON.parse(fs.readFileSync(STATUS_FILE, 'utf8'));
+  } catch {
+    return { ok: false, message: 'the Terraform tests ran without their global setup (run them through jest with jest.config.js)' };
   }
-  const config = path.join(OUT, 'terraformrc');
-  const tmp = `${config}.${process.pid}`;
-  fs.writeFileSync(tmp, `${lines.join('\n')}\n`);
-  fs.renameSync(tmp, config); // atomic: parallel workers write the same content
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: config,
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-    // Fake credentials: the provider's skip flags keep them from ever being sent.
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  // A developer's own AWS profile or session must never leak into the offline runs.
-  for (const k of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) delete env[k];
-  env.AWS_CONFIG_FILE = path.join(OUT, 'no-aws-config');
-  env.AWS_SHARED_CREDENTIALS_FILE = path.join(OUT, 'no-aws-credentials');
-  return env;
-}
-
-/** Runs terraform in `dir`; on failure throws with Terraform's own output. */
-export function terraform(dir: string, args: string[], env = terraformEnv()): string {
-  const r = spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) {
-    const hint = /registry\.terraform\.io|could not connect|no such host|Failed to query available provider packages/.test(r.stderr)
-      ? `\n(hint: no network? set ${MIRROR_ENV} to a filesystem mirror holding hashicorp/aws 5.100.0)`
-      : '';
-    throw new Error(`terraform ${args.join(' ')} failed in ${dir}:\n${r.stdout}\n${r.stderr}${hint}`);
-  }
-  return r.stdout;
 }
 
 /**
- * Fully synthesizes `stack` (as `cdktf synth` would) and points cdktf's own Terraform calls
- * (`toBeValidTerraform`) at the harness's CLI config. Returns the output dir and the stack's dir.
+ * Declares the suite when Terraform is usable; otherwise one failing test whose message is the
+ * one line that says what to do.
  */
-export function fullSynth(stack: TerraformStack): { outDir: string; stackDir: string } {
-  const env = terraformEnv();
-  // cdktf's matchers spawn terraform with process.env: hand them the same configuration.
-  for (const k of ['TF_CLI_CONFIG_FILE', 'TF_IN_AUTOMATION', 'CHECKPOINT_DISABLE', 'AWS_EC2_METADATA_DISABLED']) process.env[k] = env[k];
-  const outDir = Testing.fullSynth(stack);
-  const manifest = JSON.parse(fs.readFileSync(path.join(outDir, 'manifest.json'), 'utf8'));
-  const entry = Object.values(manifest.stacks)[0] as { workingDirectory: string };
-  return { outDir, stackDir: path.join(outDir, entry.workingDirectory) };
+export function describeWithTerraform(name: string, body: () => void): void {
+  const status = terraformStatus();
+  if (status.ok) {
+    describe(name, body);
+  } else {
+    it(`${name}: needs Terraform and the AWS provider`, () => {
+      throw new TerraformUnavailable(status.message ?? 'Terraform is not usable');
+    });
+  }
+}
+
+export type OutputForm = 'json' | 'hcl';
+
+/**
+ * Writes `stack` as `cdk.tf.json` or `cdk.tf` into a new directory, as `cdktf synth` (or
+ * `cdktf synth --hcl`) would, with the preview override beside it. HCL needs the stack built with
+ * `SYNTH_HCL_OUTPUT` unset or set: cdktf renders both from the same construct tree.
+ */
+export function writeStack(stack: TerraformStack, form: OutputForm, dir = fs.mkdtempSync(path.join(os.tmpdir(), `tf-${form}-`))): { dir: string; json: any } {
+  invokeAspects(stack);
+  const json = stack.toTerraform();
+  if (form === 'json') fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+  else fs.writeFileSync(path.join(dir, 'cdk.tf'), stack.toHclTerraform().hcl);
+  fs.writeFileSync(path.join(dir, 'preview_override.tf.json'), JSON.stringify(previewOverride(awsProviderAliases(json)), null, 2));
+  return { dir, json };
+}
+
+/** Points `dir` at the shared provider install (lock file beside the configuration). */
+async function useSharedInstall(dir: string): Promise<NodeJS.ProcessEnv> {
+  const { dataDir, lockFile } = await sharedProviderInstall();
+  fs.copyFileSync(lockFile, path.join(dir, '.terraform.lock.hcl'));
+  return terraformEnv({ preview: true, dataDir });
 }
 
 export interface PlanOptions {
@@ -101,54 +97,37 @@ export interface PlanOptions {
   readonly vars?: Record<string, string>;
 }
 
-export interface PlanSummary {
-  /** Number of resources the plan would create. */
-  readonly create: number;
-  /** Number of resources it would change, replace or delete (none, for a fresh plan). */
-  readonly other: number;
-  /** Addresses of the resources to create. */
-  readonly addresses: string[];
-  /** The full `terraform show -json` document. */
-  readonly plan: any;
-}
-
-/** Plans `stackDir` with a local backend, fake credentials and no AWS calls. */
-export function plan(stackDir: string, options: PlanOptions = {}): PlanSummary {
-  const env = terraformEnv();
-  fs.writeFileSync(
-    path.join(stackDir, 'harness_override.tf.json'),
-    JSON.stringify(
-      {
-        terraform: { backend: { local: { path: 'harness.tfstate' } } },
-        provider: {
-          aws: {
-            skip_credentials_validation: true,
-            skip_requesting_account_id: true,
-            skip_metadata_api_check: true,
-            skip_region_validation: true,
-          },
-        },
-      },
-      null,
-      2,
-    ),
-  );
-  terraform(stackDir, ['init', '-input=false', '-reconfigure', '-no-color'], env);
+/** A real `terraform plan` of `dir` with the preview override: fake credentials, no AWS calls. */
+export async function planOffline(dir: string, options: PlanOptions = {}): Promise<PlanSummary> {
+  const env = await useSharedInstall(dir);
   const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
-  terraform(stackDir, ['plan', '-input=false', '-lock=false', '-no-color', '-out=harness.tfplan', ...varArgs], env);
-  const shown = JSON.parse(terraform(stackDir, ['show', '-json', 'harness.tfplan'], env));
-  const changes: any[] = shown.resource_changes ?? [];
-  const creates = changes.filter((c) => c.change.actions.length === 1 && c.change.actions[0] === 'create');
-  const other = changes.filter((c) => !(c.change.actions.length === 1 && (c.change.actions[0] === 'create' || c.change.actions[0] === 'no-op' || c.change.actions[0] === 'read')));
-  return { create: creates.length, other: other.length, addresses: creates.map((c) => c.address), plan: shown };
+  const text = await terraform(dir, ['plan', '-refresh=false', '-lock=false', '-input=false', '-no-color', ...varArgs], env);
+  return parsePlan(text);
 }
 
-/** Writes `tests/<name>.tftest.hcl` into `stackDir` and runs `terraform test` (mock providers). */
-export function terraformTest(stackDir: string, name: string, hcl: string): string {
-  const env = terraformEnv();
-  const testsDir = path.join(stackDir, 'tests');
-  fs.mkdirSync(testsDir, { recursive: true });
-  fs.writeFileSync(path.join(testsDir, `${name}.tftest.hcl`), hcl);
-  terraform(stackDir, ['init', '-input=false', '-no-color'], env);
-  return terraform(stackDir, ['test', '-no-color'], env);
+/** Writes `tests/<name>.tftest.hcl` into `dir` and runs `terraform test` (mock providers). */
+export async function terraformTest(dir: string, name: string, hcl: string): Promise<string> {
+  const env = await useSharedInstall(dir);
+  fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'tests', `${name}.tftest.hcl`), hcl);
+  const r = await runTerraform(dir, ['test', '-no-color'], env);
+  if (r.code !== 0) throw new Error(`terraform test failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
 }
+
+/** Runs `fn` over `items` with at most `limit` at a time (Terraform is CPU-bound: one per core). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** How many Terraform processes run side by side. */
+export const TERRAFORM_PARALLELISM = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);

@@ -5,21 +5,22 @@
  * place subnet i in zone i of the looked-up list and launch GPU instances from the looked-up AMI.
  */
 import { buildStack, resourcesOf, synth } from '../helpers/synth';
-import { fullSynth, terraformTest } from '../helpers/terraform';
+import { describeWithTerraform, terraformTest, writeStack } from '../helpers/terraform';
 
-it('artwork-matcher-production uses the zones, AMI and repositories it looks up', () => {
-  const stack = buildStack('artwork-matcher-production');
-  const { json } = synth(stack);
-  expect(Object.keys(json.data ?? {}).sort()).toEqual(['aws_availability_zones', 'aws_ecr_repository', 'aws_ssm_parameter']);
-  const embeddingsTask = resourcesOf(json, 'aws_ecs_task_definition').find(([, r]) => r.family === 'artwork-matcher-production-embeddings')![0];
-  const subnet = (nameTag: string) => resourcesOf(json, 'aws_subnet').find(([, r]) => r.tags.Name === nameTag)![0];
-  const [template] = resourcesOf(json, 'aws_launch_template')[0];
-  const { stackDir } = fullSynth(stack);
+describeWithTerraform('look-ups', () => {
+  it('artwork-matcher-production uses the zones, AMI and repositories it looks up', async () => {
+    const stack = buildStack('artwork-matcher-production');
+    const { json } = synth(stack);
+    expect(Object.keys(json.data ?? {}).sort()).toEqual(['aws_availability_zones', 'aws_ecr_repository', 'aws_ssm_parameter']);
+    const embeddingsTask = resourcesOf(json, 'aws_ecs_task_definition').find(([, r]) => r.family === 'artwork-matcher-production-embeddings')![0];
+    const subnet = (nameTag: string) => resourcesOf(json, 'aws_subnet').find(([, r]) => r.tags.Name === nameTag)![0];
+    const [template] = resourcesOf(json, 'aws_launch_template')[0];
+    const { dir } = writeStack(stack, 'json');
 
-  const output = terraformTest(
-    stackDir,
-    'lookups',
-    `
+    const output = await terraformTest(
+      dir,
+      'lookups',
+      `
 mock_provider "aws" {
   mock_data "aws_availability_zones" {
     defaults = { names = ["eu-west-1c", "eu-west-1a", "eu-west-1b"] }
@@ -53,6 +54,7 @@ run "lookups" {
   }
 }
 `,
-  );
-  expect(output).toMatch(/1 passed, 0 failed/);
+    );
+    expect(output).toMatch(/1 passed, 0 failed/);
+  });
 });

@@ -1,12 +1,13 @@
 /**
- * Every stack against the real Terraform CLI and AWS provider, offline:
- * `terraform validate` (cdktf's toBeValidTerraform) and a real `terraform plan` with fake
- * credentials, asserting the number of resources it would create.
+ * Every stack against the real Terraform CLI and AWS provider, offline: a real `terraform plan`
+ * (which validates against the provider schema) with fake credentials, asserting the number of
+ * resources it would create. The stacks are planned side by side, one Terraform per core.
  */
 import { TerraformStack } from 'cdktf';
 import { STACK_NAMES } from '../../stacks';
-import { buildStack, synth, totalResources } from '../helpers/synth';
-import { fullSynth, plan } from '../helpers/terraform';
+import type { PlanSummary } from '../../tools/terraform-cli';
+import { buildStack, totalResources } from '../helpers/synth';
+import { TERRAFORM_PARALLELISM, describeWithTerraform, mapLimit, planOffline, writeStack } from '../helpers/terraform';
 
 interface Case {
   /** Resources a fresh plan creates. */
@@ -34,24 +35,23 @@ it('covers every stack of the app', () => {
   expect(Object.keys(CASES).sort()).toEqual([...STACK_NAMES].sort());
 });
 
-describe.each(Object.entries(CASES))('%s', (name, c) => {
-  let stack: TerraformStack;
-  let outDir: string;
-  let stackDir: string;
+describeWithTerraform('offline plan', () => {
+  const plans = new Map<string, { synthesized: number; plan: PlanSummary }>();
 
-  beforeAll(() => {
-    stack = buildStack(name, c.overrides ?? {});
-    ({ outDir, stackDir } = fullSynth(stack));
+  beforeAll(async () => {
+    const names = Object.keys(CASES);
+    const results = await mapLimit(names, TERRAFORM_PARALLELISM, async (name) => {
+      const stack = buildStack<TerraformStack>(name, CASES[name].overrides ?? {});
+      const { dir, json } = writeStack(stack, 'json');
+      return { synthesized: totalResources(json), plan: await planOffline(dir) };
+    });
+    names.forEach((n, i) => plans.set(n, results[i]));
   });
 
-  it('is valid Terraform for the real provider schema', () => {
-    expect(outDir).toBeValidTerraform();
-  });
-
-  it(`plans offline, creating ${c.creates} resources`, () => {
-    const summary = plan(stackDir);
-    expect(summary.other).toBe(0);
-    expect(summary.create).toBe(c.creates);
-    expect(summary.create).toBe(totalResources(synth(stack).json));
+  it.each(Object.entries(CASES))('%s plans, creating the expected number of resources', (name, c) => {
+    const { synthesized, plan } = plans.get(name)!;
+    expect({ update: plan.update, replace: plan.replace, destroy: plan.destroy }).toEqual({ update: 0, replace: 0, destroy: 0 });
+    expect(plan.create).toBe(c.creates);
+    expect(plan.create).toBe(synthesized);
   });
 });

@@ -1,0 +1,29 @@
+/**
+ * `npm run synth|diff|deploy|destroy|output -- [args]`: the cdktf CLI with the project's Terraform
+ * CLI config (plugin cache, provider mirror when one is found) and no checkpoint calls, so an
+ * offline machine shows no `[ERROR]` lines when nothing is wrong. The same in a shell:
+ *   export CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE="$PWD/.terraform-cli/terraformrc"
+ * (the file exists after any `npm run` of these commands).
+ */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { ROOT, writeCliConfig } from './terraform-cli';
+
+const TERRAFORM_COMMANDS = new Set(['diff', 'plan', 'deploy', 'apply', 'destroy', 'output', 'outputs']);
+
+function main(): number {
+  const args = process.argv.slice(2);
+  const { file, mirror } = writeCliConfig();
+  // With a filesystem mirror (an offline machine), `terraform providers lock` for other platforms
+  // cannot reach the registry; the lock file then holds this platform's checksums only.
+  if (mirror && TERRAFORM_COMMANDS.has(args[0]) && !args.includes('--skip-provider-lock')) args.push('--skip-provider-lock');
+  const cli = path.join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'cdktf.cmd' : 'cdktf');
+  const r = spawnSync(cli, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: file } });
+  if (r.error) {
+    process.stderr.write(`cannot run ${cli}: ${r.error.message} (run npm ci first)\n`);
+    return 1;
+  }
+  return r.status ?? 1;
+}
+
+process.exit(main());
