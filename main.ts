@@ -2,11 +2,13 @@
 import { App } from 'cdktf';
 import { synthesize } from './src/core/app';
 import { runOrExit } from './src/core/errors';
-import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from './src/settings';
+import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV, describeSources } from './src/settings';
 import { buildApp } from './stacks';
 
 runOrExit(() => {
   const app = new App();
-  buildApp(app, { context: app.node.tryGetContext(SETTINGS_CONTEXT_KEY), file: process.env[SETTINGS_FILE_ENV] });
+  const sources = { context: app.node.tryGetContext(SETTINGS_CONTEXT_KEY), file: process.env[SETTINGS_FILE_ENV] };
+  process.stdout.write(`${describeSources(sources)}\n`);
+  buildApp(app, sources);
   synthesize(app);
 });

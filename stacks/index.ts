@@ -3,7 +3,7 @@
  * then builds the stacks, so a bad setting never reaches a construct.
  */
 import { Construct } from 'constructs';
-import { OverrideSources, StackDefinition, readOverrides, resolveSettings } from '../src/settings';
+import { OverrideSources, ResolvedSettings, SettingsOverrides, StackDefinition, deepMerge, readOverrides, resolveSettings } from '../src/settings';
 import { stateBootstrap } from './state-bootstrap';
 import { artworkMatcher } from './artwork-matcher';
 
@@ -18,15 +18,36 @@ export const STACKS: readonly StackDefinition<any, Construct>[] = [
 /** Public stack names. */
 export const STACK_NAMES: readonly string[] = STACKS.map((d) => d.name);
 
+export interface BuildOptions {
+  /** Build only these stacks (all settings are still validated). @default - every stack */
+  readonly only?: readonly string[];
+  /**
+   * Pin every plan-time look-up (each stack's `preview`), for a plan without credentials.
+   * @default false
+   */
+  readonly preview?: boolean;
+}
+
+/** Resolves the settings of every stack, with the preview pins when asked. */
+export function resolveAppSettings(overrides: SettingsOverrides, preview = false): ResolvedSettings {
+  const resolved = resolveSettings(STACKS, overrides);
+  if (!preview) return resolved;
+  const stacks: Record<string, unknown> = { ...(overrides.stacks ?? {}) };
+  for (const def of STACKS) {
+    if (def.preview) stacks[def.name] = deepMerge(stacks[def.name] ?? {}, def.preview(resolved.stacks.get(def.name)));
+  }
+  return resolveSettings(STACKS, { ...overrides, stacks });
+}
+
 /**
- * Resolves settings from `sources` for every definition (throws `SettingsError` with every problem)
- * and builds the stacks into `app`. `only` restricts which stacks are built (tests use it).
+ * Resolves settings from `sources` for every definition (throws `SettingsError` with every
+ * problem) and builds the stacks into `app`.
  */
-export function buildApp(app: Construct, sources: OverrideSources, only?: readonly string[]): Map<string, unknown> {
-  const settings = resolveSettings(STACKS, readOverrides(sources));
+export function buildApp(app: Construct, sources: OverrideSources, options: BuildOptions = {}): Map<string, unknown> {
+  const settings = resolveAppSettings(readOverrides(sources), options.preview);
   const built = new Map<string, unknown>();
   for (const def of STACKS) {
-    if (only && !only.includes(def.name)) continue;
+    if (options.only && !options.only.includes(def.name)) continue;
     built.set(def.name, def.create(app, settings.stacks.get(def.name), settings.shared));
   }
   return built;

@@ -5,7 +5,7 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { TerraformOutput } from 'cdktf';
-import { ApplicationLoadBalancer, ApplicationLoadBalancerProps } from '../../src/alb';
+import { ApplicationLoadBalancer, ApplicationLoadBalancerProps, TLS13_ONLY_SSL_POLICY } from '../../src/alb';
 import { allOf, countOf, errorOf, findBy, isAbsent, onlyOf, synthConstructs, Synthesized } from '../helpers/synth';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
@@ -19,7 +19,7 @@ function build(props: Partial<ApplicationLoadBalancerProps> = {}, after?: (alb: 
 }
 
 const NOT_FOUND = [{ type: 'fixed-response', fixed_response: { content_type: 'text/plain', message_body: 'Not Found', status_code: '404' } }];
-const TG_ARN = /^\$\{aws_lb_target_group\.alb_api_\w+\.arn\}$/;
+const TG_ARN = /^\$\{aws_lb_target_group\.alb_api_this_\w+\.arn\}$/;
 
 describe('ApplicationLoadBalancer', () => {
   it('is an internet-facing ALB that drops invalid headers and is protected from deletion by default', () => {
@@ -62,7 +62,7 @@ describe('ApplicationLoadBalancer', () => {
 
   it('opens port 80 to each allowed CIDR and sends its own traffic to the VPC', () => {
     const { text, json } = build({ allowedCidrs: ['10.0.0.0/8', '192.168.0.0/16'], vpcCidr: '10.1.0.0/16' });
-    expect(text).toHaveResourceWithProperties(SecurityGroup, { name: 'shop-alb', vpc_id: 'vpc-123' });
+    expect(text).toHaveResourceWithProperties(SecurityGroup, { name_prefix: 'shop-alb-', vpc_id: 'vpc-123', lifecycle: { create_before_destroy: true } });
     const rules = allOf(json, 'aws_vpc_security_group_ingress_rule');
     expect(rules.map((r) => [r.cidr_ipv4, r.from_port, r.to_port, r.ip_protocol]).sort()).toEqual([
       ['10.0.0.0/8', 80, 80, 'tcp'],
@@ -88,25 +88,28 @@ describe('ApplicationLoadBalancer', () => {
     expect(onlyOf(json, 'aws_lb_listener').load_balancer_arn).toMatch(/^\$\{aws_lb\.alb_this_\w+\.arn\}$/);
   });
 
-  it('redirects HTTP to HTTPS and serves HTTPS with the TLS 1.3 policy with a certificate', () => {
+  it('redirects HTTP to HTTPS and serves HTTPS with TLS 1.3 and 1.2 by default, 1.3 only on request', () => {
     const { json } = build({ certificateArn: CERT });
     expect(countOf(json, 'aws_lb_listener')).toBe(2);
     expect(findBy(json, 'aws_lb_listener', 'port', 80).default_action).toEqual([
       { type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } },
     ]);
     const https = findBy(json, 'aws_lb_listener', 'port', 443);
-    expect(https).toMatchObject({ protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-3-2021-06', certificate_arn: CERT, default_action: NOT_FOUND });
-    const custom = findBy(build({ certificateArn: CERT, sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }).json, 'aws_lb_listener', 'port', 443);
-    expect(custom.ssl_policy).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
+    expect(https).toMatchObject({ protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', certificate_arn: CERT, default_action: NOT_FOUND });
+    const custom = findBy(build({ certificateArn: CERT, sslPolicy: TLS13_ONLY_SSL_POLICY }).json, 'aws_lb_listener', 'port', 443);
+    expect(custom.ssl_policy).toBe('ELBSecurityPolicy-TLS13-1-3-2021-06');
+    expect(errorOf(() => build({ sslPolicy: TLS13_ONLY_SSL_POLICY }))).toBe('test/alb: sslPolicy: has no effect without certificateArn (there is no HTTPS listener)');
   });
 
-  it('adds ip target groups in its VPC with a /health check by default', () => {
+  it('adds ip target groups in its VPC with a /health check by default, replaceable without a name clash', () => {
     const { text, json } = build({}, (alb) => {
       const tg = alb.addTargetGroup('api', { name: 'shop-api', port: 8000 });
       new TerraformOutput(alb, 'suffixes', { value: { lb: alb.loadBalancerArnSuffix, tg: tg.targetGroupArnSuffix, arn: tg.targetGroupArn } });
     });
     expect(text).toHaveResourceWithProperties(LbTargetGroup, {
-      name: 'shop-api',
+      name_prefix: 'api-',
+      tags: { Name: 'shop-api' },
+      lifecycle: { create_before_destroy: true },
       port: 8000,
       protocol: 'HTTP',
       target_type: 'ip',
@@ -127,12 +130,12 @@ describe('ApplicationLoadBalancer', () => {
     // The suffixes (for CloudWatch dimensions and request-count scaling) are the arn_suffix attributes.
     expect(Object.values(json.output ?? {})[0].value).toEqual({
       lb: expect.stringMatching(/^\$\{aws_lb\.alb_this_\w+\.arn_suffix\}$/),
-      tg: expect.stringMatching(/^\$\{aws_lb_target_group\.alb_api_\w+\.arn_suffix\}$/),
+      tg: expect.stringMatching(/^\$\{aws_lb_target_group\.alb_api_this_\w+\.arn_suffix\}$/),
       arn: expect.stringMatching(TG_ARN),
     });
   });
 
-  it('takes health check and deregistration settings, and fits a long target group name', () => {
+  it('takes health check and deregistration settings, and keeps a long name in the tag and a 6-character prefix', () => {
     const { json } = build({}, (alb) =>
       alb.addTargetGroup('api', {
         name: 'artwork-matcher-production-embeddings',
@@ -142,7 +145,8 @@ describe('ApplicationLoadBalancer', () => {
       }),
     );
     const tg = onlyOf(json, 'aws_lb_target_group');
-    expect(tg.name).toMatch(/^artwork-matcher-productio-[0-9a-f]{6}$/);
+    expect(tg.name_prefix).toBe('embed-');
+    expect(tg.tags.Name).toBe('artwork-matcher-production-embeddings');
     expect(tg.deregistration_delay).toBe('5');
     expect(tg.health_check).toMatchObject({ path: '/ready', matcher: '200-299', interval: 10, timeout: 3, healthy_threshold: 3, unhealthy_threshold: 2 });
   });
@@ -172,6 +176,37 @@ describe('ApplicationLoadBalancer', () => {
     const admin = findBy(json, 'aws_lb_listener_rule', 'priority', 20);
     expect(admin.condition).toEqual([{ host_header: { values: ['admin.example.com'] } }]);
     for (const rule of allOf(json, 'aws_lb_listener_rule')) expect(rule.listener_arn).toMatch(/^\$\{aws_lb_listener\.alb_https_\w+\.arn\}$/);
+  });
+
+  it('knows what attaches a target group, so that services can wait for it', () => {
+    let attached: boolean[] = [];
+    build({}, (alb) => {
+      const a = alb.addTargetGroup('a', { name: 'shop-a', port: 8000 });
+      const b = alb.addTargetGroup('b', { name: 'shop-b', port: 8000 });
+      attached = [a.attached, b.attached];
+      alb.setDefaultTargetGroup(a);
+      alb.addRoute('b-route', { targetGroup: b, priority: 5, pathPatterns: ['/b/*'] });
+      attached.push(a.attached, b.attached);
+    });
+    expect(attached).toEqual([false, false, true, true]);
+  });
+
+  it('offers its own and its target groups\' metrics with the right dimensions', () => {
+    let metrics: any[] = [];
+    const { json } = build({}, (alb) => {
+      const tg = alb.addTargetGroup('api', { name: 'shop-api', port: 8000 });
+      metrics = [alb.metricRequestCount(), alb.metricElb5xx(), alb.metricTargetResponseTime(), tg.metricHealthyHosts()];
+      new TerraformOutput(alb, 'm', { value: metrics.map((m) => m.dimensions) });
+    });
+    expect(metrics.map((m) => [m.metricName, m.stat])).toEqual([
+      ['RequestCount', 'Sum'],
+      ['HTTPCode_ELB_5XX_Count', 'Sum'],
+      ['TargetResponseTime', 'p99'],
+      ['HealthyHostCount', 'Minimum'],
+    ]);
+    const dims = Object.values(json.output ?? {})[0].value as Record<string, string>[];
+    expect(dims[0]).toEqual({ LoadBalancer: expect.stringMatching(/arn_suffix/) });
+    expect(dims[3]).toEqual({ LoadBalancer: expect.stringMatching(/aws_lb\./), TargetGroup: expect.stringMatching(/aws_lb_target_group\..*arn_suffix/) });
   });
 
   it('routes on the HTTP listener without a certificate', () => {
@@ -204,7 +239,10 @@ describe('ApplicationLoadBalancer validation', () => {
       'test/alb: r.priority: 0 is out of range; allowed: 1 to 50000',
     );
     expect(errorOf(() => build({}, (alb) => alb.addTargetGroup('api', { name: 'a', port: 80, healthCheck: { path: 'health' } })))).toBe(
-      'test/alb: api.healthCheck.path: "health" does not start with "/"',
+      'test/alb/api: healthCheck.path: "health" does not start with "/"',
+    );
+    expect(errorOf(() => build({}, (alb) => alb.addTargetGroup('api', { name: 'a', port: 80, healthCheck: { intervalSec: 5, timeoutSec: 5 } })))).toBe(
+      'test/alb/api: healthCheck.timeoutSec: 5 is not below intervalSec 5',
     );
   });
 

@@ -11,6 +11,8 @@ function build(options: Partial<ServiceAutoscalingOptions> = {}): { text: string
   });
 }
 
+const JOBS = { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'jobs' }, stat: 'Maximum' };
+
 const TARGET_ATTR = (attr: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_appautoscaling_target\\.scaling_target_\\w+\\.${attr}\\}$`));
 
 describe('ServiceAutoscaling', () => {
@@ -59,7 +61,7 @@ describe('ServiceAutoscaling', () => {
 
   it('tracks ALB requests per target with the <load balancer>/<target group> resource label', () => {
     const { json } = build({
-      requestCount: { requestsPerTarget: 500, loadBalancerArnSuffix: 'app/shop/50dc6c495c0c9188', targetGroupArnSuffix: 'targetgroup/shop-api/73e2d6bc24d8a067' },
+      requestCount: { requestsPerTarget: 500, targetGroup: { loadBalancerArnSuffix: 'app/shop/50dc6c495c0c9188', targetGroupArnSuffix: 'targetgroup/shop-api/73e2d6bc24d8a067' } },
     });
     const policy = onlyOf(json, 'aws_appautoscaling_policy');
     expect(policy.name).toBe('shop-api-request-scaling');
@@ -94,7 +96,7 @@ describe('ServiceAutoscaling', () => {
   });
 
   it('step-scales on queue depth with the default steps: out by +1 from 100 and +5 from 500, in by -1 at 0', () => {
-    const { text, json } = build({ queue: { queueName: 'jobs' } });
+    const { text, json } = build({ queue: { backlog: JOBS } });
     expect(countOf(json, 'aws_appautoscaling_policy')).toBe(2);
     expect(countOf(json, 'aws_cloudwatch_metric_alarm')).toBe(2);
 
@@ -132,7 +134,7 @@ describe('ServiceAutoscaling', () => {
   it('makes step bounds relative to the lowest scale-out step and only creates the directions it has steps for', () => {
     const { json } = build({
       queue: {
-        queueName: 'jobs',
+        backlog: JOBS,
         cooldownSec: 120,
         evaluationPeriods: 3,
         steps: [
@@ -153,11 +155,19 @@ describe('ServiceAutoscaling', () => {
     expect(alarm).toMatchObject({ threshold: 10, evaluation_periods: 3, comparison_operator: 'GreaterThanOrEqualToThreshold' });
   });
 
-  it('creates policies, alarms and actions together', () => {
-    const { json } = build({ cpu: { target: 50 }, queue: { queueName: 'jobs' }, scheduled: [{ name: 'x', schedule: 'rate(1 day)', minCapacity: 1, maxCapacity: 2 }] });
-    expect(allOf(json, 'aws_appautoscaling_policy').map((p) => p.name).sort()).toEqual(['shop-api-cpu-scaling', 'shop-api-queue-scale-in', 'shop-api-queue-scale-out']);
+  it('creates the policies and actions of one target one after another (parallel changes fail with ConcurrentUpdateException)', () => {
+    const { json } = build({ cpu: { target: 50 }, memory: { target: 60 }, queue: { backlog: JOBS }, scheduled: [{ name: 'x', schedule: 'rate(1 day)', minCapacity: 1, maxCapacity: 2 }] });
+    expect(allOf(json, 'aws_appautoscaling_policy').map((p) => p.name).sort()).toEqual(['shop-api-cpu-scaling', 'shop-api-memory-scaling', 'shop-api-queue-scale-in', 'shop-api-queue-scale-out']);
     expect(countOf(json, 'aws_appautoscaling_scheduled_action')).toBe(1);
     expect(countOf(json, 'aws_appautoscaling_target')).toBe(1);
+    // A chain: cpu <- memory <- queue out <- queue in <- schedule.
+    const address = (type: string, name: string) => `${type}.${Object.entries(json.resource![type]).find(([, r]) => r.name === name)![0]}`;
+    const policy = (name: string) => findBy(json, 'aws_appautoscaling_policy', 'name', name);
+    expect(policy('shop-api-cpu-scaling').depends_on).toBeUndefined();
+    expect(policy('shop-api-memory-scaling').depends_on).toEqual([address('aws_appautoscaling_policy', 'shop-api-cpu-scaling')]);
+    expect(policy('shop-api-queue-scale-out').depends_on).toEqual([address('aws_appautoscaling_policy', 'shop-api-memory-scaling')]);
+    expect(policy('shop-api-queue-scale-in').depends_on).toEqual([address('aws_appautoscaling_policy', 'shop-api-queue-scale-out')]);
+    expect(onlyOf(json, 'aws_appautoscaling_scheduled_action').depends_on).toEqual([address('aws_appautoscaling_policy', 'shop-api-queue-scale-in')]);
   });
 });
 
@@ -181,10 +191,9 @@ describe('ServiceAutoscaling validation', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(errorOf(() => build({ minCapacity: 3, maxCapacity: 0, cpu: { target: 50, scaleOutCooldownSec: -1 }, requestCount: { requestsPerTarget: 0, loadBalancerArnSuffix: 'a', targetGroupArnSuffix: 'b' } }))).toBe(
+    expect(errorOf(() => build({ minCapacity: 3, maxCapacity: 0, cpu: { target: 50, scaleOutCooldownSec: -1 }, requestCount: { requestsPerTarget: 0, targetGroup: { loadBalancerArnSuffix: 'a', targetGroupArnSuffix: 'b' } } }))).toBe(
       [
         'test/scaling: invalid props:',
-        '  maxCapacity: 0 is out of range; allowed: 1 to 10000',
         '  minCapacity: 3 is above maxCapacity 0',
         '  cpu.scaleOutCooldownSec: -1 is out of range; allowed: 0 to 86400',
         '  requestCount.requestsPerTarget: 0 is out of range; allowed: 1 to 1000000',
@@ -195,7 +204,7 @@ describe('ServiceAutoscaling validation', () => {
 
 describe('ServiceAutoscaling queue steps', () => {
   it('gives several scale-in steps non-overlapping intervals below the threshold', () => {
-    const { json } = build({ queue: { queueName: 'jobs', steps: [{ upper: 10, change: -1 }, { upper: 0, change: -2 }, { lower: 50, change: 2 }] } });
+    const { json } = build({ queue: { backlog: JOBS, steps: [{ upper: 10, change: -1 }, { upper: 0, change: -2 }, { lower: 50, change: 2 }] } });
     const scaleIn = findBy(json, 'aws_appautoscaling_policy', 'name', 'shop-api-queue-scale-in');
     // Threshold 10: backlog <= 0 removes 2 tasks, 0..10 removes 1.
     expect(scaleIn.step_scaling_policy_configuration.step_adjustment).toEqual([

@@ -5,7 +5,8 @@ import { EcsCluster as EcsClusterResource } from '@cdktf/provider-aws/lib/ecs-cl
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/service-discovery-private-dns-namespace';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { AsgCapacityProviderProps, EcsCluster, EcsClusterProps } from '../../src/ecs-cluster';
+import { AsgCapacityProvider, AsgCapacityProviderProps, EcsCluster, EcsClusterProps } from '../../src/ecs-cluster';
+import { Testing } from 'cdktf';
 import { allOf, countOf, errorOf, findBy, isAbsent, onlyOf, resourcesOf, statementsOf, Synthesized, synthConstructs } from '../helpers/synth';
 
 type AsgProps = Omit<AsgCapacityProviderProps, 'cluster'>;
@@ -36,7 +37,7 @@ function userDataScript(template: Record<string, any>): string {
 }
 
 describe('EcsCluster', () => {
-  it('has Container Insights, a 30-day log group under /ecs/<name> and a Fargate-first default strategy by default', () => {
+  it('has Container Insights and a Fargate-first default strategy by default', () => {
     let cluster!: EcsCluster;
     const { text, json } = synthConstructs((stack) => {
       cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo' });
@@ -47,8 +48,10 @@ describe('EcsCluster', () => {
       tags: { Name: 'demo' },
     });
     expect(isAbsent(onlyOf(json, 'aws_ecs_cluster'), 'service_connect_defaults')).toBe(true);
-    expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/ecs/demo', retention_in_days: 30, tags: { Name: 'demo-logs' } });
-    expect(cluster.logGroupName).toBe('/ecs/demo');
+    // Log groups belong to the services that write them (LogGroup objects), not to the cluster.
+    expect(text).not.toHaveResource(CloudwatchLogGroup);
+    expect(cluster.containerInsightsEnabled).toBe(true);
+    expect(cluster.defaultCapacityProviderStrategy).toEqual([{ capacityProvider: 'FARGATE', weight: 100, base: 1 }]);
     expect(onlyOf(json, 'aws_ecs_cluster_capacity_providers')).toEqual({
       cluster_name: refOnly(json, 'aws_ecs_cluster', 'name'),
       capacity_providers: ['FARGATE', 'FARGATE_SPOT'],
@@ -59,18 +62,15 @@ describe('EcsCluster', () => {
     expect(cluster.ec2CapacityProviders).toEqual([]);
   });
 
-  it('takes Container Insights, the log group and the default strategy from its props', () => {
+  it('takes Container Insights and the default strategy from its props', () => {
     const { json } = synthCluster({
       containerInsights: 'enhanced',
-      logGroupName: '/custom/demo',
-      logRetentionDays: 90,
       defaultCapacityProviderStrategy: [
         { capacityProvider: 'FARGATE_SPOT', weight: 3 },
         { capacityProvider: 'FARGATE', weight: 1, base: 2 },
       ],
     });
     expect(onlyOf(json, 'aws_ecs_cluster').setting).toEqual([{ name: 'containerInsights', value: 'enhanced' }]);
-    expect(onlyOf(json, 'aws_cloudwatch_log_group')).toMatchObject({ name: '/custom/demo', retention_in_days: 90 });
     expect(onlyOf(json, 'aws_ecs_cluster_capacity_providers').default_capacity_provider_strategy).toEqual([
       { capacity_provider: 'FARGATE_SPOT', weight: 3, base: 0 },
       { capacity_provider: 'FARGATE', weight: 1, base: 2 },
@@ -152,15 +152,17 @@ describe('EcsCluster', () => {
     it('gives the instances a role with the ECS and SSM managed policies, and a security group with egress only', () => {
       const { text, json } = synthCluster({}, { cpu: ASG });
       const role = onlyOf(json, 'aws_iam_role');
-      expect(role.name).toBe('demo-cpu-instance');
+      expect(role.name_prefix).toBe('demo-cpu-instance-');
       expect(statementsOf(role, 'assume_role_policy')).toEqual([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
       const roleName = refOnly(json, 'aws_iam_role', 'name');
       expect(allOf(json, 'aws_iam_role_policy_attachment')).toEqual([
         { role: roleName, policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role' },
         { role: roleName, policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' },
       ]);
-      expect(text).toHaveResourceWithProperties(IamInstanceProfile, { name: 'demo-cpu-instance', role: roleName });
-      expect(onlyOf(json, 'aws_security_group')).toMatchObject({ name: 'demo-cpu-instances', vpc_id: 'vpc-1' });
+      expect(text).toHaveResourceWithProperties(IamInstanceProfile, { name_prefix: 'demo-cpu-instance-', role: roleName, lifecycle: { create_before_destroy: true } });
+      expect(onlyOf(json, 'aws_security_group')).toMatchObject({ name_prefix: 'demo-cpu-instances-', vpc_id: 'vpc-1', lifecycle: { create_before_destroy: true } });
+      // Instances start only once their role may join the cluster.
+      expect(onlyOf(json, 'aws_autoscaling_group').depends_on).toHaveLength(2);
       expect(text).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, {
         security_group_id: refOnly(json, 'aws_security_group', 'id'),
         cidr_ipv4: '0.0.0.0/0',
@@ -176,6 +178,7 @@ describe('EcsCluster', () => {
         vpc_zone_identifier: ['subnet-a', 'subnet-b'],
         min_size: 0,
         max_size: 4,
+        desired_capacity: 0,
         protect_from_scale_in: false,
         health_check_type: 'EC2',
         default_instance_warmup: 300,
@@ -274,6 +277,49 @@ describe('EcsCluster', () => {
       });
       expect(onlyOf(json, 'aws_launch_template').instance_type).toBe('m6i.large');
       expect(userDataScript(onlyOf(json, 'aws_launch_template'))).toContain('\nECS_ENABLE_SPOT_INSTANCE_DRAINING=true\n');
+      // Replace spot instances AWS signals as at risk before they are interrupted.
+      expect(asg.capacity_rebalance).toBe(true);
+    });
+
+    it('takes the desired capacity, more agent settings, user data and managed policies', () => {
+      const { json } = synthCluster({}, {
+        gpu: {
+          ...ASG,
+          name: 'demo-gpu',
+          instanceTypes: ['g4dn.xlarge'],
+          gpu: true,
+          minSize: 0,
+          maxSize: 3,
+          desiredCapacity: 1,
+          ecsAgentConfig: { ECS_IMAGE_PULL_BEHAVIOR: 'prefer-cached' },
+          extraUserData: ['yum install -y amazon-cloudwatch-agent'],
+          extraManagedPolicyArns: ['arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy'],
+        },
+      });
+      expect(onlyOf(json, 'aws_autoscaling_group')).toMatchObject({ min_size: 0, max_size: 3, desired_capacity: 1, lifecycle: { ignore_changes: ['desired_capacity'] } });
+      const script = userDataScript(onlyOf(json, 'aws_launch_template'));
+      expect(script).toContain('\nECS_IMAGE_PULL_BEHAVIOR=prefer-cached\nEOF\nyum install -y amazon-cloudwatch-agent\n');
+      expect(allOf(json, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toContain('arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy');
+      expect(errorOf(() => synthCluster({}, { cpu: { ...ASG, minSize: 1, maxSize: 2, desiredCapacity: 3 } }))).toBe('test/cluster/cpu: desiredCapacity: 3 is outside minSize..maxSize; allowed: 1 to 2');
+      expect(errorOf(() => synthCluster({}, { cpu: { ...ASG, ecsAgentConfig: { CLUSTER: 'x' } } }))).toBe('test/cluster/cpu: ecsAgentConfig: "CLUSTER" is not an ECS agent setting (ECS_...)');
+    });
+
+    it('registers a provider made with new, and rejects a default strategy naming a provider the cluster does not have', () => {
+      let cluster!: EcsCluster;
+      synthConstructs((stack) => {
+        cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo' });
+        new AsgCapacityProvider(stack, 'cpu', { ...ASG, cluster });
+      });
+      expect(cluster.capacityProviderNames).toEqual(['FARGATE', 'FARGATE_SPOT', 'demo-cpu']);
+      const app = Testing.app();
+      const message = errorOf(() =>
+        synthConstructs((stack) => {
+          const c = new EcsCluster(stack, 'cluster', { clusterName: 'demo', defaultCapacityProviderStrategy: [{ capacityProvider: 'demo-cpuu', weight: 1 }] });
+          c.addAsgCapacityProvider('cpu', ASG);
+        }),
+      );
+      expect(message).toContain('defaultCapacityProviderStrategy[0].capacityProvider: "demo-cpuu" is not a capacity provider of cluster cluster; allowed: "FARGATE", "FARGATE_SPOT", "demo-cpu"');
+      expect(app).toBeDefined();
     });
 
     it('takes the on-demand base, percentage and spot allocation strategy from its props', () => {
@@ -288,8 +334,8 @@ describe('EcsCluster', () => {
     it('keeps two providers apart', () => {
       const { json } = synthCluster({}, { a: ASG, b: { ...ASG, name: 'demo-spot', spot: {} } });
       expect(allOf(json, 'aws_autoscaling_group').map((a) => a.name)).toEqual(['demo-cpu', 'demo-spot']);
-      expect(findBy(json, 'aws_iam_role', 'name', 'demo-spot-instance')).toBeDefined();
-      expect(findBy(json, 'aws_security_group', 'name', 'demo-spot-instances')).toBeDefined();
+      expect(findBy(json, 'aws_iam_role', 'name_prefix', 'demo-spot-instance-')).toBeDefined();
+      expect(findBy(json, 'aws_security_group', 'name_prefix', 'demo-spot-instances-')).toBeDefined();
       expect(findBy(json, 'aws_launch_template', 'name_prefix', 'demo-spot-')).toBeDefined();
     });
   });
@@ -297,7 +343,7 @@ describe('EcsCluster', () => {
   describe('validation', () => {
     it('rejects a bad cluster name', () => {
       expect(errorOf(() => synthCluster({ clusterName: 'demo cluster' }))).toBe(
-        'test/cluster: clusterName: "demo cluster" is not an ECS cluster name; allowed: 1-255 letters, digits, "-" and "_"',
+        'test/cluster: clusterName: "demo cluster" is not an ECS cluster name (1-255 letters, digits, "-" and "_")',
       );
     });
 
@@ -305,7 +351,7 @@ describe('EcsCluster', () => {
       const message = errorOf(() =>
         synthCluster({
           clusterName: 'demo',
-          logRetentionDays: 10,
+          containerInsights: 'on' as 'enabled',
           defaultCapacityProviderStrategy: [
             { capacityProvider: 'FARGATE', weight: 0, base: 1 },
             { capacityProvider: 'FARGATE_SPOT', weight: 1001, base: 100001 },
@@ -315,7 +361,7 @@ describe('EcsCluster', () => {
       expect(message).toBe(
         [
           'test/cluster: invalid props:',
-          '  logRetentionDays: 10 is not a CloudWatch retention; allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653',
+          '  containerInsights: "on" is not allowed; allowed: "enabled", "enhanced", "disabled"',
           '  defaultCapacityProviderStrategy[1].weight: 1001 is out of range; allowed: 0 to 1000',
           '  defaultCapacityProviderStrategy[1].base: 100001 is out of range; allowed: 0 to 100000',
           '  defaultCapacityProviderStrategy: sets "base" on more than one provider; ECS allows one',
@@ -356,11 +402,12 @@ describe('EcsCluster', () => {
 
     it('rejects malformed instance types, and types without an NVIDIA GPU when gpu is on', () => {
       expect(errorOf(() => synthCluster({}, { cpu: { ...ASG, instanceTypes: ['M6i.large'] } }))).toBe(
-        'test/cluster/cpu: instanceTypes: "M6i.large" is not an EC2 instance type; allowed: e.g. "g4dn.xlarge"',
+        'test/cluster/cpu: instanceTypes: "M6i.large" is not an EC2 instance type such as "g4dn.xlarge"',
       );
       expect(errorOf(() => synthCluster({}, { gpu: { ...ASG, name: 'demo-gpu', instanceTypes: ['g5.xlarge', 'm6i.large'], gpu: true } }))).toBe(
-        'test/cluster/gpu: instanceTypes: "m6i.large" is not an x86 NVIDIA GPU type the ECS GPU AMI supports; allowed families: g4dn, g5, g6, g6e, gr6, p3, p3dn, p4d, p4de, p5, p5e, p5en',
+        'test/cluster/gpu: instanceTypes: "m6i.large" is not an x86 NVIDIA GPU instance type the ECS GPU AMI supports; allowed families: g4dn, g5, g6, g6e, p3, p4d, p5',
       );
+      expect(errorOf(() => synthCluster({}, { gpu: { ...ASG, name: 'demo-gpu', instanceTypes: ['g4dn.3xlarge'], gpu: true } }))).toContain('g4dn sizes: g4dn.xlarge, g4dn.2xlarge');
     });
 
     it('accepts the 50 GiB GPU root volume default and rejects an explicit one under 30 GiB', () => {
@@ -374,8 +421,8 @@ describe('EcsCluster', () => {
 
 describe('EcsCluster default strategy without Fargate', () => {
   it('rejects a Fargate default strategy when Fargate is off', () => {
-    expect(errorOf(() => synthCluster({ fargate: false }))).toBe(
-      'test/cluster: defaultCapacityProviderStrategy: names a Fargate provider but fargate is false; name an EC2 capacity provider or turn fargate on',
+    expect(errorOf(() => synthCluster({ fargate: false }))).toContain(
+      'test/cluster: defaultCapacityProviderStrategy[0].capacityProvider: "FARGATE" is not a capacity provider of cluster cluster; allowed: none registered',
     );
   });
 });

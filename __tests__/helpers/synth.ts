@@ -6,7 +6,14 @@
  */
 import { App, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { buildApp } from '../../stacks';
+import { AwsStack } from '../../src/core/aws-stack';
+import { assertValid } from '../../src/core/app';
+import { decodeJsonencode } from '../../src/core/json';
+
+/** The account the scratch stacks pin (so nothing is looked up). */
+export const TEST_ACCOUNT = '123456789012';
+/** The region of the scratch stacks. */
+export const TEST_REGION = 'eu-west-1';
 
 /** The synthesized JSON document of one stack. */
 export interface Synthesized {
@@ -19,16 +26,21 @@ export interface Synthesized {
   readonly [key: string]: unknown;
 }
 
-/** Synthesizes a stack (as a string, for cdktf's matchers) and parses it. */
+/** Checks (as `cdktf synth` does) and synthesizes a stack (as a string, for cdktf's matchers) and parses it. */
 export function synth(stack: TerraformStack): { text: string; json: Synthesized } {
+  assertValid(stack);
   const text = Testing.synth(stack);
   return { text, json: JSON.parse(text) as Synthesized };
 }
 
-/** Builds constructs in a scratch stack and synthesizes it. */
-export function synthConstructs(build: (stack: TerraformStack) => void): { text: string; json: Synthesized } {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, 'test');
+/** A scratch AwsStack (eu-west-1, pinned account) for construct tests. */
+export function testStack(props: { readonly accountId?: string } = {}): AwsStack {
+  return new AwsStack(Testing.app(), 'test', { region: TEST_REGION, project: 'test', environment: 'test', accountId: 'accountId' in props ? props.accountId : TEST_ACCOUNT });
+}
+
+/** Builds constructs in a scratch AwsStack and synthesizes it. */
+export function synthConstructs(build: (stack: AwsStack) => void): { text: string; json: Synthesized } {
+  const stack = testStack();
   build(stack);
   return synth(stack);
 }
@@ -38,9 +50,14 @@ export function testApp(): App {
   return Testing.app();
 }
 
-/** Builds one named stack of the real app, with optional overrides (as a settings file would). */
-export function buildStack<T extends TerraformStack>(name: string, overrides: Record<string, unknown> = {}, app: Construct = testApp()): T {
-  const built = buildApp(app, { context: overrides }, [name]);
+/**
+ * Builds one named stack of the real app, with optional overrides (as a settings file would);
+ * `preview` pins its plan-time look-ups the way `npm run plan` does without credentials.
+ */
+export function buildStack<T extends TerraformStack>(name: string, overrides: Record<string, unknown> = {}, app: Construct = testApp(), preview = false): T {
+  // Loaded here, not at the top: construct tests do not pay for (or depend on) every stack.
+  const { buildApp } = require('../../stacks') as typeof import('../../stacks');
+  const built = buildApp(app, { context: overrides }, { only: [name], preview });
   return built.get(name) as T;
 }
 
@@ -86,11 +103,15 @@ export function filterOf(json: Synthesized, type: string, predicate: (r: Record<
   return allOf(json, type).filter(predicate);
 }
 
-/** Parses a JSON-string field (container_definitions, policy, dashboard_body, ...). */
+/**
+ * Reads a JSON-document field (container_definitions, policy, dashboard_body, ...): the
+ * `${jsonencode(...)}` expression the constructs write, decoded; references come back as
+ * `${aws_x.y.attr}` strings.
+ */
 export function parseField<T = any>(resource: Record<string, any>, field: string): T {
   const raw = resource[field];
-  if (typeof raw !== 'string') throw new Error(`field ${field} is not a JSON string: ${JSON.stringify(raw)}`);
-  return JSON.parse(raw) as T;
+  if (typeof raw !== 'string') throw new Error(`field ${field} is not a JSON document string: ${JSON.stringify(raw)}`);
+  return decodeJsonencode(raw) as T;
 }
 
 /** Statements of the IAM policy in `field` of `resource`. */

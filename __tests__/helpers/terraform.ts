@@ -15,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { assertValid, unquoteReferences } from '../../src/core/app';
 import {
   CLI_DIR,
   PlanSummary,
@@ -78,9 +79,10 @@ export type OutputForm = 'json' | 'hcl';
  */
 export function writeStack(stack: TerraformStack, form: OutputForm, dir = fs.mkdtempSync(path.join(os.tmpdir(), `tf-${form}-`))): { dir: string; json: any } {
   invokeAspects(stack);
+  assertValid(stack);
   const json = stack.toTerraform();
   if (form === 'json') fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
-  else fs.writeFileSync(path.join(dir, 'cdk.tf'), stack.toHclTerraform().hcl);
+  else fs.writeFileSync(path.join(dir, 'cdk.tf'), unquoteReferences(stack.toHclTerraform().hcl));
   fs.writeFileSync(path.join(dir, 'preview_override.tf.json'), JSON.stringify(previewOverride(awsProviderAliases(json)), null, 2));
   return { dir, json };
 }

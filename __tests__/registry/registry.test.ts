@@ -105,7 +105,7 @@ describe('EcrRepository', () => {
       'rejects the repository name %p',
       (repositoryName) => {
         expect(errorOf(() => synthRepo({ repositoryName }))).toBe(
-          `test/repo: repositoryName: ${JSON.stringify(repositoryName)} is not an ECR repository name; allowed: lowercase letters, digits, ".", "_", "-" and "/" separated parts`,
+          `test/repo: repositoryName: ${JSON.stringify(repositoryName)} is not an ECR repository name (lowercase letters, digits, ".", "_", "-" and "/" separated parts)`,
         );
       },
     );
@@ -114,7 +114,7 @@ describe('EcrRepository', () => {
       expect(() => synthRepo({ repositoryName: `team/${'x'.repeat(251)}` })).not.toThrow();
       const tooLong = `team/${'x'.repeat(252)}`;
       expect(errorOf(() => synthRepo({ repositoryName: tooLong }))).toBe(
-        `test/repo: repositoryName: "${tooLong}" is not an ECR repository name; allowed: lowercase letters, digits, ".", "_", "-" and "/" separated parts`,
+        `test/repo: repositoryName: "${tooLong.slice(0, 77)}..." is not an ECR repository name (lowercase letters, digits, ".", "_", "-" and "/" separated parts)`,
       );
     });
 
@@ -122,7 +122,7 @@ describe('EcrRepository', () => {
       expect(errorOf(() => synthRepo({ repositoryName: 'Demo', keepImages: 0, untaggedExpiryDays: 3651 }))).toBe(
         [
           'test/repo: invalid props:',
-          '  repositoryName: "Demo" is not an ECR repository name; allowed: lowercase letters, digits, ".", "_", "-" and "/" separated parts',
+          '  repositoryName: "Demo" is not an ECR repository name (lowercase letters, digits, ".", "_", "-" and "/" separated parts)',
           '  keepImages: 0 is out of range; allowed: 1 to 10000',
           '  untaggedExpiryDays: 3651 is out of range; allowed: 1 to 3650',
         ].join('\n'),

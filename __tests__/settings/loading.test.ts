@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SettingsError, deepMerge, readOverrides, resolveSettings } from '../../src/settings';
+import { SettingsError, deepMerge, describeSources, readOverrides, resolveSettings } from '../../src/settings';
 import { STACKS, buildApp } from '../../stacks';
 import { errorOf, testApp } from '../helpers/synth';
 
@@ -23,7 +23,7 @@ describe('settings loading', () => {
   it('uses the defaults when nothing is overridden', () => {
     const resolved = resolve({});
     expect(resolved.shared.remoteState).toBeUndefined();
-    expect(resolved.stacks.get('state-bootstrap')).toMatchObject({ region: 'eu-west-1', bucketName: 'artwork-matcher-terraform-state' });
+    expect(resolved.stacks.get('state-bootstrap')).toMatchObject({ region: 'eu-west-1', lockTableName: 'terraform-state-lock', adoptExisting: false });
   });
 
   it('deep-merges objects, replaces arrays and scalars, and null unsets', () => {
@@ -37,8 +37,28 @@ describe('settings loading', () => {
     expect(settings).toMatchObject({ region: 'us-east-1', protect: false });
   });
 
-  it('accepts context given as a JSON string (cdktf synth -c settings=...)', () => {
+  it('accepts context given as a JSON string', () => {
     expect(readOverrides({ context: '{"stacks":{}}' })).toEqual({ stacks: {} });
+  });
+
+  it('rejects a settings document that is null, a list or a string, naming its source', () => {
+    expect(errorOf(() => readOverrides({ file: tmpFile('null') }))).toMatch(/^invalid settings in settings file .*settings\.json \(from STACK_SETTINGS_FILE\): null is null; expected an object/);
+    expect(errorOf(() => readOverrides({ file: tmpFile('[]') }))).toMatch(/: \[\] is a list; expected an object \{"remoteState"/);
+    expect(errorOf(() => readOverrides({ context: [] }))).toMatch(/^invalid settings in cdktf.json context "settings": \[\] is a list/);
+    expect(errorOf(() => resolve({ stacks: { 'state-bootstrap': null } }))).toBe('invalid settings for stack "state-bootstrap":\n  null is null; expected an object of settings');
+  });
+
+  it('rejects a key written twice in the settings file, with both positions', () => {
+    const file = tmpFile('{\n  "stacks": {\n    "state-bootstrap": { "region": "eu-west-1", "region": "us-east-1" }\n  }\n}');
+    expect(errorOf(() => readOverrides({ file }))).toMatch(/not valid JSON: duplicate key "region" \(first at line 3, column 26\); a key may appear once per object at line 3, column 49$/);
+  });
+
+  it('says which sources were read, and notices a misspelt variable', () => {
+    expect(describeSources({}, {})).toBe('settings: defaults only (no cdktf.json context, STACK_SETTINGS_FILE not set)');
+    expect(describeSources({ context: { stacks: {} }, file: 'prod.json' }, {})).toBe('settings: cdktf.json context "settings", then prod.json (STACK_SETTINGS_FILE)');
+    expect(describeSources({}, { STACK_SETTING_FILE: 'prod.json' })).toBe(
+      'settings: defaults only (no cdktf.json context, STACK_SETTINGS_FILE not set); STACK_SETTING_FILE is set but not read; did you mean "STACK_SETTINGS_FILE"?',
+    );
   });
 
   // Six kinds of bad input, each with the promised message: stack, path, value, what is allowed.
@@ -74,7 +94,7 @@ describe('settings loading', () => {
 
   it('reports a missing or malformed settings file', () => {
     expect(errorOf(() => readOverrides({ file: '/nonexistent/settings.json' }))).toMatch(/invalid settings file .*settings\.json \(from STACK_SETTINGS_FILE\): cannot read it \(ENOENT\)/);
-    expect(errorOf(() => readOverrides({ file: tmpFile('{ nope') }))).toMatch(/not JSON/);
+    expect(errorOf(() => readOverrides({ file: tmpFile('{\n  "stacks": { nope') }))).toMatch(/not valid JSON: expected a key in double quotes at line 2, column 15$/);
   });
 
   it('throws SettingsError before any stack is built', () => {

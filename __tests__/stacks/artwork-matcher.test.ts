@@ -3,16 +3,18 @@ import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/service-discovery-private-dns-namespace';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repository';
 import { ArtworkMatcherStack } from '../../stacks/artwork-matcher';
+import { HealthChecks } from '../../src/ecs-service';
 import { Synthesized, resourcesOf, allOf, buildStack, countOf, errorOf, filterOf, findBy, onlyOf, parseField, statementsOf, synth } from '../helpers/synth';
 
 const ENVS = ['demo', 'staging', 'production'] as const;
 const SERVICES = ['gateway', 'embeddings', 'search', 'geometric'] as const;
+const TAG = 'a1b2c3d';
 
+/** Each environment with an image tag (services running) and the account pinned. */
 const cache = new Map<string, { text: string; json: Synthesized }>();
 function stackOf(env: (typeof ENVS)[number]) {
-  if (!cache.has(env)) cache.set(env, synth(buildStack<ArtworkMatcherStack>(`artwork-matcher-${env}`)));
+  if (!cache.has(env)) cache.set(env, synth(buildStack<ArtworkMatcherStack>(`artwork-matcher-${env}`, { stacks: { [`artwork-matcher-${env}`]: { imageTag: TAG, accountId: '123456789012' } } })));
   return cache.get(env)!;
 }
 
@@ -31,6 +33,11 @@ function scalingOf(json: Synthesized, env: string, svc: string) {
   const target = allOf(json, 'aws_appautoscaling_target').find((t) => t.resource_id.includes(`aws_ecs_service.${serviceKey}.name`))!;
   const byPrefix = (type: string) => allOf(json, type).filter((p) => p.name.startsWith(`artwork-matcher-${env}-${svc}-`));
   return { target, policies: byPrefix('aws_appautoscaling_policy'), scheduled: byPrefix('aws_appautoscaling_scheduled_action') };
+}
+
+/** `${aws_security_group.<key>.id}` of the group whose Name tag is `name`. */
+function sgRef(json: Synthesized, name: string): string {
+  return `\${aws_security_group.${resourcesOf(json, 'aws_security_group').find(([, sg]) => sg.tags.Name === name)![0]}.id}`;
 }
 
 describe.each(ENVS)('artwork-matcher-%s', (env) => {
@@ -53,46 +60,41 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
     const nats = env === 'demo' ? 1 : 2;
     expect(countOf(json, 'aws_nat_gateway')).toBe(nats);
     expect(countOf(json, 'aws_eip')).toBe(nats);
-    expect(filterOf(json, 'aws_route_table', (rt) => /private-rt/.test(rt.tags.Name))).toHaveLength(2);
   });
 
-  it('creates the cluster with Container Insights, Fargate providers and the default strategy', () => {
+  it('creates the cluster with Container Insights, Fargate providers and the default strategy, and its log group', () => {
     const { text, json } = stackOf(env);
     expect(text).toHaveResourceWithProperties(EcsCluster, { name: prefix, setting: [{ name: 'containerInsights', value: 'enabled' }] });
     const cp = onlyOf(json, 'aws_ecs_cluster_capacity_providers');
     expect(cp.capacity_providers).toEqual(production ? ['FARGATE', 'FARGATE_SPOT', expect.stringMatching(/^\$\{aws_ecs_capacity_provider\..*\.name\}$/)] : ['FARGATE', 'FARGATE_SPOT']);
-    if (production) expect(onlyOf(json, 'aws_ecs_capacity_provider').name).toBe(`${prefix}-gpu`);
     expect(cp.default_capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE', weight: 100, base: 1 }]);
     expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, { name: `/ecs/${prefix}`, retention_in_days: production ? 30 : 7 });
   });
 
-  it(env === 'demo' ? 'creates the four ECR repositories, scanned on push' : 'uses the four ECR repositories demo creates', () => {
+  it('creates its own four ECR repositories, scanned on push, immutable in production', () => {
     const { json } = stackOf(env);
-    if (env !== 'demo') {
-      expect(countOf(json, 'aws_ecr_repository')).toBe(0);
-      expect(Object.values(json.data!.aws_ecr_repository).map((d) => d.name).sort()).toEqual(SERVICES.map((s) => `artwork-matcher/${s}`).sort());
-      return;
-    }
     const repos = allOf(json, 'aws_ecr_repository');
-    expect(repos.map((r) => r.name).sort()).toEqual(SERVICES.map((s) => `artwork-matcher/${s}`).sort());
+    expect(repos.map((r) => r.name).sort()).toEqual(SERVICES.map((s) => `${prefix}/${s}`).sort());
     for (const r of repos) {
       expect(r.image_scanning_configuration).toEqual({ scan_on_push: true });
-      expect(r.image_tag_mutability).toBe('MUTABLE');
+      expect(r.image_tag_mutability).toBe(production ? 'IMMUTABLE' : 'MUTABLE');
     }
+    expect(json.data?.aws_ecr_repository).toBeUndefined();
   });
 
-  it('runs the four services with the document sizes, port 8000 and environment', () => {
+  it('runs the four services with the document sizes, port 8000, environment and a health check that fits the image and its start-up', () => {
     const { json } = stackOf(env);
     const sizes = production
       ? { gateway: ['512', '1024'], embeddings: ['3072', '12288'], search: ['2048', '8192'], geometric: ['1024', '2048'] }
       : { gateway: ['256', '512'], embeddings: ['1024', '4096'], search: ['512', '1024'], geometric: ['512', '1024'] };
+    const startPeriods = { gateway: 30, embeddings: 300, search: 180, geometric: 30 };
     for (const svc of SERVICES) {
       const { task, container } = containerOf(json, env, svc);
       expect([task.cpu, task.memory]).toEqual(sizes[svc]);
       expect(container.portMappings[0].containerPort).toBe(8000);
-      expect(container.image).toMatch(/\.repository_url\}:latest$/);
-      expect(container.logConfiguration.options).toEqual({ 'awslogs-group': `/ecs/${prefix}`, 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': svc });
-      expect(container.healthCheck).toEqual({ command: ['CMD-SHELL', 'curl -f http://localhost:8000/health || exit 1'], interval: 30, timeout: 5, retries: 3, startPeriod: 60 });
+      expect(container.image).toMatch(new RegExp(`\\.repository_url\\}:${TAG}$`));
+      expect(container.logConfiguration.options).toEqual({ 'awslogs-group': expect.stringMatching(/aws_cloudwatch_log_group\.logs_this/), 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': svc });
+      expect(container.healthCheck).toEqual({ command: HealthChecks.http(8000, '/health', 'python'), interval: 30, timeout: 5, retries: 3, startPeriod: startPeriods[svc] });
     }
     expect(envVars(containerOf(json, env, 'gateway').container)).toEqual({
       GATEWAY__BACKENDS__EMBEDDINGS__URL: 'http://embeddings.artwork-matcher.local:8000',
@@ -109,74 +111,69 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
     expect(allOf(json, 'aws_service_discovery_service').map((d) => d.name).sort()).toEqual(['embeddings', 'geometric', 'search']);
   });
 
-  it('puts the gateway behind the public ALB with a /health check', () => {
+  it('puts the gateway behind the public ALB with a /health check, and waits for the listener', () => {
     const { json } = stackOf(env);
-    const lb = onlyOf(json, 'aws_lb');
-    expect(lb).toMatchObject({ internal: false, load_balancer_type: 'application', drop_invalid_header_fields: true, enable_deletion_protection: production });
+    expect(onlyOf(json, 'aws_lb')).toMatchObject({ internal: false, load_balancer_type: 'application', drop_invalid_header_fields: true, enable_deletion_protection: production });
     const tg = onlyOf(json, 'aws_lb_target_group');
-    expect(tg).toMatchObject({ port: 8000, target_type: 'ip', health_check: expect.objectContaining({ path: '/health', matcher: '200' }) });
+    expect(tg).toMatchObject({ port: 8000, target_type: 'ip', name_prefix: 'gatew-', health_check: expect.objectContaining({ path: '/health', matcher: '200' }), lifecycle: { create_before_destroy: true } });
     const gateway = findBy(json, 'aws_ecs_service', 'name', `${prefix}-gateway`);
     expect(gateway.load_balancer).toEqual([{ container_name: 'gateway', container_port: 8000, target_group_arn: expect.stringMatching(/aws_lb_target_group\..*\.arn/) }]);
+    expect(gateway.health_check_grace_period_seconds).toBe(30);
     expect(onlyOf(json, 'aws_lb_listener').default_action).toEqual([{ type: 'forward', target_group_arn: gateway.load_balancer[0].target_group_arn }]);
+    expect(gateway.depends_on).toContainEqual(expect.stringMatching(/^aws_lb_listener\./));
   });
 
   it('opens the gateway to the ALB only and the backends to the gateway only', () => {
     const { json } = stackOf(env);
-    const sgKey = (name: string) => `\${aws_security_group.${resourcesOf(json, 'aws_security_group').find(([, sg]) => sg.name === name)![0]}.id}`;
     const rules = allOf(json, 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 8000);
-    const pairs = rules.map((r) => [r.security_group_id, r.referenced_security_group_id ?? r.cidr_ipv4]);
-    expect(pairs.sort()).toEqual(
+    expect(rules.map((r) => [r.security_group_id, r.referenced_security_group_id ?? r.cidr_ipv4]).sort()).toEqual(
       [
-        [sgKey(`${prefix}-gateway-sg`), sgKey(`${prefix}-alb`)],
-        ...['embeddings', 'search', 'geometric'].map((s) => [sgKey(`${prefix}-${s}-sg`), sgKey(`${prefix}-gateway-sg`)]),
+        [sgRef(json, `${prefix}-gateway-sg`), sgRef(json, `${prefix}-alb`)],
+        ...['embeddings', 'search', 'geometric'].map((s) => [sgRef(json, `${prefix}-${s}-sg`), sgRef(json, `${prefix}-gateway-sg`)]),
       ].sort(),
     );
     expect(JSON.stringify(json)).not.toContain('10.0.0.0/8');
+    // Replaceable groups: name_prefix and create_before_destroy everywhere.
+    for (const sg of allOf(json, 'aws_security_group')) expect(sg).toMatchObject({ name_prefix: expect.stringMatching(/-$/), lifecycle: { create_before_destroy: true } });
   });
 
-  it('orders the gateway after its listener and search after the EFS mount targets', () => {
+  it('mounts the encrypted EFS index read-only into search, and lets the indexer task alone write it', () => {
     const { json } = stackOf(env);
-    expect(findBy(json, 'aws_ecs_service', 'name', `${prefix}-gateway`).depends_on).toContainEqual(expect.stringMatching(/^aws_lb_listener\./));
+    expect(onlyOf(json, 'aws_efs_file_system').encrypted).toBe(true);
+    const { task, container } = containerOf(json, env, 'search');
+    expect(container.mountPoints).toEqual([{ sourceVolume: 'index', containerPath: '/data/index', readOnly: true }]);
+    expect(task.volume[0].efs_volume_configuration).toMatchObject({ transit_encryption: 'ENABLED', authorization_config: { iam: 'ENABLED' } });
+    const roleRef = (name: string) => `aws_iam_role.${resourcesOf(json, 'aws_iam_role').find(([, r]) => r.tags.Name === name)![0]}.`;
+    const efsActions = (name: string) =>
+      filterOf(json, 'aws_iam_role_policy', (p) => p.role.includes(roleRef(name)))
+        .flatMap((p) => statementsOf(p))
+        .filter((st) => String(st.Action).includes('elasticfilesystem'))
+        .map((st) => st.Action);
+    expect(efsActions(`${prefix}-search-task`)).toEqual([['elasticfilesystem:ClientMount']]);
+    expect(efsActions(`${prefix}-search-indexer-task`)).toEqual([['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite']]);
+    // Role names are prefixes fitted to IAM's 38 characters; the Name tag keeps the whole name.
+    for (const role of allOf(json, 'aws_iam_role')) expect(role.name_prefix.length).toBeLessThanOrEqual(38);
+    const indexer = containerOf(json, env, 'search-indexer').container;
+    expect(indexer.mountPoints).toEqual([{ sourceVolume: 'index', containerPath: '/data/index', readOnly: false }]);
+    expect(json.output!.search_indexer_run_command.value).toMatch(/^aws ecs run-task --cluster .* --task-definition artwork-matcher-\w+-search-indexer --launch-type FARGATE/);
     const search = findBy(json, 'aws_ecs_service', 'name', `${prefix}-search`).depends_on;
     expect(search.filter((d: string) => d.startsWith('aws_efs_mount_target.'))).toHaveLength(2);
   });
 
-  it('lets search mount the index through the access point with IAM', () => {
+  it('creates the versioned data bucket named after the account and region, and scopes task S3 access to it', () => {
     const { json } = stackOf(env);
-    const { task } = containerOf(json, env, 'search');
-    expect(task.volume[0].efs_volume_configuration.authorization_config).toEqual({ access_point_id: expect.stringMatching(/aws_efs_access_point\./), iam: 'ENABLED' });
-    const searchRole = Object.entries(json.resource!.aws_iam_role).find(([, r]) => r.name === `${prefix}-search-task`)![0];
-    const policy = filterOf(json, 'aws_iam_role_policy', (p) => p.name === 'application' && p.role.includes(`aws_iam_role.${searchRole}.`))[0];
-    expect(statementsOf(policy).find((st) => String(st.Action).includes('elasticfilesystem'))).toMatchObject({
-      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
-      Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': expect.stringMatching(/aws_efs_access_point\./) } },
-    });
-  });
-
-  it('mounts the encrypted EFS index into search at /data/index', () => {
-    const { json } = stackOf(env);
-    expect(onlyOf(json, 'aws_efs_file_system').encrypted).toBe(true);
-    const { task, container } = containerOf(json, env, 'search');
-    expect(container.mountPoints).toEqual([{ sourceVolume: 'index', containerPath: '/data/index', readOnly: false }]);
-    expect(task.volume[0].efs_volume_configuration.transit_encryption).toBe('ENABLED');
-    expect(countOf(json, 'aws_efs_mount_target')).toBe(2);
-  });
-
-  it('creates the versioned data bucket and scopes task S3 access to it', () => {
-    const { json } = stackOf(env);
-    const bucket = findBy(json, 'aws_s3_bucket', 'bucket', `${prefix}-data`);
-    expect(bucket).toBeDefined();
+    findBy(json, 'aws_s3_bucket', 'bucket', `${prefix}-data-123456789012-eu-west-1`);
     expect(onlyOf(json, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
-    const taskPolicies = allOf(json, 'aws_iam_role_policy').filter((p) => p.name === 'application');
+    const taskPolicies = allOf(json, 'aws_iam_role_policy').filter((p) => /-(gateway|embeddings|search|geometric)-task-permissions$/.test(p.name));
     expect(taskPolicies).toHaveLength(4);
     for (const p of taskPolicies) {
-      const actions = statementsOf(p).flatMap((st) => st.Action);
-      expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:ListBucket']));
-      for (const st of statementsOf(p).filter((x) => String(x.Action).startsWith('s3:'))) expect(String(st.Resource)).toContain('aws_s3_bucket.data_this');
+      const s3 = statementsOf(p).filter((x) => String(x.Action).includes('s3:'));
+      expect(s3.flatMap((st) => st.Action)).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:ListBucket']));
+      for (const st of s3) expect(String(st.Resource)).toContain('aws_s3_bucket.data_this');
     }
   });
 
-  it('applies the per-service autoscaling table', () => {
+  it('applies the per-service autoscaling table, created one policy after another', () => {
     const { json } = stackOf(env);
     const table = {
       gateway: { min: 2, max: 20, cpu: 60, mem: 70, out: 60, in: 300 },
@@ -192,7 +189,7 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
       expect(tracking('ECSServiceAverageCPUUtilization')).toMatchObject({ target_value: row.cpu, scale_out_cooldown: row.out, scale_in_cooldown: row.in });
       expect(tracking('ECSServiceAverageMemoryUtilization')).toMatchObject({ target_value: row.mem, scale_out_cooldown: row.out, scale_in_cooldown: row.in });
       expect(policies).toHaveLength(svc === 'gateway' ? 3 : 2);
-      // The initial count is the floor, and Terraform leaves it to autoscaling afterwards.
+      expect(policies.filter((p) => p.depends_on?.length === 1)).toHaveLength(policies.length - 1);
       const service = findBy(json, 'aws_ecs_service', 'name', `${prefix}-${svc}`);
       expect(service.desired_count).toBe(row.min);
       expect(service.lifecycle.ignore_changes).toContain('desired_count');
@@ -200,10 +197,7 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
     const request = scalingOf(json, env, 'gateway').policies.find((p) => p.name.endsWith('request-scaling'))!;
     expect(request.target_tracking_scaling_policy_configuration).toMatchObject({
       target_value: 500,
-      predefined_metric_specification: {
-        predefined_metric_type: 'ALBRequestCountPerTarget',
-        resource_label: expect.stringMatching(/^\$\{aws_lb\..*\.arn_suffix\}\/\$\{aws_lb_target_group\..*\.arn_suffix\}$/),
-      },
+      predefined_metric_specification: { predefined_metric_type: 'ALBRequestCountPerTarget', resource_label: expect.stringMatching(/^\$\{aws_lb\..*\.arn_suffix\}\/\$\{aws_lb_target_group\..*\.arn_suffix\}$/) },
     });
   });
 
@@ -216,43 +210,58 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
       'artwork-matcher-production-gateway-scale-up-morning': ['cron(0 8 * * ? *)', 'UTC', { min_capacity: '4', max_capacity: '20' }],
       'artwork-matcher-production-gateway-scale-down-evening': ['cron(0 19 * * ? *)', 'UTC', { min_capacity: '2', max_capacity: '10' }],
     });
-    expect(byName('search')).toEqual({
-      'artwork-matcher-production-search-scale-up-morning': ['cron(0 8 * * ? *)', 'UTC', { min_capacity: '4', max_capacity: '8' }],
-      'artwork-matcher-production-search-scale-down-evening': ['cron(0 19 * * ? *)', 'UTC', { min_capacity: '2', max_capacity: '4' }],
-    });
   });
 
-  it('runs geometric at 80% Fargate Spot and 20% Fargate with an on-demand base of 1', () => {
-    const geometric = findBy(stackOf(env).json, 'aws_ecs_service', 'name', `${prefix}-geometric`);
-    expect(geometric.capacity_provider_strategy).toEqual([
+  it('writes every service\'s strategy explicitly; geometric runs 80% Fargate Spot over an on-demand base of 1', () => {
+    const { json } = stackOf(env);
+    for (const svc of allOf(json, 'aws_ecs_service')) {
+      expect(svc.capacity_provider_strategy?.length).toBeGreaterThan(0);
+      expect(svc.force_new_deployment).toBe(true);
+    }
+    expect(findBy(json, 'aws_ecs_service', 'name', `${prefix}-geometric`).capacity_provider_strategy).toEqual([
       { capacity_provider: 'FARGATE_SPOT', weight: 80, base: 0 },
       { capacity_provider: 'FARGATE', weight: 20, base: 1 },
     ]);
-    expect(geometric.launch_type).toBeUndefined();
   });
 
-  it('wires the dashboard, latency and error-rate alarms to the SNS topic', () => {
+  it('alarms on latency, the error rate, a gateway without healthy targets, and every service below its task count, on an encrypted topic', () => {
     const { json } = stackOf(env);
-    expect(onlyOf(json, 'aws_sns_topic').name).toBe(`${prefix}-alarms`);
-    const dashboard = onlyOf(json, 'aws_cloudwatch_dashboard');
-    expect(dashboard.dashboard_name).toBe(prefix);
-    const widgets = parseField<{ widgets: any[] }>(dashboard, 'dashboard_body').widgets;
-    expect(widgets.map((w) => w.properties.title)).toEqual(['Request Latency (P99)', 'Request Count', 'ECS Service CPU Utilization', 'ECS Service Memory Utilization']);
-    expect(widgets[2].properties.metrics.map((m: any[]) => m[3])).toEqual(SERVICES.map((s) => `${prefix}-${s}`));
-    const latency = findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-high-latency`);
-    expect(latency).toMatchObject({ metric_name: 'TargetResponseTime', extended_statistic: 'p99', threshold: 2, evaluation_periods: 3, period: 60, comparison_operator: 'GreaterThanThreshold' });
-    const errors = findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-high-error-rate`);
-    expect(errors).toMatchObject({ threshold: 5, evaluation_periods: 2 });
-    expect(errors.metric_query.map((q: any) => q.id)).toEqual(['error_rate', 'target_errors', 'elb_errors', 'requests']);
-    const topic = latency.alarm_actions[0];
-    expect(topic).toMatch(/aws_sns_topic\..*\.arn/);
-    expect(errors.alarm_actions).toEqual([topic]);
+    const topic = onlyOf(json, 'aws_sns_topic');
+    expect(topic.name).toBe(`${prefix}-alarms`);
+    expect(topic.kms_master_key_id).toMatch(/aws_kms_key\./);
+    const widgets = parseField<{ widgets: any[] }>(onlyOf(json, 'aws_cloudwatch_dashboard'), 'dashboard_body').widgets;
+    expect(widgets.map((w) => w.properties.title)).toEqual(['Request Latency (P99)', 'Request Count', 'ECS Service CPU Utilization', 'ECS Service Memory Utilization', 'Running tasks']);
+    const names = allOf(json, 'aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).filter((n: string) => !n.includes('-queue-')).sort();
+    expect(names).toEqual(
+      [`${prefix}-gateway-no-healthy-targets`, `${prefix}-high-error-rate`, `${prefix}-high-latency`, ...SERVICES.map((s) => `${prefix}-${s}-tasks-below-desired`)].sort(),
+    );
+    expect(findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-high-latency`)).toMatchObject({ metric_name: 'TargetResponseTime', extended_statistic: 'p99', threshold: 2, evaluation_periods: 3 });
+    expect(findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-high-error-rate`)).toMatchObject({ threshold: 5, evaluation_periods: 2 });
+    expect(findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-gateway-no-healthy-targets`)).toMatchObject({ metric_name: 'HealthyHostCount', threshold: 1, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching' });
+    const tasks = findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-search-tasks-below-desired`);
+    expect(tasks).toMatchObject({ treat_missing_data: 'breaching', threshold: 0 });
+    for (const a of allOf(json, 'aws_cloudwatch_metric_alarm').filter((x) => !x.alarm_name.includes('-queue-'))) expect(a.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\..*\.arn/)]);
   });
 
-  it('declares the document outputs', () => {
+  it('declares the document outputs and the indexer command', () => {
     const { json } = stackOf(env);
-    expect(Object.keys(json.output ?? {}).sort()).toEqual(['alb_dns_name', 'ecr_repositories', 's3_bucket']);
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(['alb_dns_name', 'ecr_repositories', 's3_bucket', 'search_indexer_run_command']);
     expect(Object.keys(json.output!.ecr_repositories.value as object).sort()).toEqual([...SERVICES].sort());
+  });
+});
+
+describe('artwork-matcher before its first image', () => {
+  it('creates every service with 0 tasks and 0..0 scaling until imageTag is set, with task alarms that let missing data pass', () => {
+    const { json } = synth(buildStack<ArtworkMatcherStack>('artwork-matcher-demo'));
+    for (const svc of allOf(json, 'aws_ecs_service')) expect(svc.desired_count).toBe(0);
+    for (const t of allOf(json, 'aws_appautoscaling_target')) expect([t.min_capacity, t.max_capacity]).toEqual([0, 0]);
+    for (const a of filterOf(json, 'aws_cloudwatch_metric_alarm', (x) => /tasks-below-desired|no-healthy-targets/.test(x.alarm_name))) expect(a.treat_missing_data).toBe('notBreaching');
+  });
+
+  it('rejects the moving "latest" tag on production\'s immutable repositories', () => {
+    expect(errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { imageTag: 'latest' } } }))).toBe(
+      'invalid settings for stack "artwork-matcher-production":\n  imageTag: "latest" cannot be pushed twice to an IMMUTABLE repository; tag each image with its commit (e.g. "a1b2c3d") and deploy that tag',
+    );
   });
 });
 
@@ -267,18 +276,18 @@ describe('artwork-matcher GPU embeddings', () => {
     }
   });
 
-  it('runs embeddings on a g4dn GPU capacity provider with one GPU per task in production', () => {
+  it('runs embeddings on a g4dn GPU capacity provider with one GPU per task in production, starting from zero instances', () => {
     const { json } = stackOf('production');
     const { task, container } = containerOf(json, 'production', 'embeddings');
     expect(task.requires_compatibilities).toEqual(['EC2']);
     expect(container.resourceRequirements).toEqual([{ type: 'GPU', value: '1' }]);
     const service = findBy(json, 'aws_ecs_service', 'name', 'artwork-matcher-production-embeddings');
-    expect(service.capacity_provider_strategy).toEqual([{ capacity_provider: 'artwork-matcher-production-gpu', weight: 1, base: 0 }]);
+    expect(service.capacity_provider_strategy).toEqual([{ capacity_provider: expect.stringMatching(/aws_ecs_capacity_provider\..*\.name/), weight: 1, base: 0 }]);
     expect(service.launch_type).toBeUndefined();
-    expect(onlyOf(json, 'aws_launch_template').instance_type).toBe('g4dn.xlarge');
+    expect(onlyOf(json, 'aws_launch_template')).toMatchObject({ instance_type: 'g4dn.xlarge', name_prefix: 'artwork-matcher-production-gpu-', lifecycle: { create_before_destroy: true } });
     expect(onlyOf(json, 'aws_launch_template').user_data).toContain('ECS_ENABLE_GPU_SUPPORT=true');
     const asg = onlyOf(json, 'aws_autoscaling_group');
-    expect([asg.min_size, asg.max_size]).toEqual([1, 10]);
+    expect([asg.min_size, asg.max_size, asg.desired_capacity]).toEqual([0, 10, 0]);
     expect(onlyOf(json, 'aws_ecs_capacity_provider').auto_scaling_group_provider.managed_scaling).toMatchObject({ status: 'ENABLED', target_capacity: 100 });
   });
 });
@@ -295,12 +304,12 @@ describe('artwork-matcher settings', () => {
     });
   });
 
-  it('creates its own repositories when told (one account per environment)', () => {
-    const { text, json } = synth(buildStack<ArtworkMatcherStack>('artwork-matcher-staging', { stacks: { 'artwork-matcher-staging': { ecr: { create: true } } } }));
-    expect(countOf(json, 'aws_ecr_repository')).toBe(4);
-    expect(json.data?.aws_ecr_repository).toBeUndefined();
-    expect(stackOf('staging').text).toHaveDataSourceWithProperties(DataAwsEcrRepository, { name: 'artwork-matcher/gateway' });
-    expect(text).not.toContain('data.aws_ecr_repository');
+  it('keeps the document\'s shared repository names and bucket name reachable (one account per environment)', () => {
+    const { json } = synth(
+      buildStack<ArtworkMatcherStack>('artwork-matcher-staging', { stacks: { 'artwork-matcher-staging': { ecr: { repositoryPrefix: 'artwork-matcher' }, dataBucketName: 'artwork-matcher-staging-data' } } }),
+    );
+    expect(allOf(json, 'aws_ecr_repository').map((r) => r.name).sort()).toEqual(SERVICES.map((s) => `artwork-matcher/${s}`).sort());
+    expect(onlyOf(json, 'aws_s3_bucket').bucket).toBe('artwork-matcher-staging-data');
   });
 
   it('applies the remote state key prefix before the document layout', () => {
@@ -308,21 +317,27 @@ describe('artwork-matcher settings', () => {
     expect(synth(stack).json.terraform?.backend?.s3).toMatchObject({ key: 'acme/environments/demo/terraform.tfstate', use_lockfile: true });
   });
 
-  it('rejects no NAT (no way to pull images) and AMD or ARM GPU instances', () => {
-    const message = errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { natGateways: 'none', gpu: { instanceTypes: ['g4ad.xlarge'] } } } }));
+  it('without NAT asks for the endpoints Fargate needs, and rejects AMD or ARM GPU instances', () => {
+    const message = errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { gpu: { instanceTypes: ['g4ad.xlarge'] } } } }));
     expect(message).toContain('gpu.instanceTypes[0]: "g4ad.xlarge" is not an x86 NVIDIA GPU instance type such as "g4dn.xlarge"');
-    expect(errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { natGateways: 'none' } } }))).toContain(
-      'natGateways: "none" leaves the tasks no way to pull images or ship logs',
-    );
+    expect(errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { network: { natGateways: 'none' } } } })).split('\n')).toEqual([
+      'invalid settings for stack "artwork-matcher-demo":',
+      '  network.natGateways: "none": without a NAT gateway, private subnets reach "ecr.api" only through a VPC endpoint; add "ecr.api" to interfaceEndpoints or use a NAT gateway',
+      '  network.natGateways: "none": without a NAT gateway, private subnets reach "ecr.dkr" only through a VPC endpoint; add "ecr.dkr" to interfaceEndpoints or use a NAT gateway',
+      '  network.natGateways: "none": without a NAT gateway, private subnets reach "logs" only through a VPC endpoint; add "logs" to interfaceEndpoints or use a NAT gateway',
+    ]);
+    const synthNoNat = synth(buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { network: { natGateways: 'none', interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'], interfaceEndpointZones: 1 } } } })).json;
+    expect(countOf(synthNoNat, 'aws_nat_gateway')).toBe(0);
+    expect(filterOf(synthNoNat, 'aws_vpc_endpoint', (e) => e.vpc_endpoint_type === 'Interface').map((e) => e.subnet_ids.length)).toEqual([1, 1, 1]);
   });
 
-  it('follows overrides: HTTPS, pinned zones, e-mail alarms', () => {
+  it('follows overrides: HTTPS with TLS 1.3 only, pinned zones, e-mail alarms', () => {
     const { json } = synth(
       buildStack<ArtworkMatcherStack>('artwork-matcher-demo', {
         stacks: {
           'artwork-matcher-demo': {
-            availabilityZones: ['eu-west-1b', 'eu-west-1c'],
-            alb: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' },
+            network: { availabilityZones: ['eu-west-1b', 'eu-west-1c'] },
+            alb: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc', tls13Only: true },
             monitoring: { alarmEmail: 'ops@example.com' },
           },
         },
@@ -330,19 +345,19 @@ describe('artwork-matcher settings', () => {
     );
     expect(json.data?.aws_availability_zones).toBeUndefined();
     expect(allOf(json, 'aws_subnet').map((s) => s.availability_zone)).toEqual(['eu-west-1b', 'eu-west-1c', 'eu-west-1b', 'eu-west-1c']);
-    expect(countOf(json, 'aws_lb_listener')).toBe(2);
+    expect(findBy(json, 'aws_lb_listener', 'port', 443).ssl_policy).toBe('ELBSecurityPolicy-TLS13-1-3-2021-06');
     expect(onlyOf(json, 'aws_sns_topic_subscription')).toMatchObject({ protocol: 'email', endpoint: 'ops@example.com' });
   });
 
-  it('rejects bad settings with every problem, its path, value and what is allowed', () => {
+  it('rejects bad settings with every problem, its path, value and what is allowed, cross-field problems included', () => {
     const message = errorOf(() =>
       buildStack('artwork-matcher-production', {
         stacks: {
           'artwork-matcher-production': {
-            services: { search: { cpu: 3000 }, gateway: { desiredCount: 30 }, geometric: { memoryMiB: 1536 } },
-            alb: { allowedCidrs: ['0.0.0.0/0', '10.0.0.0/33'] },
+            services: { search: { cpu: 3000 }, gateway: { desiredCount: 30 }, geometric: { memoryMiB: 1536 }, embeddings: { capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] } },
+            alb: { allowedCidrs: ['0.0.0.0/0', '10.0.0.0/33'], tls13Only: true },
             gpu: { maxSize: 4 },
-            availabilityZones: ['us-east-1a', 'us-east-1b'],
+            network: { availabilityZones: ['us-east-1a', 'us-east-1b'] },
           },
         },
       }),
@@ -350,25 +365,30 @@ describe('artwork-matcher settings', () => {
     expect(message.split('\n')).toEqual([
       'invalid settings for stack "artwork-matcher-production":',
       '  alb.allowedCidrs[1]: "10.0.0.0/33" is not an IPv4 CIDR block such as "10.0.0.0/16"',
+      '  network.availabilityZones[0]: "us-east-1a" is not in region "eu-west-1"; allowed: zones such as "eu-west-1a"',
+      '  network.availabilityZones[1]: "us-east-1b" is not in region "eu-west-1"; allowed: zones such as "eu-west-1a"',
+      '  alb.tls13Only: true has no effect without certificateArn (there is no HTTPS listener)',
       '  services.gateway.desiredCount: 30 is outside minCapacity..maxCapacity; allowed: 2 to 20',
+      '  services.embeddings.capacityProviderStrategy: has no effect on a GPU service (it runs on the GPU capacity provider); remove it or set gpu false',
+      '  gpu.maxSize: 4 instances hold 4 GPU tasks, fewer than services.embeddings.maxCapacity 10; raise gpu.maxSize or lower maxCapacity',
       '  services.search.cpu: 3000 is not a Fargate CPU size; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384',
-      '  services.geometric.memoryMiB: 1536 is not valid with 1024 CPU units on Fargate; allowed: 2048, 3072, 4096, 5120, 6144, 7168, 8192',
-    ]);
-    // Cross-field checks of the whole stack run once the fields themselves are valid.
-    const combination = errorOf(() =>
-      buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { gpu: { maxSize: 4 }, availabilityZones: ['us-east-1a', 'us-east-1b'] } } }),
-    );
-    expect(combination.split('\n')).toEqual([
-      'invalid settings for stack "artwork-matcher-production":',
-      '  availabilityZones[0]: "us-east-1a" is not in region "eu-west-1"; allowed: zones such as "eu-west-1a"',
-      '  availabilityZones[1]: "us-east-1b" is not in region "eu-west-1"; allowed: zones such as "eu-west-1a"',
-      '  gpu.maxSize: 4 is below services.embeddings.maxCapacity 10; each GPU task needs its own g4dn instance',
+      '  services.geometric.memoryMiB: 1536 is not valid with 1024 CPU units on Fargate; allowed: 2048 to 8192 in steps of 1024',
     ]);
   });
 
-  it('suggests the service name for a typo', () => {
-    expect(errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { services: { gatway: { cpu: 512 } } } } }))).toContain(
-      'services.gatway: unknown setting; did you mean "gateway"?',
+  it('rejects what would be silently ignored: request scaling off the load balancer, GPU settings without a GPU service, a GPU task bigger than its instance', () => {
+    expect(errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { services: { search: { requestsPerTarget: 100 } }, gpu: { spot: true } } } })).split('\n')).toEqual([
+      'invalid settings for stack "artwork-matcher-demo":',
+      '  services.search.requestsPerTarget: 100 has no effect: only the gateway is behind the load balancer; set it to 0',
+      '  gpu: has no effect: no service runs on GPU (set services.<name>.gpu true, or leave gpu at its defaults)',
+    ]);
+    expect(errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { services: { embeddings: { memoryMiB: 16384 } } } } }))).toContain(
+      'services.embeddings.cpu: a task of 16384 MiB (about 15564 MiB are left for tasks) does not fit on g4dn.xlarge; give the task less or the group a bigger type',
     );
+  });
+
+  it('suggests the service name for a typo, and the camelCase name for a document variable', () => {
+    expect(errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { services: { gatway: { cpu: 512 } } } } }))).toContain('services.gatway: unknown setting; did you mean "gateway"?');
+    expect(errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { image_tag: 'v1' } } }))).toContain('image_tag: unknown setting; did you mean "imageTag"?');
   });
 });

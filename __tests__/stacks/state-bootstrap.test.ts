@@ -1,25 +1,44 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { StateBootstrapStack } from '../../stacks/state-bootstrap';
+import { Testing } from 'cdktf';
 import { buildStack, countOf, errorOf, onlyOf, synth, totalResources } from '../helpers/synth';
 
 describe('state-bootstrap stack', () => {
-  it('creates the documented bucket and lock table on local state', () => {
-    const { text, json } = synth(buildStack<StateBootstrapStack>('state-bootstrap'));
+  it('creates a bucket named after the account and region, and the lock table, on local state', () => {
+    const { text, json } = synth(buildStack<StateBootstrapStack>('state-bootstrap', { stacks: { 'state-bootstrap': { accountId: '123456789012' } } }));
     expect(text).toHaveProviderWithProperties(AwsProvider, {
       region: 'eu-west-1',
       default_tags: [{ tags: { Project: 'terraform-state', Environment: 'shared', ManagedBy: 'terraform' } }],
     });
-    expect(text).toHaveResourceWithProperties(S3Bucket, { bucket: 'artwork-matcher-terraform-state' });
+    // Bucket names are global: the account and region make the default free in every account.
+    expect(text).toHaveResourceWithProperties(S3Bucket, { bucket: 'terraform-state-123456789012-eu-west-1' });
     expect(onlyOf(json, 'aws_dynamodb_table').name).toBe('terraform-state-lock');
-    expect(json.terraform?.backend).toBeUndefined(); // it creates the remote state, so it cannot live there
+    // It creates the remote state, so it cannot live there.
+    expect(Object.keys(json.terraform?.backend ?? {})).toEqual(['local']);
     expect(totalResources(json)).toBe(8);
     expect(Object.keys(json.output ?? {}).sort()).toEqual(['lock_table_name', 'remote_state_settings', 'state_bucket_arn', 'state_bucket_name']);
   });
 
-  it('stays on local state even when remote state is configured for the other stacks', () => {
-    const { json } = synth(buildStack<StateBootstrapStack>('state-bootstrap', { remoteState: { bucket: 'tf-state', region: 'eu-west-1' } }));
-    expect(json.terraform?.backend).toBeUndefined();
+  it('stays on local state even when remote state is configured for the other stacks, kept in the project root without a machine path', () => {
+    const { json } = synth(buildStack<StateBootstrapStack>('state-bootstrap', { remoteState: { bucket: 'tf-state', region: 'eu-west-1' } }, Testing.app({ outdir: 'cdktf.out' })));
+    expect(json.terraform?.backend).toEqual({ local: { path: '../../../terraform.state-bootstrap.tfstate' } });
+  });
+
+  it('looks the account up when it is not pinned', () => {
+    const { json } = synth(buildStack<StateBootstrapStack>('state-bootstrap'));
+    expect(Object.keys(json.data?.aws_caller_identity ?? {})).toHaveLength(1);
+    expect(onlyOf(json, 'aws_s3_bucket').bucket).toMatch(/^terraform-state-\$\{data\.aws_caller_identity\.current\.account_id\}-eu-west-1$/);
+  });
+
+  it('adopts the bucket and table a document made by hand, under their names', () => {
+    const { json } = synth(
+      buildStack<StateBootstrapStack>('state-bootstrap', { stacks: { 'state-bootstrap': { bucketName: 'predictor-model-terraform-state', lockTableName: 'predictor-model-terraform-locks', adoptExisting: true } } }),
+    );
+    expect((json.import as { id: string }[]).map((i) => i.id).sort()).toEqual(['predictor-model-terraform-locks', 'predictor-model-terraform-state']);
+    expect(errorOf(() => buildStack('state-bootstrap', { stacks: { 'state-bootstrap': { adoptExisting: true } } }))).toBe(
+      'invalid settings for stack "state-bootstrap":\n  adoptExisting: true needs bucketName: the name of the bucket to adopt',
+    );
   });
 
   it('moves its own state into the bucket when asked', () => {

@@ -1,7 +1,8 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { StateStore, configureRemoteState, stateKey } from '../../src/state';
-import { countOf, errorOf, onlyOf, synthConstructs } from '../helpers/synth';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { StateStore, s3Backend, stateKey } from '../../src/state';
+import { countOf, errorOf, onlyOf, synth, synthConstructs } from '../helpers/synth';
 
 describe('StateStore', () => {
   it('creates a protected bucket and lock table', () => {
@@ -26,6 +27,20 @@ describe('StateStore', () => {
     expect(onlyOf(json, 'aws_s3_bucket').lifecycle).toBeUndefined();
   });
 
+  it('adopts a bucket and table made by hand with import blocks, and hardens them in place', () => {
+    const { json } = synthConstructs((stack) => new StateStore(stack, 'state', { bucketName: 'predictor-model-terraform-state', lockTableName: 'predictor-model-terraform-locks', adoptExisting: true }));
+    const imports = (json.import as { to: string; id: string }[]) ?? [];
+    expect(imports.map((i) => [i.to.split('.')[0], i.id]).sort()).toEqual([
+      ['aws_dynamodb_table', 'predictor-model-terraform-locks'],
+      ['aws_s3_bucket', 'predictor-model-terraform-state'],
+    ]);
+    // The hardening resources are created against the adopted bucket as usual.
+    expect(countOf(json, 'aws_s3_bucket_public_access_block')).toBe(1);
+    expect(countOf(json, 'aws_s3_bucket_versioning')).toBe(1);
+    const fresh = synthConstructs((stack) => new StateStore(stack, 'state', { bucketName: 'tf-state', lockTableName: 'locks' })).json;
+    expect(fresh.import).toBeUndefined();
+  });
+
   it('rejects a bad table name', () => {
     expect(errorOf(() => synthConstructs((stack) => new StateStore(stack, 'state', { bucketName: 'tf-state', lockTableName: 'a b' })))).toBe(
       'test/state: lockTableName: "a b" is not a DynamoDB table name; allowed: 3-255 of A-Z a-z 0-9 _ . -',
@@ -33,10 +48,12 @@ describe('StateStore', () => {
   });
 });
 
-describe('configureRemoteState', () => {
-  function backendOf(settings: Parameters<typeof configureRemoteState>[1], key: string) {
-    const { json } = synthConstructs((stack: TerraformStack) => void configureRemoteState(stack, settings, key));
-    return json.terraform?.backend?.s3;
+describe('s3Backend', () => {
+  function backendOf(settings: Parameters<typeof s3Backend>[1], key: string) {
+    const stack = new TerraformStack(Testing.app(), 'plain');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    s3Backend(stack, settings, key);
+    return synth(stack).json.terraform?.backend?.s3;
   }
 
   it('uses S3-native locking when no table is named', () => {

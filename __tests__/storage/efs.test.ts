@@ -44,7 +44,7 @@ describe('SharedFileSystem', () => {
 
   it('has one mount target per subnet, behind its own security group that admits nothing until allowFrom', () => {
     const { text, json } = synthFs({ subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'] });
-    expect(text).toHaveResourceWithProperties(SecurityGroup, { name: 'demo-efs', description: 'NFS to demo', vpc_id: 'vpc-1', tags: { Name: 'demo-efs' } });
+    expect(text).toHaveResourceWithProperties(SecurityGroup, { name_prefix: 'demo-efs-', description: 'NFS to demo', vpc_id: 'vpc-1', tags: { Name: 'demo-efs' }, lifecycle: { create_before_destroy: true } });
     const fsId = refOnly(json, 'aws_efs_file_system');
     const sgId = refOnly(json, 'aws_security_group');
     expect(allOf(json, 'aws_efs_mount_target')).toEqual(
@@ -63,7 +63,7 @@ describe('SharedFileSystem', () => {
       .map(([key]) => `\${aws_subnet.${key}.id}`);
     expect(privateSubnets).toHaveLength(2);
     expect(allOf(json, 'aws_efs_mount_target').map((m) => m.subnet_id)).toEqual(privateSubnets);
-    expect(allOf(json, 'aws_security_group').find((sg) => sg.name === 'demo-efs')?.vpc_id).toBe(refOnly(json, 'aws_vpc'));
+    expect(allOf(json, 'aws_security_group').find((sg) => sg.tags?.Name === 'demo-efs')?.vpc_id).toBe(refOnly(json, 'aws_vpc'));
   });
 
   it('exposes /data through an access point as uid/gid 1000 with 0755 by default', () => {
@@ -102,21 +102,26 @@ describe('SharedFileSystem', () => {
       const client = new SecurityGroup(stack, 'client', { name: 'client', vpcId: 'vpc-1' });
       const fs = new SharedFileSystem(stack, 'fs', BASE);
       fs.allowFrom(client.id);
-      fs.allowFrom('sg-0123456789abcdef0');
+      fs.allowFrom('sg-0123456789abcdef0', 'NFS from the batch hosts');
     });
-    const efsSg = `\${aws_security_group.${resourcesOf(json, 'aws_security_group').find(([, sg]) => sg.name === 'demo-efs')![0]}.id}`;
+    const efsSg = `\${aws_security_group.${resourcesOf(json, 'aws_security_group').find(([, sg]) => sg.tags?.Name === 'demo-efs')![0]}.id}`;
     const clientSg = `\${aws_security_group.${resourcesOf(json, 'aws_security_group').find(([, sg]) => sg.name === 'client')![0]}.id}`;
-    const rules = allOf(json, 'aws_vpc_security_group_ingress_rule');
+    const rules = allOf(json, 'aws_vpc_security_group_ingress_rule').sort((a, b) => a.description.localeCompare(b.description));
     expect(rules).toEqual(
-      [clientSg, 'sg-0123456789abcdef0'].map((source) => ({
+      [
+        [clientSg, 'NFS from a client security group'],
+        ['sg-0123456789abcdef0', 'NFS from the batch hosts'],
+      ].map(([source, description]) => ({
         security_group_id: efsSg,
         referenced_security_group_id: source,
         ip_protocol: 'tcp',
         from_port: 2049,
         to_port: 2049,
-        description: 'NFS from a client security group',
+        description,
       })),
     );
+    // The file system's group allows nothing out: NFS clients open the connections.
+    expect(allOf(json, 'aws_vpc_security_group_egress_rule')).toEqual([]);
   });
 
   it('grantMount allows mount and write on the file system only through its access point', () => {

@@ -1,20 +1,20 @@
 /**
- * The plan-time look-up path (availability zones, the ECS GPU AMI from SSM, the ECR repositories
- * demo owns) with nothing pinned,
- * checked by `terraform test` against a mock AWS provider: the synthesized configuration must
- * place subnet i in zone i of the looked-up list and launch GPU instances from the looked-up AMI.
+ * The plan-time look-up path (availability zones, the account, the ECS GPU AMI from SSM) with
+ * nothing pinned, checked by `terraform test` against a mock AWS provider: the synthesized
+ * configuration must place subnet i in zone i of the looked-up list, name the data bucket after
+ * the looked-up account and launch GPU instances from the looked-up AMI.
  */
 import { buildStack, resourcesOf, synth } from '../helpers/synth';
 import { describeWithTerraform, terraformTest, writeStack } from '../helpers/terraform';
 
 describeWithTerraform('look-ups', () => {
-  it('artwork-matcher-production uses the zones, AMI and repositories it looks up', async () => {
+  it('artwork-matcher-production uses the zones, account and AMI it looks up', async () => {
     const stack = buildStack('artwork-matcher-production');
     const { json } = synth(stack);
-    expect(Object.keys(json.data ?? {}).sort()).toEqual(['aws_availability_zones', 'aws_ecr_repository', 'aws_ssm_parameter']);
-    const embeddingsTask = resourcesOf(json, 'aws_ecs_task_definition').find(([, r]) => r.family === 'artwork-matcher-production-embeddings')![0];
+    expect(Object.keys(json.data ?? {}).sort()).toEqual(['aws_availability_zones', 'aws_caller_identity', 'aws_ssm_parameter']);
     const subnet = (nameTag: string) => resourcesOf(json, 'aws_subnet').find(([, r]) => r.tags.Name === nameTag)![0];
     const [template] = resourcesOf(json, 'aws_launch_template')[0];
+    const [bucket] = resourcesOf(json, 'aws_s3_bucket')[0];
     const { dir } = writeStack(stack, 'json');
 
     const output = await terraformTest(
@@ -25,8 +25,8 @@ mock_provider "aws" {
   mock_data "aws_availability_zones" {
     defaults = { names = ["eu-west-1c", "eu-west-1a", "eu-west-1b"] }
   }
-  mock_data "aws_ecr_repository" {
-    defaults = { repository_url = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/artwork-matcher/mocked", arn = "arn:aws:ecr:eu-west-1:123456789012:repository/artwork-matcher/mocked" }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "210987654321" }
   }
   mock_data "aws_ssm_parameter" {
     defaults = { insecure_value = "ami-0fedcba9876543210", value = "ami-0fedcba9876543210" }
@@ -49,8 +49,8 @@ run "lookups" {
     error_message = "the GPU launch template does not use the AMI from SSM"
   }
   assert {
-    condition     = strcontains(aws_ecs_task_definition.${embeddingsTask}.container_definitions, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/artwork-matcher/mocked:latest")
-    error_message = "the embeddings task does not run the image of the looked-up repository"
+    condition     = aws_s3_bucket.${bucket}.bucket == "artwork-matcher-production-data-210987654321-eu-west-1"
+    error_message = "the data bucket is not named after the looked-up account"
   }
 }
 `,

@@ -185,14 +185,16 @@ describe('Vpc', () => {
     const { text, json } = synthVpc({ interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'] });
     const vpcId = ref(json, 'aws_vpc', 'demo');
     expect(text).toHaveResourceWithProperties(SecurityGroup, {
-      name: 'demo-vpc-endpoints',
+      name_prefix: 'demo-vpc-endpoints-',
       vpc_id: vpcId,
       description: 'HTTPS from the VPC to its interface endpoints',
+      lifecycle: { create_before_destroy: true },
     });
     const sgId = ref(json, 'aws_security_group', 'demo-vpc-endpoints');
+    expect(countOf(json, 'aws_vpc_security_group_egress_rule')).toBe(0);
     expect(text).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
       security_group_id: sgId,
-      cidr_ipv4: ref(json, 'aws_vpc', 'demo', 'cidr_block'),
+      cidr_ipv4: '10.0.0.0/16',
       ip_protocol: 'tcp',
       from_port: 443,
       to_port: 443,
@@ -216,9 +218,9 @@ describe('Vpc', () => {
   it('sends rejected traffic to a 30-day log group through a role the flow-logs service assumes', () => {
     const { text, json } = synthVpc({ flowLogs: {} });
     expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/vpc/demo/flow-logs', retention_in_days: 30 });
-    const groupArn = ref(json, 'aws_cloudwatch_log_group', 'demo-flow-logs', 'arn');
+    const groupArn = ref(json, 'aws_cloudwatch_log_group', '/vpc/demo/flow-logs', 'arn');
     const role = onlyOf(json, 'aws_iam_role');
-    expect(role.name).toBe('demo-vpc-flow-logs');
+    expect(role.name_prefix).toBe('demo-vpc-flow-logs-');
     expect(statementsOf(role, 'assume_role_policy')).toEqual([
       { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
@@ -236,6 +238,9 @@ describe('Vpc', () => {
       log_destination: groupArn,
       iam_role_arn: `\${aws_iam_role.${roleKey}.arn}`,
     });
+    // The flow log starts only once its role may write.
+    const [policyKey] = resourcesOf(json, 'aws_iam_role_policy')[0];
+    expect(onlyOf(json, 'aws_flow_log').depends_on).toEqual([`aws_iam_role_policy.${policyKey}`]);
   });
 
   it('takes the flow log retention and traffic type from its props', () => {
@@ -328,7 +333,7 @@ describe('Vpc', () => {
           'test/vpc: invalid props:',
           '  subnetNewBits: 4 on a /26 gives /30 subnets; AWS allows /28 at the smallest',
           '  azCount: 7 is out of range; allowed: 1 to 6',
-          '  natGateways: "nat" is not a NAT strategy; allowed: "none", "single", "perAz"',
+          '  natGateways: "nat" is not allowed; allowed: "none", "single", "perAz"',
         ].join('\n'),
       );
     });

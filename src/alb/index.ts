@@ -1,15 +1,20 @@
 import { Construct } from 'constructs';
+import { TerraformResource } from 'cdktf';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { DependencyGroup } from '../core/dependencies';
+import { Metric } from '../core/metric';
 import { NameLimits, fitName } from '../core/naming';
 import { nameTags } from '../core/tags';
-import { PropsValidator } from '../core/validation';
-import { isCidr } from '../settings/schema';
+import { PropsValidator, isArn, isCidr } from '../core/validation';
+import { SecurityGroup } from '../security-group';
+
+/** TLS policy of HTTPS listeners: TLS 1.3 and 1.2 (older clients and most load testers need 1.2). */
+export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+/** TLS 1.3 only. */
+export const TLS13_ONLY_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-3-2021-06';
 
 export interface AlbAccessLogs {
   /** Bucket receiving the logs (its policy must allow the regional ELB account). */
@@ -19,7 +24,7 @@ export interface AlbAccessLogs {
 }
 
 export interface ApplicationLoadBalancerProps {
-  /** Name prefix; the ALB is named `<namePrefix>` (fitted to 32 characters). */
+  /** Name of the load balancer (fitted to 32 characters) and prefix of its parts. */
   readonly namePrefix: string;
   /** VPC of the load balancer and its target groups. */
   readonly vpcId: string;
@@ -47,7 +52,7 @@ export interface ApplicationLoadBalancerProps {
   readonly certificateArn?: string;
   /**
    * TLS policy of the HTTPS listener.
-   * @default "ELBSecurityPolicy-TLS13-1-3-2021-06"
+   * @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.3 and 1.2; `TLS13_ONLY_SSL_POLICY` for 1.3 only)
    */
   readonly sslPolicy?: string;
   /**
@@ -77,7 +82,7 @@ export interface TargetGroupHealthCheck {
 }
 
 export interface TargetGroupProps {
-  /** Name (fitted to 32 characters). */
+  /** Name tag (the group itself uses a 6-character `name_prefix`; see `TargetGroup`). */
   readonly name: string;
   /** Target port. */
   readonly port: number;
@@ -87,14 +92,104 @@ export interface TargetGroupProps {
   readonly deregistrationDelaySec?: number;
 }
 
-/** A target group made by `ApplicationLoadBalancer.addTargetGroup`. */
-export interface TargetGroup {
-  /** The target group resource. */
-  readonly resource: LbTargetGroup;
-  /** Target group ARN. */
-  readonly targetGroupArn: string;
+/**
+ * An ip-target group of an ALB. It uses `name_prefix` and `create_before_destroy`: a new port or
+ * health check protocol replaces the group, and the new one must exist (and take over the
+ * listener rule and the service) before the old one can go. It knows what attaches it to the load
+ * balancer (a listener rule or a listener's default action): ECS rejects a service whose target
+ * group is not attached yet, so services wait for that (`addDependent`).
+ */
+export class TargetGroup extends Construct {
+  public readonly resource: LbTargetGroup;
+  public readonly targetGroupArn: string;
   /** `targetgroup/<name>/<id>`, for CloudWatch dimensions and request-count scaling. */
-  readonly targetGroupArnSuffix: string;
+  public readonly targetGroupArnSuffix: string;
+  /** `app/<name>/<id>` of the load balancer the group belongs to. */
+  public readonly loadBalancerArnSuffix: string;
+  public readonly port: number;
+  public readonly name: string;
+  private readonly attachments = new DependencyGroup();
+
+  constructor(scope: Construct, id: string, props: TargetGroupProps & { readonly vpcId: string; readonly loadBalancerArnSuffix: string }) {
+    super(scope, id);
+    const hc = props.healthCheck ?? {};
+    const v = new PropsValidator(this).range('port', props.port, 1, 65535).range('deregistrationDelaySec', props.deregistrationDelaySec, 0, 3600);
+    if (hc.path !== undefined) v.check(hc.path.startsWith('/'), 'healthCheck.path', hc.path, 'does not start with "/"');
+    v.range('healthCheck.intervalSec', hc.intervalSec, 5, 300).range('healthCheck.timeoutSec', hc.timeoutSec, 2, 120);
+    if ((hc.timeoutSec ?? 5) >= (hc.intervalSec ?? 30)) v.fail('healthCheck.timeoutSec', `${hc.timeoutSec ?? 5} is not below intervalSec ${hc.intervalSec ?? 30}`);
+    v.throwIfInvalid();
+    this.port = props.port;
+    this.name = props.name;
+    this.loadBalancerArnSuffix = props.loadBalancerArnSuffix;
+    const shortName = (props.name.split('-').pop() ?? props.name).replace(/[^A-Za-z0-9]/g, '').slice(0, NameLimits.targetGroupPrefix - 1) || 'tg';
+    this.resource = new LbTargetGroup(this, 'this', {
+      namePrefix: `${shortName}-`,
+      port: props.port,
+      protocol: 'HTTP',
+      targetType: 'ip',
+      vpcId: props.vpcId,
+      deregistrationDelay: String(props.deregistrationDelaySec ?? 30),
+      healthCheck: {
+        enabled: true,
+        path: hc.path ?? '/health',
+        matcher: hc.matcher ?? '200',
+        protocol: 'HTTP',
+        port: 'traffic-port',
+        interval: hc.intervalSec ?? 30,
+        timeout: hc.timeoutSec ?? 5,
+        healthyThreshold: hc.healthyThreshold ?? 2,
+        unhealthyThreshold: hc.unhealthyThreshold ?? 3,
+      },
+      tags: nameTags(props.name),
+      lifecycle: { createBeforeDestroy: true },
+    });
+    this.targetGroupArn = this.resource.arn;
+    this.targetGroupArnSuffix = this.resource.arnSuffix;
+  }
+
+  /** Whether a listener rule or default action forwards to the group. */
+  public get attached(): boolean {
+    return this.attachments.all.length > 0;
+  }
+
+  /** Records what attaches the group to the load balancer (called by the load balancer). */
+  public attachedBy(resource: TerraformResource): void {
+    this.attachments.add(resource);
+  }
+
+  /** Makes `resource` wait until the group is attached to the load balancer. */
+  public addDependent(resource: TerraformResource): void {
+    this.attachments.addDependent(resource);
+  }
+
+  private metric(metricName: string, stat: string, label?: string): Metric {
+    return { namespace: 'AWS/ApplicationELB', metricName, dimensions: { LoadBalancer: this.loadBalancerArnSuffix, TargetGroup: this.targetGroupArnSuffix }, stat, label };
+  }
+
+  /** Healthy targets (minimum over the period). */
+  public metricHealthyHosts(): Metric {
+    return this.metric('HealthyHostCount', 'Minimum', `${this.name} healthy targets`);
+  }
+
+  /** Unhealthy targets (maximum over the period). */
+  public metricUnhealthyHosts(): Metric {
+    return this.metric('UnHealthyHostCount', 'Maximum', `${this.name} unhealthy targets`);
+  }
+
+  /** Requests routed to the group. */
+  public metricRequestCount(): Metric {
+    return this.metric('RequestCount', 'Sum', `${this.name} requests`);
+  }
+
+  /** Target response time (`p99` by default). */
+  public metricTargetResponseTime(stat = 'p99'): Metric {
+    return this.metric('TargetResponseTime', stat, `${this.name} ${stat} latency`);
+  }
+
+  /** 5xx answers of the targets. */
+  public metricTarget5xx(): Metric {
+    return this.metric('HTTPCode_Target_5XX_Count', 'Sum', `${this.name} target 5xx`);
+  }
 }
 
 export interface RouteProps {
@@ -120,13 +215,17 @@ export class ApplicationLoadBalancer extends Construct {
   public readonly loadBalancerArnSuffix: string;
   public readonly dnsName: string;
   public readonly zoneId: string;
+  public readonly securityGroup: SecurityGroup;
   public readonly securityGroupId: string;
   public readonly httpListener: LbListener;
   public readonly httpsListener?: LbListener;
   /** The listener routes attach to (HTTPS when there is one). */
   public readonly listener: LbListener;
+  /** `https` with a certificate, else `http`. */
+  public readonly protocol: 'http' | 'https';
   private readonly vpcId: string;
   private readonly priorities = new Set<number>();
+  private defaultTarget?: TargetGroup;
 
   constructor(scope: Construct, id: string, props: ApplicationLoadBalancerProps) {
     super(scope, id);
@@ -136,43 +235,25 @@ export class ApplicationLoadBalancer extends Construct {
       .check(allowed.length > 0, 'allowedCidrs', allowed, 'is empty; give at least one CIDR block')
       .range('idleTimeoutSec', props.idleTimeoutSec, 1, 4000);
     allowed.forEach((c, i) => v.check(isCidr(c), `allowedCidrs[${i}]`, c, 'is not an IPv4 CIDR block'));
-    if (props.certificateArn !== undefined) v.check(/^arn:aws[a-z-]*:acm:/.test(props.certificateArn), 'certificateArn', props.certificateArn, 'is not an ACM certificate ARN');
+    if (props.certificateArn !== undefined) v.check(isArn(props.certificateArn, 'acm'), 'certificateArn', props.certificateArn, 'is not an ACM certificate ARN');
+    if (props.sslPolicy !== undefined) v.check(/^ELBSecurityPolicy-/.test(props.sslPolicy), 'sslPolicy', props.sslPolicy, 'is not an ELB security policy name (ELBSecurityPolicy-...)');
+    if (props.sslPolicy !== undefined && props.certificateArn === undefined) v.fail('sslPolicy', 'has no effect without certificateArn (there is no HTTPS listener)');
     v.throwIfInvalid();
     this.vpcId = props.vpcId;
     const name = fitName(props.namePrefix, NameLimits.loadBalancer);
 
-    const sg = new SecurityGroup(this, 'sg', {
-      name: `${props.namePrefix}-alb`,
-      description: `Load balancer ${props.namePrefix}`,
-      vpcId: props.vpcId,
-      tags: nameTags(`${props.namePrefix}-alb`),
-    });
-    this.securityGroupId = sg.id;
-    const ports = props.certificateArn ? [80, 443] : [80];
-    for (const port of ports) {
-      allowed.forEach((cidr, i) => {
-        new VpcSecurityGroupIngressRule(this, `ingress-${port}-${i}`, {
-          securityGroupId: sg.id,
-          cidrIpv4: cidr,
-          ipProtocol: 'tcp',
-          fromPort: port,
-          toPort: port,
-          description: `${port === 443 ? 'HTTPS' : 'HTTP'} from ${cidr}`,
-        });
-      });
+    this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.namePrefix}-alb`, description: `Load balancer ${props.namePrefix}`, vpcId: props.vpcId, allowAllOutbound: false });
+    this.securityGroupId = this.securityGroup.securityGroupId;
+    for (const port of props.certificateArn ? [80, 443] : [80]) {
+      for (const cidr of allowed) this.securityGroup.addIngress({ peer: { cidr }, port, description: `${port === 443 ? 'HTTPS' : 'HTTP'} from ${cidr}` });
     }
-    new VpcSecurityGroupEgressRule(this, 'egress', {
-      securityGroupId: sg.id,
-      cidrIpv4: props.vpcCidr ?? '0.0.0.0/0',
-      ipProtocol: '-1',
-      description: 'To targets and health checks',
-    });
+    this.securityGroup.addEgress({ peer: { cidr: props.vpcCidr ?? '0.0.0.0/0' }, protocol: '-1', description: 'To targets and health checks' });
 
     this.loadBalancer = new Lb(this, 'this', {
       name,
       loadBalancerType: 'application',
       internal: props.internal ?? false,
-      securityGroups: [sg.id],
+      securityGroups: [this.securityGroupId],
       subnets: [...props.subnetIds],
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
@@ -184,6 +265,7 @@ export class ApplicationLoadBalancer extends Construct {
     this.loadBalancerArnSuffix = this.loadBalancer.arnSuffix;
     this.dnsName = this.loadBalancer.dnsName;
     this.zoneId = this.loadBalancer.zoneId;
+    this.protocol = props.certificateArn ? 'https' : 'http';
 
     const notFound = [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'Not Found', statusCode: '404' } }];
     this.httpListener = new LbListener(this, 'http', {
@@ -198,7 +280,7 @@ export class ApplicationLoadBalancer extends Construct {
         loadBalancerArn: this.loadBalancer.arn,
         port: 443,
         protocol: 'HTTPS',
-        sslPolicy: props.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-3-2021-06',
+        sslPolicy: props.sslPolicy ?? DEFAULT_SSL_POLICY,
         certificateArn: props.certificateArn,
         defaultAction: notFound,
         tags: nameTags(`${name}-https`),
@@ -207,39 +289,22 @@ export class ApplicationLoadBalancer extends Construct {
     this.listener = this.httpsListener ?? this.httpListener;
   }
 
-  /** Adds an ip-target group in the ALB's VPC. */
+  /** `http(s)://<dns name>` of the load balancer. */
+  public get url(): string {
+    return `${this.protocol}://${this.dnsName}`;
+  }
+
+  /** Adds an ip-target group in the ALB's VPC; attach it with `addRoute` or `setDefaultTargetGroup`. */
   public addTargetGroup(id: string, props: TargetGroupProps): TargetGroup {
-    const hc = props.healthCheck ?? {};
-    const v = new PropsValidator(this).range(`${id}.port`, props.port, 1, 65535).range(`${id}.deregistrationDelaySec`, props.deregistrationDelaySec, 0, 3600);
-    if (hc.path !== undefined) v.check(hc.path.startsWith('/'), `${id}.healthCheck.path`, hc.path, 'does not start with "/"');
-    v.throwIfInvalid();
-    const name = fitName(props.name, NameLimits.targetGroup);
-    const resource = new LbTargetGroup(this, id, {
-      name,
-      port: props.port,
-      protocol: 'HTTP',
-      targetType: 'ip',
-      vpcId: this.vpcId,
-      deregistrationDelay: String(props.deregistrationDelaySec ?? 30),
-      healthCheck: {
-        enabled: true,
-        path: hc.path ?? '/health',
-        matcher: hc.matcher ?? '200',
-        protocol: 'HTTP',
-        port: 'traffic-port',
-        interval: hc.intervalSec ?? 30,
-        timeout: hc.timeoutSec ?? 5,
-        healthyThreshold: hc.healthyThreshold ?? 2,
-        unhealthyThreshold: hc.unhealthyThreshold ?? 3,
-      },
-      tags: nameTags(name),
-    });
-    return { resource, targetGroupArn: resource.arn, targetGroupArnSuffix: resource.arnSuffix };
+    return new TargetGroup(this, id, { ...props, vpcId: this.vpcId, loadBalancerArnSuffix: this.loadBalancerArnSuffix });
   }
 
   /** Sends every request no rule matches to `targetGroup` (instead of the fixed 404). */
   public setDefaultTargetGroup(targetGroup: TargetGroup): void {
+    if (this.defaultTarget) new PropsValidator(this).fail('defaultTargetGroup', `is already ${this.defaultTarget.node.id}; a listener has one default action`).throwIfInvalid();
+    this.defaultTarget = targetGroup;
     this.listener.putDefaultAction([{ type: 'forward', targetGroupArn: targetGroup.targetGroupArn }]);
+    targetGroup.attachedBy(this.listener);
   }
 
   /** Adds a listener rule forwarding matching requests to a target group. */
@@ -249,7 +314,7 @@ export class ApplicationLoadBalancer extends Construct {
     if (!props.pathPatterns?.length && !props.hostHeaders?.length) v.fail(id, 'needs pathPatterns or hostHeaders');
     v.throwIfInvalid();
     this.priorities.add(props.priority);
-    return new LbListenerRule(this, id, {
+    const rule = new LbListenerRule(this, id, {
       listenerArn: this.listener.arn,
       priority: props.priority,
       action: [{ type: 'forward', targetGroupArn: props.targetGroup.targetGroupArn }],
@@ -257,7 +322,33 @@ export class ApplicationLoadBalancer extends Construct {
         ...(props.pathPatterns?.length ? [{ pathPattern: { values: [...props.pathPatterns] } }] : []),
         ...(props.hostHeaders?.length ? [{ hostHeader: { values: [...props.hostHeaders] } }] : []),
       ],
-      tags: nameTags(`${id}`),
+      tags: nameTags(`${props.targetGroup.name}-route`),
     });
+    props.targetGroup.attachedBy(rule);
+    return rule;
+  }
+
+  private metric(metricName: string, stat: string, label?: string): Metric {
+    return { namespace: 'AWS/ApplicationELB', metricName, dimensions: { LoadBalancer: this.loadBalancerArnSuffix }, stat, label };
+  }
+
+  /** Requests for which the load balancer chose a target. */
+  public metricRequestCount(): Metric {
+    return this.metric('RequestCount', 'Sum', 'Requests');
+  }
+
+  /** Target response time (`p99` by default). */
+  public metricTargetResponseTime(stat = 'p99'): Metric {
+    return this.metric('TargetResponseTime', stat, `${stat.toUpperCase()} latency`);
+  }
+
+  /** 5xx answers of the targets. */
+  public metricTarget5xx(): Metric {
+    return this.metric('HTTPCode_Target_5XX_Count', 'Sum', 'Target 5xx');
+  }
+
+  /** 5xx answers of the load balancer itself (503 when no target is registered or healthy, 502/504 from targets). */
+  public metricElb5xx(): Metric {
+    return this.metric('HTTPCode_ELB_5XX_Count', 'Sum', 'Load balancer 5xx');
   }
 }

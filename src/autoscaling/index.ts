@@ -1,8 +1,11 @@
 import { Construct } from 'constructs';
+import { TerraformResource } from 'cdktf';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingScheduledAction } from '@cdktf/provider-aws/lib/appautoscaling-scheduled-action';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { dependOn } from '../core/dependencies';
+import { Metric } from '../core/metric';
 import { NameLimits, fitName } from '../core/naming';
 import { PropsValidator } from '../core/validation';
 
@@ -19,13 +22,19 @@ export interface TargetTrackingOptions extends Cooldowns {
   readonly target: number;
 }
 
+/** The target group a request-count policy reads (`ALBRequestCountPerTarget`). */
+export interface RequestCountTarget {
+  /** `app/<name>/<id>` of the load balancer. */
+  readonly loadBalancerArnSuffix: string;
+  /** `targetgroup/<name>/<id>` of the target group. */
+  readonly targetGroupArnSuffix: string;
+}
+
 export interface RequestCountScalingOptions extends Cooldowns {
   /** Requests per target per minute to hold. */
   readonly requestsPerTarget: number;
-  /** ARN suffix of the load balancer (`app/<name>/<id>`). */
-  readonly loadBalancerArnSuffix: string;
-  /** ARN suffix of the target group (`targetgroup/<name>/<id>`). */
-  readonly targetGroupArnSuffix: string;
+  /** The target group the service is registered in (a `TargetGroup` of src/alb). */
+  readonly targetGroup: RequestCountTarget;
 }
 
 /** One step of a step-scaling policy on queue depth. */
@@ -39,8 +48,8 @@ export interface QueueStep {
 }
 
 export interface QueueScalingOptions {
-  /** Name of the SQS queue whose `ApproximateNumberOfMessagesVisible` drives scaling. */
-  readonly queueName: string;
+  /** The backlog metric, e.g. `queue.metricVisibleMessages()` (its `Maximum` per minute is used). */
+  readonly backlog: Metric;
   /**
    * Steps, AWS CDK's QueueProcessingService default.
    * @default [{ upper: 0, change: -1 }, { lower: 100, change: +1 }, { lower: 500, change: +5 }]
@@ -81,7 +90,12 @@ export interface ServiceAutoscalingOptions {
   readonly requestCount?: RequestCountScalingOptions;
   /** Step scaling on an SQS queue's backlog. @default - none */
   readonly queue?: QueueScalingOptions;
-  /** Scheduled actions. @default [] */
+  /**
+   * Scheduled actions. Terraform then ignores the target's min/max after creation: a daytime
+   * apply must not undo the morning action (change the bounds here and replace the target, or
+   * change the schedule).
+   * @default []
+   */
   readonly scheduled?: readonly ScheduledScaling[];
 }
 
@@ -100,17 +114,20 @@ const DEFAULT_QUEUE_STEPS: readonly QueueStep[] = [
 
 /**
  * Application Auto Scaling of an ECS service's task count: target tracking on CPU, memory and
- * ALB requests per target, step scaling on queue depth, and scheduled bounds.
+ * ALB requests per target, step scaling on queue depth, and scheduled bounds. Policies and
+ * scheduled actions of the target are created one after another: Application Auto Scaling fails
+ * parallel changes to one target with ConcurrentUpdateException (provider issue 17915).
  */
 export class ServiceAutoscaling extends Construct {
   public readonly target: AppautoscalingTarget;
   public readonly policies: AppautoscalingPolicy[] = [];
   public readonly scheduledActions: AppautoscalingScheduledAction[] = [];
+  private last?: TerraformResource;
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
     const prefix = props.namePrefix ?? props.serviceName;
-    const v = new PropsValidator(this).range('minCapacity', props.minCapacity, 0, 10000).range('maxCapacity', props.maxCapacity, 1, 10000);
+    const v = new PropsValidator(this).range('minCapacity', props.minCapacity, 0, 10000).range('maxCapacity', props.maxCapacity, 0, 10000);
     if (props.minCapacity > props.maxCapacity) v.fail('minCapacity', `${props.minCapacity} is above maxCapacity ${props.maxCapacity}`);
     for (const [k, t] of [['cpu', props.cpu], ['memory', props.memory]] as const) {
       if (t) v.range(`${k}.target`, t.target, 1, 100);
@@ -131,28 +148,25 @@ export class ServiceAutoscaling extends Construct {
       resourceId: `service/${props.clusterName}/${props.serviceName}`,
       minCapacity: props.minCapacity,
       maxCapacity: props.maxCapacity,
-      // Scheduled actions move the bounds during the day; an apply must not move them back.
       lifecycle: props.scheduled?.length ? { ignoreChanges: ['min_capacity', 'max_capacity'] } : undefined,
     });
-    const base = {
-      serviceNamespace: this.target.serviceNamespace,
-      scalableDimension: this.target.scalableDimension,
-      resourceId: this.target.resourceId,
-    };
+    const base = { serviceNamespace: this.target.serviceNamespace, scalableDimension: this.target.scalableDimension, resourceId: this.target.resourceId };
 
     const tracking = (key: string, target: number, cooldowns: Cooldowns, metric: { predefinedMetricType: string; resourceLabel?: string }) => {
       this.policies.push(
-        new AppautoscalingPolicy(this, key, {
-          ...base,
-          name: fitName(`${prefix}-${key}-scaling`, NameLimits.scalingPolicy),
-          policyType: 'TargetTrackingScaling',
-          targetTrackingScalingPolicyConfiguration: {
-            targetValue: target,
-            scaleInCooldown: cooldowns.scaleInCooldownSec ?? 300,
-            scaleOutCooldown: cooldowns.scaleOutCooldownSec ?? 60,
-            predefinedMetricSpecification: metric,
-          },
-        }),
+        this.inSequence(
+          new AppautoscalingPolicy(this, key, {
+            ...base,
+            name: fitName(`${prefix}-${key}-scaling`, NameLimits.scalingPolicy),
+            policyType: 'TargetTrackingScaling',
+            targetTrackingScalingPolicyConfiguration: {
+              targetValue: target,
+              scaleInCooldown: cooldowns.scaleInCooldownSec ?? 300,
+              scaleOutCooldown: cooldowns.scaleOutCooldownSec ?? 60,
+              predefinedMetricSpecification: metric,
+            },
+          }),
+        ),
       );
     };
     if (props.cpu) tracking('cpu', props.cpu.target, props.cpu, { predefinedMetricType: 'ECSServiceAverageCPUUtilization' });
@@ -162,32 +176,41 @@ export class ServiceAutoscaling extends Construct {
       // (as document 004 passes it) is rejected when the policy is created.
       tracking('request', props.requestCount.requestsPerTarget, props.requestCount, {
         predefinedMetricType: 'ALBRequestCountPerTarget',
-        resourceLabel: `${props.requestCount.loadBalancerArnSuffix}/${props.requestCount.targetGroupArnSuffix}`,
+        resourceLabel: `${props.requestCount.targetGroup.loadBalancerArnSuffix}/${props.requestCount.targetGroup.targetGroupArnSuffix}`,
       });
     }
     if (props.queue) this.addQueueScaling(prefix, base, props.queue);
 
     for (const s of props.scheduled ?? []) {
       this.scheduledActions.push(
-        new AppautoscalingScheduledAction(this, `schedule-${s.name}`, {
-          ...base,
-          name: fitName(`${prefix}-${s.name}`, NameLimits.scalingPolicy),
-          schedule: s.schedule,
-          timezone: s.timezone ?? 'UTC',
-          scalableTargetAction: { minCapacity: String(s.minCapacity), maxCapacity: String(s.maxCapacity) },
-        }),
+        this.inSequence(
+          new AppautoscalingScheduledAction(this, `schedule-${s.name}`, {
+            ...base,
+            name: fitName(`${prefix}-${s.name}`, NameLimits.scalingPolicy),
+            schedule: s.schedule,
+            timezone: s.timezone ?? 'UTC',
+            scalableTargetAction: { minCapacity: String(s.minCapacity), maxCapacity: String(s.maxCapacity) },
+          }),
+        ),
       );
     }
+  }
+
+  /** Makes `resource` wait for the previous policy or action of the target. */
+  private inSequence<T extends TerraformResource>(resource: T): T {
+    if (this.last) dependOn(resource, this.last);
+    this.last = resource;
+    return resource;
   }
 
   private addQueueScaling(prefix: string, base: { serviceNamespace: string; scalableDimension: string; resourceId: string }, q: QueueScalingOptions): void {
     const steps = q.steps ?? DEFAULT_QUEUE_STEPS;
     const out = steps.filter((s) => s.change > 0);
     const inn = steps.filter((s) => s.change < 0);
-    const metric = {
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: q.queueName },
+    const alarmMetric = {
+      namespace: q.backlog.namespace,
+      metricName: q.backlog.metricName,
+      dimensions: { ...q.backlog.dimensions },
       statistic: 'Maximum',
       period: 60,
       evaluationPeriods: q.evaluationPeriods ?? 1,
@@ -197,36 +220,38 @@ export class ServiceAutoscaling extends Construct {
       // Step bounds are relative to the alarm threshold: the lowest lower bound (scale out) or
       // the highest upper bound (scale in).
       const threshold = direction === 'out' ? Math.min(...group.map((s) => s.lower ?? 0)) : Math.max(...group.map((s) => s.upper ?? 0));
-      const policy = new AppautoscalingPolicy(this, `queue-scale-${direction}`, {
-        ...base,
-        name: fitName(`${prefix}-queue-scale-${direction}`, NameLimits.scalingPolicy),
-        policyType: 'StepScaling',
-        stepScalingPolicyConfiguration: {
-          adjustmentType: 'ChangeInCapacity',
-          cooldown: q.cooldownSec ?? 300,
-          metricAggregationType: 'Maximum',
-          // Intervals must not overlap: scale-out steps run from their lower bound to the next
-          // step's; scale-in steps from the previous step's upper bound to their own.
-          stepAdjustment: [...group]
-            .sort((a, b) => (direction === 'out' ? (a.lower ?? 0) - (b.lower ?? 0) : (a.upper ?? 0) - (b.upper ?? 0)))
-            .map((s, i, all) => {
-              const prevUpper = all[i - 1]?.upper;
-              const nextLower = all[i + 1]?.lower;
-              const lower = direction === 'out' ? (s.lower ?? 0) - threshold : prevUpper !== undefined ? prevUpper - threshold : undefined;
-              const upper = direction === 'out' ? (nextLower !== undefined ? nextLower - threshold : undefined) : (s.upper ?? threshold) - threshold;
-              return {
-                scalingAdjustment: s.change,
-                metricIntervalLowerBound: lower === undefined ? undefined : String(lower),
-                metricIntervalUpperBound: upper === undefined ? undefined : String(upper),
-              };
-            }),
-        },
-      });
+      const policy = this.inSequence(
+        new AppautoscalingPolicy(this, `queue-scale-${direction}`, {
+          ...base,
+          name: fitName(`${prefix}-queue-scale-${direction}`, NameLimits.scalingPolicy),
+          policyType: 'StepScaling',
+          stepScalingPolicyConfiguration: {
+            adjustmentType: 'ChangeInCapacity',
+            cooldown: q.cooldownSec ?? 300,
+            metricAggregationType: 'Maximum',
+            // Intervals must not overlap: scale-out steps run from their lower bound to the next
+            // step's; scale-in steps from the previous step's upper bound to their own.
+            stepAdjustment: [...group]
+              .sort((a, b) => (direction === 'out' ? (a.lower ?? 0) - (b.lower ?? 0) : (a.upper ?? 0) - (b.upper ?? 0)))
+              .map((s, i, all) => {
+                const prevUpper = all[i - 1]?.upper;
+                const nextLower = all[i + 1]?.lower;
+                const lower = direction === 'out' ? (s.lower ?? 0) - threshold : prevUpper !== undefined ? prevUpper - threshold : undefined;
+                const upper = direction === 'out' ? (nextLower !== undefined ? nextLower - threshold : undefined) : (s.upper ?? threshold) - threshold;
+                return {
+                  scalingAdjustment: s.change,
+                  metricIntervalLowerBound: lower === undefined ? undefined : String(lower),
+                  metricIntervalUpperBound: upper === undefined ? undefined : String(upper),
+                };
+              }),
+          },
+        }),
+      );
       this.policies.push(policy);
       new CloudwatchMetricAlarm(this, `queue-${direction}-alarm`, {
         alarmName: fitName(`${prefix}-queue-scale-${direction}`, NameLimits.alarm),
-        alarmDescription: `Scale ${prefix} ${direction} on the backlog of ${q.queueName}`,
-        ...metric,
+        alarmDescription: `Scale ${prefix} ${direction} on the queue backlog`,
+        ...alarmMetric,
         comparisonOperator: direction === 'out' ? 'GreaterThanOrEqualToThreshold' : 'LessThanOrEqualToThreshold',
         threshold,
         alarmActions: [policy.arn],

@@ -1,8 +1,10 @@
-import { Construct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import * as path from 'path';
+import { Construct, IConstruct } from 'constructs';
+import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { configureRemoteState } from '../state';
-import type { RemoteStateSettings } from '../settings';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { RemoteStateConfig, localBackend, s3Backend } from './backend';
+import { PropsValidator, REGION_PATTERN } from './validation';
 
 export interface AwsStackProps {
   /** AWS region every resource of the stack lives in. */
@@ -22,48 +24,84 @@ export interface AwsStackProps {
    */
   readonly tags?: Readonly<Record<string, string>>;
   /**
-   * Remote state; leave unset for Terraform's local state.
+   * Remote state in S3; leave unset for Terraform's local state (`terraform.<stack>.tfstate` in the
+   * project root).
    * @default - local state
    */
-  readonly remoteState?: RemoteStateSettings;
+  readonly remoteState?: RemoteStateConfig;
   /**
    * Key of this stack's state object (below `remoteState.keyPrefix`).
    * @default `<stack name>/terraform.tfstate`
    */
   readonly stateKey?: string;
+  /**
+   * The AWS account the stack deploys to. It qualifies globally unique names (S3 buckets); pin it
+   * to plan without credentials.
+   * @default - looked up at plan time (`aws_caller_identity`)
+   */
+  readonly accountId?: string;
 }
 
 /**
- * A stack with the AWS provider (region and default tags) and, when configured, the S3 backend.
- * Every system's stack extends it.
+ * A stack with the AWS provider (region and default tags), its backend (local without machine
+ * paths, or S3), and the account and region that qualify globally unique names. Every system's
+ * stack extends it.
  */
 export class AwsStack extends TerraformStack {
+  /** The stack that holds `scope`. */
+  public static of(scope: IConstruct): AwsStack {
+    const stack = TerraformStack.of(scope);
+    if (!(stack instanceof AwsStack)) throw new Error(`${scope.node.path}: this construct needs an AwsStack (it names resources after the account and region)`);
+    return stack;
+  }
+
   /** The AWS provider of the stack. */
   public readonly provider: AwsProvider;
   /** Region of the provider. */
   public readonly region: string;
   /** Stack name (also its folder under cdktf.out/stacks). */
   public readonly stackName: string;
+  private readonly pinnedAccountId?: string;
+  private callerIdentity?: DataAwsCallerIdentity;
 
   constructor(scope: Construct, name: string, props: AwsStackProps) {
     super(scope, name);
+    new PropsValidator(this)
+      .matches('region', props.region, REGION_PATTERN, 'an AWS region such as "eu-west-1"')
+      .matches('accountId', props.accountId, /^\d{12}$/, 'an AWS account id (12 digits)')
+      .throwIfInvalid();
     this.stackName = name;
     this.region = props.region;
+    this.pinnedAccountId = props.accountId;
     this.provider = new AwsProvider(this, 'aws', {
       region: props.region,
-      defaultTags: [
-        {
-          tags: {
-            ...(props.tags ?? {}),
-            Project: props.project,
-            Environment: props.environment,
-            ManagedBy: props.managedBy ?? 'terraform',
-          },
-        },
-      ],
+      defaultTags: [{ tags: { ...(props.tags ?? {}), Project: props.project, Environment: props.environment, ManagedBy: props.managedBy ?? 'terraform' } }],
     });
     if (props.remoteState) {
-      configureRemoteState(this, props.remoteState, props.stateKey ?? `${name}/terraform.tfstate`);
+      s3Backend(this, props.remoteState, props.stateKey ?? `${name}/terraform.tfstate`);
+    } else {
+      const stackDir = path.resolve(App.of(this).outdir, 'stacks', name);
+      localBackend(this, name, path.relative(stackDir, process.cwd()).split(path.sep).join('/') || '.');
     }
+  }
+
+  /** The account id: pinned, or looked up once per stack at plan time. */
+  public get accountId(): string {
+    if (this.pinnedAccountId) return this.pinnedAccountId;
+    this.callerIdentity ??= new DataAwsCallerIdentity(this, 'current');
+    return this.callerIdentity.accountId;
+  }
+
+  /**
+   * `<base>-<account>-<region>`: a name no other account or region can hold (S3 bucket names are
+   * global), after AWS CDK bootstrap's `<qualifier>-<account>-<region>`.
+   */
+  public qualifiedName(base: string): string {
+    return `${base}-${this.accountId}-${this.region}`;
+  }
+
+  /** Characters `qualifiedName` adds to its base. */
+  public get qualifierLength(): number {
+    return 12 + this.region.length + 2;
   }
 }

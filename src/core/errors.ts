@@ -1,15 +1,23 @@
-import { SettingsError } from '../settings';
-import { ValidationError } from './validation';
+/**
+ * An error the user can act on (a bad setting or a bad construct prop): printed as its message
+ * alone, with exit status 1. `SettingsError` and `ValidationError` extend it.
+ */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
 
 /**
- * Runs `fn`; a settings or props error is printed as its message alone (no stack trace) and the
- * process exits with status 1. Anything else is a bug and propagates with its stack trace.
+ * Runs `fn`; a `UserError` is printed as its message alone (no stack trace) and the process exits
+ * with status 1. Anything else is a bug and propagates with its stack trace.
  */
 export function runOrExit(fn: () => void): void {
   try {
     fn();
   } catch (e) {
-    if (e instanceof SettingsError || e instanceof ValidationError) {
+    if (e instanceof UserError) {
       process.stderr.write(`${e.message}\n`);
       process.exit(1);
     }

@@ -14,13 +14,28 @@ export function fitName(name: string, maxLength: number): string {
   return `${head}-${hash}`;
 }
 
+/**
+ * A `name_prefix` for resources Terraform names itself (IAM roles, security groups, launch
+ * templates): `base` fitted to `maxLength - 1` characters plus `-`, so the unique suffix AWS or
+ * Terraform appends reads as a separate part.
+ */
+export function namePrefix(base: string, maxLength: number): string {
+  return `${fitName(base, maxLength - 1)}-`;
+}
+
 /** AWS name length limits the constructs respect. */
 export const NameLimits = {
   /** ALB and target group names. */
   loadBalancer: 32,
   targetGroup: 32,
+  /** Target group `name_prefix` (the provider appends 26 characters to reach 32). */
+  targetGroupPrefix: 6,
   /** IAM role names. */
   iamRole: 64,
+  /** IAM role and instance profile `name_prefix` (64 minus the 26-character suffix). */
+  iamRolePrefix: 38,
+  /** Security group `name_prefix` (255 minus the 26-character suffix). */
+  securityGroupPrefix: 229,
   /** Application Auto Scaling policy names. */
   scalingPolicy: 256,
   /** CloudWatch alarm names. */

@@ -1,26 +1,18 @@
 import { Construct } from 'constructs';
-import { Fn, Lazy, TerraformResource } from 'cdktf';
+import { Lazy, TerraformResource } from 'cdktf';
 import { EcsCluster as EcsClusterResource } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { EcsCapacityProvider } from '@cdktf/provider-aws/lib/ecs-capacity-provider';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/service-discovery-private-dns-namespace';
-import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
-import { assumeRolePolicy } from '../core/iam';
-import { fitName, NameLimits, RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
+import { InstanceLaunchTemplate, InstanceRole, ecsOptimizedAmi, gpuInstanceTypeProblem } from '../compute';
+import { SecurityGroup } from '../security-group';
 
 /** One entry of a capacity provider strategy. */
 export interface CapacityProviderStrategyItem {
-  /** `FARGATE`, `FARGATE_SPOT` or the name of an EC2 capacity provider. */
+  /** `FARGATE`, `FARGATE_SPOT` or the name of an EC2 capacity provider of the cluster. */
   readonly capacityProvider: string;
   /** Relative share of tasks placed on this provider. */
   readonly weight: number;
@@ -31,6 +23,34 @@ export interface CapacityProviderStrategyItem {
   readonly base?: number;
 }
 
+/** The Fargate capacity providers. */
+export const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
+
+/**
+ * Every problem of a capacity provider strategy, each as `[relative path, message]`: empty, a
+ * weight or base out of range, more than one base, only zero weights, a provider named twice.
+ * Shared by the constructs and the settings.
+ */
+export function strategyProblems(strategy: readonly CapacityProviderStrategyItem[]): [string, string][] {
+  const out: [string, string][] = [];
+  if (strategy.length === 0) out.push(['', 'is empty; give at least one provider']);
+  strategy.forEach((s, i) => {
+    if (!Number.isInteger(s.weight) || s.weight < 0 || s.weight > 1000) out.push([`[${i}].weight`, `${s.weight} is out of range; allowed: 0 to 1000`]);
+    if (s.base !== undefined && (!Number.isInteger(s.base) || s.base < 0 || s.base > 100000)) out.push([`[${i}].base`, `${s.base} is out of range; allowed: 0 to 100000`]);
+  });
+  if (strategy.filter((s) => (s.base ?? 0) > 0).length > 1) out.push(['', 'sets "base" on more than one provider; ECS allows one']);
+  if (strategy.length > 0 && strategy.every((s) => s.weight === 0)) out.push(['', 'has only zero weights; at least one weight must be positive']);
+  const names = strategy.map((s) => s.capacityProvider);
+  const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+  if (repeated.length > 0) out.push(['', `names ${JSON.stringify(repeated[0])} more than once`]);
+  return out;
+}
+
+/** Records every strategy problem on `v` under `prop`. */
+export function validateStrategy(v: PropsValidator, prop: string, strategy: readonly CapacityProviderStrategyItem[]): void {
+  for (const [path, message] of strategyProblems(strategy)) v.fail(`${prop}${path}`, message);
+}
+
 /** What a service needs to know about its cluster. */
 export interface IEcsCluster {
   /** Cluster ARN. */
@@ -39,34 +59,41 @@ export interface IEcsCluster {
   readonly clusterName: string;
   /** The cluster/capacity-provider association services must wait for. */
   readonly capacityProviderAssociation: TerraformResource;
+  /** The strategy services without their own get (rendered explicitly on each service). */
+  readonly defaultCapacityProviderStrategy: readonly CapacityProviderStrategyItem[];
+  /** Whether the cluster publishes Container Insights metrics. */
+  readonly containerInsightsEnabled: boolean;
+  /** The names a strategy may use, and the EC2 providers behind them. */
+  capacityProvider(name: string): 'fargate' | AsgCapacityProvider | undefined;
+  /** The names a strategy may use. */
+  readonly capacityProviderNames: readonly string[];
+  /** Claims a Service Connect discovery name; a second claim of one name fails synth. */
+  claimServiceConnectName(name: string, by: Construct): void;
+  /** A strategy in Terraform's terms (EC2 providers by reference). */
+  renderStrategy(strategy: readonly CapacityProviderStrategyItem[]): { capacityProvider: string; weight: number; base: number }[];
+  /** Problems for strategy entries that name no provider of the cluster. */
+  unknownProviders(prop: string, strategy: readonly CapacityProviderStrategyItem[]): string[];
 }
 
 export interface EcsClusterProps {
   /** Cluster name, e.g. `artwork-matcher-demo`. */
   readonly clusterName: string;
   /**
-   * CloudWatch Container Insights.
+   * CloudWatch Container Insights. It adds per-task and per-service metrics (running and desired
+   * task counts among them) at about 0.07 USD per metric and month.
    * @default "enabled"
    */
   readonly containerInsights?: 'enabled' | 'enhanced' | 'disabled';
-  /**
-   * Name of the cluster's log group, shared by its services.
-   * @default `/ecs/<clusterName>`
-   */
-  readonly logGroupName?: string;
-  /**
-   * Days the cluster log group keeps events.
-   * @default 30
-   */
-  readonly logRetentionDays?: number;
   /**
    * Register `FARGATE` and `FARGATE_SPOT` with the cluster.
    * @default true
    */
   readonly fargate?: boolean;
   /**
-   * Strategy for services that name none.
-   * @default [{ capacityProvider: "FARGATE", weight: 100, base: 1 }] (document 004)
+   * Strategy for services that name none (copied onto each of them: a service left to the
+   * cluster's default shows a diff on every plan and is replaced under provider 5.x). It may name
+   * Fargate providers and EC2 providers registered with the cluster.
+   * @default [{ capacityProvider: "FARGATE", weight: 100, base: 1 }]
    */
   readonly defaultCapacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
   /**
@@ -77,36 +104,36 @@ export interface EcsClusterProps {
   readonly privateNamespace?: { readonly name: string; readonly vpcId: string };
 }
 
-
 /**
- * An ECS cluster with Container Insights, its log group, Fargate capacity providers with a
- * default strategy, optional Cloud Map namespace, and EC2 capacity providers from Auto Scaling
- * Groups (`addAsgCapacityProvider`).
+ * An ECS cluster with Container Insights, Fargate capacity providers, EC2 capacity providers from
+ * Auto Scaling Groups (`AsgCapacityProvider`), a default strategy checked against what is
+ * registered, and an optional Cloud Map namespace for service discovery and Service Connect.
  */
 export class EcsCluster extends Construct implements IEcsCluster {
   public readonly cluster: EcsClusterResource;
   public readonly clusterArn: string;
   public readonly clusterName: string;
-  public readonly logGroup: CloudwatchLogGroup;
-  public readonly logGroupName: string;
   public readonly capacityProviderAssociation: EcsClusterCapacityProviders;
+  public readonly defaultCapacityProviderStrategy: readonly CapacityProviderStrategyItem[];
+  public readonly containerInsightsEnabled: boolean;
   /** The private DNS namespace, when asked for. */
   public readonly namespace?: ServiceDiscoveryPrivateDnsNamespace;
-  private readonly providerNames: string[] = [];
+  private readonly fargate: boolean;
   private readonly asgProviders: AsgCapacityProvider[] = [];
+  private readonly serviceConnectNames = new Map<string, string[]>();
 
   constructor(scope: Construct, id: string, props: EcsClusterProps) {
     super(scope, id);
-    const retention = props.logRetentionDays ?? 30;
     const strategy = props.defaultCapacityProviderStrategy ?? [{ capacityProvider: 'FARGATE', weight: 100, base: 1 }];
+    const insights = props.containerInsights ?? 'enabled';
+    this.fargate = props.fargate ?? true;
     const v = new PropsValidator(this)
-      .check(/^[A-Za-z0-9_-]{1,255}$/.test(props.clusterName), 'clusterName', props.clusterName, 'is not an ECS cluster name; allowed: 1-255 letters, digits, "-" and "_"')
-      .check(RETENTION_DAYS.includes(retention), 'logRetentionDays', retention, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`);
+      .matches('clusterName', props.clusterName, /^[A-Za-z0-9_-]{1,255}$/, 'an ECS cluster name (1-255 letters, digits, "-" and "_")')
+      .oneOf('containerInsights', insights, ['enabled', 'enhanced', 'disabled']);
     validateStrategy(v, 'defaultCapacityProviderStrategy', strategy);
-    if (props.fargate === false && strategy.some((s) => s.capacityProvider.startsWith('FARGATE'))) {
-      v.fail('defaultCapacityProviderStrategy', 'names a Fargate provider but fargate is false; name an EC2 capacity provider or turn fargate on');
-    }
     v.throwIfInvalid();
+    this.defaultCapacityProviderStrategy = strategy;
+    this.containerInsightsEnabled = insights !== 'disabled';
 
     if (props.privateNamespace) {
       this.namespace = new ServiceDiscoveryPrivateDnsNamespace(this, 'namespace', {
@@ -119,52 +146,84 @@ export class EcsCluster extends Construct implements IEcsCluster {
 
     this.cluster = new EcsClusterResource(this, 'this', {
       name: props.clusterName,
-      setting: [{ name: 'containerInsights', value: props.containerInsights ?? 'enabled' }],
+      setting: [{ name: 'containerInsights', value: insights }],
       serviceConnectDefaults: this.namespace ? { namespace: this.namespace.arn } : undefined,
       tags: nameTags(props.clusterName),
     });
     this.clusterArn = this.cluster.arn;
     this.clusterName = this.cluster.name;
 
-    this.logGroupName = props.logGroupName ?? `/ecs/${props.clusterName}`;
-    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: this.logGroupName,
-      retentionInDays: retention,
-      tags: nameTags(`${props.clusterName}-logs`),
-    });
-
-    if (props.fargate ?? true) this.providerNames.push('FARGATE', 'FARGATE_SPOT');
     this.capacityProviderAssociation = new EcsClusterCapacityProviders(this, 'capacity-providers', {
       clusterName: this.cluster.name,
-      capacityProviders: Lazy.listValue({ produce: () => this.providerNames }),
+      capacityProviders: Lazy.listValue({ produce: () => this.associatedProviders() }),
+      // Literal names: the association already waits for every provider it lists.
       defaultCapacityProviderStrategy: strategy.map((s) => ({ capacityProvider: s.capacityProvider, weight: s.weight, base: s.base ?? 0 })),
+    });
+
+    // Providers can be registered after the cluster: the default strategy is checked at synth.
+    this.node.addValidation({ validate: () => this.unknownProviders('defaultCapacityProviderStrategy', strategy) });
+    this.node.addValidation({
+      validate: () =>
+        [...this.serviceConnectNames.entries()]
+          .filter(([, users]) => users.length > 1)
+          .map(([name, users]) => `Service Connect name ${JSON.stringify(name)} is claimed by ${users.join(' and ')}; each service needs its own discovery name in the namespace`),
     });
   }
 
   /** Adds an EC2 capacity provider backed by a new Auto Scaling Group. */
   public addAsgCapacityProvider(id: string, props: Omit<AsgCapacityProviderProps, 'cluster'>): AsgCapacityProvider {
-    const provider = new AsgCapacityProvider(this, id, { ...props, cluster: this });
-    // The resource's attribute (not the literal name) makes Terraform create the provider before
-    // associating it, and dissociate it before deleting it.
-    this.providerNames.push(provider.capacityProvider.name);
-    this.asgProviders.push(provider);
-    return provider;
+    return new AsgCapacityProvider(this, id, { ...props, cluster: this });
   }
 
-  /** The EC2 capacity providers added so far. */
+  /** Called by `AsgCapacityProvider`: the provider joins the cluster's association. */
+  public registerAsgCapacityProvider(provider: AsgCapacityProvider): void {
+    if (this.asgProviders.some((p) => p.capacityProviderName === provider.capacityProviderName)) {
+      new PropsValidator(this).fail('capacityProviders', `${JSON.stringify(provider.capacityProviderName)} is registered twice; provider names must be unique`).throwIfInvalid();
+    }
+    this.asgProviders.push(provider);
+  }
+
+  /** The EC2 capacity providers registered so far. */
   public get ec2CapacityProviders(): readonly AsgCapacityProvider[] {
     return this.asgProviders;
   }
-}
 
-/** Adds a problem for every malformed entry of a capacity provider strategy. */
-export function validateStrategy(v: PropsValidator, prop: string, strategy: readonly CapacityProviderStrategyItem[]): void {
-  if (strategy.length === 0) v.fail(prop, 'is empty; give at least one provider');
-  strategy.forEach((s, i) => {
-    v.range(`${prop}[${i}].weight`, s.weight, 0, 1000).range(`${prop}[${i}].base`, s.base, 0, 100000);
-  });
-  if (strategy.filter((s) => (s.base ?? 0) > 0).length > 1) v.fail(prop, 'sets "base" on more than one provider; ECS allows one');
-  if (strategy.length > 0 && strategy.every((s) => s.weight === 0)) v.fail(prop, 'has only zero weights; at least one weight must be positive');
+  public get capacityProviderNames(): readonly string[] {
+    return [...(this.fargate ? FARGATE_PROVIDERS : []), ...this.asgProviders.map((p) => p.capacityProviderName)];
+  }
+
+  public capacityProvider(name: string): 'fargate' | AsgCapacityProvider | undefined {
+    if (this.fargate && (FARGATE_PROVIDERS as readonly string[]).includes(name)) return 'fargate';
+    return this.asgProviders.find((p) => p.capacityProviderName === name);
+  }
+
+  public claimServiceConnectName(name: string, by: Construct): void {
+    this.serviceConnectNames.set(name, [...(this.serviceConnectNames.get(name) ?? []), by.node.path]);
+  }
+
+  /**
+   * A strategy in Terraform's terms: EC2 providers by their resource's name attribute, so Terraform
+   * creates a provider before the services and associations that name it.
+   */
+  public renderStrategy(strategy: readonly CapacityProviderStrategyItem[]): { capacityProvider: string; weight: number; base: number }[] {
+    return strategy.map((s) => {
+      const provider = this.capacityProvider(s.capacityProvider);
+      const name = provider && provider !== 'fargate' ? provider.capacityProvider.name : s.capacityProvider;
+      return { capacityProvider: name, weight: s.weight, base: s.base ?? 0 };
+    });
+  }
+
+  /** Problems for strategy entries that name no provider of this cluster. */
+  public unknownProviders(prop: string, strategy: readonly CapacityProviderStrategyItem[]): string[] {
+    const names = this.capacityProviderNames;
+    return strategy
+      .map((s, i) => (this.capacityProvider(s.capacityProvider) ? undefined : `${this.node.path}: ${prop}[${i}].capacityProvider: ${JSON.stringify(s.capacityProvider)} is not a capacity provider of cluster ${this.node.id}; allowed: ${names.map((n) => JSON.stringify(n)).join(', ') || 'none registered'}`))
+      .filter((x): x is string => x !== undefined);
+  }
+
+  private associatedProviders(): string[] {
+    return [...(this.fargate ? FARGATE_PROVIDERS : []), ...this.asgProviders.map((p) => p.capacityProvider.name)];
+  }
 }
 
 /** Spot settings of an Auto Scaling Group (a mixed instances policy). */
@@ -184,10 +243,16 @@ export interface AsgSpotProps {
    * @default "price-capacity-optimized"
    */
   readonly allocationStrategy?: 'price-capacity-optimized' | 'capacity-optimized' | 'lowest-price' | 'capacity-optimized-prioritized';
+  /**
+   * Capacity rebalancing: launch a replacement when AWS signals that a spot instance is at risk,
+   * before it is interrupted.
+   * @default true
+   */
+  readonly capacityRebalance?: boolean;
 }
 
 export interface AsgCapacityProviderProps {
-  /** The cluster the instances join. */
+  /** The cluster the instances join (the provider registers itself with it). */
   readonly cluster: EcsCluster;
   /** Name of the capacity provider and prefix of its resources (may not start with "aws", "ecs" or "fargate"). */
   readonly name: string;
@@ -214,12 +279,18 @@ export interface AsgCapacityProviderProps {
    */
   readonly amiSsmParameter?: string;
   /**
-   * Smallest number of instances.
+   * Smallest number of instances. 0 lets managed scaling start instances only when tasks need
+   * them (and new accounts often have no GPU quota to start with).
    * @default 0
    */
   readonly minSize?: number;
   /** Largest number of instances. */
   readonly maxSize: number;
+  /**
+   * Instances at creation; ECS managed scaling owns the count afterwards (Terraform ignores it).
+   * @default minSize
+   */
+  readonly desiredCapacity?: number;
   /**
    * Root volume size (encrypted gp3). GPU AMIs need at least 30 GiB.
    * @default 30 (50 with `gpu`)
@@ -252,32 +323,47 @@ export interface AsgCapacityProviderProps {
    * @default 300
    */
   readonly instanceWarmupSec?: number;
+  /**
+   * More ECS agent settings for `/etc/ecs/ecs.config` (e.g. `ECS_IMAGE_PULL_BEHAVIOR`).
+   * @default {}
+   */
+  readonly ecsAgentConfig?: Readonly<Record<string, string>>;
+  /**
+   * More user data commands, run after the ECS agent is configured (e.g. installing the
+   * CloudWatch agent).
+   * @default []
+   */
+  readonly extraUserData?: readonly string[];
+  /**
+   * More managed policies for the instance role (e.g. `CloudWatchAgentServerPolicy`).
+   * @default []
+   */
+  readonly extraManagedPolicyArns?: readonly string[];
 }
-
-/** x86_64 instance families with NVIDIA GPUs (the ECS GPU AMI is x86_64 and NVIDIA-only: not g5g, g4ad). */
-export const NVIDIA_X86_FAMILIES = ['g4dn', 'g5', 'g6', 'g6e', 'gr6', 'p3', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en'] as const;
-const NVIDIA_X86 = new RegExp(`^(${NVIDIA_X86_FAMILIES.join('|')})\\.[a-z0-9]+$`);
-
-const AMI_PARAMETER = '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id';
-const GPU_AMI_PARAMETER = '/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id';
 
 /**
  * An EC2 capacity provider: launch template (ECS-optimized AMI, IMDSv2 required, encrypted gp3
  * root, user data joining the cluster), instance role and profile, Auto Scaling Group (optionally
- * spot) tagged `AmazonECSManaged`, and the capacity provider with managed scaling.
+ * spot) tagged `AmazonECSManaged`, and the capacity provider with managed scaling. It registers
+ * itself with its cluster.
  */
 export class AsgCapacityProvider extends Construct {
   public readonly capacityProvider: EcsCapacityProvider;
   public readonly capacityProviderName: string;
   public readonly autoScalingGroup: AutoscalingGroup;
-  public readonly launchTemplate: LaunchTemplate;
-  public readonly instanceRole: IamRole;
-  public readonly securityGroupId: string;
+  public readonly launchTemplate: InstanceLaunchTemplate;
+  public readonly instanceRole: InstanceRole;
+  public readonly securityGroup: SecurityGroup;
+  public readonly instanceTypes: readonly string[];
+  public readonly gpu: boolean;
+  public readonly minSize: number;
+  public readonly maxSize: number;
 
   constructor(scope: Construct, id: string, props: AsgCapacityProviderProps) {
     super(scope, id);
     const gpu = props.gpu ?? false;
     const minSize = props.minSize ?? 0;
+    const desired = props.desiredCapacity ?? minSize;
     const rootSize = props.rootVolumeSizeGiB ?? (gpu ? 50 : 30);
     const termination = props.managedTerminationProtection ?? false;
     const v = new PropsValidator(this)
@@ -288,91 +374,55 @@ export class AsgCapacityProvider extends Construct {
       .range('maxSize', props.maxSize, 1, 1000)
       .range('rootVolumeSizeGiB', rootSize, 30, 16384, 'GiB')
       .range('targetCapacityPercent', props.targetCapacityPercent, 1, 100)
-      .range('spot.onDemandPercentageAboveBase', props.spot?.onDemandPercentageAboveBase, 0, 100);
-    for (const t of props.instanceTypes) v.check(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t), 'instanceTypes', t, 'is not an EC2 instance type; allowed: e.g. "g4dn.xlarge"');
-    if (gpu) {
-      for (const t of props.instanceTypes) v.check(NVIDIA_X86.test(t), 'instanceTypes', t, `is not an x86 NVIDIA GPU type the ECS GPU AMI supports; allowed families: ${NVIDIA_X86_FAMILIES.join(', ')}`);
-    }
+      .range('spot.onDemandPercentageAboveBase', props.spot?.onDemandPercentageAboveBase, 0, 100)
+      .range('spot.onDemandBaseCapacity', props.spot?.onDemandBaseCapacity, 0, 1000);
+    for (const t of props.instanceTypes) v.check(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t), 'instanceTypes', t, 'is not an EC2 instance type such as "g4dn.xlarge"');
+    if (gpu) for (const t of props.instanceTypes) v.rule('instanceTypes', gpuInstanceTypeProblem(t));
     if (minSize > props.maxSize) v.fail('minSize', `${minSize} is above maxSize ${props.maxSize}`);
+    else if (desired < minSize || desired > props.maxSize) v.fail('desiredCapacity', `${desired} is outside minSize..maxSize; allowed: ${minSize} to ${props.maxSize}`);
+    for (const k of Object.keys(props.ecsAgentConfig ?? {})) v.check(/^ECS_[A-Z0-9_]+$/.test(k), 'ecsAgentConfig', k, 'is not an ECS agent setting (ECS_...)');
     v.throwIfInvalid();
 
     const cluster = props.cluster;
     const prefix = props.name;
     this.capacityProviderName = prefix;
+    this.instanceTypes = props.instanceTypes;
+    this.gpu = gpu;
+    this.minSize = minSize;
+    this.maxSize = props.maxSize;
 
-    const imageId =
-      props.amiId ??
-      // AMI ids are public: `insecure_value` keeps the plan readable (`value` is marked sensitive).
-      new DataAwsSsmParameter(this, 'ami', { name: props.amiSsmParameter ?? (gpu ? GPU_AMI_PARAMETER : AMI_PARAMETER) }).insecureValue;
-
-    this.instanceRole = new IamRole(this, 'instance-role', {
-      name: fitName(`${prefix}-instance`, NameLimits.iamRole),
-      assumeRolePolicy: assumeRolePolicy('ec2.amazonaws.com'),
-      tags: nameTags(`${prefix}-instance`),
-    });
-    new IamRolePolicyAttachment(this, 'instance-ecs', {
-      role: this.instanceRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
-    });
-    new IamRolePolicyAttachment(this, 'instance-ssm', {
-      role: this.instanceRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
-    });
-    const profile = new IamInstanceProfile(this, 'instance-profile', {
-      name: fitName(`${prefix}-instance`, NameLimits.iamRole),
-      role: this.instanceRole.name,
-    });
-
+    this.instanceRole = new InstanceRole(this, 'instance', { name: prefix, extraManagedPolicyArns: props.extraManagedPolicyArns });
     // Tasks use awsvpc ENIs with their own security groups; the instance itself takes no inbound traffic.
-    const sg = new SecurityGroup(this, 'instance-sg', {
-      name: `${prefix}-instances`,
-      description: `ECS container instances of ${prefix}`,
-      vpcId: props.vpcId,
-      tags: nameTags(`${prefix}-instances`),
-    });
-    new VpcSecurityGroupEgressRule(this, 'instance-egress', {
-      securityGroupId: sg.id,
-      cidrIpv4: '0.0.0.0/0',
-      ipProtocol: '-1',
-      description: 'ECS agent, image pulls and logs',
-    });
-    this.securityGroupId = sg.id;
+    this.securityGroup = new SecurityGroup(this, 'instance-sg', { name: `${prefix}-instances`, description: `ECS container instances of ${prefix}`, vpcId: props.vpcId });
 
-    const ecsConfig = [
-      `ECS_CLUSTER=${cluster.clusterName}`,
-      ...(gpu ? ['ECS_ENABLE_GPU_SUPPORT=true'] : []),
-      ...(props.spot ? ['ECS_ENABLE_SPOT_INSTANCE_DRAINING=true'] : []),
-      'ECS_ENABLE_CONTAINER_METADATA=true',
-    ];
-    const userData = ['#!/bin/bash', "cat <<'EOF' >> /etc/ecs/ecs.config", ...ecsConfig, 'EOF', ''].join('\n');
+    const ecsConfig = {
+      ECS_CLUSTER: cluster.clusterName,
+      ...(gpu ? { ECS_ENABLE_GPU_SUPPORT: 'true' } : {}),
+      ...(props.spot ? { ECS_ENABLE_SPOT_INSTANCE_DRAINING: 'true' } : {}),
+      ECS_ENABLE_CONTAINER_METADATA: 'true',
+      ...(props.ecsAgentConfig ?? {}),
+    };
+    const userData = ['#!/bin/bash', "cat <<'EOF' >> /etc/ecs/ecs.config", ...Object.entries(ecsConfig).map(([k, x]) => `${k}=${x}`), 'EOF', ...(props.extraUserData ?? []), ''].join('\n');
 
-    this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
-      namePrefix: `${prefix}-`,
-      imageId,
+    this.launchTemplate = new InstanceLaunchTemplate(this, 'launch-template', {
+      name: prefix,
+      imageId: ecsOptimizedAmi(this, 'ami', { gpu, amiId: props.amiId, ssmParameter: props.amiSsmParameter }),
       instanceType: props.instanceTypes[0],
-      iamInstanceProfile: { arn: profile.arn },
-      vpcSecurityGroupIds: [sg.id],
-      userData: Fn.base64encode(userData),
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, instanceMetadataTags: 'disabled' },
-      blockDeviceMappings: [
-        { deviceName: '/dev/xvda', ebs: { volumeSize: rootSize, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
-      ],
-      monitoring: { enabled: true },
-      tagSpecifications: [
-        { resourceType: 'instance', tags: nameTags(prefix) },
-        { resourceType: 'volume', tags: nameTags(prefix) },
-      ],
-      updateDefaultVersion: true,
-      tags: nameTags(prefix),
+      instanceProfileArn: this.instanceRole.profileArn,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      userData,
+      rootVolumeSizeGiB: rootSize,
     });
 
-    const template = { id: this.launchTemplate.id, version: '$Latest' };
+    const template = { id: this.launchTemplate.launchTemplateId, version: '$Latest' };
     this.autoScalingGroup = new AutoscalingGroup(this, 'asg', {
       name: prefix,
       vpcZoneIdentifier: [...props.subnetIds],
       minSize,
       maxSize: props.maxSize,
+      desiredCapacity: desired,
       protectFromScaleIn: termination,
+      capacityRebalance: props.spot ? props.spot.capacityRebalance ?? true : undefined,
       healthCheckType: 'EC2',
       defaultInstanceWarmup: props.instanceWarmupSec ?? 300,
       launchTemplate: props.spot ? undefined : template,
@@ -384,7 +434,7 @@ export class AsgCapacityProvider extends Construct {
               spotAllocationStrategy: props.spot.allocationStrategy ?? 'price-capacity-optimized',
             },
             launchTemplate: {
-              launchTemplateSpecification: { launchTemplateId: this.launchTemplate.id, version: '$Latest' },
+              launchTemplateSpecification: { launchTemplateId: this.launchTemplate.launchTemplateId, version: '$Latest' },
               override: props.instanceTypes.map((t) => ({ instanceType: t })),
             },
           }
@@ -393,8 +443,9 @@ export class AsgCapacityProvider extends Construct {
         { key: 'Name', value: prefix, propagateAtLaunch: true },
         { key: 'AmazonECSManaged', value: 'true', propagateAtLaunch: true },
       ],
-      // ECS managed scaling owns the desired capacity.
+      // ECS managed scaling owns the desired capacity after creation.
       lifecycle: { ignoreChanges: ['desired_capacity'] },
+      dependsOn: [...this.instanceRole.role.policyResources],
     });
 
     this.capacityProvider = new EcsCapacityProvider(this, 'this', {
@@ -413,5 +464,6 @@ export class AsgCapacityProvider extends Construct {
       },
       tags: nameTags(prefix),
     });
+    cluster.registerAsgCapacityProvider(this);
   }
 }

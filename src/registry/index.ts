@@ -3,8 +3,9 @@ import { EcrRepository as EcrRepositoryResource } from '@cdktf/provider-aws/lib/
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repository';
 import { IGrantable } from '../core/iam';
+import { jsonencode } from '../core/json';
 import { nameTags } from '../core/tags';
-import { PropsValidator } from '../core/validation';
+import { PropsValidator, REPOSITORY_PATTERN } from '../core/validation';
 
 export interface EcrRepositoryProps {
   /** Repository name, e.g. `artwork-matcher/gateway`. */
@@ -53,7 +54,7 @@ export class EcrRepository extends Construct {
     const keep = props.keepImages ?? 30;
     const untagged = props.untaggedExpiryDays ?? 7;
     new PropsValidator(this)
-      .check(/^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(props.repositoryName), 'repositoryName', props.repositoryName, 'is not an ECR repository name; allowed: lowercase letters, digits, ".", "_", "-" and "/" separated parts')
+      .matches('repositoryName', props.repositoryName, REPOSITORY_PATTERN, 'an ECR repository name (lowercase letters, digits, ".", "_", "-" and "/" separated parts)')
       .range('keepImages', keep, 1, 10000)
       .range('untaggedExpiryDays', untagged, 1, 3650)
       .throwIfInvalid();
@@ -72,7 +73,7 @@ export class EcrRepository extends Construct {
 
     new EcrLifecyclePolicy(this, 'lifecycle', {
       repository: this.repository.name,
-      policy: JSON.stringify({
+      policy: jsonencode({
         rules: [
           {
             rulePriority: 1,

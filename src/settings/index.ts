@@ -12,10 +12,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Issue, Schema, arn, boolean, didYouMean, object, optional, region, show, string, validate, bucketName } from './schema';
+import { UserError } from '../core/errors';
+import type { RemoteStateConfig } from '../core/backend';
+import { didYouMean, show } from '../core/format';
+import { JsonSyntaxError, parseJsonStrict } from './json';
+import { Issue, Schema, arn, boolean, bucketName, deepMerge, fill, object, optional, region, string, validate } from './schema';
 
 export * as s from './schema';
 export type { Issue, Schema } from './schema';
+export { deepMerge } from './schema';
 
 /** Environment variable naming a JSON file of setting overrides. */
 export const SETTINGS_FILE_ENV = 'STACK_SETTINGS_FILE';
@@ -23,32 +28,7 @@ export const SETTINGS_FILE_ENV = 'STACK_SETTINGS_FILE';
 export const SETTINGS_CONTEXT_KEY = 'settings';
 
 /** Where Terraform keeps the state of every stack except `state-bootstrap`. */
-export interface RemoteStateSettings {
-  /** Name of the S3 bucket holding the state (create it with the `state-bootstrap` stack). */
-  readonly bucket: string;
-  /** Region of the state bucket. */
-  readonly region: string;
-  /**
-   * Prefix of every state key: `<keyPrefix>/<stack>/terraform.tfstate`.
-   * @default - no prefix: `<stack>/terraform.tfstate`
-   */
-  readonly keyPrefix?: string;
-  /**
-   * DynamoDB table used for state locking (the documents' `terraform-state-lock`).
-   * @default - no table: S3-native locking (`use_lockfile`, Terraform >= 1.10)
-   */
-  readonly dynamodbTable?: string;
-  /**
-   * Lock with a lock file next to the state object (S3-native locking).
-   * @default - true when no `dynamodbTable` is named, false otherwise
-   */
-  readonly useLockfile?: boolean;
-  /**
-   * KMS key (ARN) that encrypts the state objects.
-   * @default - the bucket's default encryption
-   */
-  readonly kmsKeyArn?: string;
-}
+export type RemoteStateSettings = RemoteStateConfig;
 
 export const remoteStateSchema: Schema<RemoteStateSettings> = object<RemoteStateSettings>(
   {
@@ -73,7 +53,7 @@ export interface SettingsOverrides {
 }
 
 /** One or more settings are invalid; `message` lists every problem. */
-export class SettingsError extends Error {
+export class SettingsError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'SettingsError';
@@ -89,59 +69,49 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/**
- * Deep-merges `override` onto `base`: objects merge key by key, arrays and scalars replace,
- * `null` removes the key (back to "not set").
- */
-export function deepMerge<T>(base: T, override: unknown): T {
-  if (override === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(override)) return override as T;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) {
-    if (v === null) delete out[k];
-    else out[k] = deepMerge(out[k], v);
-  }
-  return out as T;
-}
-
 /** Where overrides come from; `main.ts` passes the real context and environment. */
 export interface OverrideSources {
-  /** The value of cdktf.json `context.settings` (or `-c settings=...`). */
+  /** The value of cdktf.json `context.settings`. */
   readonly context?: unknown;
   /** Path of a JSON file with overrides (from `STACK_SETTINGS_FILE`). */
   readonly file?: string;
 }
 
+function parseSource(text: string, source: string): unknown {
+  try {
+    return parseJsonStrict(text);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) throw new SettingsError(`invalid settings in ${source}: not valid JSON: ${e.message}`);
+    throw e;
+  }
+}
+
+function checkDocument(doc: unknown, source: string): Record<string, unknown> {
+  if (doc === undefined) return {};
+  if (!isPlainObject(doc)) {
+    throw new SettingsError(`invalid settings in ${source}: ${show(doc)} is ${doc === null ? 'null' : Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}; expected an object {"remoteState": {...}, "stacks": {"<stack>": {...}}}`);
+  }
+  return doc;
+}
+
 /** Reads and merges the override sources (context first, then the file). */
 export function readOverrides(sources: OverrideSources): SettingsOverrides {
-  let context = sources.context;
-  if (typeof context === 'string') {
-    // `cdktf synth -c settings='{"...":...}'` hands the value over as a string
-    try {
-      context = JSON.parse(context);
-    } catch (e) {
-      throw new SettingsError(`invalid settings in cdktf.json context "${SETTINGS_CONTEXT_KEY}": not JSON (${(e as Error).message})`);
-    }
-  }
-  let fromFile: unknown;
+  const contextSource = `cdktf.json context "${SETTINGS_CONTEXT_KEY}"`;
+  // A string comes from the CLI (`-c settings=...`) or the CDKTF_CONTEXT_JSON environment.
+  const context = checkDocument(typeof sources.context === 'string' ? parseSource(sources.context, contextSource) : sources.context, contextSource);
+  let fromFile: Record<string, unknown> = {};
   if (sources.file) {
     const file = path.resolve(sources.file);
+    const source = `settings file ${file} (from ${SETTINGS_FILE_ENV})`;
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      throw new SettingsError(`invalid settings file ${file} (from ${SETTINGS_FILE_ENV}): cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new SettingsError(`invalid ${source}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    try {
-      fromFile = JSON.parse(text);
-    } catch (e) {
-      throw new SettingsError(`invalid settings file ${file} (from ${SETTINGS_FILE_ENV}): not JSON (${(e as Error).message})`);
-    }
+    fromFile = checkDocument(parseSource(text, source), source);
   }
-  const merged = deepMerge<unknown>(deepMerge<unknown>({}, context ?? {}), fromFile ?? {});
-  if (!isPlainObject(merged)) {
-    throw new SettingsError(`invalid settings: ${show(merged)} is not an object; expected {"remoteState": {...}, "stacks": {"<stack>": {...}}}`);
-  }
+  const merged = deepMerge<Record<string, unknown>>(deepMerge<Record<string, unknown>>({}, context), fromFile);
   const unknown = Object.keys(merged).filter((k) => k !== 'remoteState' && k !== 'stacks');
   if (unknown.length > 0) {
     throw new SettingsError(
@@ -157,24 +127,49 @@ export function readOverrides(sources: OverrideSources): SettingsOverrides {
   return merged as SettingsOverrides;
 }
 
-/** A stack the app can build: its public name, settings schema and defaults, and its factory. */
-export interface StackDefinition<T, A = unknown> {
-  /** Public stack name (a contract: README, tests and users rely on it). */
-  readonly name: string;
-  /** Schema of the stack's settings. */
-  readonly schema: Schema<T>;
-  /** Defaults of every setting (the design document's values). */
-  readonly defaults: T;
-  /** Checks that need the shared settings too (reported with every other problem). */
-  validateShared?(settings: T, shared: SharedSettings): Issue[];
-  /** Builds the stack into `app`. */
-  create(app: A, settings: T, shared: SharedSettings): unknown;
+/**
+ * One line saying which settings sources were read, so that a misspelt variable or an empty
+ * context does not pass for "my settings were applied".
+ */
+export function describeSources(sources: OverrideSources, env: NodeJS.ProcessEnv = process.env): string {
+  const read: string[] = [];
+  const ctx = typeof sources.context === 'string' ? 'given' : isPlainObject(sources.context) ? Object.keys(sources.context).length : 0;
+  if (ctx) read.push(`cdktf.json context "${SETTINGS_CONTEXT_KEY}"`);
+  if (sources.file) read.push(`${sources.file} (${SETTINGS_FILE_ENV})`);
+  const near = Object.keys(env).filter((k) => k !== SETTINGS_FILE_ENV && didYouMean(k, [SETTINGS_FILE_ENV]) !== '');
+  const warning = near.length > 0 ? `; ${near.join(', ')} is set but not read${didYouMean(near[0], [SETTINGS_FILE_ENV])}` : '';
+  return `settings: ${read.length > 0 ? read.join(', then ') : `defaults only (no cdktf.json context, ${SETTINGS_FILE_ENV} not set)`}${warning}`;
 }
 
 /** Settings every stack receives besides its own. */
 export interface SharedSettings {
   /** Remote state; undefined keeps Terraform's local state. */
   readonly remoteState?: RemoteStateSettings;
+}
+
+/** A stack the app can build: its public name, settings schema and defaults, and its factory. */
+export interface StackDefinition<T, A = unknown> {
+  /** Public stack name (a contract: README, tests and users rely on it). */
+  readonly name: string;
+  /** One line on what the system is. */
+  readonly description: string;
+  /** Name of the settings interface (for the published JSON Schema's documentation). */
+  readonly settingsType: string;
+  /** Schema of the stack's settings. */
+  readonly schema: Schema<T>;
+  /** Defaults of every setting (the design document's values). */
+  readonly defaults: T;
+  /**
+   * Overrides that pin every plan-time look-up (zones, AMIs, the account) given the resolved
+   * settings, for an offline plan without credentials (`npm run plan` preview and the Terraform
+   * tests). Values the user set stay as they are.
+   * @default - nothing to pin
+   */
+  preview?(settings: T): Record<string, unknown>;
+  /** Checks that need the shared settings too (reported with every other problem). */
+  validateShared?(settings: T, shared: SharedSettings): Issue[];
+  /** Builds the stack into `app`. */
+  create(app: A, settings: T, shared: SharedSettings): unknown;
 }
 
 /** Validated settings for every stack, keyed by stack name. */
@@ -184,8 +179,8 @@ export interface ResolvedSettings {
 }
 
 /**
- * Merges overrides onto each stack's defaults and validates everything. Throws one
- * `SettingsError` listing every problem of every stack.
+ * Merges overrides onto each stack's defaults, fills map entries from their templates and
+ * validates everything. Throws one `SettingsError` listing every problem of every stack.
  */
 export function resolveSettings(definitions: readonly StackDefinition<any, any>[], overrides: SettingsOverrides): ResolvedSettings {
   const errors: string[] = [];
@@ -213,7 +208,12 @@ export function resolveSettings(definitions: readonly StackDefinition<any, any>[
 
   const stacks = new Map<string, unknown>();
   for (const def of definitions) {
-    const merged = deepMerge(def.defaults, stackOverrides[def.name]);
+    const override = stackOverrides[def.name];
+    if (override !== undefined && !isPlainObject(override)) {
+      errors.push(formatIssues(`invalid settings for stack "${def.name}":`, [{ path: '', message: `${show(override)} is ${override === null ? 'null' : Array.isArray(override) ? 'a list' : `a ${typeof override}`}; expected an object of settings` }]));
+      continue;
+    }
+    const merged = fill(def.schema, deepMerge(def.defaults, override));
     const issues = validate(def.schema, merged);
     if (issues.length === 0 && def.validateShared) issues.push(...def.validateShared(merged, { remoteState }));
     if (issues.length > 0) errors.push(formatIssues(`invalid settings for stack "${def.name}":`, issues));

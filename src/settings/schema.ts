@@ -3,9 +3,16 @@
  *
  * Every stack declares its settings as a TypeScript interface (with TSDoc and `@default`) plus a
  * schema built from these functions. `object<T>()` requires a schema for every key of `T`, so the
- * interface and the schema cannot drift apart. Validation collects every problem at once, each with
- * its dotted path, the offending value and what is allowed.
+ * interface and the schema cannot drift apart. Validation collects every problem at once, each
+ * with its dotted path, the offending value and what is allowed; cross-field checks run together
+ * with the field checks. Each schema also describes itself as a JSON Schema fragment
+ * (`jsonSchema`), from which the published settings schema is generated.
  */
+import { didYouMean, show } from '../core/format';
+import { AMI_PATTERN, BUCKET_PATTERN, CIDR_PATTERN, EMAIL_PATTERN, ENV_VAR_PATTERN, IMAGE_TAG_PATTERN, REGION_PATTERN, ZONE_PATTERN, isCidr } from '../core/validation';
+import { RETENTION_DAYS } from '../core/naming';
+
+export { didYouMean, show };
 
 /** One problem found while validating settings. */
 export interface Issue {
@@ -23,17 +30,16 @@ export interface Schema<T> {
   readonly optional: boolean;
   /** Check `value` and push every problem onto `issues`. */
   validate(value: unknown, path: string, issues: Issue[]): void;
+  /** Applies defaults the schema knows (map entries); returns the filled value. */
+  fill?(value: unknown): unknown;
+  /** The constraints as a JSON Schema fragment (no descriptions: those come from the TSDoc). */
+  readonly jsonSchema: Record<string, unknown>;
+  /** Field schemas, for objects. */
+  readonly fields?: Readonly<Record<string, Schema<unknown>>>;
+  /** Item schema, for lists; value schema, for maps. */
+  readonly item?: Schema<unknown>;
   /** Phantom field carrying the value type; never set. */
   readonly __type?: T;
-}
-
-/** Renders a value for a message: strings quoted, objects as compact JSON. */
-export function show(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  const json = JSON.stringify(value);
-  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
 function typeName(value: unknown): string {
@@ -48,10 +54,40 @@ function join(path: string, key: string | number): string {
   return path ? `${path}.${key}` : key;
 }
 
-function make<T>(expected: string, check: (value: unknown, path: string, issues: Issue[]) => void): Schema<T> {
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Deep-merges `override` onto `base`: objects merge key by key, arrays and scalars replace,
+ * `null` removes the key (back to "not set").
+ */
+export function deepMerge<T>(base: T, override: unknown): T {
+  if (override === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(override)) return override as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(override)) {
+    if (v === null) delete out[k];
+    else out[k] = deepMerge(out[k], v);
+  }
+  return out as T;
+}
+
+interface MakeOptions {
+  readonly jsonSchema: Record<string, unknown>;
+  readonly fill?: (value: unknown) => unknown;
+  readonly fields?: Readonly<Record<string, Schema<unknown>>>;
+  readonly item?: Schema<unknown>;
+}
+
+function make<T>(expected: string, options: MakeOptions, check: (value: unknown, path: string, issues: Issue[]) => void): Schema<T> {
   return {
     expected,
     optional: false,
+    jsonSchema: options.jsonSchema,
+    fill: options.fill,
+    fields: options.fields,
+    item: options.item,
     validate(value, path, issues) {
       if (value === undefined || value === null) {
         issues.push({ path, message: `is required; expected ${expected}` });
@@ -65,8 +101,9 @@ function make<T>(expected: string, check: (value: unknown, path: string, issues:
 /** Marks a schema optional: `undefined` (or `null` in a JSON override) means "not set". */
 export function optional<T>(schema: Schema<T>): Schema<T | undefined> {
   return {
-    expected: schema.expected,
+    ...schema,
     optional: true,
+    fill: schema.fill ? (v) => (v === undefined || v === null ? v : schema.fill!(v)) : undefined,
     validate(value, path, issues) {
       if (value === undefined || value === null) return;
       schema.validate(value, path, issues);
@@ -85,7 +122,11 @@ export interface StringOptions {
 
 export function string(options: StringOptions = {}): Schema<string> {
   const expected = options.describe ?? 'a string';
-  return make<string>(expected, (value, path, issues) => {
+  const jsonSchema: Record<string, unknown> = { type: 'string' };
+  if (options.pattern) jsonSchema.pattern = options.pattern.source;
+  if (options.minLength !== undefined) jsonSchema.minLength = options.minLength;
+  if (options.maxLength !== undefined) jsonSchema.maxLength = options.maxLength;
+  return make<string>(expected, { jsonSchema }, (value, path, issues) => {
     if (typeof value !== 'string') {
       issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${expected}` });
       return;
@@ -104,11 +145,12 @@ export function string(options: StringOptions = {}): Schema<string> {
 export function oneOf<T extends string | number>(values: readonly T[], describe?: string): Schema<T> {
   const allowed = values.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ');
   const expected = describe ? `${describe} (one of ${allowed})` : `one of ${allowed}`;
-  return make<T>(expected, (value, path, issues) => {
+  return make<T>(expected, { jsonSchema: { enum: [...values] } }, (value, path, issues) => {
     if (!(values as readonly unknown[]).includes(value)) {
       const what = describe ? `is not ${describe}` : 'is not allowed';
       const hint = typeof value === 'string' ? didYouMean(value, values.filter((v): v is T & string => typeof v === 'string')) : '';
-      issues.push({ path, message: `${show(value)} ${what}${hint}; allowed: ${allowed}` });
+      const units = typeof value === 'string' && values.every((v) => typeof v === 'number') && /^\d/.test(value) ? '; give a number without units or quotes' : '';
+      issues.push({ path, message: `${show(value)} ${what}${hint}${units}; allowed: ${allowed}` });
     }
   });
 }
@@ -133,9 +175,14 @@ export function number(options: NumberOptions = {}): Schema<number> {
           ? ` of at most ${options.max}`
           : '';
   const expected = `${integer ? 'a whole number' : 'a number'}${range}${options.unit ? ` (${options.unit})` : ''}`;
-  return make<number>(expected, (value, path, issues) => {
+  const jsonSchema: Record<string, unknown> = { type: integer ? 'integer' : 'number' };
+  if (options.min !== undefined) jsonSchema.minimum = options.min;
+  if (options.max !== undefined) jsonSchema.maximum = options.max;
+  return make<number>(expected, { jsonSchema }, (value, path, issues) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${expected}` });
+      // "2GB", "5m", "70%": a number written with its unit.
+      const units = typeof value === 'string' && /^\s*-?\d/.test(value) ? `; give the number alone${options.unit ? ` in ${options.unit}` : ''}, without units or quotes` : '';
+      issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${expected}${units}` });
     } else if (integer && !Number.isInteger(value)) {
       issues.push({ path, message: `${show(value)} is not a whole number; expected ${expected}` });
     } else if ((options.min !== undefined && value < options.min) || (options.max !== undefined && value > options.max)) {
@@ -145,7 +192,7 @@ export function number(options: NumberOptions = {}): Schema<number> {
 }
 
 export function boolean(): Schema<boolean> {
-  return make<boolean>('true or false', (value, path, issues) => {
+  return make<boolean>('true or false', { jsonSchema: { type: 'boolean' } }, (value, path, issues) => {
     if (typeof value !== 'boolean') issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected true or false` });
   });
 }
@@ -155,17 +202,24 @@ export interface ArrayOptions {
   readonly maxLength?: number;
   /** Reject repeated items. @default false */
   readonly unique?: boolean;
+  /** The plural for messages, e.g. "IPv4 CIDR blocks". @default "items of <item>" */
+  readonly plural?: string;
 }
 
 export function array<T>(item: Schema<T>, options: ArrayOptions = {}): Schema<T[]> {
-  const expected = `a list of ${item.expected}`;
-  return make<T[]>(expected, (value, path, issues) => {
+  const expected = `a list of ${options.plural ?? `items (each ${item.expected})`}`;
+  const jsonSchema: Record<string, unknown> = { type: 'array', items: item.jsonSchema };
+  if (options.minLength !== undefined) jsonSchema.minItems = options.minLength;
+  if (options.maxLength !== undefined) jsonSchema.maxItems = options.maxLength;
+  if (options.unique) jsonSchema.uniqueItems = true;
+  const fill = item.fill ? (v: unknown) => (Array.isArray(v) ? v.map((x) => item.fill!(x)) : v) : undefined;
+  return make<T[]>(expected, { jsonSchema, fill, item: item as Schema<unknown> }, (value, path, issues) => {
     if (!Array.isArray(value)) {
       issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${expected}` });
       return;
     }
     if (options.minLength !== undefined && value.length < options.minLength) {
-      issues.push({ path, message: `${show(value)} has ${value.length} items; expected at least ${options.minLength}` });
+      issues.push({ path, message: `${show(value)} has ${value.length} item${value.length === 1 ? '' : 's'}; expected at least ${options.minLength}` });
     }
     if (options.maxLength !== undefined && value.length > options.maxLength) {
       issues.push({ path, message: `${show(value)} has ${value.length} items; expected at most ${options.maxLength}` });
@@ -182,15 +236,43 @@ export function array<T>(item: Schema<T>, options: ArrayOptions = {}): Schema<T[
   });
 }
 
+export interface RecordOptions<T> {
+  /** Schema of the keys. @default - any string */
+  readonly key?: Schema<string>;
+  /**
+   * What a new entry starts from: an entry names only what differs (a sixth agent is one line).
+   * @default - entries must be complete
+   */
+  readonly defaults?: T;
+  /** Most entries. @default - no limit */
+  readonly maxEntries?: number;
+}
+
 /** A map from free-form keys (optionally constrained) to values of one schema. */
-export function record<T>(value: Schema<T>, options: { readonly key?: Schema<string> } = {}): Schema<Record<string, T>> {
+export function record<T>(value: Schema<T>, options: RecordOptions<T> = {}): Schema<Record<string, T>> {
   const expected = `a map of ${value.expected}`;
-  return make<Record<string, T>>(expected, (v, path, issues) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+  const jsonSchema: Record<string, unknown> = { type: 'object', additionalProperties: value.jsonSchema };
+  if (options.key) jsonSchema.propertyNames = options.key.jsonSchema;
+  if (options.maxEntries !== undefined) jsonSchema.maxProperties = options.maxEntries;
+  const fill = (v: unknown): unknown => {
+    if (!isPlainObject(v)) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, entry] of Object.entries(v)) {
+      const merged = options.defaults !== undefined && isPlainObject(entry) ? deepMerge(options.defaults, entry) : entry;
+      out[k] = value.fill ? value.fill(merged) : merged;
+    }
+    return out;
+  };
+  return make<Record<string, T>>(expected, { jsonSchema, fill, item: value as Schema<unknown> }, (v, path, issues) => {
+    if (!isPlainObject(v)) {
       issues.push({ path, message: `${show(v)} is ${typeName(v)}; expected ${expected}` });
       return;
     }
-    for (const [k, item] of Object.entries(v)) {
+    const entries = Object.entries(v);
+    if (options.maxEntries !== undefined && entries.length > options.maxEntries) {
+      issues.push({ path, message: `has ${entries.length} entries; expected at most ${options.maxEntries}` });
+    }
+    for (const [k, item] of entries) {
       options.key?.validate(k, join(path, k), issues);
       value.validate(item, join(path, k), issues);
     }
@@ -203,11 +285,29 @@ export type Shape<T> = { readonly [K in keyof T]-?: Schema<T[K]> };
 /** Cross-field check: report problems with `issue(relativePath, message)`. */
 export type Refinement<T> = (value: T, issue: (path: string, message: string) => void) => void;
 
-/** An object with exactly the keys of `shape`; unknown keys are rejected with a suggestion. */
+/**
+ * An object with exactly the keys of `shape`; unknown keys are rejected with a suggestion.
+ * `refine` runs cross-field checks in the same pass as the field checks: a check that trips over
+ * a malformed field is skipped, and a cross-field problem on a setting that already has one is
+ * not repeated.
+ */
 export function object<T>(shape: Shape<T>, refine?: Refinement<T>, describe = 'an object'): Schema<T> {
   const keys = Object.keys(shape) as (keyof T & string)[];
-  return make<T>(describe, (value, path, issues) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  const fields = shape as unknown as Record<string, Schema<unknown>>;
+  const properties = Object.fromEntries(keys.map((k) => [k, fields[k].jsonSchema]));
+  const required = keys.filter((k) => !fields[k].optional);
+  const jsonSchema: Record<string, unknown> = { type: 'object', properties, additionalProperties: false };
+  if (required.length > 0) jsonSchema.required = required;
+  const fill = keys.some((k) => fields[k].fill)
+    ? (v: unknown) => {
+        if (!isPlainObject(v)) return v;
+        const out: Record<string, unknown> = { ...v };
+        for (const k of keys) if (fields[k].fill && out[k] !== undefined) out[k] = fields[k].fill!(out[k]);
+        return out;
+      }
+    : undefined;
+  return make<T>(describe, { jsonSchema, fill, fields }, (value, path, issues) => {
+    if (!isPlainObject(value)) {
       issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${describe}` });
       return;
     }
@@ -217,13 +317,17 @@ export function object<T>(shape: Shape<T>, refine?: Refinement<T>, describe = 'a
         issues.push({ path: join(path, k), message: `unknown setting${didYouMean(k, keys)}; allowed: ${keys.join(', ')}` });
       }
     }
-    for (const k of keys) {
-      (shape[k] as Schema<unknown>).validate((value as Record<string, unknown>)[k], join(path, k), issues);
+    for (const k of keys) fields[k].validate(value[k], join(path, k), issues);
+    if (!refine) return;
+    const bad = issues.slice(before).map((i) => i.path);
+    const overlaps = (p: string) => bad.some((b) => b === p || b.startsWith(`${p}.`) || b.startsWith(`${p}[`) || p.startsWith(`${b}.`) || p.startsWith(`${b}[`));
+    const found: Issue[] = [];
+    try {
+      refine(value as T, (p, message) => found.push({ path: p ? join(path, p) : path, message }));
+    } catch {
+      // A cross-field check read a malformed field; the field's own problem is already reported.
     }
-    // Cross-field checks only make sense once every field is well-formed.
-    if (refine && issues.length === before) {
-      refine(value as T, (p, message) => issues.push({ path: p ? join(path, p) : path, message }));
-    }
+    issues.push(...found.filter((i) => !overlaps(i.path)));
   });
 }
 
@@ -234,23 +338,28 @@ export function validate<T>(schema: Schema<T>, value: unknown): Issue[] {
   return issues;
 }
 
+/** `value` with the defaults the schema knows applied (map entries from their template). */
+export function fill<T>(schema: Schema<T>, value: unknown): unknown {
+  return schema.fill ? schema.fill(value) : value;
+}
+
 // ----- domain-specific leaves -------------------------------------------------------------
 
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 /** An IPv4 CIDR block such as "10.0.0.0/16". */
 export function cidr(): Schema<string> {
-  return string({ pattern: IPV4_CIDR, describe: 'an IPv4 CIDR block such as "10.0.0.0/16"' });
+  return string({ pattern: CIDR_PATTERN, describe: 'an IPv4 CIDR block such as "10.0.0.0/16"' });
 }
 
-/** True when `value` is an IPv4 CIDR block (host bits are not checked). */
-export function isCidr(value: string): boolean {
-  return IPV4_CIDR.test(value);
-}
+export { isCidr };
 
-const REGION = /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d$/;
 /** An AWS region code such as "eu-west-1". */
 export function region(): Schema<string> {
-  return string({ pattern: REGION, describe: 'an AWS region such as "eu-west-1"' });
+  return string({ pattern: REGION_PATTERN, describe: 'an AWS region such as "eu-west-1"' });
+}
+
+/** An availability zone such as "eu-west-1a". */
+export function zone(): Schema<string> {
+  return string({ pattern: ZONE_PATTERN, describe: 'an availability zone such as "eu-west-1a"' });
 }
 
 /** An ARN, optionally of one service (e.g. "acm", "secretsmanager"). */
@@ -262,12 +371,12 @@ export function arn(service?: string): Schema<string> {
 
 /** An e-mail address (loosely checked). */
 export function email(): Schema<string> {
-  return string({ pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, describe: 'an e-mail address' });
+  return string({ pattern: EMAIL_PATTERN, describe: 'an e-mail address' });
 }
 
 /** An S3 bucket name (3-63 lowercase letters, digits, dots and hyphens). */
 export function bucketName(): Schema<string> {
-  return string({ pattern: /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, describe: 'an S3 bucket name (3-63 lowercase letters, digits, "." and "-")' });
+  return string({ pattern: BUCKET_PATTERN, describe: 'an S3 bucket name (3-63 lowercase letters, digits, "." and "-")' });
 }
 
 /** A DNS-safe name fragment: lowercase letters, digits and hyphens. */
@@ -275,35 +384,29 @@ export function slug(maxLength = 63): Schema<string> {
   return string({ pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, describe: `a name of lowercase letters, digits and "-" (at most ${maxLength})`, maxLength });
 }
 
-// ----- suggestions ------------------------------------------------------------------------
-
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
+/** An AMI id such as "ami-0123456789abcdef0". */
+export function amiId(): Schema<string> {
+  return string({ pattern: AMI_PATTERN, describe: 'an AMI id such as "ami-0123456789abcdef0"' });
 }
 
-/** `; did you mean "x"?` when one candidate is close to `word`, else the empty string. */
-export function didYouMean(word: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  const limit = word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 3));
-  return best !== undefined && bestDistance <= limit && bestDistance < word.length ? `; did you mean ${JSON.stringify(best)}?` : '';
+/** A container image tag. */
+export function imageTag(): Schema<string> {
+  return string({ pattern: IMAGE_TAG_PATTERN, describe: 'an image tag (1-128 letters, digits, "_", "." and "-", not starting with "." or "-")' });
+}
+
+/** An AWS account id (12 digits, as a string). */
+export function accountId(): Schema<string> {
+  return string({ pattern: /^\d{12}$/, describe: 'an AWS account id (12 digits, in quotes)' });
+}
+
+/** A CloudWatch Logs retention in days. */
+export function retentionDays(): Schema<number> {
+  return oneOf(RETENTION_DAYS, 'a CloudWatch Logs retention in days');
+}
+
+/** Plain environment variables: name to value. */
+export function environmentVariables(): Schema<Record<string, string>> {
+  return record(string({ maxLength: 4096, describe: 'a string value' }), { key: string({ pattern: ENV_VAR_PATTERN, describe: 'an environment variable name (letters, digits and "_", not starting with a digit)' }) });
 }
 
 /** A map of resource tags (keys 1-128 characters, values up to 256). */

@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
-import { S3Backend, TerraformStack } from 'cdktf';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { BucketEncryption, SecureBucket } from '../storage';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
-import type { RemoteStateSettings } from '../settings';
+
+export type { RemoteStateConfig } from '../core/backend';
+export { s3Backend, stateKey } from '../core/backend';
 
 export interface StateStoreProps {
   /** Name of the S3 bucket that will hold Terraform state. */
@@ -35,6 +36,14 @@ export interface StateStoreProps {
    * @default true
    */
   readonly protect?: boolean;
+  /**
+   * Adopt a bucket and table that already exist (made by hand, as the documents' setup commands
+   * do) instead of failing with `BucketAlreadyOwnedByYou`: Terraform `import` blocks (Terraform
+   * 1.5+) bring them under management, and the first apply hardens them in place (versioning,
+   * encryption, public access block, TLS-only policy, lifecycle, point-in-time recovery).
+   * @default false
+   */
+  readonly adoptExisting?: boolean;
 }
 
 /** The S3 bucket (and optional DynamoDB lock table) that hold every other stack's state. */
@@ -62,6 +71,7 @@ export class StateStore extends Construct {
       preventDestroy: protect,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
     });
+    if (props.adoptExisting) this.bucket.bucket.importFrom(props.bucketName);
 
     if (props.lockTableName !== undefined) {
       this.lockTable = new DynamodbTable(this, 'lock-table', {
@@ -75,31 +85,7 @@ export class StateStore extends Construct {
         tags: nameTags(props.lockTableName),
         lifecycle: protect ? { preventDestroy: true } : undefined,
       });
+      if (props.adoptExisting) this.lockTable.importFrom(props.lockTableName);
     }
   }
-}
-
-/** The state object key for `key` under the settings' prefix. */
-export function stateKey(settings: Pick<RemoteStateSettings, 'keyPrefix'>, key: string): string {
-  return settings.keyPrefix ? `${settings.keyPrefix}/${key}` : key;
-}
-
-/**
- * Points `stack` at the S3 backend described by `settings`, with `encrypt = true` and either the
- * DynamoDB lock table or S3-native locking (`use_lockfile`, the default when no table is named).
- * `key` is the stack's own key, e.g. `ai-predictor/terraform.tfstate`.
- */
-export function configureRemoteState(stack: TerraformStack, settings: RemoteStateSettings, key: string): S3Backend {
-  const backend = new S3Backend(stack, {
-    bucket: settings.bucket,
-    region: settings.region,
-    key: stateKey(settings, key),
-    encrypt: true,
-    kmsKeyId: settings.kmsKeyArn,
-    dynamodbTable: settings.dynamodbTable,
-  });
-  // cdktf 0.21's S3Backend predates `use_lockfile` (Terraform >= 1.10); set it as a raw override.
-  const useLockfile = settings.useLockfile ?? settings.dynamodbTable === undefined;
-  if (useLockfile) backend.addOverride('use_lockfile', true);
-  return backend;
 }

@@ -3,9 +3,9 @@ import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
 import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { ITerraformDependable } from 'cdktf';
 import { IGrantable } from '../core/iam';
+import { SecurityGroup } from '../security-group';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 
@@ -46,10 +46,11 @@ export class SharedFileSystem extends Construct {
   public readonly fileSystemArn: string;
   public readonly accessPoint: EfsAccessPoint;
   public readonly accessPointId: string;
+  public readonly accessPointArn: string;
+  public readonly securityGroup: SecurityGroup;
   public readonly securityGroupId: string;
   /** Mount targets: clients must wait for them before mounting. */
   public readonly mountTargets: EfsMountTarget[];
-  private allowed = 0;
 
   constructor(scope: Construct, id: string, props: SharedFileSystemProps) {
     super(scope, id);
@@ -71,14 +72,9 @@ export class SharedFileSystem extends Construct {
     this.fileSystemArn = this.fileSystem.arn;
     new EfsBackupPolicy(this, 'backup', { fileSystemId: this.fileSystem.id, backupPolicy: { status: props.backup ?? true ? 'ENABLED' : 'DISABLED' } });
 
-    const sg = new SecurityGroup(this, 'sg', {
-      name: `${props.name}-efs`,
-      description: `NFS to ${props.name}`,
-      vpcId: props.vpcId,
-      tags: nameTags(`${props.name}-efs`),
-    });
-    this.securityGroupId = sg.id;
-    this.mountTargets = props.subnetIds.map((subnetId, i) => new EfsMountTarget(this, `mount-${i + 1}`, { fileSystemId: this.fileSystem.id, subnetId, securityGroups: [sg.id] }));
+    this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.name}-efs`, description: `NFS to ${props.name}`, vpcId: props.vpcId, allowAllOutbound: false });
+    this.securityGroupId = this.securityGroup.securityGroupId;
+    this.mountTargets = props.subnetIds.map((subnetId, i) => new EfsMountTarget(this, `mount-${i + 1}`, { fileSystemId: this.fileSystem.id, subnetId, securityGroups: [this.securityGroupId] }));
 
     this.accessPoint = new EfsAccessPoint(this, 'access-point', {
       fileSystemId: this.fileSystem.id,
@@ -87,19 +83,17 @@ export class SharedFileSystem extends Construct {
       tags: nameTags(`${props.name}${ap.path.replace(/\//g, '-')}`),
     });
     this.accessPointId = this.accessPoint.id;
+    this.accessPointArn = this.accessPoint.arn;
   }
 
-  /** Opens NFS (2049) to a security group. */
-  public allowFrom(securityGroupId: string): void {
-    this.allowed += 1;
-    new VpcSecurityGroupIngressRule(this, `nfs-${this.allowed}`, {
-      securityGroupId: this.securityGroupId,
-      referencedSecurityGroupId: securityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: 2049,
-      toPort: 2049,
-      description: 'NFS from a client security group',
-    });
+  /** What a client must wait for before it can mount: the mount targets, the access point and the NFS rules. */
+  public get mountDependables(): ITerraformDependable[] {
+    return [...this.mountTargets, this.accessPoint];
+  }
+
+  /** Opens NFS (2049) to a client security group. */
+  public allowFrom(securityGroupId: string, description = 'NFS from a client security group'): void {
+    this.securityGroup.addIngress({ peer: { securityGroupId }, port: 2049, description });
   }
 
   /** Lets `grantee` mount (and, unless read-only, write) through the access point. */

@@ -6,9 +6,17 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { IGrantable, policyDocument } from '../core/iam';
+import { IGrantable, IKeyUser, grantKeyUse, policyDocument } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
+
+/** A lifecycle transition of current objects to another storage class. */
+export interface BucketTransition {
+  /** Days after creation (0 moves objects on their first lifecycle run). */
+  readonly days: number;
+  /** Target storage class. */
+  readonly storageClass: 'INTELLIGENT_TIERING' | 'STANDARD_IA' | 'ONEZONE_IA' | 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
+}
 
 /** Server-side encryption of a bucket, in S3's own terms. */
 export type BucketEncryption = 'aws:kms' | 'AES256';
@@ -62,6 +70,11 @@ export interface SecureBucketProps {
    */
   readonly expirationDays?: number;
   /**
+   * Storage class transitions of current objects, e.g. `{ days: 0, storageClass: "INTELLIGENT_TIERING" }`.
+   * @default []
+   */
+  readonly transitions?: readonly BucketTransition[];
+  /**
    * Abort multipart uploads left incomplete for this many days.
    * @default 7
    */
@@ -77,7 +90,7 @@ export interface SecureBucketProps {
  * An S3 bucket with the defaults every system here needs: versioning, default encryption, public
  * access blocked, bucket-owner-enforced ownership, TLS-only access and lifecycle rules.
  */
-export class SecureBucket extends Construct {
+export class SecureBucket extends Construct implements IKeyUser {
   /** The bucket resource. */
   public readonly bucket: S3Bucket;
   /** Bucket name. */
@@ -86,19 +99,23 @@ export class SecureBucket extends Construct {
   public readonly bucketArn: string;
   /** Bucket regional domain name. */
   public readonly bucketRegionalDomainName: string;
+  /** The customer managed key of the bucket, when it has one (grants include its use). */
+  public readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const encryption = props.encryption ?? 'aws:kms';
     const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
-    new PropsValidator(this)
+    const v = new PropsValidator(this)
       .check(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName), 'bucketName', props.bucketName, 'is not an S3 bucket name; allowed: 3-63 lowercase letters, digits, "." and "-"')
       .check(encryption === 'aws:kms' || encryption === 'AES256', 'encryption', encryption, 'is not supported; allowed: "aws:kms", "AES256"')
       .check(!(props.kmsKeyArn && encryption !== 'aws:kms'), 'kmsKeyArn', props.kmsKeyArn, 'needs encryption "aws:kms"')
       .range('noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays, 1, 36500, 'days')
       .range('expirationDays', props.expirationDays, 1, 36500, 'days')
-      .range('abortIncompleteMultipartUploadDays', abortDays, 1, 365, 'days')
-      .throwIfInvalid();
+      .range('abortIncompleteMultipartUploadDays', abortDays, 1, 365, 'days');
+    (props.transitions ?? []).forEach((t, i) => v.range(`transitions[${i}].days`, t.days, 0, 36500, 'days'));
+    v.throwIfInvalid();
+    this.kmsKeyArn = encryption === 'aws:kms' ? props.kmsKeyArn : undefined;
 
     this.bucket = new S3Bucket(this, 'this', {
       bucket: props.bucketName,
@@ -179,6 +196,14 @@ export class SecureBucket extends Construct {
         noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays }],
       });
     }
+    if (props.transitions?.length) {
+      rules.push({
+        id: 'transition-current-objects',
+        status: 'Enabled',
+        filter: [{ prefix: '' }],
+        transition: props.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
+      });
+    }
     if (props.expirationDays !== undefined) {
       rules.push({
         id: 'expire-current-objects',
@@ -195,15 +220,17 @@ export class SecureBucket extends Construct {
     return `${this.bucketArn}/${keyPattern}`;
   }
 
-  /** Lets `grantee` list the bucket and read its objects. */
+  /** Lets `grantee` list the bucket and read its objects (and decrypt them with a customer key). */
   public grantRead(grantee: IGrantable, keyPattern = '*'): void {
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: this.bucketArn });
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: this.arnForObjects(keyPattern) });
+    grantKeyUse(grantee, this, false);
   }
 
-  /** Lets `grantee` write objects (no delete): `s3:PutObject` and multipart abort. */
+  /** Lets `grantee` write objects (no delete): `s3:PutObject` and multipart abort (and encrypt with a customer key). */
   public grantWrite(grantee: IGrantable, keyPattern = '*'): void {
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: this.arnForObjects(keyPattern) });
+    grantKeyUse(grantee, this, true);
   }
 
   /** Lets `grantee` list the bucket and read, write and delete its objects. */
@@ -214,6 +241,7 @@ export class SecureBucket extends Construct {
       Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
       Resource: this.arnForObjects(keyPattern),
     });
+    grantKeyUse(grantee, this, true);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
+import { Fn, ITerraformDependable } from 'cdktf';
 import { Vpc as VpcResource } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
@@ -9,24 +9,57 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { Route } from '@cdktf/provider-aws/lib/route';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
-import { assumeRolePolicy, policyDocument } from '../core/iam';
-import { NameLimits, RETENTION_DAYS, fitName } from '../core/naming';
+import { didYouMean } from '../core/format';
+import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
-import { PropsValidator } from '../core/validation';
-import { isCidr } from '../settings/schema';
+import { PropsValidator, isCidr } from '../core/validation';
+import { ServiceRole } from '../iam';
+import { LogGroup } from '../logs';
+import { SecurityGroup } from '../security-group';
 
 /** How private subnets reach the internet. */
 export type NatStrategy = 'none' | 'single' | 'perAz';
 
 /** Gateway endpoints (free; routed through the route tables). */
 export type GatewayEndpointService = 's3' | 'dynamodb';
+
+/**
+ * Interface endpoint services the constructs know (suffixes of `com.amazonaws.<region>.`). A name
+ * outside this list is rejected with a suggestion, so a typo does not surface only at apply.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  'application-autoscaling', 'autoscaling', 'batch', 'dynamodb', 'ec2', 'ec2messages', 'ecr.api', 'ecr.dkr', 'ecs', 'ecs-agent', 'ecs-telemetry',
+  'elasticfilesystem', 'elasticloadbalancing', 'events', 'execute-api', 'kms', 'lambda', 'logs', 'monitoring', 's3', 'secretsmanager',
+  'servicediscovery', 'sns', 'sqs', 'ssm', 'ssmmessages', 'states', 'sts', 'xray',
+] as const;
+
+/** What the tasks in private subnets must reach to start and run, as endpoint service names. */
+export type EgressNeed = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
+
+/** The network paths of a VPC, for `egressProblems`. */
+export interface EgressConfig {
+  readonly natGateways: NatStrategy;
+  readonly gatewayEndpoints: readonly GatewayEndpointService[];
+  readonly interfaceEndpoints: readonly string[];
+}
+
+/** Endpoints a Fargate task in a subnet without NAT needs to pull from ECR and ship logs. */
+export const FARGATE_WITHOUT_NAT: readonly EgressNeed[] = ['ecr.api', 'ecr.dkr', 's3', 'logs'];
+
+/**
+ * Why private subnets with `config` cannot reach each of `needs`, one message per missing path:
+ * nothing is missing with a NAT gateway; without one, every need must have an endpoint (S3 and
+ * DynamoDB as gateway or interface endpoints). Shared by the constructs and the settings.
+ */
+export function egressProblems(config: EgressConfig, needs: readonly EgressNeed[]): string[] {
+  if (config.natGateways !== 'none') return [];
+  const reachable = new Set<string>([...config.gatewayEndpoints, ...config.interfaceEndpoints]);
+  return [...new Set(needs)]
+    .filter((n) => !reachable.has(n))
+    .map((n) => `without a NAT gateway, private subnets reach ${JSON.stringify(n)} only through a VPC endpoint; add ${n === 's3' || n === 'dynamodb' ? `${JSON.stringify(n)} to gatewayEndpoints` : `${JSON.stringify(n)} to interfaceEndpoints`} or use a NAT gateway`);
+}
 
 export interface FlowLogsProps {
   /**
@@ -76,6 +109,12 @@ export interface VpcProps {
    */
   readonly privateSubnetOffset?: number;
   /**
+   * Public subnets and an internet gateway. A system with no load balancer and no NAT gateway
+   * needs neither.
+   * @default true
+   */
+  readonly publicSubnets?: boolean;
+  /**
    * NAT gateways: none, one shared by every zone, or one per zone (zone-independent egress).
    * @default "perAz"
    */
@@ -92,12 +131,18 @@ export interface VpcProps {
    */
   readonly gatewayEndpoints?: readonly GatewayEndpointService[];
   /**
-   * Interface endpoints by service suffix (`ecr.api`, `ecr.dkr`, `logs`, `secretsmanager`, `ssm`,
-   * `sts`, ...), in the private subnets, with private DNS and their own security group that allows
-   * HTTPS from the VPC CIDR.
+   * Interface endpoints by service suffix (`ecr.api`, `ecr.dkr`, `logs`, `secretsmanager`, ...; see
+   * `INTERFACE_ENDPOINT_SERVICES`), with private DNS and their own security group that allows
+   * HTTPS from the VPC CIDR. Each costs about 7.30 USD a month per zone it is in.
    * @default []
    */
   readonly interfaceEndpoints?: readonly string[];
+  /**
+   * How many zones (the first ones) get an interface in each interface endpoint. Fewer zones cost
+   * less; tasks in the other zones reach the endpoint across zones (and lose it with its zone).
+   * @default every zone
+   */
+  readonly interfaceEndpointZones?: number;
   /**
    * VPC flow logs to CloudWatch Logs.
    * @default - no flow logs
@@ -116,21 +161,31 @@ export class Vpc extends Construct {
   public readonly availabilityZones: string[];
   public readonly publicSubnetIds: string[];
   public readonly privateSubnetIds: string[];
-  public readonly publicRouteTableId: string;
+  public readonly publicRouteTableId?: string;
   public readonly privateRouteTableIds: string[];
   /** Public IPs of the NAT gateways (empty without NAT). */
   public readonly natPublicIps: string[];
   /** Security group of the interface endpoints, when there are any. */
   public readonly endpointSecurityGroupId?: string;
+  /** How the private subnets reach the outside. */
+  public readonly egress: EgressConfig;
+  /**
+   * What a workload in the private subnets must wait for before it can reach the outside: NAT
+   * routes and endpoints. A task started before its route exists cannot pull its image.
+   */
+  public readonly egressDependables: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
     const cidr = props.cidr ?? '10.0.0.0/16';
     const bits = props.subnetNewBits ?? 4;
     const nat = props.natGateways ?? 'perAz';
+    const hasPublic = props.publicSubnets ?? true;
     const azCount = props.availabilityZones?.length ?? props.azCount ?? 2;
-    const privateOffset = props.privateSubnetOffset ?? azCount;
+    const privateOffset = props.privateSubnetOffset ?? (hasPublic ? azCount : 0);
     const prefixLength = Number(cidr.split('/')[1]);
+    const interfaces = props.interfaceEndpoints ?? [];
+    const endpointZones = props.interfaceEndpointZones ?? azCount;
     const v = new PropsValidator(this).check(isCidr(cidr), 'cidr', cidr, 'is not an IPv4 CIDR block; allowed: e.g. "10.0.0.0/16"');
     if (isCidr(cidr)) {
       v.check(prefixLength >= 16 && prefixLength <= 28, 'cidr', cidr, 'has a prefix AWS does not allow for a VPC; allowed: /16 to /28');
@@ -139,21 +194,22 @@ export class Vpc extends Construct {
     }
     if (props.availabilityZones) v.check(azCount >= 1 && azCount <= 6, 'availabilityZones', props.availabilityZones, 'must name 1 to 6 zones');
     else v.range('azCount', azCount, 1, 6);
-    v.range('subnetNewBits', bits, 1, 12)
-      .check(['none', 'single', 'perAz'].includes(nat), 'natGateways', nat, 'is not a NAT strategy; allowed: "none", "single", "perAz"');
-    if (privateOffset < azCount) v.fail('privateSubnetOffset', `${privateOffset} overlaps the ${azCount} public subnets; allowed: ${azCount} or more`);
+    v.range('subnetNewBits', bits, 1, 12).oneOf('natGateways', nat, ['none', 'single', 'perAz']);
+    if (hasPublic && privateOffset < azCount) v.fail('privateSubnetOffset', `${privateOffset} overlaps the ${azCount} public subnets; allowed: ${azCount} or more`);
     if (privateOffset + azCount > 2 ** bits) v.fail('subnetNewBits', `${bits} bits give ${2 ** bits} subnets, fewer than the ${privateOffset + azCount} the layout needs`);
+    if (!hasPublic && nat !== 'none') v.fail('natGateways', `${JSON.stringify(nat)} needs public subnets (a NAT gateway lives in one); set publicSubnets true or natGateways "none"`);
+    interfaces.forEach((s, i) => v.check((INTERFACE_ENDPOINT_SERVICES as readonly string[]).includes(s), `interfaceEndpoints[${i}]`, s, `is not an interface endpoint service${didYouMean(s, INTERFACE_ENDPOINT_SERVICES)}; allowed: ${INTERFACE_ENDPOINT_SERVICES.join(', ')}`));
+    if (props.interfaceEndpointZones !== undefined) {
+      v.range('interfaceEndpointZones', props.interfaceEndpointZones, 1, azCount);
+      if (interfaces.length === 0) v.fail('interfaceEndpointZones', 'has no effect without interfaceEndpoints');
+    }
     if (props.flowLogs?.retentionDays !== undefined) {
       v.check(RETENTION_DAYS.includes(props.flowLogs.retentionDays), 'flowLogs.retentionDays', props.flowLogs.retentionDays, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`);
     }
     v.throwIfInvalid();
+    this.egress = { natGateways: nat, gatewayEndpoints: props.gatewayEndpoints ?? [], interfaceEndpoints: interfaces };
 
-    const vpc = new VpcResource(this, 'this', {
-      cidrBlock: cidr,
-      enableDnsHostnames: true,
-      enableDnsSupport: true,
-      tags: nameTags(props.namePrefix),
-    });
+    const vpc = new VpcResource(this, 'this', { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: nameTags(props.namePrefix) });
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;
 
@@ -164,20 +220,20 @@ export class Vpc extends Construct {
       this.availabilityZones = Array.from({ length: azCount }, (_, i) => Fn.element(zones.names, i));
     }
 
-    const igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-igw`) });
-
     // Subnets are separate resources keyed by position (no count-index cascade). With the default
     // private offset, adding a zone still renumbers the private CIDRs: see privateSubnetOffset.
-    const publicSubnets = this.availabilityZones.map(
-      (az, i) =>
-        new Subnet(this, `public-${i + 1}`, {
-          vpcId: vpc.id,
-          cidrBlock: cidrSubnet(cidr, bits, i),
-          availabilityZone: az,
-          mapPublicIpOnLaunch: props.mapPublicIpOnLaunch ?? false,
-          tags: nameTags(`${props.namePrefix}-public-${i + 1}`, { Type: 'public' }),
-        }),
-    );
+    const publicSubnets = hasPublic
+      ? this.availabilityZones.map(
+          (az, i) =>
+            new Subnet(this, `public-${i + 1}`, {
+              vpcId: vpc.id,
+              cidrBlock: cidrSubnet(cidr, bits, i),
+              availabilityZone: az,
+              mapPublicIpOnLaunch: props.mapPublicIpOnLaunch ?? false,
+              tags: nameTags(`${props.namePrefix}-public-${i + 1}`, { Type: 'public' }),
+            }),
+        )
+      : [];
     const privateSubnets = this.availabilityZones.map(
       (az, i) =>
         new Subnet(this, `private-${i + 1}`, {
@@ -190,20 +246,20 @@ export class Vpc extends Construct {
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
 
-    const publicRt = new RouteTable(this, 'public-rt', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-public-rt`) });
-    new Route(this, 'public-internet', { routeTableId: publicRt.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
-    publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-${i + 1}-rta`, { subnetId: s.id, routeTableId: publicRt.id }));
-    this.publicRouteTableId = publicRt.id;
+    let publicRt: RouteTable | undefined;
+    let igw: InternetGateway | undefined;
+    if (hasPublic) {
+      igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-igw`) });
+      publicRt = new RouteTable(this, 'public-rt', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-public-rt`) });
+      new Route(this, 'public-internet', { routeTableId: publicRt.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+      publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-${i + 1}-rta`, { subnetId: s.id, routeTableId: publicRt!.id }));
+      this.publicRouteTableId = publicRt.id;
+    }
 
     const natCount = nat === 'none' ? 0 : nat === 'single' ? 1 : azCount;
     const nats = Array.from({ length: natCount }, (_, i) => {
-      const eip = new Eip(this, `nat-eip-${i + 1}`, { domain: 'vpc', tags: nameTags(`${props.namePrefix}-nat-${i + 1}`), dependsOn: [igw] });
-      const gw = new NatGateway(this, `nat-${i + 1}`, {
-        allocationId: eip.id,
-        subnetId: publicSubnets[i].id,
-        tags: nameTags(`${props.namePrefix}-nat-${i + 1}`),
-        dependsOn: [igw],
-      });
+      const eip = new Eip(this, `nat-eip-${i + 1}`, { domain: 'vpc', tags: nameTags(`${props.namePrefix}-nat-${i + 1}`), dependsOn: [igw!] });
+      const gw = new NatGateway(this, `nat-${i + 1}`, { allocationId: eip.id, subnetId: publicSubnets[i].id, tags: nameTags(`${props.namePrefix}-nat-${i + 1}`), dependsOn: [igw!] });
       return { eip, gw };
     });
     this.natPublicIps = nats.map((n) => n.eip.publicIp);
@@ -211,78 +267,63 @@ export class Vpc extends Construct {
     const privateRts = privateSubnets.map((s, i) => {
       const rt = new RouteTable(this, `private-rt-${i + 1}`, { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-private-rt-${i + 1}`) });
       if (nats.length > 0) {
-        new Route(this, `private-${i + 1}-nat`, { routeTableId: rt.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nats[Math.min(i, nats.length - 1)].gw.id });
+        this.egressDependables.push(new Route(this, `private-${i + 1}-nat`, { routeTableId: rt.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nats[Math.min(i, nats.length - 1)].gw.id }));
       }
-      new RouteTableAssociation(this, `private-${i + 1}-rta`, { subnetId: s.id, routeTableId: rt.id });
+      this.egressDependables.push(new RouteTableAssociation(this, `private-${i + 1}-rta`, { subnetId: s.id, routeTableId: rt.id }));
       return rt;
     });
     this.privateRouteTableIds = privateRts.map((rt) => rt.id);
 
     for (const service of props.gatewayEndpoints ?? []) {
-      new VpcEndpoint(this, `gateway-endpoint-${service}`, {
-        vpcId: vpc.id,
-        serviceName: `com.amazonaws.${props.region}.${service}`,
-        vpcEndpointType: 'Gateway',
-        routeTableIds: [publicRt.id, ...privateRts.map((rt) => rt.id)],
-        tags: nameTags(`${props.namePrefix}-${service}`),
-      });
-    }
-
-    const interfaces = props.interfaceEndpoints ?? [];
-    if (interfaces.length > 0) {
-      const sg = new SecurityGroup(this, 'endpoints-sg', {
-        name: `${props.namePrefix}-vpc-endpoints`,
-        description: 'HTTPS from the VPC to its interface endpoints',
-        vpcId: vpc.id,
-        tags: nameTags(`${props.namePrefix}-vpc-endpoints`),
-      });
-      new VpcSecurityGroupIngressRule(this, 'endpoints-https', {
-        securityGroupId: sg.id,
-        cidrIpv4: vpc.cidrBlock,
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        description: 'HTTPS from the VPC',
-      });
-      this.endpointSecurityGroupId = sg.id;
-      for (const service of interfaces) {
-        new VpcEndpoint(this, `interface-endpoint-${service.replace(/\./g, '-')}`, {
+      this.egressDependables.push(
+        new VpcEndpoint(this, `gateway-endpoint-${service}`, {
           vpcId: vpc.id,
           serviceName: `com.amazonaws.${props.region}.${service}`,
-          vpcEndpointType: 'Interface',
-          subnetIds: this.privateSubnetIds,
-          securityGroupIds: [sg.id],
-          privateDnsEnabled: true,
+          vpcEndpointType: 'Gateway',
+          routeTableIds: [...(publicRt ? [publicRt.id] : []), ...privateRts.map((rt) => rt.id)],
           tags: nameTags(`${props.namePrefix}-${service}`),
-        });
+        }),
+      );
+    }
+
+    if (interfaces.length > 0) {
+      const sg = new SecurityGroup(this, 'endpoints-sg', { name: `${props.namePrefix}-vpc-endpoints`, description: 'HTTPS from the VPC to its interface endpoints', vpcId: vpc.id, allowAllOutbound: false });
+      sg.addIngress({ peer: { cidr }, port: 443, description: 'HTTPS from the VPC' });
+      this.endpointSecurityGroupId = sg.securityGroupId;
+      for (const service of interfaces) {
+        this.egressDependables.push(
+          new VpcEndpoint(this, `interface-endpoint-${service.replace(/\./g, '-')}`, {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${props.region}.${service}`,
+            vpcEndpointType: 'Interface',
+            subnetIds: this.privateSubnetIds.slice(0, endpointZones),
+            securityGroupIds: [sg.securityGroupId],
+            privateDnsEnabled: true,
+            tags: nameTags(`${props.namePrefix}-${service}`),
+          }),
+        );
       }
     }
 
     if (props.flowLogs) {
-      const group = new CloudwatchLogGroup(this, 'flow-logs', {
-        name: `/vpc/${props.namePrefix}/flow-logs`,
-        retentionInDays: props.flowLogs.retentionDays ?? 30,
-        tags: nameTags(`${props.namePrefix}-flow-logs`),
-      });
-      const role = new IamRole(this, 'flow-logs-role', {
-        name: fitName(`${props.namePrefix}-vpc-flow-logs`, NameLimits.iamRole),
-        assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
-      });
-      new IamRolePolicy(this, 'flow-logs-policy', {
-        role: role.id,
-        policy: policyDocument([
-          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: `${group.arn}:*` },
-        ]),
-      });
-      new FlowLog(this, 'flow-log', {
+      const group = new LogGroup(this, 'flow-logs', { name: `/vpc/${props.namePrefix}/flow-logs`, retentionDays: props.flowLogs.retentionDays ?? 30 });
+      const role = new ServiceRole(this, 'flow-logs-role', { name: `${props.namePrefix}-vpc-flow-logs`, assumedBy: 'vpc-flow-logs.amazonaws.com' });
+      role.addToPolicy({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: `${group.logGroupArn}:*` });
+      const flowLog = new FlowLog(this, 'flow-log', {
         vpcId: vpc.id,
         trafficType: props.flowLogs.trafficType ?? 'REJECT',
         logDestinationType: 'cloud-watch-logs',
-        logDestination: group.arn,
-        iamRoleArn: role.arn,
+        logDestination: group.logGroupArn,
+        iamRoleArn: role.roleArn,
         tags: nameTags(`${props.namePrefix}-flow-log`),
       });
+      role.addDependent(flowLog);
     }
+  }
+
+  /** Why the private subnets cannot reach each of `needs` (empty when they can). */
+  public egressProblems(needs: readonly EgressNeed[]): string[] {
+    return egressProblems(this.egress, needs);
   }
 }
 

@@ -8,9 +8,9 @@
  *   never creates that namespace; a private Cloud Map namespace is created and the three backends
  *   register in it. (Its diagram's "internal ALB" is not in its Terraform; Cloud Map replaces it.)
  * - GPU embeddings: the document's service module uses `launch_type = "EC2"` with no instances to
- *   run on. Production gets a g4dn Auto Scaling Group as an ECS capacity provider (managed scaling,
- *   ECS GPU AMI, `ECS_ENABLE_GPU_SUPPORT`) and the service uses it through a capacity provider
- *   strategy (a launch type would bypass the provider and never scale instances).
+ *   run on. Production gets a g4dn Auto Scaling Group as an ECS capacity provider (managed scaling
+ *   from 0 instances, ECS GPU AMI, `ECS_ENABLE_GPU_SUPPORT`) and the service uses it through a
+ *   capacity provider strategy (a launch type would bypass the provider and never scale instances).
  * - Request-count scaling: `resource_label` must be `<alb suffix>/<target group suffix>`; the
  *   document passes the ALB suffix alone, which AWS rejects.
  * - Security groups: the document opens every service to 10.0.0.0/8; here the gateway accepts
@@ -18,23 +18,31 @@
  * - IAM: the document grants every task `s3:*Object` on `artwork-matcher-<env>-*`; here each task
  *   gets Get/Put/List on the one data bucket.
  * - `desired_count = 1` below an autoscaling minimum of 2: the initial count is the minimum.
- * - Search's FAISS index path (`/data/index`) is mounted from an encrypted EFS file system (the
- *   document lists EFS for the index but never creates it).
- * - ECR: the same repository names in all three environments collide in one account (the one the
- *   shared state bucket implies); demo creates them, staging and production use them.
- * - The error-rate alarm divides by zero when there is no traffic; the metric math returns 0 then,
- *   and load-balancer 5xx (no healthy target) count as errors too.
+ * - Search's FAISS index (`/data/index`) lives on an encrypted EFS file system (the document lists
+ *   EFS but never creates it). Several search tasks must not write one index file: the service
+ *   mounts it read-only and an on-demand indexer task is the single writer.
+ * - ECR: the document gives three environments the same repository names, which collide in one
+ *   account and make environments depend on each other; each environment has its own
+ *   (`artwork-matcher-<env>/<service>`), and production's are immutable.
+ * - Images: services wait at 0 tasks until `imageTag` is set, instead of failing deployments
+ *   against empty repositories; the health check uses Python (`curl` is not in `python:*-slim`).
+ * - Bucket names are global: the data bucket is qualified with the account and region.
+ * - The error-rate alarm divides by zero without traffic and misses the load balancer's own 503s;
+ *   the metric math returns 0 without requests and counts both. Task-count and healthy-host alarms
+ *   see outages the latency alarm cannot; the alarm topic is encrypted.
  */
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
+import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewZones } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { Vpc } from '../../src/vpc';
-import { EcsCluster } from '../../src/ecs-cluster';
-import { EcsService } from '../../src/ecs-service';
-import { ApplicationLoadBalancer } from '../../src/alb';
-import { Metrics, Monitoring } from '../../src/monitoring';
-import { repositoryFor } from '../../src/registry';
+import { AsgCapacityProvider, EcsCluster } from '../../src/ecs-cluster';
+import { EcsService, HealthChecks, TaskDefinition } from '../../src/ecs-service';
+import { ApplicationLoadBalancer, TLS13_ONLY_SSL_POLICY } from '../../src/alb';
+import { LogGroup } from '../../src/logs';
+import { Monitoring } from '../../src/monitoring';
+import { RepositoryReference, repositoryFor } from '../../src/registry';
 import { SecureBucket, SharedFileSystem } from '../../src/storage';
 import { ARTWORK_SERVICES, ArtworkEnvironment, ArtworkMatcherSettings, ArtworkServiceName, artworkMatcherDefaults, artworkMatcherSchema } from './settings';
 
@@ -50,8 +58,12 @@ export const INDEX_MOUNT = '/data/index';
 export class ArtworkMatcherStack extends AwsStack {
   public readonly vpc: Vpc;
   public readonly cluster: EcsCluster;
+  public readonly gpuCapacity?: AsgCapacityProvider;
   public readonly alb: ApplicationLoadBalancer;
+  public readonly logGroup: LogGroup;
+  public readonly repositories: Record<ArtworkServiceName, RepositoryReference>;
   public readonly services: Record<ArtworkServiceName, EcsService>;
+  public readonly searchIndexer: TaskDefinition;
   public readonly dataBucket: SecureBucket;
   public readonly indexFileSystem: SharedFileSystem;
   public readonly monitoring: Monitoring;
@@ -62,81 +74,76 @@ export class ArtworkMatcherStack extends AwsStack {
       project: 'artwork-matcher',
       environment: env,
       tags: settings.tags,
+      accountId: settings.accountId,
       remoteState: shared.remoteState,
       stateKey: `environments/${env}/terraform.tfstate`,
     });
     const prefix = `artwork-matcher-${env}`;
+    const ready = settings.imageTag !== undefined;
 
     // ===== VPC =====
     this.vpc = new Vpc(this, 'vpc', {
       namePrefix: prefix,
       region: settings.region,
-      cidr: settings.vpcCidr,
-      availabilityZones: settings.availabilityZones,
-      azCount: settings.azCount,
-      natGateways: settings.natGateways,
+      cidr: settings.network.vpcCidr,
+      availabilityZones: settings.network.availabilityZones,
+      azCount: settings.network.azCount,
+      natGateways: settings.network.natGateways,
       gatewayEndpoints: ['s3'],
+      interfaceEndpoints: settings.network.interfaceEndpoints,
+      interfaceEndpointZones: settings.network.interfaceEndpointZones,
     });
 
     // ===== ECS cluster =====
     this.cluster = new EcsCluster(this, 'ecs-cluster', {
       clusterName: prefix,
-      containerInsights: 'enabled',
-      logGroupName: `/ecs/${prefix}`,
-      logRetentionDays: settings.logRetentionDays,
+      containerInsights: settings.containerInsights ? 'enabled' : 'disabled',
       defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 100, base: 1 }],
       privateNamespace: { name: NAMESPACE, vpcId: this.vpc.vpcId },
     });
-    const gpuServices = ARTWORK_SERVICES.filter((s) => settings.services[s].gpu);
-    const gpuProvider =
-      gpuServices.length > 0
-        ? this.cluster.addAsgCapacityProvider('gpu', {
-            name: `${prefix}-gpu`,
-            vpcId: this.vpc.vpcId,
-            subnetIds: this.vpc.privateSubnetIds,
-            instanceTypes: settings.gpu.instanceTypes,
-            gpu: true,
-            amiId: settings.gpu.amiId,
-            minSize: settings.gpu.minSize,
-            maxSize: settings.gpu.maxSize,
-            spot: settings.gpu.spot ? { onDemandBaseCapacity: 0, onDemandPercentageAboveBase: 0 } : undefined,
-            targetCapacityPercent: 100,
-          })
-        : undefined;
+    this.logGroup = new LogGroup(this, 'logs', { name: `/ecs/${prefix}`, retentionDays: settings.logRetentionDays });
+    if (ARTWORK_SERVICES.some((s) => settings.services[s].gpu)) {
+      this.gpuCapacity = this.cluster.addAsgCapacityProvider('gpu', {
+        name: `${prefix}-gpu`,
+        vpcId: this.vpc.vpcId,
+        subnetIds: this.vpc.privateSubnetIds,
+        instanceTypes: settings.gpu.instanceTypes,
+        gpu: true,
+        amiId: settings.gpu.amiId,
+        minSize: settings.gpu.minSize,
+        maxSize: settings.gpu.maxSize,
+        desiredCapacity: settings.gpu.desiredCapacity,
+        spot: settings.gpu.spot ? { onDemandBaseCapacity: settings.gpu.onDemandBaseCapacity } : undefined,
+      });
+    }
 
     // ===== ALB =====
     this.alb = new ApplicationLoadBalancer(this, 'alb', {
       namePrefix: prefix,
       vpcId: this.vpc.vpcId,
-      vpcCidr: settings.vpcCidr,
+      vpcCidr: settings.network.vpcCidr,
       subnetIds: this.vpc.publicSubnetIds,
       allowedCidrs: settings.alb.allowedCidrs,
       certificateArn: settings.alb.certificateArn,
+      sslPolicy: settings.alb.tls13Only ? TLS13_ONLY_SSL_POLICY : undefined,
       deletionProtection: settings.alb.deletionProtection,
     });
-    const gatewayTargets = this.alb.addTargetGroup('gateway', {
-      name: `${prefix}-gateway`,
-      port: SERVICE_PORT,
-      healthCheck: { path: settings.alb.healthCheckPath, matcher: '200' },
-    });
-    this.alb.setDefaultTargetGroup(gatewayTargets);
 
-    // ===== ECR repositories =====
-    // The document gives every environment the same repository names: one environment (demo, by
-    // default) creates them and the others use them, so the three stacks fit in one account.
-    const repositoryUrls = {} as Record<ArtworkServiceName, string>;
+    // ===== ECR repositories (one set per environment) =====
+    this.repositories = {} as Record<ArtworkServiceName, RepositoryReference>;
     for (const svc of ARTWORK_SERVICES) {
-      repositoryUrls[svc] = repositoryFor(this, `ecr-${svc}`, {
-        create: settings.ecr.create,
-        repositoryName: `artwork-matcher/${svc}`,
+      this.repositories[svc] = repositoryFor(this, `ecr-${svc}`, {
+        repositoryName: `${settings.ecr.repositoryPrefix}/${svc}`,
         scanOnPush: true,
         imageTagMutability: settings.ecr.imageTagMutability,
         keepImages: settings.ecr.keepImages,
-      }).repositoryUrl;
+        untaggedExpiryDays: settings.ecr.untaggedExpiryDays,
+      });
     }
+    const image = (svc: ArtworkServiceName) => `${this.repositories[svc].repositoryUrl}:${settings.imageTag ?? 'latest'}`;
 
     // ===== S3 data bucket and the search index file system =====
-    this.dataBucket = new SecureBucket(this, 'data', { bucketName: `${prefix}-data`, versioned: true, noncurrentVersionExpirationDays: 90 });
+    this.dataBucket = new SecureBucket(this, 'data', { bucketName: settings.dataBucketName ?? this.qualifiedName(`${prefix}-data`), versioned: true, noncurrentVersionExpirationDays: 90 });
     this.indexFileSystem = new SharedFileSystem(this, 'search-index', {
       name: `${prefix}-search-index`,
       vpcId: this.vpc.vpcId,
@@ -159,95 +166,116 @@ export class ArtworkMatcherStack extends AwsStack {
 
     const build = (svc: ArtworkServiceName): EcsService => {
       const cfg = settings.services[svc];
-      const onGpu = cfg.gpu && gpuProvider !== undefined;
+      const onGpu = cfg.gpu && this.gpuCapacity !== undefined;
       const service = new EcsService(this, svc, {
         serviceName: `${prefix}-${svc}`,
         cluster: this.cluster,
-        vpcId: this.vpc.vpcId,
-        subnetIds: this.vpc.privateSubnetIds,
+        vpc: this.vpc,
         compatibility: onGpu ? 'EC2' : 'FARGATE',
-        capacityProviderStrategy: onGpu ? [{ capacityProvider: gpuProvider.capacityProviderName, weight: 1, base: 0 }] : cfg.capacityProviderStrategy,
+        capacityProviderStrategy: onGpu ? [{ capacityProvider: this.gpuCapacity!.capacityProviderName, weight: 1, base: 0 }] : cfg.capacityProviderStrategy,
         cpu: cfg.cpu,
         memoryMiB: cfg.memoryMiB,
         gpuCount: onGpu ? 1 : 0,
         containerName: svc,
-        image: `${repositoryUrls[svc]}:${settings.imageTag}`,
+        image: image(svc),
         containerPort: SERVICE_PORT,
         environment: { ...documentEnv[svc], ...cfg.environment },
-        healthCheck: { command: ['CMD-SHELL', `curl -f http://localhost:${SERVICE_PORT}/health || exit 1`], intervalSec: 30, timeoutSec: 5, retries: 3, startPeriodSec: 60 },
-        logGroupName: this.cluster.logGroupName,
-        region: settings.region,
+        healthCheck: { command: HealthChecks.http(SERVICE_PORT, '/health', 'python'), intervalSec: 30, timeoutSec: 5, retries: 3, startPeriodSec: cfg.healthCheckStartPeriodSec },
+        logGroup: this.logGroup,
         logStreamPrefix: svc,
-        desiredCount: cfg.desiredCount,
+        // Until an image tag is given the repositories may be empty: no task is started.
+        desiredCount: ready ? cfg.desiredCount : 0,
         minHealthyPercent: 100,
         maxHealthyPercent: 200,
         enableExecuteCommand: settings.enableExecuteCommand,
-        targetGroupArn: svc === 'gateway' ? gatewayTargets.targetGroupArn : undefined,
+        loadBalancer: svc === 'gateway' ? { alb: this.alb, route: 'default', healthCheck: { path: settings.alb.healthCheckPath, matcher: '200' } } : undefined,
         cloudMap: svc === 'gateway' ? undefined : { namespaceId: this.cluster.namespace!.id, name: svc },
-        efsVolumes: svc === 'search' ? [{ name: 'index', fileSystemId: this.indexFileSystem.fileSystemId, accessPointId: this.indexFileSystem.accessPointId, containerPath: INDEX_MOUNT }] : undefined,
+        efsVolumes: svc === 'search' ? [{ name: 'index', fileSystem: this.indexFileSystem, containerPath: INDEX_MOUNT, readOnly: true }] : undefined,
         // Python services writing model caches and temp files: the document's containers need a writable root.
         readonlyRootFilesystem: false,
-        // ECS rejects a target group no listener attaches yet; EFS cannot be mounted before its mount targets exist.
-        dependsOn: svc === 'gateway' ? [this.alb.listener] : svc === 'search' ? this.indexFileSystem.mountTargets : [],
       });
       // The document's S3 access (Get/Put/List), scoped to this environment's data bucket.
       this.dataBucket.grantRead(service);
       this.dataBucket.grantWrite(service);
 
+      const cooldowns = { scaleInCooldownSec: cfg.scaleInCooldownSec, scaleOutCooldownSec: cfg.scaleOutCooldownSec };
       service.autoScaleTaskCount({
-        minCapacity: cfg.minCapacity,
-        maxCapacity: cfg.maxCapacity,
-        cpu: { target: cfg.cpuTarget, scaleInCooldownSec: cfg.scaleInCooldownSec, scaleOutCooldownSec: cfg.scaleOutCooldownSec },
-        memory: { target: cfg.memoryTarget, scaleInCooldownSec: cfg.scaleInCooldownSec, scaleOutCooldownSec: cfg.scaleOutCooldownSec },
-        requestCount:
-          svc === 'gateway' && cfg.requestsPerTarget > 0
-            ? {
-                requestsPerTarget: cfg.requestsPerTarget,
-                loadBalancerArnSuffix: this.alb.loadBalancerArnSuffix,
-                targetGroupArnSuffix: gatewayTargets.targetGroupArnSuffix,
-                scaleInCooldownSec: cfg.scaleInCooldownSec,
-                scaleOutCooldownSec: cfg.scaleOutCooldownSec,
-              }
-            : undefined,
-        scheduled: settings.scheduledScaling
-          ? [
-              // Before museum opening: double the floor. After closing: back to the floor, half the ceiling.
-              { name: 'scale-up-morning', schedule: 'cron(0 8 * * ? *)', minCapacity: Math.min(cfg.minCapacity * 2, cfg.maxCapacity), maxCapacity: cfg.maxCapacity },
-              { name: 'scale-down-evening', schedule: 'cron(0 19 * * ? *)', minCapacity: cfg.minCapacity, maxCapacity: Math.max(cfg.minCapacity, Math.floor(cfg.maxCapacity / 2)) },
-            ]
-          : [],
+        minCapacity: ready ? cfg.minCapacity : 0,
+        maxCapacity: ready ? cfg.maxCapacity : 0,
+        cpu: { target: cfg.cpuTarget, ...cooldowns },
+        memory: { target: cfg.memoryTarget, ...cooldowns },
+        requestsPerTarget: cfg.requestsPerTarget > 0 ? cfg.requestsPerTarget : undefined,
+        scheduled:
+          settings.scheduledScaling && ready
+            ? [
+                // Before museum opening: double the floor. After closing: back to the floor, half the ceiling.
+                { name: 'scale-up-morning', schedule: 'cron(0 8 * * ? *)', minCapacity: Math.min(cfg.minCapacity * 2, cfg.maxCapacity), maxCapacity: cfg.maxCapacity },
+                { name: 'scale-down-evening', schedule: 'cron(0 19 * * ? *)', minCapacity: cfg.minCapacity, maxCapacity: Math.max(cfg.minCapacity, Math.floor(cfg.maxCapacity / 2)) },
+              ]
+            : [],
       });
       return service;
     };
     this.services = { gateway: build('gateway'), embeddings: build('embeddings'), search: build('search'), geometric: build('geometric') };
-
-    // Least-privilege network paths: ALB -> gateway -> backends; search -> EFS.
-    this.services.gateway.allowFrom(this.alb.securityGroupId, 'From the ALB');
+    // Least-privilege network paths: ALB -> gateway (wired by loadBalancer) -> backends.
     for (const svc of ['embeddings', 'search', 'geometric'] as const) this.services[svc].allowFrom(this.services.gateway.securityGroupId, 'From the gateway');
-    this.indexFileSystem.allowFrom(this.services.search.securityGroupId);
-    this.indexFileSystem.grantMount(this.services.search);
+
+    // ===== The search index writer: run on demand, the only task that writes the index =====
+    this.searchIndexer = new TaskDefinition(this, 'search-indexer', { family: `${prefix}-search-indexer`, cpu: settings.services.search.cpu, memoryMiB: settings.services.search.memoryMiB });
+    this.searchIndexer.addEfsVolume('index', this.indexFileSystem, false);
+    this.searchIndexer.addContainer({
+      name: 'indexer',
+      image: image('search'),
+      command: settings.searchIndexer.command,
+      environment: { ...documentEnv.search },
+      mountPoints: [{ volume: 'index', containerPath: INDEX_MOUNT }],
+      logGroup: this.logGroup,
+      logStreamPrefix: 'search-indexer',
+      readonlyRootFilesystem: false,
+    });
+    this.dataBucket.grantRead(this.searchIndexer.roles.task);
+    // The indexer runs with the search service's network identity (its NFS rule).
 
     // ===== Monitoring =====
     this.monitoring = new Monitoring(this, 'monitoring', { namePrefix: prefix, region: settings.region, alarmEmail: settings.monitoring.alarmEmail });
-    const alb = this.alb.loadBalancerArnSuffix;
-    this.monitoring.addWidget({ title: 'Request Latency (P99)', metrics: [{ ...Metrics.albTargetResponseTime(alb, 'p99'), label: 'P99 Latency' }] });
-    this.monitoring.addWidget({ title: 'Request Count', metrics: [Metrics.albRequestCount(alb)] });
-    this.monitoring.addWidget({ title: 'ECS Service CPU Utilization', width: 24, metrics: ARTWORK_SERVICES.map((s) => Metrics.ecsCpu(prefix, `${prefix}-${s}`, s)) });
-    this.monitoring.addWidget({ title: 'ECS Service Memory Utilization', width: 24, metrics: ARTWORK_SERVICES.map((s) => Metrics.ecsMemory(prefix, `${prefix}-${s}`, s)) });
+    this.monitoring.addWidget({ title: 'Request Latency (P99)', metrics: [{ ...this.alb.metricTargetResponseTime('p99'), label: 'P99 Latency' }] });
+    this.monitoring.addWidget({ title: 'Request Count', metrics: [this.alb.metricRequestCount()] });
+    this.monitoring.addWidget({ title: 'ECS Service CPU Utilization', width: 24, metrics: ARTWORK_SERVICES.map((s) => this.services[s].metricCpuUtilization()) });
+    this.monitoring.addWidget({ title: 'ECS Service Memory Utilization', width: 24, metrics: ARTWORK_SERVICES.map((s) => this.services[s].metricMemoryUtilization()) });
+    this.monitoring.addWidget({ title: 'Running tasks', width: 24, metrics: ARTWORK_SERVICES.map((s) => this.services[s].metricRunningTasks()) });
     this.monitoring.addAlarm('high-latency', {
       name: 'high-latency',
       description: `Response latency is above ${settings.monitoring.latencyThresholdSec} seconds`,
-      metric: Metrics.albTargetResponseTime(alb, 'p99'),
+      metric: this.alb.metricTargetResponseTime('p99'),
       threshold: settings.monitoring.latencyThresholdSec,
       comparison: 'GreaterThanThreshold',
       evaluationPeriods: 3,
     });
-    this.monitoring.addErrorRateAlarm('high-error-rate', { albArnSuffix: alb, thresholdPercent: settings.monitoring.errorRatePercent, evaluationPeriods: 2 });
+    this.monitoring.addErrorRateAlarm('high-error-rate', { loadBalancer: this.alb, thresholdPercent: settings.monitoring.errorRatePercent, evaluationPeriods: 2 });
+    this.monitoring.addAlarm('gateway-healthy-hosts', {
+      name: 'gateway-no-healthy-targets',
+      description: 'The load balancer has no healthy gateway task: every request gets a 503',
+      metric: this.services.gateway.targetGroup!.metricHealthyHosts(),
+      threshold: 1,
+      comparison: 'LessThanThreshold',
+      evaluationPeriods: 2,
+      treatMissingData: ready ? 'breaching' : 'notBreaching',
+    });
+    for (const svc of ARTWORK_SERVICES) {
+      this.monitoring.addServiceAlarms(svc, this.services[svc], { label: svc, expectedTasks: ready ? settings.services[svc].minCapacity : 0 });
+    }
 
-    // ===== Outputs (the document's) =====
+    // ===== Outputs (the document's, and what operating it needs) =====
     new TerraformOutput(this, 'alb_dns_name', { value: this.alb.dnsName, description: 'DNS name of the load balancer' });
-    new TerraformOutput(this, 'ecr_repositories', { value: repositoryUrls, description: 'ECR repository URLs' });
+    new TerraformOutput(this, 'ecr_repositories', {
+      value: Object.fromEntries(ARTWORK_SERVICES.map((s) => [s, this.repositories[s].repositoryUrl])),
+      description: 'ECR repository URLs',
+    });
     new TerraformOutput(this, 's3_bucket', { value: this.dataBucket.bucketName, description: 'S3 bucket for data' });
+    new TerraformOutput(this, 'search_indexer_run_command', {
+      description: 'Builds the search index (the one writer of the EFS index)',
+      value: `aws ecs run-task --cluster ${this.cluster.clusterName} --task-definition ${this.searchIndexer.family} --launch-type FARGATE --network-configuration 'awsvpcConfiguration={subnets=[${this.vpc.privateSubnetIds[0]}],securityGroups=[${this.services.search.securityGroupId}]}'`,
+    });
   }
 }
 
@@ -256,8 +284,15 @@ export function artworkMatcher(env: ArtworkEnvironment): StackDefinition<Artwork
   const name = `artwork-matcher-${env}`;
   return {
     name,
+    description: `Artwork Matcher (${env}): four microservices on ECS behind an ALB (document 004)`,
+    settingsType: 'ArtworkMatcherSettings',
     schema: artworkMatcherSchema,
     defaults: artworkMatcherDefaults(env),
+    preview: (s) => ({
+      accountId: s.accountId ?? PREVIEW_ACCOUNT,
+      network: { availabilityZones: s.network.availabilityZones ?? previewZones(s.region, s.network.azCount) },
+      ...(ARTWORK_SERVICES.some((n) => s.services[n].gpu) ? { gpu: { amiId: s.gpu.amiId ?? PREVIEW_AMI } } : {}),
+    }),
     create: (app, settings, shared) => new ArtworkMatcherStack(app, name, env, settings, shared),
   };
 }

@@ -10,6 +10,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
+import { PREVIEW_ACCOUNT } from '../../src/core/preview';
 import { StateStore } from '../../src/state';
 import { SharedSettings, StackDefinition, s } from '../../src/settings';
 import type { BucketEncryption } from '../../src/storage';
@@ -23,10 +24,18 @@ export interface StateBootstrapSettings {
    */
   readonly region: string;
   /**
-   * Name of the state bucket (globally unique: change it for your account).
-   * @default "artwork-matcher-terraform-state" (document 004)
+   * The AWS account: it qualifies the default bucket name; pin it to plan without credentials.
+   * @default - looked up at plan time
    */
-  readonly bucketName: string;
+  readonly accountId?: string;
+  /**
+   * Name of the state bucket. Bucket names are global: the default carries the account and
+   * region, so it is free; the documents' names (`artwork-matcher-terraform-state`,
+   * `predictor-model-terraform-state`) can be given here, with `adoptExisting` when the bucket
+   * was already made by hand.
+   * @default "terraform-state-<account>-<region>"
+   */
+  readonly bucketName?: string;
   /**
    * Create the DynamoDB lock table. Turn off when every stack uses S3-native locking.
    * @default true
@@ -58,6 +67,13 @@ export interface StateBootstrapSettings {
    */
   readonly protect: boolean;
   /**
+   * Adopt an existing bucket and lock table of these names (created by hand, as the documents'
+   * setup commands do) with Terraform `import` blocks, and harden them in place, instead of
+   * failing with `BucketAlreadyOwnedByYou`. Needs Terraform >= 1.5 and credentials to plan.
+   * @default false
+   */
+  readonly adoptExisting: boolean;
+  /**
    * Keep this stack's own state in the bucket it creates (key `state-bootstrap/terraform.tfstate`
    * under `remoteState`). Turn on after the first apply, synth, then run
    * `terraform init -migrate-state` in `cdktf.out/stacks/state-bootstrap`. Needs `remoteState`.
@@ -73,12 +89,12 @@ export interface StateBootstrapSettings {
 
 export const stateBootstrapDefaults: StateBootstrapSettings = {
   region: 'eu-west-1',
-  bucketName: 'artwork-matcher-terraform-state',
   createLockTable: true,
   lockTableName: 'terraform-state-lock',
   encryption: 'aws:kms',
   noncurrentVersionExpirationDays: 90,
   protect: true,
+  adoptExisting: false,
   storeOwnState: false,
   tags: {},
 };
@@ -86,18 +102,22 @@ export const stateBootstrapDefaults: StateBootstrapSettings = {
 export const stateBootstrapSchema = s.object<StateBootstrapSettings>(
   {
     region: s.region(),
-    bucketName: s.bucketName(),
+    accountId: s.optional(s.accountId()),
+    bucketName: s.optional(s.bucketName()),
     createLockTable: s.boolean(),
     lockTableName: s.string({ pattern: /^[A-Za-z0-9_.-]{3,255}$/, describe: 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)' }),
     encryption: s.oneOf<BucketEncryption>(['aws:kms', 'AES256'], 'an S3 encryption'),
     kmsKeyArn: s.optional(s.arn('kms')),
     noncurrentVersionExpirationDays: s.number({ min: 1, max: 36500, unit: 'days' }),
     protect: s.boolean(),
+    adoptExisting: s.boolean(),
     storeOwnState: s.boolean(),
     tags: s.tags(),
   },
   (v, issue) => {
     if (v.kmsKeyArn !== undefined && v.encryption !== 'aws:kms') issue('kmsKeyArn', `needs encryption "aws:kms", not ${JSON.stringify(v.encryption)}`);
+    if (v.adoptExisting && v.bucketName === undefined) issue('adoptExisting', 'true needs bucketName: the name of the bucket to adopt');
+    if (!v.createLockTable && v.lockTableName !== stateBootstrapDefaults.lockTableName) issue('lockTableName', `${JSON.stringify(v.lockTableName)} has no effect with createLockTable false`);
   },
 );
 
@@ -111,10 +131,12 @@ export class StateBootstrapStack extends AwsStack {
       project: 'terraform-state',
       environment: 'shared',
       tags: settings.tags,
+      accountId: settings.accountId,
       remoteState: settings.storeOwnState ? shared.remoteState : undefined,
     });
     this.store = new StateStore(this, 'state', {
-      bucketName: settings.bucketName,
+      bucketName: settings.bucketName ?? this.qualifiedName('terraform-state'),
+      adoptExisting: settings.adoptExisting,
       lockTableName: settings.createLockTable ? settings.lockTableName : undefined,
       encryption: settings.encryption,
       kmsKeyArn: settings.kmsKeyArn,
@@ -140,6 +162,9 @@ export class StateBootstrapStack extends AwsStack {
 
 export const stateBootstrap: StackDefinition<StateBootstrapSettings, Construct> = {
   name: STATE_BOOTSTRAP,
+  description: 'The S3 bucket and DynamoDB lock table that hold every other stack\'s Terraform state',
+  settingsType: 'StateBootstrapSettings',
+  preview: (s) => ({ accountId: s.accountId ?? PREVIEW_ACCOUNT }),
   schema: stateBootstrapSchema,
   defaults: stateBootstrapDefaults,
   validateShared: (settings, shared) =>

@@ -1,0 +1,26 @@
+/**
+ * CloudWatch metrics as values: constructs hand them out through `metricXxx()` methods, and
+ * alarms and dashboards (src/monitoring) consume them. Defined here so that every construct can
+ * offer metrics without importing the monitoring module.
+ */
+
+/** A CloudWatch metric. */
+export interface Metric {
+  /** CloudWatch namespace, e.g. `AWS/ECS`. */
+  readonly namespace: string;
+  /** Metric name, e.g. `CPUUtilization`. */
+  readonly metricName: string;
+  /** Dimension names to values. */
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** `Average`, `Sum`, `Maximum`, `SampleCount`, `p99`, ... */
+  readonly stat: string;
+  /** @default 60 */
+  readonly periodSec?: number;
+  /** Legend label on dashboards. @default - the metric name */
+  readonly label?: string;
+}
+
+/** The same metric with other settings (`{ stat: 'Maximum' }`, a label, a period). */
+export function withMetric(m: Metric, change: Partial<Pick<Metric, 'stat' | 'periodSec' | 'label'>>): Metric {
+  return { ...m, ...change };
+}

@@ -1,0 +1,108 @@
+import { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { AwsStack } from '../core/aws-stack';
+import { IGrantable, IKeyUser, PolicyCondition, PolicyStatement, policyDocument } from '../core/iam';
+import { nameTags } from '../core/tags';
+import { PropsValidator } from '../core/validation';
+
+export interface EncryptionKeyProps {
+  /** Alias, without `alias/` (e.g. `artwork-matcher-demo-alarms`). */
+  readonly alias: string;
+  /** What the key encrypts. */
+  readonly description: string;
+  /**
+   * Yearly automatic rotation of the key material.
+   * @default true
+   */
+  readonly enableKeyRotation?: boolean;
+  /**
+   * Days a deleted key waits before it is gone (7-30).
+   * @default 30
+   */
+  readonly deletionWindowDays?: number;
+}
+
+/** A service principal allowed to use the key, and how. */
+export interface KeyServiceGrant {
+  /** Service principal, e.g. `cloudwatch.amazonaws.com`. */
+  readonly principal: string;
+  /** @default ["kms:Decrypt", "kms:GenerateDataKey*"] */
+  readonly actions?: readonly string[];
+  /** @default - none */
+  readonly condition?: PolicyCondition;
+}
+
+/**
+ * A customer managed KMS key with rotation and an alias. Its key policy gives the account's IAM
+ * the usual control (so IAM policies can grant use) and lets the services that must encrypt with
+ * it (CloudWatch alarms publishing to an encrypted topic, CloudWatch Logs, ...) use it.
+ */
+export class EncryptionKey extends Construct implements IKeyUser {
+  public readonly key: KmsKey;
+  public readonly keyArn: string;
+  public readonly keyId: string;
+  public readonly aliasName: string;
+  private readonly services: PolicyStatement[] = [];
+  private readonly serviceKeys = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    new PropsValidator(this)
+      .matches('alias', props.alias, /^[A-Za-z0-9/_-]{1,250}$/, 'a KMS alias name (letters, digits, "/", "_" and "-", without "alias/")')
+      .check(!props.alias.startsWith('aws/'), 'alias', props.alias, 'starts with "aws/", which AWS reserves for its own keys')
+      .range('deletionWindowDays', props.deletionWindowDays, 7, 30, 'days')
+      .throwIfInvalid();
+    const stack = AwsStack.of(this);
+    const root: PolicyStatement = {
+      Sid: 'AccountAdministers',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${stack.accountId}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    };
+    this.key = new KmsKey(this, 'key', {
+      description: props.description,
+      enableKeyRotation: props.enableKeyRotation ?? true,
+      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      policy: Lazy.stringValue({ produce: () => policyDocument([root, ...this.services]) }),
+      tags: nameTags(props.alias),
+    });
+    this.keyArn = this.key.arn;
+    this.keyId = this.key.keyId;
+    this.aliasName = `alias/${props.alias}`;
+    new KmsAlias(this, 'alias', { name: this.aliasName, targetKeyId: this.key.keyId });
+  }
+
+  /** The key's ARN, for resources that accept a key (`IKeyUser`). */
+  public get kmsKeyArn(): string {
+    return this.keyArn;
+  }
+
+  /** Lets an AWS service use the key (once per principal and actions). */
+  public allowService(grant: KeyServiceGrant): void {
+    const actions = grant.actions ?? ['kms:Decrypt', 'kms:GenerateDataKey*'];
+    const key = JSON.stringify([grant.principal, actions, grant.condition ?? null]);
+    if (this.serviceKeys.has(key)) return;
+    this.serviceKeys.add(key);
+    this.services.push({
+      Sid: `Service${this.services.length + 1}`,
+      Effect: 'Allow',
+      Principal: { Service: grant.principal },
+      Action: actions,
+      Resource: '*',
+      Condition: grant.condition,
+    });
+  }
+
+  /** Lets `grantee` decrypt with the key. */
+  public grantDecrypt(grantee: IGrantable): void {
+    grantee.addToPolicy({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: this.keyArn });
+  }
+
+  /** Lets `grantee` encrypt and decrypt with the key. */
+  public grantEncryptDecrypt(grantee: IGrantable): void {
+    grantee.addToPolicy({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], Resource: this.keyArn });
+  }
+}
