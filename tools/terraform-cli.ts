@@ -261,6 +261,11 @@ export interface PlanSummary {
   readonly destroy: number;
   /** `address -> action` for every managed resource in the plan. */
   readonly actions: Readonly<Record<string, 'create' | 'update' | 'replace' | 'destroy' | 'read'>>;
+  /**
+   * For replacements, the order: `create-first` (`create_before_destroy`, Terraform's `+/-`) or
+   * `destroy-first` (`-/+`: the old one goes before the new one exists).
+   */
+  readonly replaceOrder: Readonly<Record<string, 'create-first' | 'destroy-first'>>;
   /** The plan as Terraform printed it (no colour). */
   readonly text: string;
 }
@@ -270,12 +275,18 @@ const ACTION_LINE = /^ {2}# (\S+) (?:\(\S+\) )?(will be created|will be updated 
 /** Parses `terraform plan -no-color` output. */
 export function parsePlan(text: string): PlanSummary {
   const actions: Record<string, PlanSummary['actions'][string]> = {};
-  for (const line of text.split('\n')) {
+  const replaceOrder: Record<string, 'create-first' | 'destroy-first'> = {};
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
     const m = ACTION_LINE.exec(line);
-    if (!m) continue;
+    if (!m) return;
     const verb = m[2];
     actions[m[1]] = verb.startsWith('will be created') ? 'create' : verb.startsWith('will be updated') ? 'update' : verb.startsWith('must be replaced') ? 'replace' : verb.startsWith('will be destroyed') ? 'destroy' : 'read';
-  }
+    if (actions[m[1]] === 'replace') {
+      const header = lines.slice(i + 1).find((l) => /^\s*[-+/]{3} resource /.test(l));
+      if (header) replaceOrder[m[1]] = header.trim().startsWith('+/-') ? 'create-first' : 'destroy-first';
+    }
+  });
   const count = (a: string) => Object.values(actions).filter((x) => x === a).length;
-  return { create: count('create'), update: count('update'), replace: count('replace'), destroy: count('destroy'), actions, text };
+  return { create: count('create'), update: count('update'), replace: count('replace'), destroy: count('destroy'), actions, replaceOrder, text };
 }
