@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { BucketEncryption, SecureBucket } from '../storage';
-import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
+import { Table } from '../table';
 
 export type { RemoteStateConfig } from '../core/backend';
 export { s3Backend, stateKey } from '../core/backend';
@@ -51,7 +50,7 @@ export class StateStore extends Construct {
   /** The versioned, encrypted, TLS-only state bucket. */
   public readonly bucket: SecureBucket;
   /** The lock table, when one was asked for. */
-  public readonly lockTable?: DynamodbTable;
+  public readonly lockTable?: Table;
 
   constructor(scope: Construct, id: string, props: StateStoreProps) {
     super(scope, id);
@@ -74,18 +73,19 @@ export class StateStore extends Construct {
     if (props.adoptExisting) this.bucket.bucket.importFrom(props.bucketName);
 
     if (props.lockTableName !== undefined) {
-      this.lockTable = new DynamodbTable(this, 'lock-table', {
-        name: props.lockTableName,
+      this.lockTable = new Table(this, 'lock-table', {
+        tableName: props.lockTableName,
+        partitionKey: { name: 'LockID', type: 'S' },
         billingMode: 'PAY_PER_REQUEST',
-        hashKey: 'LockID',
-        attribute: [{ name: 'LockID', type: 'S' }],
-        pointInTimeRecovery: { enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
-        deletionProtectionEnabled: protect,
-        tags: nameTags(props.lockTableName),
-        lifecycle: protect ? { preventDestroy: true } : undefined,
+        pointInTimeRecovery: true,
+        kmsKeyArn: props.kmsKeyArn,
+        deletionProtection: protect,
+        preventDestroy: protect,
       });
-      if (props.adoptExisting) this.lockTable.importFrom(props.lockTableName);
+      // The table was a plain resource at `state/lock-table` before it moved onto `Table`: a
+      // `moved` block keeps a deployed table (Terraform would otherwise plan to replace it).
+      this.lockTable.table.moveFromId('aws_dynamodb_table.state_lock-table_6543B35D');
+      if (props.adoptExisting) this.lockTable.table.importFrom(props.lockTableName);
     }
   }
 }

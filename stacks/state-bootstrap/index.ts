@@ -147,14 +147,14 @@ export class StateBootstrapStack extends AwsStack {
     new TerraformOutput(this, 'state_bucket_name', { value: this.store.bucket.bucketName, description: 'S3 bucket holding Terraform state' });
     new TerraformOutput(this, 'state_bucket_arn', { value: this.store.bucket.bucketArn, description: 'ARN of the state bucket' });
     if (this.store.lockTable) {
-      new TerraformOutput(this, 'lock_table_name', { value: this.store.lockTable.name, description: 'DynamoDB table for state locking' });
+      new TerraformOutput(this, 'lock_table_name', { value: this.store.lockTable.tableName, description: 'DynamoDB table for state locking' });
     }
     new TerraformOutput(this, 'remote_state_settings', {
       description: 'Paste into settings as "remoteState" to move every other stack onto this bucket',
       value: {
         bucket: this.store.bucket.bucketName,
         region: settings.region,
-        ...(this.store.lockTable ? { dynamodbTable: this.store.lockTable.name } : {}),
+        ...(this.store.lockTable ? { dynamodbTable: this.store.lockTable.tableName } : {}),
       },
     });
   }

@@ -1,0 +1,111 @@
+/**
+ * What must hold for every stack, present and future: the rules of apply-safety (DESIGN.md) that
+ * no single construct test can promise for a whole system.
+ */
+import * as os from 'os';
+import { Testing, TerraformStack } from 'cdktf';
+import { STACK_NAMES } from '../../stacks';
+import { Synthesized, buildStack, resourcesOf, synth } from '../helpers/synth';
+
+/** Types whose replacement loses data or access: their logical ids are a contract. */
+const STATEFUL = ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_efs_file_system', 'aws_ecr_repository', 'aws_kms_key', 'aws_secretsmanager_secret', 'aws_sqs_queue', 'aws_cloudwatch_log_group'];
+
+/**
+ * The logical ids of every stateful resource, per stack. A refactor that changes one would make
+ * Terraform destroy and re-create the resource: keep the id, or add a `moved` block
+ * (`resource.moveFromId(old)`) and update this list in the same change.
+ */
+const ARTWORK_STATEFUL = [
+  'aws_cloudwatch_log_group.logs_this_32B8EE7B',
+  'aws_ecr_repository.ecr-embeddings_this_707BA804',
+  'aws_ecr_repository.ecr-gateway_this_86272AA4',
+  'aws_ecr_repository.ecr-geometric_this_3F0FE85A',
+  'aws_ecr_repository.ecr-search_this_C6BC98D7',
+  'aws_efs_file_system.search-index_this_DE9F18E6',
+  'aws_kms_key.monitoring_alarms-key_9183C15A',
+  'aws_s3_bucket.data_this_9506F1DE',
+];
+const PINNED: Record<string, string[]> = {
+  'state-bootstrap': ['aws_dynamodb_table.state_lock-table_this_2374F7AE', 'aws_s3_bucket.state_bucket_this_6EF0E3A7'],
+  'artwork-matcher-demo': ARTWORK_STATEFUL,
+  'artwork-matcher-staging': ARTWORK_STATEFUL,
+  'artwork-matcher-production': ARTWORK_STATEFUL,
+};
+
+/** Types Terraform replaces on changes to their name or description: name_prefix + create_before_destroy. */
+const REPLACEABLE = ['aws_security_group', 'aws_lb_target_group', 'aws_launch_template', 'aws_iam_role', 'aws_iam_instance_profile', 'aws_batch_compute_environment'];
+
+const cache = new Map<string, Synthesized>();
+function stackJson(name: string): Synthesized {
+  if (!cache.has(name)) cache.set(name, synth(buildStack<TerraformStack>(name, {}, Testing.app({ outdir: 'cdktf.out' }), true)).json);
+  return cache.get(name)!;
+}
+
+/** Every string in a document, with its path. */
+function strings(value: unknown, path: string, out: [string, string][] = []): [string, string][] {
+  if (typeof value === 'string') out.push([path, value]);
+  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) if (k !== '//') strings(v, `${path}.${k}`, out);
+  return out;
+}
+
+it('pins the stateful resources of every stack', () => {
+  expect(Object.keys(PINNED).sort()).toEqual([...STACK_NAMES].sort());
+});
+
+describe.each(STACK_NAMES.map((n) => [n]))('%s', (name) => {
+  it('keeps the logical ids of its stateful resources', () => {
+    const json = stackJson(name);
+    expect(STATEFUL.flatMap((t) => resourcesOf(json, t).map(([id]) => `${t}.${id}`)).sort()).toEqual(PINNED[name]);
+  });
+
+  it('lets Terraform replace groups, target groups, launch templates and roles without a name clash', () => {
+    const json = stackJson(name);
+    for (const type of REPLACEABLE) {
+      for (const [id, r] of resourcesOf(json, type)) {
+        const prefix = type === 'aws_batch_compute_environment' ? r.compute_environment_name_prefix : r.name_prefix;
+        expect({ id, prefix: typeof prefix, cbd: r.lifecycle?.create_before_destroy }).toEqual({ id, prefix: 'string', cbd: true });
+        expect(r.name).toBeUndefined();
+      }
+    }
+  });
+
+  it('writes every service\'s capacity provider strategy, deploys strategy changes in place, and waits for what its tasks need', () => {
+    const json = stackJson(name);
+    for (const [id, svc] of resourcesOf(json, 'aws_ecs_service')) {
+      expect({ id, explicit: Boolean(svc.capacity_provider_strategy?.length || svc.launch_type) }).toEqual({ id, explicit: true });
+      if (svc.capacity_provider_strategy) expect(svc.force_new_deployment).toBe(true);
+      const deps = (svc.depends_on ?? []) as string[];
+      expect(deps.some((d) => d.startsWith('aws_ecs_cluster_capacity_providers.'))).toBe(true);
+      expect(deps.some((d) => d.startsWith('aws_iam_role_policy_attachment.'))).toBe(true);
+      expect(deps.some((d) => d.startsWith('aws_vpc_security_group_egress_rule.'))).toBe(true);
+      if (svc.load_balancer) expect(deps.some((d) => /^aws_lb_listener(_rule)?\./.test(d))).toBe(true);
+    }
+  });
+
+  it('creates the scaling policies and actions of each target one after another', () => {
+    const json = stackJson(name);
+    const byTarget = new Map<string, Record<string, any>[]>();
+    for (const type of ['aws_appautoscaling_policy', 'aws_appautoscaling_scheduled_action']) {
+      for (const [, r] of resourcesOf(json, type)) byTarget.set(r.resource_id, [...(byTarget.get(r.resource_id) ?? []), r]);
+    }
+    for (const members of byTarget.values()) expect(members.filter((m) => !m.depends_on?.length)).toHaveLength(1);
+  });
+
+  it('writes JSON documents as Terraform jsonencode (valid in HCL too), and no machine path', () => {
+    const json = stackJson(name);
+    const bad = strings(json.resource, 'resource').filter(([, v]) => /^\s*[[{]/.test(v) && v.includes('${'));
+    expect(bad).toEqual([]);
+    const text = JSON.stringify(json);
+    for (const machine of [process.cwd(), os.tmpdir(), os.homedir()]) expect(text).not.toContain(machine);
+  });
+
+  it('sends every alarm to a topic, on alarm and on recovery (scaling alarms drive their policies)', () => {
+    const json = stackJson(name);
+    for (const [id, alarm] of resourcesOf(json, 'aws_cloudwatch_metric_alarm')) {
+      const scaling = (alarm.alarm_actions as string[]).every((a) => a.includes('aws_appautoscaling_policy'));
+      if (scaling) continue;
+      expect({ id, alarm: alarm.alarm_actions, ok: alarm.ok_actions }).toEqual({ id, alarm: [expect.stringMatching(/sns/)], ok: [expect.stringMatching(/sns/)] });
+    }
+  });
+});
