@@ -70,6 +70,33 @@ describe('SecureBucket', () => {
     expect(write[1].Action).toContain('s3:DeleteObject');
   });
 
+  it('includes the customer key in its grants, and only then', () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c';
+    const grants = (kmsKeyArn?: string) => {
+      const out: { read: any[]; write: any[]; rw: any[] } = { read: [], write: [], rw: [] };
+      synthConstructs((stack) => {
+        const b = new SecureBucket(stack, 'data', { bucketName: 'shop-data', kmsKeyArn });
+        b.grantRead({ addToPolicy: (st) => out.read.push(st) });
+        b.grantWrite({ addToPolicy: (st) => out.write.push(st) });
+        b.grantReadWrite({ addToPolicy: (st) => out.rw.push(st) });
+      });
+      return out;
+    };
+    const withKey = grants(key);
+    expect(withKey.read.at(-1)).toEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: key });
+    expect(withKey.write.at(-1)).toEqual({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: key });
+    expect(withKey.rw.at(-1)).toEqual({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: key });
+    const managed = grants();
+    expect([...managed.read, ...managed.write, ...managed.rw].some((st) => String(st.Action).includes('kms:'))).toBe(false);
+  });
+
+  it('moves objects to other storage classes on a lifecycle (Intelligent-Tiering from day 0)', () => {
+    const { json } = synthConstructs((stack) => new SecureBucket(stack, 'data', { bucketName: 'shop-videos', transitions: [{ days: 0, storageClass: 'INTELLIGENT_TIERING' }], expirationDays: 30 }));
+    const rules = onlyOf(json, 'aws_s3_bucket_lifecycle_configuration').rule;
+    expect(rules.find((r: any) => r.id === 'transition-current-objects')).toEqual({ id: 'transition-current-objects', status: 'Enabled', filter: [{ prefix: '' }], transition: [{ days: 0, storage_class: 'INTELLIGENT_TIERING' }] });
+    expect(rules.find((r: any) => r.id === 'expire-current-objects').expiration).toEqual([{ days: 30 }]);
+  });
+
   it('rejects bad props with the construct path, the value and what is allowed', () => {
     const message = errorOf(() =>
       synthConstructs((stack) => new SecureBucket(stack, 'data', { bucketName: 'Bad_Name', encryption: 'AES256', kmsKeyArn: 'arn:aws:kms:eu-west-1:1:key/x', expirationDays: 0 })),
