@@ -1,0 +1,2 @@
+export * from './rest-api';
+export * from './http-api';
