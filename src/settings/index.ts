@@ -112,6 +112,8 @@ export function readOverrides(sources: OverrideSources): SettingsOverrides {
     fromFile = checkDocument(parseSource(text, source), source);
   }
   const merged = deepMerge<Record<string, unknown>>(deepMerge<Record<string, unknown>>({}, context), fromFile);
+  // `$schema` points editors at the published settings schema; it is not a setting.
+  delete merged.$schema;
   const unknown = Object.keys(merged).filter((k) => k !== 'remoteState' && k !== 'stacks');
   if (unknown.length > 0) {
     throw new SettingsError(

@@ -38,6 +38,10 @@ export interface Schema<T> {
   readonly fields?: Readonly<Record<string, Schema<unknown>>>;
   /** Item schema, for lists; value schema, for maps. */
   readonly item?: Schema<unknown>;
+  /** What kind of value: the published JSON Schema treats object fields and map entries as partial overrides. */
+  readonly kind?: 'object' | 'array' | 'record' | 'leaf';
+  /** For maps whose new entries are filled from a template (entries may then be partial). */
+  readonly entryDefaults?: unknown;
   /** Phantom field carrying the value type; never set. */
   readonly __type?: T;
 }
@@ -78,6 +82,8 @@ interface MakeOptions {
   readonly fill?: (value: unknown) => unknown;
   readonly fields?: Readonly<Record<string, Schema<unknown>>>;
   readonly item?: Schema<unknown>;
+  readonly kind?: Schema<unknown>['kind'];
+  readonly entryDefaults?: unknown;
 }
 
 function make<T>(expected: string, options: MakeOptions, check: (value: unknown, path: string, issues: Issue[]) => void): Schema<T> {
@@ -88,6 +94,8 @@ function make<T>(expected: string, options: MakeOptions, check: (value: unknown,
     fill: options.fill,
     fields: options.fields,
     item: options.item,
+    kind: options.kind ?? 'leaf',
+    entryDefaults: options.entryDefaults,
     validate(value, path, issues) {
       if (value === undefined || value === null) {
         issues.push({ path, message: `is required; expected ${expected}` });
@@ -213,7 +221,7 @@ export function array<T>(item: Schema<T>, options: ArrayOptions = {}): Schema<T[
   if (options.maxLength !== undefined) jsonSchema.maxItems = options.maxLength;
   if (options.unique) jsonSchema.uniqueItems = true;
   const fill = item.fill ? (v: unknown) => (Array.isArray(v) ? v.map((x) => item.fill!(x)) : v) : undefined;
-  return make<T[]>(expected, { jsonSchema, fill, item: item as Schema<unknown> }, (value, path, issues) => {
+  return make<T[]>(expected, { jsonSchema, fill, item: item as Schema<unknown>, kind: 'array' }, (value, path, issues) => {
     if (!Array.isArray(value)) {
       issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${expected}` });
       return;
@@ -263,7 +271,7 @@ export function record<T>(value: Schema<T>, options: RecordOptions<T> = {}): Sch
     }
     return out;
   };
-  return make<Record<string, T>>(expected, { jsonSchema, fill, item: value as Schema<unknown> }, (v, path, issues) => {
+  return make<Record<string, T>>(expected, { jsonSchema, fill, item: value as Schema<unknown>, kind: 'record', entryDefaults: options.defaults }, (v, path, issues) => {
     if (!isPlainObject(v)) {
       issues.push({ path, message: `${show(v)} is ${typeName(v)}; expected ${expected}` });
       return;
@@ -306,7 +314,7 @@ export function object<T>(shape: Shape<T>, refine?: Refinement<T>, describe = 'a
         return out;
       }
     : undefined;
-  return make<T>(describe, { jsonSchema, fill, fields }, (value, path, issues) => {
+  return make<T>(describe, { jsonSchema, fill, fields, kind: 'object' }, (value, path, issues) => {
     if (!isPlainObject(value)) {
       issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${describe}` });
       return;

@@ -1,0 +1,81 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv2020 from 'ajv/dist/2020';
+import { readOverrides } from '../../src/settings';
+import { STACK_NAMES, resolveAppSettings } from '../../stacks';
+import { SCHEMA_FILE, generatedFiles } from '../../tools/schema';
+
+const ROOT = path.join(__dirname, '..', '..');
+const EXAMPLES = path.join(ROOT, 'examples');
+const generated = generatedFiles();
+const schema = JSON.parse(generated[SCHEMA_FILE]);
+const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+
+function resolveFile(file: string): void {
+  resolveAppSettings(readOverrides({ file }));
+}
+
+describe('published settings schema', () => {
+  test('the committed schema is what `npm run schema` generates from the code', () => {
+    const committed = fs.readFileSync(path.join(ROOT, SCHEMA_FILE), 'utf8');
+    expect(committed).toBe(generated[SCHEMA_FILE]);
+  });
+
+  test('covers every stack, and every field has a description', () => {
+    expect(Object.keys(schema.properties.stacks.properties)).toEqual([...STACK_NAMES]);
+    const missing: string[] = [];
+    const walk = (node: any, at: string): void => {
+      for (const [key, prop] of Object.entries<any>(node?.properties ?? {})) {
+        if (!prop.description) missing.push(`${at}.${key}`);
+        walk(prop, `${at}.${key}`);
+      }
+      if (node?.items) walk(node.items, `${at}[]`);
+      if (node?.additionalProperties && typeof node.additionalProperties === 'object') walk(node.additionalProperties, `${at}.*`);
+    };
+    walk(schema, '');
+    expect(missing).toEqual([]);
+  });
+
+  test('carries the defaults the stacks use', () => {
+    const production = schema.properties.stacks.properties['artwork-matcher-production'].properties;
+    expect(production.services.properties.gateway.properties.cpu.default).toBe(512);
+    expect(production.ecr.properties.imageTagMutability.default).toBe('IMMUTABLE');
+    const demo = schema.properties.stacks.properties['artwork-matcher-demo'].properties;
+    expect(demo.network.properties.natGateways.default).toBe('single');
+  });
+});
+
+describe('example settings files', () => {
+  const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+
+  test('there is one per stack', () => {
+    expect(files.map((f) => f.replace(/\.json$/, '')).sort()).toEqual([...STACK_NAMES].sort());
+  });
+
+  test.each(files)('%s validates against the schema and resolves', (file) => {
+    const full = path.join(EXAMPLES, file);
+    const doc = JSON.parse(fs.readFileSync(full, 'utf8'));
+    expect(doc.$schema).toBe(`../${SCHEMA_FILE}`);
+    expect(Object.keys(doc.stacks)).toEqual([file.replace(/\.json$/, '')]);
+    const ok = validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    expect(() => resolveFile(full)).not.toThrow();
+  });
+});
+
+describe('the schema rejects what synth rejects', () => {
+  const cases: [string, unknown][] = [
+    ['a misspelt field', { stacks: { 'artwork-matcher-demo': { imageTags: 'v1' } } }],
+    ['an unknown stack', { stacks: { 'artwork-matcher-prod': {} } }],
+    ['a value outside an enum', { stacks: { 'artwork-matcher-demo': { network: { natGateways: 'two' } } } }],
+    ['a number out of range', { stacks: { 'artwork-matcher-demo': { services: { gateway: { cpuTarget: 150 } } } } }],
+    ['a malformed CIDR', { stacks: { 'artwork-matcher-demo': { alb: { allowedCidrs: ['10.0.0.0/33'] } } } }],
+    ['a wrong type', { stacks: { 'state-bootstrap': { protect: 'yes' } } }],
+    ['a remote state without a bucket', { remoteState: { region: 'eu-west-1' } }],
+  ];
+  test.each(cases)('%s', (_name, doc) => {
+    expect(validate(doc)).toBe(false);
+    expect(() => resolveAppSettings(readOverrides({ context: doc }))).toThrow(/invalid settings/);
+  });
+});
