@@ -1,0 +1,266 @@
+import { TerraformStack } from 'cdktf';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { EcsCluster as EcsClusterResource } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { AwsStack } from '../../src/core/aws-stack';
+import { EcsCluster } from '../../src/ecs-cluster';
+import { LambdaFunction, bootstrapCodePath } from '../../src/lambda';
+import { Vpc } from '../../src/vpc';
+import { STACK_NAMES } from '../../stacks';
+import { Assumptions, CostLine, DEFAULT_ASSUMPTIONS, Estimate, FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, estimate } from '../../tools/cost/estimate';
+import { PRICES, PRICES_AS_OF, priceEntries } from '../../tools/cost/prices';
+import { TEST_REGION, Synthesized, buildStack, synth, testApp, testStack } from '../helpers/synth';
+
+const P = PRICES[TEST_REGION];
+const H = 730;
+
+/** Builds resources in a scratch stack (eu-west-1) and estimates it. */
+function estimateOf(build: (stack: AwsStack) => void, assumptions: Partial<Assumptions> = {}): Estimate {
+  const stack = testStack();
+  build(stack);
+  return estimate(synth(stack).json, { assumptions });
+}
+
+function lineOf(e: Estimate, item: string | RegExp): CostLine {
+  const found = e.lines.filter((l) => (typeof item === 'string' ? l.item === item : item.test(l.item)));
+  if (found.length !== 1) throw new Error(`expected one line ${item}, found ${found.length}: ${e.lines.map((l) => l.item).join(', ')}`);
+  return found[0];
+}
+
+/** A Fargate service of `cpu`/`memory` with an autoscaling range and a capacity provider strategy, from raw provider resources. */
+function fargateService(stack: AwsStack, opts: { cpu: string; memory: string; min?: number; max?: number; desired?: number; strategy: { capacityProvider: string; weight: number; base?: number }[] }) {
+  const cluster = new EcsClusterResource(stack, 'cluster', { name: 'demo' });
+  const td = new EcsTaskDefinition(stack, 'td', {
+    family: 'api',
+    cpu: opts.cpu,
+    memory: opts.memory,
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    containerDefinitions: JSON.stringify([{ name: 'api', image: 'nginx', essential: true }]),
+  });
+  const service = new EcsService(stack, 'service', {
+    name: 'api',
+    cluster: cluster.arn,
+    taskDefinition: td.arn,
+    desiredCount: opts.desired ?? opts.min ?? 0,
+    capacityProviderStrategy: opts.strategy,
+    networkConfiguration: { subnets: ['subnet-a', 'subnet-b'] },
+  });
+  if (opts.min !== undefined) {
+    new AppautoscalingTarget(stack, 'target', {
+      serviceNamespace: 'ecs',
+      scalableDimension: 'ecs:service:DesiredCount',
+      resourceId: `service/${cluster.name}/${service.name}`,
+      minCapacity: opts.min,
+      maxCapacity: opts.max ?? opts.min,
+    });
+  }
+}
+
+describe('cost estimate arithmetic', () => {
+  it('prices 1 NAT gateway, an internet-facing ALB in 2 subnets and a 256/512 Fargate service scaling 2..4 half on Spot', () => {
+    const e = estimateOf(
+      (stack) => {
+        const eip = new Eip(stack, 'nat-eip', { domain: 'vpc' });
+        new NatGateway(stack, 'nat', { allocationId: eip.id, subnetId: 'subnet-a' });
+        new Lb(stack, 'alb', { name: 'demo', loadBalancerType: 'application', internal: false, subnets: ['subnet-a', 'subnet-b'] });
+        fargateService(stack, { cpu: '256', memory: '512', min: 2, max: 4, strategy: [{ capacityProvider: 'FARGATE', weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 1 }] });
+      },
+      { natGbPerGateway: 100, albLcuPerHour: 1, hoursPerMonth: H },
+    );
+    const fixed =
+      P.natGatewayHour.usd * H + // the NAT gateway
+      100 * P.natGatewayGb.usd + // its data processing
+      3 * P.publicIpv4Hour.usd * H + // its Elastic IP and the ALB's two public addresses
+      P.albHour.usd * H + // the ALB
+      1 * H * P.albLcuHour.usd; // its capacity units
+    const task = (0.25 * P.fargate.vcpuHour.usd + 0.5 * P.fargate.gbHour.usd) * H;
+    const spotTask = (0.25 * P.fargate.spotVcpuHour.usd + 0.5 * P.fargate.spotGbHour.usd) * H;
+
+    expect(e.region).toBe('eu-west-1');
+    expect(e.unpriced).toEqual([]);
+    expect(e.floor).toBeCloseTo(fixed + 1 * task + 1 * spotTask, 6);
+    expect(e.ceiling).toBeCloseTo(fixed + 2 * task + 2 * spotTask, 6);
+    expect(lineOf(e, 'Public IPv4 addresses').quantity).toEqual({ floor: 3, ceiling: 3 });
+    expect(lineOf(e, 'ECS api: Fargate').quantity).toEqual({ floor: 1, ceiling: 2 });
+    expect(lineOf(e, 'ECS api: Fargate Spot').quantity).toEqual({ floor: 1, ceiling: 2 });
+    expect(lineOf(e, 'ECS api: Fargate Spot').unitPrice).toBeCloseTo(spotTask, 9);
+    // Every line is its quantity times its unit price, and the totals are the sums of the lines.
+    for (const l of e.lines) {
+      expect(l.floor).toBeCloseTo(l.quantity.floor * l.unitPrice, 9);
+      expect(l.ceiling).toBeCloseTo(l.quantity.ceiling * l.unitPrice, 9);
+    }
+    expect(e.floor).toBeCloseTo(e.lines.reduce((n, l) => n + l.floor, 0), 9);
+  });
+
+  it('places the base tasks first on the provider with the base, the rest by weight', () => {
+    const e = estimateOf((stack) =>
+      fargateService(stack, { cpu: '1024', memory: '2048', min: 1, max: 11, strategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 80 }, { capacityProvider: 'FARGATE', weight: 20, base: 1 }] }),
+    );
+    expect(lineOf(e, 'ECS api: Fargate').quantity).toEqual({ floor: 1, ceiling: 1 + 10 * 0.2 });
+    expect(lineOf(e, 'ECS api: Fargate Spot').quantity).toEqual({ floor: 0, ceiling: 10 * 0.8 });
+  });
+
+  it('uses the desired count without autoscaling, and a service waiting at 0 tasks costs nothing', () => {
+    const three = estimateOf((stack) => fargateService(stack, { cpu: '512', memory: '1024', desired: 3, strategy: [{ capacityProvider: 'FARGATE', weight: 1 }] }));
+    expect(lineOf(three, 'ECS api: Fargate').quantity).toEqual({ floor: 3, ceiling: 3 });
+    const waiting = estimateOf((stack) => fargateService(stack, { cpu: '512', memory: '1024', min: 0, max: 0, strategy: [{ capacityProvider: 'FARGATE', weight: 1 }] }));
+    expect(lineOf(waiting, 'ECS api: Fargate')).toMatchObject({ floor: 0, ceiling: 0 });
+  });
+
+  describe('a GPU Auto Scaling Group (1..3 g4dn.xlarge, 50 GB gp3 root)', () => {
+    const gpuAsg = (spot: boolean) =>
+      estimateOf((stack) => {
+        const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo' });
+        cluster.addAsgCapacityProvider('gpu', {
+          name: 'demo-gpu',
+          vpcId: 'vpc-1',
+          subnetIds: ['subnet-a', 'subnet-b'],
+          instanceTypes: ['g4dn.xlarge'],
+          gpu: true,
+          amiId: 'ami-0123456789abcdef0',
+          minSize: 1,
+          maxSize: 3,
+          spot: spot ? { onDemandBaseCapacity: 0 } : undefined,
+        });
+      });
+    const instance = P.ec2Hour['g4dn.xlarge'].usd * H;
+    const disk = 50 * P.ebs.gp3.usd;
+
+    it('on-demand: min and max instances at the on-demand rate, plus their root volumes', () => {
+      const e = gpuAsg(false);
+      expect(e.unpriced).toEqual([]);
+      expect(lineOf(e, 'ASG demo-gpu: g4dn.xlarge on-demand')).toMatchObject({ quantity: { floor: 1, ceiling: 3 }, floor: instance, ceiling: 3 * instance });
+      expect(e.lines.some((l) => / spot$/.test(l.item))).toBe(false);
+      expect(lineOf(e, 'ASG demo-gpu: EBS gp3').quantity).toEqual({ floor: 50, ceiling: 150 });
+      expect(e.floor).toBeCloseTo(instance + disk, 6);
+      expect(e.ceiling).toBeCloseTo(3 * (instance + disk), 6);
+    });
+
+    it('spot: every instance at the assumed g4dn discount', () => {
+      const e = gpuAsg(true);
+      const discount = DEFAULT_ASSUMPTIONS.spotDiscount.g4dn;
+      expect(discount).toBeGreaterThanOrEqual(0.6);
+      expect(lineOf(e, 'ASG demo-gpu: g4dn.xlarge on-demand').quantity).toEqual({ floor: 0, ceiling: 0 });
+      expect(lineOf(e, 'ASG demo-gpu: g4dn.xlarge spot').quantity).toEqual({ floor: 1, ceiling: 3 });
+      expect(e.floor).toBeCloseTo(instance * (1 - discount) + disk, 6);
+      expect(e.ceiling).toBeCloseTo(3 * (instance * (1 - discount) + disk), 6);
+      expect(e.ceiling).toBeLessThan(gpuAsg(false).ceiling);
+    });
+  });
+
+  it('charges an interface endpoint once per zone it has a subnet in', () => {
+    const endpoints = (zones: number) =>
+      estimateOf((stack) => {
+        new Vpc(stack, 'vpc', { namePrefix: 'demo', region: TEST_REGION, availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'none', interfaceEndpoints: ['logs'], interfaceEndpointZones: zones });
+      });
+    const one = endpoints(1);
+    const two = endpoints(2);
+    expect(one.unpriced).toEqual([]);
+    expect(lineOf(one, 'Interface endpoints')).toMatchObject({ quantity: { floor: 1, ceiling: 1 }, unitPrice: P.interfaceEndpointAzHour.usd * H });
+    expect(lineOf(two, 'Interface endpoints').quantity).toEqual({ floor: 2, ceiling: 2 });
+    expect(two.floor - one.floor).toBeCloseTo(P.interfaceEndpointAzHour.usd * H, 6);
+  });
+
+  it('makes provisioned concurrency an always-on floor cost: GB-seconds of provisioned memory per month', () => {
+    const lambda = (provisionedConcurrency?: number) =>
+      estimateOf((stack) => {
+        new LambdaFunction(stack, 'fn', { functionName: 'upload', runtime: 'python3.12', handler: 'index.handler', code: { assetPath: bootstrapCodePath('python3.12') }, memoryMiB: 1024, provisionedConcurrency });
+      });
+    const withPc = lambda(2);
+    expect(withPc.unpriced).toEqual([]);
+    const pc = lineOf(withPc, 'Lambda upload: provisioned concurrency');
+    const provisioned = 1 * 2 * H * 3600 * P.lambda.provisionedGbSecond.usd;
+    expect(pc).toMatchObject({ quantity: { floor: 2 * H * 3600, ceiling: 2 * H * 3600 } });
+    expect(pc.floor).toBeCloseTo(provisioned, 6);
+    expect(pc.ceiling).toBeCloseTo(provisioned, 6);
+    const without = lambda(undefined);
+    expect(without.lines.some((l) => /provisioned/.test(l.item))).toBe(false);
+    // Invocations served by provisioned concurrency pay the lower duration rate.
+    const gbSeconds = 1 * DEFAULT_ASSUMPTIONS.lambdaInvocationsPerFunction * (DEFAULT_ASSUMPTIONS.lambdaAvgDurationMs / 1000);
+    expect(withPc.floor - without.floor).toBeCloseTo(provisioned + gbSeconds * (P.lambda.provisionedDurationGbSecond.usd - P.lambda.gbSecond.usd), 6);
+  });
+
+  it('bills a metric-math alarm per metric it reads, a standard alarm once, a dashboard $3', () => {
+    const e = estimateOf((stack) => {
+      new CloudwatchMetricAlarm(stack, 'plain', { alarmName: 'plain', comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, metricName: 'CPUUtilization', namespace: 'AWS/ECS', period: 60, statistic: 'Average', threshold: 90 });
+      new CloudwatchMetricAlarm(stack, 'math', {
+        alarmName: 'math',
+        comparisonOperator: 'GreaterThanThreshold',
+        evaluationPeriods: 1,
+        threshold: 0,
+        metricQuery: [
+          { id: 'e', expression: 'a - b', returnData: true },
+          { id: 'a', metric: { metricName: 'DesiredTaskCount', namespace: 'ECS/ContainerInsights', period: 60, stat: 'Maximum' } },
+          { id: 'b', metric: { metricName: 'RunningTaskCount', namespace: 'ECS/ContainerInsights', period: 60, stat: 'Minimum' } },
+        ],
+      });
+    });
+    expect(lineOf(e, 'CloudWatch alarms')).toMatchObject({ quantity: { floor: 3, ceiling: 3 } });
+    expect(lineOf(e, 'CloudWatch alarms').floor).toBeCloseTo(3 * P.cloudwatch.alarmMetricMonth.usd, 9);
+  });
+
+  it('applies the free tier only when asked', () => {
+    const json = { provider: { aws: [{ region: 'eu-west-1' }] }, resource: { aws_cloudwatch_dashboard: { a: { dashboard_name: 'a' }, b: { dashboard_name: 'b' }, c: { dashboard_name: 'c' }, d: { dashboard_name: 'd' } } } };
+    expect(estimate(json).floor).toBeCloseTo(4 * P.cloudwatch.dashboardMonth.usd, 9);
+    expect(estimate(json, { assumptions: { applyFreeTier: true } }).floor).toBeCloseTo(1 * P.cloudwatch.dashboardMonth.usd, 9);
+  });
+
+  it('reports what it cannot price instead of skipping it', () => {
+    const unknownType = estimate({ provider: { aws: [{ region: 'eu-west-1' }] }, resource: { aws_made_up_thing: { x: {} }, aws_iam_role: { r: {} } } });
+    expect(unknownType.unpriced).toEqual([{ type: 'aws_made_up_thing', address: 'aws_made_up_thing.x', reason: expect.stringMatching(/no price rule/) }]);
+    const unknownRegion = estimate({ provider: { aws: [{ region: 'ap-south-2' }] }, resource: { aws_kms_key: { k: {} }, aws_iam_role: { r: {} } } });
+    expect(unknownRegion.unpriced).toEqual([{ type: 'aws_kms_key', address: 'aws_kms_key.k', reason: expect.stringMatching(/no prices for region ap-south-2/) }]);
+    const unknownInstance = estimate({
+      provider: { aws: [{ region: 'eu-west-1' }] },
+      resource: { aws_launch_template: { lt: { instance_type: 'x9.huge' } }, aws_autoscaling_group: { g: { min_size: 1, max_size: 2, launch_template: { id: '${aws_launch_template.lt.id}' } } } },
+    });
+    expect(unknownInstance.unpriced).toEqual([{ type: 'aws_autoscaling_group', address: 'aws_autoscaling_group.g', reason: expect.stringMatching(/x9\.huge/) }]);
+  });
+});
+
+describe('price table', () => {
+  it('is dated and covers the regions the stacks use, every entry with an AWS source', () => {
+    expect(PRICES_AS_OF).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const entries = priceEntries(PRICES[region]);
+      expect(entries.length).toBeGreaterThan(50);
+      for (const [at, price] of entries) {
+        expect({ at, ok: price.usd > 0 && price.source.startsWith('https://aws.amazon.com/') }).toEqual({ at, ok: true });
+      }
+    }
+  });
+});
+
+describe('coverage of the stacks', () => {
+  /** The stack synthesized in preview mode (as `npm run cost` does), each in its own test. */
+  const synthesized = (name: string): Synthesized => synth(buildStack<TerraformStack>(name, {}, testApp(), true)).json;
+
+  it('keeps the priced and the free resource types apart', () => {
+    expect([...PRICED_RESOURCE_TYPES].filter((t) => FREE_RESOURCE_TYPES.has(t))).toEqual([]);
+  });
+
+  it.each(STACK_NAMES.map((n) => [n]))('%s: every resource type it emits is priced or listed as free', (name) => {
+    const json = synthesized(name);
+    const e = estimate(json);
+    expect(e.region in PRICES).toBe(true);
+    expect(e.unpriced).toEqual([]);
+    const types = Object.keys(json.resource ?? {});
+    expect(types.filter((t) => !PRICED_RESOURCE_TYPES.has(t) && !FREE_RESOURCE_TYPES.has(t))).toEqual([]);
+    expect(e.ceiling).toBeGreaterThanOrEqual(e.floor);
+  });
+
+  it('prices the production GPU group at one instance at the floor once the embeddings service runs', () => {
+    const json = synth(buildStack<TerraformStack>('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { imageTag: 'v1' } } }, testApp(), true)).json;
+    const e = estimate(json);
+    expect(e.unpriced).toEqual([]);
+    const gpu = lineOf(e, /^ASG .*-gpu: g4dn\.xlarge on-demand$/);
+    expect(gpu.quantity.floor).toBe(1);
+    expect(gpu.floor).toBeCloseTo(P.ec2Hour['g4dn.xlarge'].usd * H, 6);
+  });
+});
