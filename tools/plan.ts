@@ -20,7 +20,7 @@ import { synthesize } from '../src/core/app';
 import { runOrExit } from '../src/core/errors';
 import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../src/settings';
 import { STACK_NAMES, buildApp } from '../stacks';
-import { CLI_DIR, PlanSummary, ROOT, TerraformUnavailable, awsProviderAliases, hasAwsCredentials, parsePlan, previewOverride, runTerraform, sharedProviderInstall, terraformEnv } from './terraform-cli';
+import { CLI_DIR, PlanSummary, ROOT, TerraformUnavailable, awsProviderAliases, hasAwsCredentials, parsePlan, placeholderVariables, previewOverride, runTerraform, sharedProviderInstall, terraformEnv } from './terraform-cli';
 
 interface Options {
   readonly stacks: string[];
@@ -59,12 +59,6 @@ function synthApp(outdir: string, preview: boolean, only: readonly string[]): vo
   synthesize(app);
 }
 
-/** Placeholder values for the stack's variables that have no default (sensitive inputs). */
-function placeholderVars(doc: { variable?: Record<string, { default?: unknown }> }): string[] {
-  return Object.entries(doc.variable ?? {})
-    .filter(([, v]) => v.default === undefined)
-    .flatMap(([name]) => ['-var', `${name}=preview-placeholder`]);
-}
 
 async function planStack(stack: string, outdir: string, preview: boolean): Promise<{ stack: string; output: string; summary?: PlanSummary; error?: string }> {
   const dir = path.join(outdir, 'stacks', stack);
@@ -80,7 +74,7 @@ async function planStack(stack: string, outdir: string, preview: boolean): Promi
     const init = await runTerraform(dir, ['init', '-input=false', '-no-color'], env);
     if (init.code !== 0) return { stack, output: init.stdout, error: init.stderr };
   }
-  const args = ['plan', '-input=false', '-no-color', ...(preview ? ['-refresh=false', '-lock=false', ...placeholderVars(doc)] : [])];
+  const args = ['plan', '-input=false', '-no-color', ...(preview ? ['-refresh=false', '-lock=false', ...Object.entries(placeholderVariables(doc)).flatMap(([k, v]) => ['-var', `${k}=${v}`])] : [])];
   const r = await runTerraform(dir, args, env);
   if (r.code !== 0) return { stack, output: r.stdout, error: r.stderr };
   return { stack, output: r.stdout, summary: parsePlan(r.stdout) };

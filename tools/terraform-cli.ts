@@ -235,6 +235,18 @@ function firstError(stderr: string): string {
 }
 
 /**
+ * Placeholder values for the variables of a synthesized stack that have no default (the sensitive
+ * inputs such as API keys), so an offline preview plans without them. A real plan asks for them.
+ */
+export function placeholderVariables(doc: { readonly variable?: Record<string, { readonly default?: unknown }> }): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(doc.variable ?? {})
+      .filter(([, v]) => v.default === undefined)
+      .map(([name]) => [name, 'preview-placeholder']),
+  );
+}
+
+/**
  * The override file of an offline preview: a local backend, the provider's skip flags for every
  * AWS provider configuration of the stack (aliases included), so nothing calls AWS. Terraform
  * override files apply to JSON and HCL configurations alike.

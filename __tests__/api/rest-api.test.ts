@@ -244,6 +244,14 @@ describe('RestApi', () => {
     expect(permission.qualifier).toBe(ref(json, 'aws_lambda_alias', 'name', (a) => a.function_name === functionRef(json, 'nva-upload', 'function_name')));
   });
 
+  it('offers its 5XX rate as metric math that reads 0 without requests', () => {
+    const { api } = build();
+    const rate = api.metric5xxRate();
+    expect(rate.expression).toBe('IF(FILL(requests, 0) > 0, 100 * FILL(errors, 0) / requests, 0)');
+    expect(rate.metrics).toEqual({ errors: api.metric5xx(), requests: api.metricCount() });
+    expect(rate.metrics.errors).toMatchObject({ namespace: 'AWS/ApiGateway', metricName: '5XXError', dimensions: { ApiName: 'nva-api', Stage: 'v1' }, stat: 'Sum' });
+  });
+
   it('serves the root path from the root resource', () => {
     const { json } = build({ routes: (f) => [{ path: '/', method: 'GET', function: f.upload }] });
     expect(countOf(json, 'aws_api_gateway_resource')).toBe(0);

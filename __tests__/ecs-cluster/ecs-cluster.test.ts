@@ -281,6 +281,40 @@ describe('EcsCluster', () => {
       expect(asg.capacity_rebalance).toBe(true);
     });
 
+    it('with gpuMetrics installs the CloudWatch agent publishing NVIDIA metrics per group, and grants its policy', () => {
+      let provider!: AsgCapacityProvider;
+      const { json } = synthConstructs((stack) => {
+        const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo' });
+        provider = cluster.addAsgCapacityProvider('gpu', { ...ASG, name: 'demo-gpu', instanceTypes: ['g4dn.xlarge'], gpu: true, gpuMetrics: { intervalSec: 30 } });
+      });
+      const lines = userDataScript(onlyOf(json, 'aws_launch_template')).split('\n');
+      // The agent is installed after the ECS agent is configured: a failed install cannot keep the instance out of the cluster.
+      expect(lines.indexOf('dnf install -y amazon-cloudwatch-agent')).toBeGreaterThan(lines.indexOf('EOF'));
+      const encoded = /^echo ([A-Za-z0-9+/=]+) \| base64 -d > (\S+)$/.exec(lines.find((l) => l.startsWith('echo '))!)!;
+      const config = JSON.parse(Buffer.from(encoded[1], 'base64').toString('utf8'));
+      expect(config.metrics.namespace).toBe('CWAgent');
+      expect(config.metrics.aggregation_dimensions).toEqual([['AutoScalingGroupName']]);
+      expect(config.metrics.append_dimensions.AutoScalingGroupName).toBe('${aws:AutoScalingGroupName}');
+      expect(config.metrics.metrics_collected.nvidia_gpu.measurement).toEqual(expect.arrayContaining(['utilization_gpu', 'utilization_memory', 'memory_used']));
+      expect(config.agent.metrics_collection_interval).toBe(30);
+      expect(lines).toContain(`/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${encoded[2]}`);
+      const attached = allOf(json, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
+      expect(attached).toContain('arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy');
+      expect(provider.metricGpuUtilization()).toEqual({
+        namespace: 'CWAgent', metricName: 'nvidia_smi_utilization_gpu', stat: 'Average', label: 'demo-gpu GPU utilization',
+        dimensions: { AutoScalingGroupName: expect.stringMatching(/^\$\{TfToken\[/) },
+      });
+    });
+
+    it('without gpuMetrics installs no agent and has no GPU metric to read', () => {
+      let provider!: AsgCapacityProvider;
+      const { json } = synthConstructs((stack) => {
+        provider = new EcsCluster(stack, 'cluster', { clusterName: 'demo' }).addAsgCapacityProvider('gpu', { ...ASG, name: 'demo-gpu', instanceTypes: ['g4dn.xlarge'], gpu: true });
+      });
+      expect(userDataScript(onlyOf(json, 'aws_launch_template'))).not.toContain('cloudwatch-agent');
+      expect(() => provider.metricGpuUtilization()).toThrow(/gpuMetrics: is not set: the instances publish no GPU utilization metric/);
+    });
+
     it('takes the desired capacity, more agent settings, user data and managed policies', () => {
       const { json } = synthCluster({}, {
         gpu: {
@@ -408,6 +442,12 @@ describe('EcsCluster', () => {
         'test/cluster/gpu: instanceTypes: "m6i.large" is not an x86 NVIDIA GPU instance type the ECS GPU AMI supports; allowed families: g4dn, g5, g6, g6e, p3, p4d, p5',
       );
       expect(errorOf(() => synthCluster({}, { gpu: { ...ASG, name: 'demo-gpu', instanceTypes: ['g4dn.3xlarge'], gpu: true } }))).toContain('g4dn sizes: g4dn.xlarge, g4dn.2xlarge');
+    });
+
+    it('rejects GPU metrics without GPUs and an interval the agent does not offer', () => {
+      const message = errorOf(() => synthCluster({}, { cpu: { ...ASG, gpuMetrics: { intervalSec: 45 } } }));
+      expect(message).toContain('gpuMetrics: {"intervalSec":45} needs gpu: true');
+      expect(message).toContain('gpuMetrics.intervalSec: 45 is not an agent collection interval; allowed: 10, 30, 60, 120, 300');
     });
 
     it('accepts the 50 GiB GPU root volume default and rejects an explicit one under 30 GiB', () => {

@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TerraformStack } from 'cdktf';
+import { TerraformAsset, TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { assertValid, unquoteReferences } from '../../src/core/app';
 import {
@@ -22,6 +22,7 @@ import {
   TerraformUnavailable,
   awsProviderAliases,
   parsePlan,
+  placeholderVariables,
   previewOverride,
   requireTerraform,
   runTerraform,
@@ -84,7 +85,25 @@ export function writeStack(stack: TerraformStack, form: OutputForm, dir = fs.mkd
   if (form === 'json') fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
   else fs.writeFileSync(path.join(dir, 'cdk.tf'), unquoteReferences(stack.toHclTerraform().hcl));
   fs.writeFileSync(path.join(dir, 'preview_override.tf.json'), JSON.stringify(previewOverride(awsProviderAliases(json)), null, 2));
+  writeAssets(stack, dir);
+  // Required (sensitive) variables get placeholders, as `npm run plan` gives them; `-var` still wins.
+  const placeholders = placeholderVariables(json);
+  if (Object.keys(placeholders).length > 0) fs.writeFileSync(path.join(dir, 'preview.auto.tfvars.json'), JSON.stringify(placeholders, null, 2));
   return { dir, json };
+}
+
+/**
+ * Copies the stack's `TerraformAsset`s (Lambda packages, zipped) to `assets/` beside the written
+ * configuration, where their `path` points, as `cdktf synth` does: Terraform reads them at plan
+ * time (`filebase64sha256`). cdktf's own asset synthesis does the work.
+ */
+function writeAssets(stack: TerraformStack, dir: string): void {
+  const session = { outdir: dir, manifest: { outdir: dir, forStack: () => ({ synthesizedStackPath: 'cdk.tf.json' }) } };
+  for (const asset of stack.node.findAll().filter((c): c is TerraformAsset => c instanceof TerraformAsset)) {
+    const synthesis = (asset as unknown as Record<symbol, { onSynthesize(session: unknown): void } | undefined>)[Symbol.for('cdktf/customSynthesis')];
+    if (!synthesis) throw new Error(`${asset.node.path}: cdktf no longer registers asset synthesis under Symbol.for("cdktf/customSynthesis"); update writeAssets`);
+    synthesis.onSynthesize(session);
+  }
 }
 
 /** Points `dir` at the shared provider install (lock file beside the configuration). */

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
 import { EncryptionKey } from '../../src/kms';
+import { ServiceRole } from '../../src/iam';
 import { CODE_ATTRIBUTES, LambdaFunction, LambdaFunctionProps, bootstrapCodePath } from '../../src/lambda';
 import { SharedFileSystem } from '../../src/storage';
 import { Vpc } from '../../src/vpc';
@@ -236,6 +237,22 @@ describe('LambdaFunction', () => {
     expect(fn.metricDuration('Average').stat).toBe('Average');
     expect(fn.metricThrottles()).toMatchObject({ metricName: 'Throttles', stat: 'Sum' });
     expect(fn.metricConcurrentExecutions()).toMatchObject({ metricName: 'ConcurrentExecutions', stat: 'Maximum' });
+  });
+
+  it('offers its error rate as metric math that reads 0 without invocations', () => {
+    const { fn } = build();
+    const rate = fn.metricErrorRate();
+    expect(rate.expression).toBe('IF(FILL(invocations, 0) > 0, 100 * FILL(errors, 0) / invocations, 0)');
+    expect(rate.metrics).toEqual({ errors: fn.metricErrors(), invocations: fn.metricInvocations() });
+    expect(rate.label).toBe('upload-handler error rate (%)');
+  });
+
+  it('grantInvokeRole lets a role call the function and any of its versions and aliases', () => {
+    const { json } = build({}, (fn, stack) => fn.grantInvokeRole(new ServiceRole(stack, 'caller', { name: 'worker', assumedBy: 'ecs-tasks.amazonaws.com' })));
+    const policy = filterOf(json, 'aws_iam_role_policy', (p) => p.role.includes('aws_iam_role.caller_role'));
+    expect(policy).toHaveLength(1);
+    const arn = ref(json, 'aws_lambda_function', 'arn');
+    expect(statementsOf(policy[0])).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [arn, `${arn}:*`] }]);
   });
 
   it('lists every bad prop in one message', () => {

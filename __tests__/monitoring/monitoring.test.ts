@@ -263,6 +263,49 @@ describe('Monitoring alarms', () => {
     expect(alarm(json, 'shop-idle-tasks-below-desired').treat_missing_data).toBe('notBreaching');
   });
 
+  it('addNoHealthyTargetsAlarm fires only while tasks are wanted with Container Insights, so a service scaled to zero on purpose is quiet', () => {
+    const targetGroup = {
+      metricHealthyHosts: () => metric('HealthyHostCount', 'Minimum', { LoadBalancer: ALB, TargetGroup: 'targetgroup/api/1' }),
+      metricUnhealthyHosts: () => metric('UnHealthyHostCount', 'Maximum', { LoadBalancer: ALB, TargetGroup: 'targetgroup/api/1' }),
+    };
+    const { json } = build({}, (m) => {
+      m.addNoHealthyTargetsAlarm('api-targets', { label: 'api', targetGroup, service: service(true) });
+      m.addNoHealthyTargetsAlarm('web-targets', { label: 'web', targetGroup, service: service(false) });
+      m.addNoHealthyTargetsAlarm('idle-targets', { label: 'idle', targetGroup, service: service(false), expectRunning: false });
+    });
+    const math = alarm(json, 'shop-api-no-healthy-targets');
+    expect(math).toMatchObject({ threshold: 1, comparison_operator: 'GreaterThanOrEqualToThreshold', treat_missing_data: 'notBreaching', evaluation_periods: 2 });
+    expect(math.metric_query[0].expression).toBe('IF(FILL(desired, 0) > 0 AND FILL(healthy, 0) < 1, 1, 0)');
+    expect(math.metric_query.slice(1).map((q: any) => [q.id, q.metric.metric_name, q.metric.stat])).toEqual([
+      ['desired', 'DesiredTaskCount', 'Maximum'],
+      ['healthy', 'HealthyHostCount', 'Minimum'],
+    ]);
+    expect(alarm(json, 'shop-web-no-healthy-targets')).toMatchObject({ metric_name: 'HealthyHostCount', statistic: 'Minimum', threshold: 1, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching' });
+    expect(alarm(json, 'shop-idle-no-healthy-targets').treat_missing_data).toBe('notBreaching');
+  });
+
+  it('with unhealthy, also fires while any target fails its health checks', () => {
+    const targetGroup = {
+      metricHealthyHosts: () => metric('HealthyHostCount', 'Minimum', { LoadBalancer: ALB, TargetGroup: 'targetgroup/api/1' }),
+      metricUnhealthyHosts: () => metric('UnHealthyHostCount', 'Maximum', { LoadBalancer: ALB, TargetGroup: 'targetgroup/api/1' }),
+    };
+    const { json } = build({}, (m) => {
+      m.addNoHealthyTargetsAlarm('api-targets', { label: 'api', targetGroup, service: service(true), unhealthy: true });
+      m.addNoHealthyTargetsAlarm('web-targets', { label: 'web', targetGroup, service: service(false), unhealthy: true });
+    });
+    const api = alarm(json, 'shop-api-unhealthy-targets');
+    expect(api.metric_query[0].expression).toBe('IF(FILL(unhealthy, 0) > 0 OR (FILL(desired, 0) > 0 AND FILL(healthy, 0) < 1), 1, 0)');
+    expect(api.metric_query.slice(1).map((q: any) => [q.id, q.metric.metric_name, q.metric.stat])).toEqual([
+      ['unhealthy', 'UnHealthyHostCount', 'Maximum'],
+      ['healthy', 'HealthyHostCount', 'Minimum'],
+      ['desired', 'DesiredTaskCount', 'Maximum'],
+    ]);
+    expect(api).toMatchObject({ threshold: 1, comparison_operator: 'GreaterThanOrEqualToThreshold', treat_missing_data: 'notBreaching' });
+    const web = alarm(json, 'shop-web-unhealthy-targets');
+    expect(web.metric_query[0].expression).toBe('IF(FILL(unhealthy, 0) > 0 OR (FILL(healthy, 0) < 1), 1, 0)');
+    expect(web.treat_missing_data).toBe('breaching');
+  });
+
   it('addLogMetricFilter reads the log group by reference (created first) and returns its metric', () => {
     let returned: Metric | undefined;
     const { text } = build({}, (m) => {

@@ -182,6 +182,7 @@ describe('Queue', () => {
       label: 'orders visible messages',
     });
     expect(queue.metricOldestMessageAge()).toMatchObject({ metricName: 'ApproximateAgeOfOldestMessage', stat: 'Maximum', dimensions: { QueueName: queue.queueName } });
+    expect(queue.metricInFlightMessages()).toMatchObject({ namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesNotVisible', stat: 'Maximum', dimensions: { QueueName: queue.queueName } });
     expect(queue.metricDeadLetterMessages()).toMatchObject({ metricName: 'ApproximateNumberOfMessagesVisible', stat: 'Maximum', dimensions: { QueueName: queue.deadLetterQueueName } });
     expect(queue.deadLetterQueueName).not.toBe(queue.queueName);
   });

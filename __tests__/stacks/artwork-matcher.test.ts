@@ -237,7 +237,10 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
     );
     expect(findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-high-latency`)).toMatchObject({ metric_name: 'TargetResponseTime', extended_statistic: 'p99', threshold: 2, evaluation_periods: 3 });
     expect(findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-high-error-rate`)).toMatchObject({ threshold: 5, evaluation_periods: 2 });
-    expect(findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-gateway-no-healthy-targets`)).toMatchObject({ metric_name: 'HealthyHostCount', threshold: 1, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching' });
+    // With Container Insights: no healthy gateway target while the gateway wants tasks.
+    const noTargets = findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-gateway-no-healthy-targets`);
+    expect(noTargets).toMatchObject({ threshold: 1, comparison_operator: 'GreaterThanOrEqualToThreshold' });
+    expect(noTargets.metric_query.slice(1).map((q: any) => q.metric.metric_name)).toEqual(['DesiredTaskCount', 'HealthyHostCount']);
     const tasks = findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-search-tasks-below-desired`);
     expect(tasks).toMatchObject({ treat_missing_data: 'breaching', threshold: 0 });
     for (const a of allOf(json, 'aws_cloudwatch_metric_alarm').filter((x) => !x.alarm_name.includes('-queue-'))) expect(a.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\..*\.arn/)]);

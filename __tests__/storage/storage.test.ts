@@ -90,6 +90,35 @@ describe('SecureBucket', () => {
     expect([...managed.read, ...managed.write, ...managed.rw].some((st) => String(st.Action).includes('kms:'))).toBe(false);
   });
 
+  it('grants exactly the access named: ListBucket on the bucket, the object actions in one statement, the key only with a customer key', () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c';
+    const granted = (access: Parameters<SecureBucket['grant']>[1], kmsKeyArn?: string, keyPattern?: string) => {
+      const out: PolicyStatement[] = [];
+      let arn = '';
+      synthConstructs((stack) => {
+        const b = new SecureBucket(stack, 'data', { bucketName: 'my-data', kmsKeyArn });
+        arn = b.bucketArn;
+        b.grant({ addToPolicy: (st) => out.push(st) }, access, keyPattern);
+      });
+      return { out, arn };
+    };
+    const all = granted(['list', 'read', 'write']);
+    expect(all.out).toEqual([
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: all.arn },
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: `${all.arn}/*` },
+    ]);
+    // Order of the list does not matter; no list, no bucket-level statement.
+    const some = granted(['delete', 'read'], undefined, 'uploads/*');
+    expect(some.out).toEqual([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `${some.arn}/uploads/*` }]);
+    const list = granted(['list']);
+    expect(list.out).toEqual([{ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: list.arn }]);
+    expect(granted(['read'], key).out.at(-1)).toEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: key });
+    expect(granted(['write'], key).out.at(-1)).toEqual({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: key });
+    expect(granted(['list', 'delete'], key).out.some((st) => String(st.Action).includes('kms:'))).toBe(false);
+    expect(errorOf(() => granted([]))).toBe('test/data: grant: [] is empty; give what the grantee does: list, read, write, delete');
+    expect(errorOf(() => granted(['read', 'admin' as 'read']))).toBe('test/data: grant[1]: "admin" is not a bucket access; allowed: list, read, write, delete');
+  });
+
   it('moves objects to other storage classes on a lifecycle (Intelligent-Tiering from day 0)', () => {
     const { json } = synthConstructs((stack) => new SecureBucket(stack, 'data', { bucketName: 'shop-videos', transitions: [{ days: 0, storageClass: 'INTELLIGENT_TIERING' }], expirationDays: 30 }));
     const rules = onlyOf(json, 'aws_s3_bucket_lifecycle_configuration').rule;

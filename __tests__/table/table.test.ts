@@ -84,6 +84,14 @@ describe('Table', () => {
     expect(table.kmsKeyArn).toBe(KEY_ARN);
   });
 
+  it('uses the AWS owned key when asked (server_side_encryption enabled = false is DynamoDB\'s default key, not plaintext)', () => {
+    expect(onlyOf(synthTable({ defaultEncryption: 'aws-owned' }).json, 'aws_dynamodb_table').server_side_encryption).toEqual({ enabled: false });
+    expect(onlyOf(synthTable({ defaultEncryption: 'aws-managed' }).json, 'aws_dynamodb_table').server_side_encryption).toEqual({ enabled: true });
+    expect(errorOf(() => synthTable({ defaultEncryption: 'aws-owned', kmsKeyArn: KEY_ARN }))).toBe(
+      'test/items: defaultEncryption: "aws-owned" has no effect with a customer managed key (kmsKey or kmsKeyArn); remove one of them',
+    );
+  });
+
   it('uses an EncryptionKey made in the stack', () => {
     const { json } = synthConstructs((stack) => {
       const key = new EncryptionKey(stack, 'key', { alias: 'items', description: 'items table' });

@@ -17,7 +17,7 @@ import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usag
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { dependOn } from '../core/dependencies';
 import { jsonencode } from '../core/json';
-import { Metric } from '../core/metric';
+import { Metric, MetricMath } from '../core/metric';
 import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn } from '../core/validation';
@@ -397,6 +397,18 @@ export class RestApi extends Construct {
   /** Server errors (5XX, including integration failures and timeouts), summed. */
   public metric5xx(): Metric {
     return this.metric('5XXError', 'Sum');
+  }
+
+  /**
+   * Server errors (5XX) in percent of requests, as metric math: 0 in a period without requests,
+   * 100 when every request fails (API Gateway counts the 5XX answers in `Count` too).
+   */
+  public metric5xxRate(): MetricMath {
+    return {
+      expression: 'IF(FILL(requests, 0) > 0, 100 * FILL(errors, 0) / requests, 0)',
+      metrics: { errors: this.metric5xx(), requests: this.metricCount() },
+      label: `${this.name} 5XX rate (%)`,
+    };
   }
 
   /** Time from request to response in milliseconds, integration included. */

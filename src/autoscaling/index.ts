@@ -3,7 +3,7 @@ import { TerraformResource } from 'cdktf';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingScheduledAction } from '@cdktf/provider-aws/lib/appautoscaling-scheduled-action';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { dependOn } from '../core/dependencies';
 import { Metric } from '../core/metric';
 import { NameLimits, fitName } from '../core/naming';
@@ -59,6 +59,20 @@ export interface QueueScalingOptions {
   readonly cooldownSec?: number;
   /** Alarm evaluation periods (of 60 s). @default 1 */
   readonly evaluationPeriods?: number;
+  /**
+   * Messages being processed, e.g. `queue.metricInFlightMessages()`. When given, the scale-in
+   * alarm reads backlog plus in-flight messages (metric math), so tasks are removed only when
+   * nothing is waiting and nothing is being worked on: a worker busy with a long message while the
+   * backlog is 0 is not stopped under it (scale-in picks tasks at random).
+   * @default - scale-in reads the backlog alone
+   */
+  readonly inFlight?: Metric;
+  /**
+   * Evaluation periods (of 60 s) of the scale-in alarm: how long the queue must stay idle before
+   * tasks are removed.
+   * @default evaluationPeriods
+   */
+  readonly scaleInEvaluationPeriods?: number;
 }
 
 /** A scheduled change of the capacity bounds. */
@@ -207,13 +221,13 @@ export class ServiceAutoscaling extends Construct {
     const steps = q.steps ?? DEFAULT_QUEUE_STEPS;
     const out = steps.filter((s) => s.change > 0);
     const inn = steps.filter((s) => s.change < 0);
+    new PropsValidator(this).range('queue.evaluationPeriods', q.evaluationPeriods, 1, 100).range('queue.scaleInEvaluationPeriods', q.scaleInEvaluationPeriods, 1, 100).throwIfInvalid();
     const alarmMetric = {
       namespace: q.backlog.namespace,
       metricName: q.backlog.metricName,
       dimensions: { ...q.backlog.dimensions },
       statistic: 'Maximum',
       period: 60,
-      evaluationPeriods: q.evaluationPeriods ?? 1,
     };
     const make = (direction: 'out' | 'in', group: readonly QueueStep[]) => {
       if (group.length === 0) return;
@@ -248,10 +262,12 @@ export class ServiceAutoscaling extends Construct {
         }),
       );
       this.policies.push(policy);
+      const withInFlight = direction === 'in' && q.inFlight !== undefined;
       new CloudwatchMetricAlarm(this, `queue-${direction}-alarm`, {
         alarmName: fitName(`${prefix}-queue-scale-${direction}`, NameLimits.alarm),
-        alarmDescription: `Scale ${prefix} ${direction} on the queue backlog`,
-        ...alarmMetric,
+        alarmDescription: withInFlight ? `Scale ${prefix} in when the queue has no waiting and no in-flight message` : `Scale ${prefix} ${direction} on the queue backlog`,
+        ...(withInFlight ? backlogAndInFlight(q.backlog, q.inFlight!) : alarmMetric),
+        evaluationPeriods: direction === 'in' ? q.scaleInEvaluationPeriods ?? q.evaluationPeriods ?? 1 : q.evaluationPeriods ?? 1,
         comparisonOperator: direction === 'out' ? 'GreaterThanOrEqualToThreshold' : 'LessThanOrEqualToThreshold',
         threshold,
         alarmActions: [policy.arn],
@@ -260,4 +276,16 @@ export class ServiceAutoscaling extends Construct {
     make('out', out);
     make('in', inn);
   }
+}
+
+/** The scale-in alarm's metric math: waiting plus in-flight messages (each 0 when SQS reports nothing). */
+function backlogAndInFlight(backlog: Metric, inFlight: Metric): { metricQuery: CloudwatchMetricAlarmMetricQuery[] } {
+  const query = (id: string, m: Metric): CloudwatchMetricAlarmMetricQuery => ({ id, metric: { namespace: m.namespace, metricName: m.metricName, dimensions: { ...m.dimensions }, period: 60, stat: 'Maximum' } });
+  return {
+    metricQuery: [
+      { id: 'work', expression: 'FILL(backlog, 0) + FILL(inflight, 0)', label: 'Waiting and in-flight messages', returnData: true },
+      query('backlog', backlog),
+      query('inflight', inFlight),
+    ],
+  };
 }

@@ -92,6 +92,41 @@ export function ecsOptimizedAmi(scope: Construct, id: string, options: { readonl
   return new DataAwsSsmParameter(scope, id, { name: options.ssmParameter ?? (options.gpu ? ECS_AMI_PARAMETERS.gpu : ECS_AMI_PARAMETERS.standard) }).insecureValue;
 }
 
+/** Namespace of the metrics the CloudWatch agent publishes. */
+export const CLOUDWATCH_AGENT_NAMESPACE = 'CWAgent';
+/** The managed policy the CloudWatch agent needs on an instance role. */
+export const CLOUDWATCH_AGENT_POLICY = 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy';
+/** NVIDIA measurements published by `gpuMetricsUserData`, as CloudWatch metric names (`nvidia_smi_<measurement>`). */
+export const GPU_METRICS = ['utilization_gpu', 'utilization_memory', 'memory_used', 'memory_total', 'temperature_gpu', 'power_draw'] as const;
+
+/**
+ * User data lines that install the CloudWatch agent (Amazon Linux 2023 package) and publish the
+ * instance's NVIDIA GPU metrics (`nvidia_gpu` section: `nvidia_smi_utilization_gpu`, ...) to the
+ * `CWAgent` namespace every `intervalSec`, per instance and rolled up per Auto Scaling Group
+ * (dimension `AutoScalingGroupName`). The agent config travels base64-encoded: it holds double
+ * quotes and `${aws:...}` placeholders that user data passed through Terraform cannot carry
+ * literally. The instance role needs `CLOUDWATCH_AGENT_POLICY`. A failed install (no route to the
+ * package repository) leaves the instance working, without GPU metrics.
+ */
+export function gpuMetricsUserData(intervalSec = 60): string[] {
+  const config = {
+    agent: { metrics_collection_interval: intervalSec },
+    metrics: {
+      namespace: CLOUDWATCH_AGENT_NAMESPACE,
+      append_dimensions: { AutoScalingGroupName: '${aws:AutoScalingGroupName}', InstanceId: '${aws:InstanceId}', InstanceType: '${aws:InstanceType}' },
+      aggregation_dimensions: [['AutoScalingGroupName']],
+      metrics_collected: { nvidia_gpu: { measurement: [...GPU_METRICS], metrics_collection_interval: intervalSec } },
+    },
+  };
+  const file = '/opt/aws/amazon-cloudwatch-agent/etc/gpu-metrics.json';
+  return [
+    '# CloudWatch agent: NVIDIA GPU metrics',
+    'dnf install -y amazon-cloudwatch-agent',
+    `echo ${Buffer.from(JSON.stringify(config)).toString('base64')} | base64 -d > ${file}`,
+    `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${file}`,
+  ];
+}
+
 export interface InstanceRoleProps {
   /** Base of the role and profile names. */
   readonly name: string;

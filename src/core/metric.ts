@@ -24,3 +24,16 @@ export interface Metric {
 export function withMetric(m: Metric, change: Partial<Pick<Metric, 'stat' | 'periodSec' | 'label'>>): Metric {
   return { ...m, ...change };
 }
+
+/**
+ * Metric math over named metrics: spread it into `Monitoring.addMathAlarm(id, { ...math, name,
+ * threshold, ... })`. Ids are lowercase-first (`errors`, `invocations`).
+ */
+export interface MetricMath {
+  /** The expression, e.g. `IF(FILL(invocations, 0) > 0, 100 * FILL(errors, 0) / invocations, 0)`. */
+  readonly expression: string;
+  /** The metrics the expression reads, by id. */
+  readonly metrics: Readonly<Record<string, Metric>>;
+  /** Label of the result. */
+  readonly label: string;
+}

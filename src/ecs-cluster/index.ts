@@ -7,7 +7,8 @@ import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/ser
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
-import { InstanceLaunchTemplate, InstanceRole, ecsOptimizedAmi, gpuInstanceTypeProblem } from '../compute';
+import { CLOUDWATCH_AGENT_NAMESPACE, CLOUDWATCH_AGENT_POLICY, InstanceLaunchTemplate, InstanceRole, ecsOptimizedAmi, gpuInstanceTypeProblem, gpuMetricsUserData } from '../compute';
+import type { Metric } from '../core/metric';
 import { SecurityGroup } from '../security-group';
 
 /** One entry of a capacity provider strategy. */
@@ -339,6 +340,13 @@ export interface AsgCapacityProviderProps {
    * @default []
    */
   readonly extraManagedPolicyArns?: readonly string[];
+  /**
+   * Publish NVIDIA GPU metrics with the CloudWatch agent (installed by user data, with
+   * `CloudWatchAgentServerPolicy` on the instance role), rolled up per Auto Scaling Group:
+   * `metricGpuUtilization()` and `metricGpuMemoryUtilization()` read them. Needs `gpu`.
+   * @default - no GPU metrics
+   */
+  readonly gpuMetrics?: { readonly intervalSec?: number };
 }
 
 /**
@@ -358,6 +366,8 @@ export class AsgCapacityProvider extends Construct {
   public readonly gpu: boolean;
   public readonly minSize: number;
   public readonly maxSize: number;
+  /** Whether the instances publish GPU metrics (`gpuMetrics`). */
+  public readonly gpuMetrics: boolean;
 
   constructor(scope: Construct, id: string, props: AsgCapacityProviderProps) {
     super(scope, id);
@@ -381,6 +391,11 @@ export class AsgCapacityProvider extends Construct {
     if (minSize > props.maxSize) v.fail('minSize', `${minSize} is above maxSize ${props.maxSize}`);
     else if (desired < minSize || desired > props.maxSize) v.fail('desiredCapacity', `${desired} is outside minSize..maxSize; allowed: ${minSize} to ${props.maxSize}`);
     for (const k of Object.keys(props.ecsAgentConfig ?? {})) v.check(/^ECS_[A-Z0-9_]+$/.test(k), 'ecsAgentConfig', k, 'is not an ECS agent setting (ECS_...)');
+    if (props.gpuMetrics) {
+      v.check(gpu, 'gpuMetrics', props.gpuMetrics, 'needs gpu: true (there are no NVIDIA GPUs to measure)');
+      const interval = props.gpuMetrics.intervalSec ?? 60;
+      v.check([10, 30, 60, 120, 300].includes(interval), 'gpuMetrics.intervalSec', interval, 'is not an agent collection interval; allowed: 10, 30, 60, 120, 300 (below 60 costs high-resolution metric rates)');
+    }
     v.throwIfInvalid();
 
     const cluster = props.cluster;
@@ -390,8 +405,11 @@ export class AsgCapacityProvider extends Construct {
     this.gpu = gpu;
     this.minSize = minSize;
     this.maxSize = props.maxSize;
+    this.gpuMetrics = props.gpuMetrics !== undefined;
+    const metricsUserData = props.gpuMetrics ? gpuMetricsUserData(props.gpuMetrics.intervalSec ?? 60) : [];
+    const extraPolicies = [...(props.extraManagedPolicyArns ?? []), ...(props.gpuMetrics ? [CLOUDWATCH_AGENT_POLICY] : [])];
 
-    this.instanceRole = new InstanceRole(this, 'instance', { name: prefix, extraManagedPolicyArns: props.extraManagedPolicyArns });
+    this.instanceRole = new InstanceRole(this, 'instance', { name: prefix, extraManagedPolicyArns: [...new Set(extraPolicies)] });
     // Tasks use awsvpc ENIs with their own security groups; the instance itself takes no inbound traffic.
     this.securityGroup = new SecurityGroup(this, 'instance-sg', { name: `${prefix}-instances`, description: `ECS container instances of ${prefix}`, vpcId: props.vpcId });
 
@@ -402,7 +420,7 @@ export class AsgCapacityProvider extends Construct {
       ECS_ENABLE_CONTAINER_METADATA: 'true',
       ...(props.ecsAgentConfig ?? {}),
     };
-    const userData = ['#!/bin/bash', "cat <<'EOF' >> /etc/ecs/ecs.config", ...Object.entries(ecsConfig).map(([k, x]) => `${k}=${x}`), 'EOF', ...(props.extraUserData ?? []), ''].join('\n');
+    const userData = ['#!/bin/bash', "cat <<'EOF' >> /etc/ecs/ecs.config", ...Object.entries(ecsConfig).map(([k, x]) => `${k}=${x}`), 'EOF', ...metricsUserData, ...(props.extraUserData ?? []), ''].join('\n');
 
     this.launchTemplate = new InstanceLaunchTemplate(this, 'launch-template', {
       name: prefix,
@@ -465,5 +483,20 @@ export class AsgCapacityProvider extends Construct {
       tags: nameTags(prefix),
     });
     cluster.registerAsgCapacityProvider(this);
+  }
+
+  /** Average GPU utilization (percent) over the group's GPUs; needs `gpuMetrics`. */
+  public metricGpuUtilization(): Metric {
+    return this.gpuMetric('nvidia_smi_utilization_gpu', 'GPU utilization');
+  }
+
+  /** Average GPU memory-controller utilization (percent) over the group's GPUs; needs `gpuMetrics`. */
+  public metricGpuMemoryUtilization(): Metric {
+    return this.gpuMetric('nvidia_smi_utilization_memory', 'GPU memory utilization');
+  }
+
+  private gpuMetric(metricName: string, label: string): Metric {
+    if (!this.gpuMetrics) new PropsValidator(this).fail('gpuMetrics', `is not set: the instances publish no ${label} metric; set gpuMetrics: {}`).throwIfInvalid();
+    return { namespace: CLOUDWATCH_AGENT_NAMESPACE, metricName, dimensions: { AutoScalingGroupName: this.autoScalingGroup.name }, stat: 'Average', label: `${this.capacityProviderName} ${label}` };
   }
 }

@@ -8,7 +8,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { LambdaProvisionedConcurrencyConfig } from '@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config';
 import { dependOn } from '../core/dependencies';
 import { IGrantable, PolicyStatement } from '../core/iam';
-import { Metric } from '../core/metric';
+import { Metric, MetricMath } from '../core/metric';
 import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { BUCKET_PATTERN, ENV_VAR_PATTERN, PropsValidator, isArn } from '../core/validation';
@@ -362,6 +362,14 @@ export class LambdaFunction extends Construct implements IGrantable {
     });
   }
 
+  /**
+   * Lets `grantee` (a role: an ECS task, another function) call the function, unqualified or
+   * through any version or alias (`lambda:InvokeFunction` on the function and `<arn>:*`).
+   */
+  public grantInvokeRole(grantee: IGrantable): void {
+    grantee.addToPolicy({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [this.functionArn, `${this.functionArn}:*`] });
+  }
+
   private metric(metricName: string, stat: string): Metric {
     return { namespace: 'AWS/Lambda', metricName, dimensions: { FunctionName: this.name }, stat, label: `${this.name} ${metricName}` };
   }
@@ -384,6 +392,19 @@ export class LambdaFunction extends Construct implements IGrantable {
   /** Invocations refused for lack of concurrency, summed. */
   public metricThrottles(): Metric {
     return this.metric('Throttles', 'Sum');
+  }
+
+  /**
+   * Errors in percent of invocations, as metric math: 0 in a period without invocations (a plain
+   * `errors / invocations` has no value then, and an alarm on it never recovers to OK), and a
+   * function that fails every call reads 100.
+   */
+  public metricErrorRate(): MetricMath {
+    return {
+      expression: 'IF(FILL(invocations, 0) > 0, 100 * FILL(errors, 0) / invocations, 0)',
+      metrics: { errors: this.metricErrors(), invocations: this.metricInvocations() },
+      label: `${this.name} error rate (%)`,
+    };
   }
 
   /** Environments running at once, at most. */

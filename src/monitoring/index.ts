@@ -81,6 +81,35 @@ export interface IMonitoredService {
   metricDesiredTasks(): Metric | undefined;
 }
 
+/** What the no-healthy-targets alarm reads of a target group (`TargetGroup` has it). */
+export interface ITargetGroupMetrics {
+  metricHealthyHosts(): Metric;
+  metricUnhealthyHosts(): Metric;
+}
+
+export interface NoHealthyTargetsAlarmOptions {
+  /** Short label for the name, e.g. `gateway`. */
+  readonly label: string;
+  /** The service's target group. */
+  readonly targetGroup: ITargetGroupMetrics;
+  /** The service behind it: with Container Insights, the alarm only fires while tasks are wanted. */
+  readonly service: IMonitoredService;
+  /**
+   * Without Container Insights (no desired-task metric), whether the service is expected to run
+   * now: false for a service waiting for its first image, whose missing data then passes.
+   * @default true
+   */
+  readonly expectRunning?: boolean;
+  /**
+   * Also fire while any target is unhealthy (a task failing its health checks), not only when none
+   * is healthy; the alarm is then named `<label>-unhealthy-targets`.
+   * @default false
+   */
+  readonly unhealthy?: boolean;
+  /** @default 2 */
+  readonly evaluationPeriods?: number;
+}
+
 export interface ServiceAlarmOptions {
   /** Short label for names, e.g. `gateway`. */
   readonly label: string;
@@ -247,6 +276,57 @@ export class Monitoring extends Construct {
       threshold: o.thresholdPercent,
       comparison: 'GreaterThanThreshold',
       evaluationPeriods: o.evaluationPeriods ?? 2,
+    });
+  }
+
+  /**
+   * The outage a load balancer answers with 503: no healthy target. With Container Insights it
+   * fires only while the service wants tasks (`IF(desired > 0 AND healthy < 1)`), so a service
+   * scaled to zero on purpose (off hours, waiting for an image) is not an outage; without it, on
+   * fewer than one healthy host, missing data breaching unless `expectRunning` is false.
+   */
+  public addNoHealthyTargetsAlarm(id: string, o: NoHealthyTargetsAlarmOptions): CloudwatchMetricAlarm {
+    const periods = o.evaluationPeriods ?? 2;
+    const desired = o.service.metricDesiredTasks();
+    const healthy = { ...o.targetGroup.metricHealthyHosts(), stat: 'Minimum' };
+    if (o.unhealthy) {
+      const unhealthy = { ...o.targetGroup.metricUnhealthyHosts(), stat: 'Maximum' };
+      const none = desired ? 'FILL(desired, 0) > 0 AND FILL(healthy, 0) < 1' : o.expectRunning ?? true ? 'FILL(healthy, 0) < 1' : undefined;
+      return this.addMathAlarm(id, {
+        name: `${o.label}-unhealthy-targets`,
+        description: `A ${o.label} target fails its health checks, or none is healthy while tasks are wanted`,
+        expression: none ? `IF(FILL(unhealthy, 0) > 0 OR (${none}), 1, 0)` : 'IF(FILL(unhealthy, 0) > 0, 1, 0)',
+        label: 'Unhealthy or no healthy targets',
+        metrics: { unhealthy, healthy, ...(desired ? { desired } : {}) },
+        threshold: 1,
+        comparison: 'GreaterThanOrEqualToThreshold',
+        evaluationPeriods: periods,
+        treatMissingData: desired || !(o.expectRunning ?? true) ? 'notBreaching' : 'breaching',
+      });
+    }
+    const name = `${o.label}-no-healthy-targets`;
+    const description = `The load balancer has no healthy ${o.label} target: every request gets a 503`;
+    if (desired) {
+      return this.addMathAlarm(id, {
+        name,
+        description,
+        expression: 'IF(FILL(desired, 0) > 0 AND FILL(healthy, 0) < 1, 1, 0)',
+        label: 'Tasks wanted, none healthy',
+        metrics: { desired, healthy },
+        threshold: 1,
+        comparison: 'GreaterThanOrEqualToThreshold',
+        evaluationPeriods: periods,
+        treatMissingData: 'notBreaching',
+      });
+    }
+    return this.addAlarm(id, {
+      name,
+      description,
+      metric: healthy,
+      threshold: 1,
+      comparison: 'LessThanThreshold',
+      evaluationPeriods: periods,
+      treatMissingData: o.expectRunning ?? true ? 'breaching' : 'notBreaching',
     });
   }
 

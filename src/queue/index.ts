@@ -226,6 +226,14 @@ export class Queue extends Construct implements IKeyUser {
     return sqsMetric(this.queueName, 'ApproximateNumberOfMessagesVisible', 'Maximum', `${this.label} visible messages`);
   }
 
+  /**
+   * Messages received by a consumer and not yet deleted or returned (maximum over the period): work
+   * in progress. With `metricVisibleMessages` it tells an idle queue from a busy one.
+   */
+  public metricInFlightMessages(): Metric {
+    return sqsMetric(this.queueName, 'ApproximateNumberOfMessagesNotVisible', 'Maximum', `${this.label} in-flight messages`);
+  }
+
   /** Age in seconds of the oldest message (maximum over the period): consumers falling behind. */
   public metricOldestMessageAge(): Metric {
     return sqsMetric(this.queueName, 'ApproximateAgeOfOldestMessage', 'Maximum', `${this.label} oldest message age (s)`);

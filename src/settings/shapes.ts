@@ -5,8 +5,9 @@
  * cross-field rules, which are the constructs' own rules (one place) reported at the setting path
  * the user wrote.
  */
+import type { RemoteStateConfig } from '../core/backend';
 import { zoneInRegion } from '../core/validation';
-import { CapacityProviderStrategyItem, strategyProblems } from '../ecs-cluster';
+import { AsgSpotProps, CapacityProviderStrategyItem, strategyProblems } from '../ecs-cluster';
 import { fargateSizeProblem } from '../ecs-service/task-definition';
 import { GPU_FAMILIES, GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskFitProblem } from '../compute';
 import { EgressNeed, INTERFACE_ENDPOINT_SERVICES, NatStrategy, egressProblems } from '../vpc';
@@ -178,10 +179,16 @@ export interface GpuCapacitySettings {
    * @default - the ECS-optimized Amazon Linux 2023 GPU AMI, looked up from its public SSM parameter at plan time
    */
   readonly amiId?: string;
-  /** Run on spot (mixed instances, price-capacity-optimized over every type). @default false */
+  /** Run on spot (a mixed instances policy over every type of `instanceTypes`). @default false */
   readonly spot: boolean;
   /** On-demand instances before any spot instance, with `spot`. @default 0 */
   readonly onDemandBaseCapacity: number;
+  /**
+   * How spot instances are chosen, with `spot`: `capacity-optimized` takes the pools least likely
+   * to be interrupted, `price-capacity-optimized` (AWS's recommendation) the cheapest of those.
+   * @default "price-capacity-optimized"
+   */
+  readonly spotAllocationStrategy?: 'price-capacity-optimized' | 'capacity-optimized';
 }
 
 export const gpuCapacityFields = {
@@ -195,22 +202,32 @@ export const gpuCapacityFields = {
   amiId: s.optional(s.amiId()),
   spot: s.boolean(),
   onDemandBaseCapacity: s.number({ min: 0, max: 1000 }),
+  spotAllocationStrategy: s.optional(s.oneOf<'price-capacity-optimized' | 'capacity-optimized'>(['price-capacity-optimized', 'capacity-optimized'], 'a spot allocation strategy')),
 };
 
 /** The GPU capacity schema (its own refinement included). */
 export function gpuCapacity(): s.Schema<GpuCapacitySettings> {
-  return s.object<GpuCapacitySettings>(gpuCapacityFields, (v, issue) => {
-    for (const [i, t] of v.instanceTypes.entries()) {
-      const problem = gpuInstanceTypeProblem(t);
-      if (problem) issue(`instanceTypes[${i}]`, problem);
-    }
-    if (v.minSize > v.maxSize) issue('minSize', `${v.minSize} is above maxSize ${v.maxSize}`);
-    else if (v.desiredCapacity !== undefined && (v.desiredCapacity < v.minSize || v.desiredCapacity > v.maxSize)) {
-      issue('desiredCapacity', `${v.desiredCapacity} is outside minSize..maxSize; allowed: ${v.minSize} to ${v.maxSize}`);
-    }
-    if (!v.spot && v.onDemandBaseCapacity > 0) issue('onDemandBaseCapacity', `${v.onDemandBaseCapacity} has no effect without spot (every instance is on-demand); set spot true or remove it`);
-    if (v.onDemandBaseCapacity > v.maxSize) issue('onDemandBaseCapacity', `${v.onDemandBaseCapacity} is above maxSize ${v.maxSize}`);
-  });
+  return s.object<GpuCapacitySettings>(gpuCapacityFields, checkGpuCapacity);
+}
+
+/** Cross-field rules of GPU capacity (paths relative to it), for schemas that extend its fields. */
+export function checkGpuCapacity(v: GpuCapacitySettings, issue: IssueFn): void {
+  for (const [i, t] of v.instanceTypes.entries()) {
+    const problem = gpuInstanceTypeProblem(t);
+    if (problem) issue(`instanceTypes[${i}]`, problem);
+  }
+  if (v.minSize > v.maxSize) issue('minSize', `${v.minSize} is above maxSize ${v.maxSize}`);
+  else if (v.desiredCapacity !== undefined && (v.desiredCapacity < v.minSize || v.desiredCapacity > v.maxSize)) {
+    issue('desiredCapacity', `${v.desiredCapacity} is outside minSize..maxSize; allowed: ${v.minSize} to ${v.maxSize}`);
+  }
+  if (!v.spot && v.onDemandBaseCapacity > 0) issue('onDemandBaseCapacity', `${v.onDemandBaseCapacity} has no effect without spot (every instance is on-demand); set spot true or remove it`);
+  if (!v.spot && v.spotAllocationStrategy !== undefined) issue('spotAllocationStrategy', `${JSON.stringify(v.spotAllocationStrategy)} has no effect without spot; set spot true or remove it`);
+  if (v.onDemandBaseCapacity > v.maxSize) issue('onDemandBaseCapacity', `${v.onDemandBaseCapacity} is above maxSize ${v.maxSize}`);
+}
+
+/** The Auto Scaling Group's spot settings for `gpu` (undefined: on-demand only). */
+export function gpuSpot(gpu: GpuCapacitySettings): AsgSpotProps | undefined {
+  return gpu.spot ? { onDemandBaseCapacity: gpu.onDemandBaseCapacity, allocationStrategy: gpu.spotAllocationStrategy ?? 'price-capacity-optimized' } : undefined;
 }
 
 /**
@@ -275,4 +292,62 @@ export function checkImageTag(tag: string | undefined, mutability: 'MUTABLE' | '
   if (tag === 'latest' && mutability === 'IMMUTABLE') {
     issue(path, '"latest" cannot be pushed twice to an IMMUTABLE repository; tag each image with its commit (e.g. "a1b2c3d") and deploy that tag');
   }
+}
+
+// ----- a stack's own remote state --------------------------------------------------------------
+
+/**
+ * A stack's own S3 backend, for a document that names its state bucket and lock table: those
+ * names are the defaults and `enabled` switches it on. Off, the stack follows the app-wide
+ * `remoteState` when that is set and keeps local state otherwise; on, it takes precedence over the
+ * app-wide one, for this stack only.
+ */
+export interface StackRemoteStateSettings {
+  /**
+   * Keep this stack's state in `bucket`, locked with `dynamodbTable`. Create both first (the
+   * `state-bootstrap` stack with `bucketName` and `lockTableName` set to them, or by hand), then
+   * synth and run `terraform init -migrate-state` in `cdktf.out/stacks/<stack>`.
+   * @default false
+   */
+  readonly enabled: boolean;
+  /** The state bucket. @default per stack: the document's bucket */
+  readonly bucket: string;
+  /** Region of the state bucket. @default the stack's region */
+  readonly region?: string;
+  /**
+   * DynamoDB table for state locking; null for S3-native locking (a lock file next to the state,
+   * Terraform >= 1.10).
+   * @default per stack: the document's table
+   */
+  readonly dynamodbTable?: string;
+  /** Key of the state object. @default "<stack name>/terraform.tfstate" */
+  readonly key?: string;
+}
+
+export const stackRemoteStateFields = {
+  enabled: s.boolean(),
+  bucket: s.bucketName(),
+  region: s.optional(s.region()),
+  dynamodbTable: s.optional(s.string({ pattern: /^[A-Za-z0-9_.-]{3,255}$/, describe: 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)' })),
+  key: s.optional(s.string({ pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, describe: 'an S3 object key such as "my-stack/terraform.tfstate"', maxLength: 1024 })),
+};
+
+/**
+ * Reports what has no effect while the stack's own remote state is off: a field changed from the
+ * stack's `defaults`.
+ */
+export function checkStackRemoteState(v: StackRemoteStateSettings, defaults: StackRemoteStateSettings, issue: IssueFn, prefix = 'remoteState.'): void {
+  if (v.enabled) return;
+  for (const k of ['bucket', 'region', 'dynamodbTable', 'key'] as const) {
+    if (v[k] !== defaults[k]) issue(`${prefix}${k}`, `${JSON.stringify(v[k] ?? null)} has no effect while ${prefix}enabled is false; set enabled true to keep this stack's state there`);
+  }
+}
+
+/**
+ * Where a stack keeps its Terraform state, as `AwsStack` props: its own backend when enabled (in
+ * the stack's region unless another is named), else the app-wide `shared` one, else local state.
+ */
+export function stackRemoteState(own: StackRemoteStateSettings, shared: RemoteStateConfig | undefined, stackRegion: string): { readonly remoteState?: RemoteStateConfig; readonly stateKey?: string } {
+  if (!own.enabled) return { remoteState: shared };
+  return { remoteState: { bucket: own.bucket, region: own.region ?? stackRegion, dynamodbTable: own.dynamodbTable }, stateKey: own.key };
 }

@@ -6,6 +6,9 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
+import { S3BucketNotification, S3BucketNotificationQueue } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import { TerraformResource } from 'cdktf';
 import { IGrantable, IKeyUser, grantKeyUse, policyDocument } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
@@ -18,8 +21,70 @@ export interface BucketTransition {
   readonly storageClass: 'INTELLIGENT_TIERING' | 'STANDARD_IA' | 'ONEZONE_IA' | 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
 }
 
+/** A CORS rule: which browser origins may call the bucket directly (presigned uploads and downloads). */
+export interface BucketCorsRule {
+  /** HTTP methods allowed, e.g. `["PUT"]` for presigned uploads. */
+  readonly allowedMethods: readonly ('GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD')[];
+  /** Origins allowed, e.g. `["https://app.example.com"]`, or `["*"]`. */
+  readonly allowedOrigins: readonly string[];
+  /**
+   * Request headers allowed in preflight requests.
+   * @default ["*"]
+   */
+  readonly allowedHeaders?: readonly string[];
+  /**
+   * Response headers browsers may read (`ETag` for multipart uploads).
+   * @default ["ETag"]
+   */
+  readonly exposeHeaders?: readonly string[];
+  /**
+   * Seconds browsers cache a preflight answer.
+   * @default 3000
+   */
+  readonly maxAgeSec?: number;
+}
+
+/** What a bucket needs of an SQS queue to notify it (`Queue` of src/queue has these). */
+export interface INotificationQueue {
+  /** ARN of the queue. */
+  readonly queueArn: string;
+  /** Lets an AWS service send from its own principal on behalf of `sourceArn` (queue policy and key). */
+  allowSendFrom(servicePrincipal: string, sourceArn: string): void;
+  /** Makes `resource` wait for the queue policy. */
+  addDependent(resource: TerraformResource): void;
+}
+
+/** Which object events go to a queue. */
+export interface BucketQueueNotificationOptions {
+  /**
+   * S3 event types, e.g. `s3:ObjectCreated:*`.
+   * @default ["s3:ObjectCreated:*"]
+   */
+  readonly events?: readonly string[];
+  /** Only keys starting with this, e.g. `uploads/`. @default - every key */
+  readonly prefix?: string;
+  /** Only keys ending with this, e.g. `.mp4`. @default - every key */
+  readonly suffix?: string;
+}
+
 /** Server-side encryption of a bucket, in S3's own terms. */
 export type BucketEncryption = 'aws:kms' | 'AES256';
+
+/** What an application does with a bucket, for `SecureBucket.grant`. */
+export type BucketAccess = 'list' | 'read' | 'write' | 'delete';
+
+/**
+ * The S3 actions of each `BucketAccess`, and no more: `list` is the one bucket-level action
+ * (without it a missing key reads as 403 instead of 404); `write` covers multipart uploads
+ * (`s3:PutObject` allows CreateMultipartUpload, UploadPart and CompleteMultipartUpload) and
+ * aborting one.
+ */
+export const BUCKET_ACCESS_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
+  list: ['s3:ListBucket'],
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  delete: ['s3:DeleteObject'],
+};
 
 export interface SecureBucketProps {
   /** Globally unique bucket name (3-63 lowercase letters, digits, "." and "-"). */
@@ -80,6 +145,11 @@ export interface SecureBucketProps {
    */
   readonly abortIncompleteMultipartUploadDays?: number;
   /**
+   * CORS rules, for browsers that upload or download with presigned URLs.
+   * @default - no CORS configuration (browsers cannot call the bucket from other origins)
+   */
+  readonly corsRules?: readonly BucketCorsRule[];
+  /**
    * Tags added to the bucket (provider default tags apply as well).
    * @default - only `Name`
    */
@@ -101,6 +171,8 @@ export class SecureBucket extends Construct implements IKeyUser {
   public readonly bucketRegionalDomainName: string;
   /** The customer managed key of the bucket, when it has one (grants include its use). */
   public readonly kmsKeyArn?: string;
+  private notification?: S3BucketNotification;
+  private readonly queueNotifications: S3BucketNotificationQueue[] = [];
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -114,6 +186,12 @@ export class SecureBucket extends Construct implements IKeyUser {
       .range('expirationDays', props.expirationDays, 1, 36500, 'days')
       .range('abortIncompleteMultipartUploadDays', abortDays, 1, 365, 'days');
     (props.transitions ?? []).forEach((t, i) => v.range(`transitions[${i}].days`, t.days, 0, 36500, 'days'));
+    (props.corsRules ?? []).forEach((r, i) => {
+      v.check(r.allowedMethods.length > 0, `corsRules[${i}].allowedMethods`, r.allowedMethods, 'is empty; give the methods browsers use (e.g. "PUT")');
+      v.check(r.allowedOrigins.length > 0, `corsRules[${i}].allowedOrigins`, r.allowedOrigins, 'is empty; give the origins allowed (e.g. "https://app.example.com") or "*"');
+      r.allowedOrigins.forEach((o, j) => v.check(o === '*' || /^https?:\/\/[A-Za-z0-9.*-]+(:\d{1,5})?$/.test(o), `corsRules[${i}].allowedOrigins[${j}]`, o, 'is not an origin; allowed: "*" or scheme://host[:port], e.g. "https://app.example.com"'));
+      v.range(`corsRules[${i}].maxAgeSec`, r.maxAgeSec, 0, 86400, 'seconds');
+    });
     v.throwIfInvalid();
     this.kmsKeyArn = encryption === 'aws:kms' ? props.kmsKeyArn : undefined;
 
@@ -213,6 +291,42 @@ export class SecureBucket extends Construct implements IKeyUser {
       });
     }
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket: this.bucket.id, rule: rules });
+
+    if (props.corsRules?.length) {
+      new S3BucketCorsConfiguration(this, 'cors', {
+        bucket: this.bucket.id,
+        corsRule: props.corsRules.map((r) => ({
+          allowedMethods: [...r.allowedMethods],
+          allowedOrigins: [...r.allowedOrigins],
+          allowedHeaders: [...(r.allowedHeaders ?? ['*'])],
+          exposeHeaders: [...(r.exposeHeaders ?? ['ETag'])],
+          maxAgeSeconds: r.maxAgeSec ?? 3000,
+        })),
+      });
+    }
+  }
+
+  /**
+   * Sends object events to an SQS queue: the queue's policy (and key) let S3 send on behalf of this
+   * bucket, and the bucket's notification configuration (one per bucket, shared by every call)
+   * waits for that policy, because S3 checks it when the configuration is written.
+   */
+  public addQueueNotification(queue: INotificationQueue, options: BucketQueueNotificationOptions = {}): void {
+    const events = options.events ?? ['s3:ObjectCreated:*'];
+    const v = new PropsValidator(this).check(events.length > 0, 'addQueueNotification.events', events, 'is empty; give S3 event types such as "s3:ObjectCreated:*"');
+    events.forEach((e, i) => v.matches(`addQueueNotification.events[${i}]`, e, /^s3:[A-Za-z]+:(\*|[A-Za-z]+)$/, 'an S3 event type such as "s3:ObjectCreated:*"'));
+    v.throwIfInvalid();
+    queue.allowSendFrom('s3.amazonaws.com', this.bucketArn);
+    this.queueNotifications.push({
+      id: `queue-${this.queueNotifications.length + 1}`,
+      queueArn: queue.queueArn,
+      events: [...events],
+      filterPrefix: options.prefix,
+      filterSuffix: options.suffix,
+    });
+    if (!this.notification) this.notification = new S3BucketNotification(this, 'notification', { bucket: this.bucket.id, queue: [] });
+    this.notification.putQueue([...this.queueNotifications]);
+    queue.addDependent(this.notification);
   }
 
   /** ARN pattern of objects in the bucket, e.g. `arnForObjects("uploads/*")`. */
@@ -231,6 +345,25 @@ export class SecureBucket extends Construct implements IKeyUser {
   public grantWrite(grantee: IGrantable, keyPattern = '*'): void {
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: this.arnForObjects(keyPattern) });
     grantKeyUse(grantee, this, true);
+  }
+
+  /**
+   * Lets `grantee` do exactly what `access` names, and nothing else: `s3:ListBucket` on the bucket
+   * for `list`; the object actions of `read`, `write` and `delete` (`BUCKET_ACCESS_ACTIONS`) on
+   * `keyPattern`, in one statement. Unlike `grantRead`/`grantWrite`, no `GetBucketLocation` and no
+   * version-level actions. With a customer key, `kms:Decrypt` for reads and writes (multipart
+   * uploads decrypt too) plus `kms:GenerateDataKey*` for writes.
+   */
+  public grant(grantee: IGrantable, access: readonly BucketAccess[], keyPattern = '*'): void {
+    const known = Object.keys(BUCKET_ACCESS_ACTIONS);
+    const v = new PropsValidator(this).check(access.length > 0, 'grant', access, `is empty; give what the grantee does: ${known.join(', ')}`);
+    access.forEach((a, i) => v.check(known.includes(a), `grant[${i}]`, a, `is not a bucket access; allowed: ${known.join(', ')}`));
+    v.throwIfInvalid();
+    const wanted = new Set(access);
+    if (wanted.has('list')) grantee.addToPolicy({ Effect: 'Allow', Action: [...BUCKET_ACCESS_ACTIONS.list], Resource: this.bucketArn });
+    const objectActions = (['read', 'write', 'delete'] as const).filter((a) => wanted.has(a)).flatMap((a) => BUCKET_ACCESS_ACTIONS[a]);
+    if (objectActions.length > 0) grantee.addToPolicy({ Effect: 'Allow', Action: objectActions, Resource: this.arnForObjects(keyPattern) });
+    if (wanted.has('read') || wanted.has('write')) grantKeyUse(grantee, this, wanted.has('write'));
   }
 
   /** Lets `grantee` list the bucket and read, write and delete its objects. */

@@ -116,6 +116,13 @@ export interface TableProps {
    */
   readonly kmsKeyArn?: string;
   /**
+   * Encryption when no customer managed key is given: the AWS managed key `aws/dynamodb` (KMS,
+   * visible in CloudTrail, KMS request charges) or the AWS owned key (no KMS key in the account, no
+   * charge). Not with `kmsKey` or `kmsKeyArn`.
+   * @default "aws-managed"
+   */
+  readonly defaultEncryption?: 'aws-managed' | 'aws-owned';
+  /**
    * DynamoDB deletion protection: the table cannot be deleted (by Terraform or anyone) until it is
    * turned off.
    * @default true
@@ -165,6 +172,8 @@ export class Table extends Construct implements IKeyUser {
       .matches('tableName', props.tableName, /^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 letters, digits, "_", "." and "-")')
       .oneOf('billingMode', props.billingMode, ['PAY_PER_REQUEST', 'PROVISIONED'] as const)
       .check(!(props.kmsKey && props.kmsKeyArn), 'kmsKeyArn', props.kmsKeyArn, 'is set together with kmsKey; give one of them')
+      .oneOf('defaultEncryption', props.defaultEncryption, ['aws-managed', 'aws-owned'] as const)
+      .check(props.defaultEncryption === undefined || !(props.kmsKey || props.kmsKeyArn), 'defaultEncryption', props.defaultEncryption, 'has no effect with a customer managed key (kmsKey or kmsKeyArn); remove one of them')
       .check(props.kmsKeyArn === undefined || (isArn(props.kmsKeyArn, 'kms') && /:key\/[^/]+$/.test(props.kmsKeyArn)), 'kmsKeyArn', props.kmsKeyArn, 'is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)')
       .check(gsis.length <= 20, 'globalSecondaryIndexes', gsis.map((g) => g.indexName), `has ${gsis.length} indexes; allowed: at most 20`);
     if (props.timeToLiveAttribute !== undefined) v.matches('timeToLiveAttribute', props.timeToLiveAttribute, /^.{1,255}$/, 'an attribute name (1-255 characters)');
@@ -213,7 +222,8 @@ export class Table extends Construct implements IKeyUser {
         : undefined,
       // Written out when off too: the provider keeps whatever AWS has when the block is missing.
       pointInTimeRecovery: { enabled: props.pointInTimeRecovery ?? true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: this.kmsKeyArn },
+      // `enabled = false` is DynamoDB's default encryption with the AWS owned key, not "unencrypted".
+      serverSideEncryption: props.defaultEncryption === 'aws-owned' ? { enabled: false } : { enabled: true, kmsKeyArn: this.kmsKeyArn },
       ttl: props.timeToLiveAttribute !== undefined ? { attributeName: props.timeToLiveAttribute, enabled: true } : undefined,
       deletionProtectionEnabled: props.deletionProtection ?? true,
       tags: nameTags(props.tableName, props.tags),

@@ -20,6 +20,13 @@ export interface TopicProps {
    */
   readonly kmsKey?: EncryptionKey;
   /**
+   * Server-side encryption at rest. `false` leaves the topic unencrypted (SNS keeps a message only
+   * until it is delivered): with no customer managed key, that is the only way AWS services such
+   * as CloudWatch alarms can publish to it. Not with `kmsKey`.
+   * @default true
+   */
+  readonly serverSideEncryption?: boolean;
+  /**
    * E-mail addresses subscribed (each must confirm the mail AWS sends after apply).
    * @default []
    */
@@ -33,18 +40,22 @@ export class Topic extends Construct {
   public readonly topicName: string;
   /** The key, when the topic has a customer managed one. */
   public readonly kmsKey?: EncryptionKey;
+  /** Whether messages are encrypted at rest. */
+  public readonly encrypted: boolean;
   private readonly publishers = new Set<string>();
   private policy?: SnsTopicPolicy;
 
   constructor(scope: Construct, id: string, props: TopicProps) {
     super(scope, id);
     const v = new PropsValidator(this).matches('name', props.name, /^[A-Za-z0-9_-]{1,256}$/, 'an SNS topic name (1-256 letters, digits, "-" and "_")');
+    if (props.serverSideEncryption === false && props.kmsKey) v.fail('serverSideEncryption', 'false contradicts kmsKey; remove one of them');
     (props.emailSubscriptions ?? []).forEach((e, i) => v.matches(`emailSubscriptions[${i}]`, e, EMAIL_PATTERN, 'an e-mail address'));
     v.throwIfInvalid();
     this.kmsKey = props.kmsKey;
+    this.encrypted = props.serverSideEncryption ?? true;
     this.topic = new SnsTopic(this, 'this', {
       name: props.name,
-      kmsMasterKeyId: props.kmsKey?.keyArn ?? 'alias/aws/sns',
+      kmsMasterKeyId: this.encrypted ? props.kmsKey?.keyArn ?? 'alias/aws/sns' : undefined,
       tags: nameTags(props.name),
     });
     this.topicArn = this.topic.arn;
@@ -63,13 +74,13 @@ export class Topic extends Construct {
    * `events.amazonaws.com`), limited to this account, and lets it use the topic's key.
    */
   public allowPublishFrom(servicePrincipal: string): void {
-    if (!this.kmsKey) {
+    if (!this.kmsKey && this.encrypted) {
       new PropsValidator(this).fail('kmsKey', `is the AWS managed key, which ${servicePrincipal} cannot use; give the topic a customer managed key (EncryptionKey)`).throwIfInvalid();
       return;
     }
     if (this.publishers.has(servicePrincipal)) return;
     this.publishers.add(servicePrincipal);
-    this.kmsKey.allowService({ principal: servicePrincipal });
+    this.kmsKey?.allowService({ principal: servicePrincipal });
     this.policy ??= new SnsTopicPolicy(this, 'policy', {
       arn: this.topicArn,
       policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements()) }),

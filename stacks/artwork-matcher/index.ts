@@ -36,6 +36,7 @@ import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
 import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewZones } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
+import { gpuSpot } from '../../src/settings/shapes';
 import { Vpc } from '../../src/vpc';
 import { AsgCapacityProvider, EcsCluster } from '../../src/ecs-cluster';
 import { EcsService, HealthChecks, TaskDefinition } from '../../src/ecs-service';
@@ -113,7 +114,7 @@ export class ArtworkMatcherStack extends AwsStack {
         minSize: settings.gpu.minSize,
         maxSize: settings.gpu.maxSize,
         desiredCapacity: settings.gpu.desiredCapacity,
-        spot: settings.gpu.spot ? { onDemandBaseCapacity: settings.gpu.onDemandBaseCapacity } : undefined,
+        spot: gpuSpot(settings.gpu),
       });
     }
 
@@ -252,15 +253,7 @@ export class ArtworkMatcherStack extends AwsStack {
       evaluationPeriods: 3,
     });
     this.monitoring.addErrorRateAlarm('high-error-rate', { loadBalancer: this.alb, thresholdPercent: settings.monitoring.errorRatePercent, evaluationPeriods: 2 });
-    this.monitoring.addAlarm('gateway-healthy-hosts', {
-      name: 'gateway-no-healthy-targets',
-      description: 'The load balancer has no healthy gateway task: every request gets a 503',
-      metric: this.services.gateway.targetGroup!.metricHealthyHosts(),
-      threshold: 1,
-      comparison: 'LessThanThreshold',
-      evaluationPeriods: 2,
-      treatMissingData: ready ? 'breaching' : 'notBreaching',
-    });
+    this.monitoring.addNoHealthyTargetsAlarm('gateway-healthy-hosts', { label: 'gateway', targetGroup: this.services.gateway.targetGroup!, service: this.services.gateway, expectRunning: ready });
     for (const svc of ARTWORK_SERVICES) {
       this.monitoring.addServiceAlarms(svc, this.services[svc], { label: svc, expectedTasks: ready ? settings.services[svc].minCapacity : 0 });
     }
