@@ -6,6 +6,10 @@ import { Construct } from 'constructs';
 import { OverrideSources, ResolvedSettings, SettingsOverrides, StackDefinition, deepMerge, readOverrides, resolveSettings } from '../src/settings';
 import { stateBootstrap } from './state-bootstrap';
 import { artworkMatcher } from './artwork-matcher';
+import { visionValidator } from './vision-validator';
+import { karmacadabra } from './karmacadabra';
+import { aiPredictor } from './ai-predictor';
+import { nutritionVideoAnalysis } from './nutrition-video-analysis';
 
 /** Every stack definition, in synth order. */
 export const STACKS: readonly StackDefinition<any, Construct>[] = [
@@ -13,6 +17,10 @@ export const STACKS: readonly StackDefinition<any, Construct>[] = [
   artworkMatcher('demo'),
   artworkMatcher('staging'),
   artworkMatcher('production'),
+  visionValidator,
+  karmacadabra,
+  aiPredictor,
+  nutritionVideoAnalysis,
 ];
 
 /** Public stack names. */

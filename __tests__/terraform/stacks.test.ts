@@ -17,6 +17,10 @@ const CREATES: Record<string, number> = {
   'artwork-matcher-demo': 120,
   'artwork-matcher-staging': 122,
   'artwork-matcher-production': 131,
+  'vision-validator': 65,
+  karmacadabra: 184,
+  'ai-predictor': 60,
+  'nutrition-video-analysis': 170,
 };
 
 it('covers every stack of the app', () => {
