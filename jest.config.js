@@ -24,4 +24,6 @@ module.exports = {
     },
   ],
   testTimeout: 300000,
+  // One worker per core (jest's default leaves one core idle: a single worker on 2 cores).
+  maxWorkers: '100%',
 };

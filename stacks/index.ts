@@ -3,6 +3,7 @@
  * then builds the stacks, so a bad setting never reaches a construct.
  */
 import { Construct } from 'constructs';
+import { skipTokenTraces } from '../src/core/traces';
 import { OverrideSources, ResolvedSettings, SettingsOverrides, StackDefinition, deepMerge, readOverrides, resolveSettings } from '../src/settings';
 import { stateBootstrap } from './state-bootstrap';
 import { artworkMatcher } from './artwork-matcher';
@@ -52,6 +53,7 @@ export function resolveAppSettings(overrides: SettingsOverrides, preview = false
  * problem) and builds the stacks into `app`.
  */
 export function buildApp(app: Construct, sources: OverrideSources, options: BuildOptions = {}): Map<string, unknown> {
+  skipTokenTraces();
   const settings = resolveAppSettings(readOverrides(sources), options.preview);
   const built = new Map<string, unknown>();
   for (const def of STACKS) {

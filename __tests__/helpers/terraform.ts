@@ -32,10 +32,13 @@ import {
 } from '../../tools/terraform-cli';
 
 const STATUS_FILE = path.join(CLI_DIR, 'test-status.json');
+/** Where the Terraform tests write their configurations: emptied at the start of each run. */
+const WORK_DIR = path.join(CLI_DIR, 'test-work');
 
 /** jest globalSetup of the terraform project: installs the provider once and records the outcome. */
 export async function prepareTerraform(): Promise<void> {
   fs.mkdirSync(CLI_DIR, { recursive: true });
+  fs.rmSync(WORK_DIR, { recursive: true, force: true });
   let status: { ok: boolean; message?: string };
   try {
     requireTerraform();
@@ -78,7 +81,7 @@ export type OutputForm = 'json' | 'hcl';
  * `cdktf synth --hcl`) would, with the preview override beside it. HCL needs the stack built with
  * `SYNTH_HCL_OUTPUT` unset or set: cdktf renders both from the same construct tree.
  */
-export function writeStack(stack: TerraformStack, form: OutputForm, dir = fs.mkdtempSync(path.join(os.tmpdir(), `tf-${form}-`))): { dir: string; json: any } {
+export function writeStack(stack: TerraformStack, form: OutputForm, dir = workDir(`${stack.node.id}-${form}`)): { dir: string; json: any } {
   invokeAspects(stack);
   assertValid(stack);
   const json = stack.toTerraform();
@@ -104,6 +107,12 @@ function writeAssets(stack: TerraformStack, dir: string): void {
     if (!synthesis) throw new Error(`${asset.node.path}: cdktf no longer registers asset synthesis under Symbol.for("cdktf/customSynthesis"); update writeAssets`);
     synthesis.onSynthesize(session);
   }
+}
+
+/** A fresh directory for one configuration, under the run's work directory. */
+export function workDir(name: string): string {
+  fs.mkdirSync(WORK_DIR, { recursive: true });
+  return fs.mkdtempSync(path.join(WORK_DIR, `${name}-`));
 }
 
 /** Points `dir` at the shared provider install (lock file beside the configuration). */

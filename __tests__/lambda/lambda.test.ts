@@ -59,7 +59,7 @@ describe('LambdaFunction', () => {
       role: ref(json, 'aws_iam_role', 'arn'),
       tags: { Name: 'upload-handler' },
     });
-    expect(fn.filename).toMatch(/^assets\/fn_code_\w+\/[0-9A-F]+\/archive\.zip$/);
+    expect(fn.filename).toMatch(/^assets\/fn_code_\w+\/[0-9A-F]+\/package\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
     // `aws lambda update-function-code` is not undone by the next apply.
     expect(fn.lifecycle).toEqual({ ignore_changes: ['filename', 'source_code_hash', 's3_key', 's3_object_version'] });

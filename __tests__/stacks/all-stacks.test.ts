@@ -1,10 +1,19 @@
 /**
  * What must hold for every stack, present and future: the rules of apply-safety (DESIGN.md) that
- * no single construct test can promise for a whole system.
+ * no single construct test can promise for a whole system, and the toolkit's promises about each
+ * (`npm run cost` prices all of it, `docs/<stack>.svg` is current). Each stack is synthesized once,
+ * with its defaults and plan-time look-ups pinned, as `npm run plan`, `cost` and `diagrams` do.
  */
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
+import type { Viz } from '@viz-js/viz';
 import { Testing, TerraformStack } from 'cdktf';
 import { STACK_NAMES } from '../../stacks';
+import { FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, estimate } from '../../tools/cost/estimate';
+import { PRICES } from '../../tools/cost/prices';
+import { graphOf } from '../../tools/diagrams/graph';
+import { DOCS_DIR, createViz, diagramFile, svgOf } from '../../tools/diagrams';
 import { Synthesized, buildStack, resourcesOf, synth } from '../helpers/synth';
 
 /** Types whose replacement loses data or access: their logical ids are a contract. */
@@ -101,11 +110,40 @@ function strings(value: unknown, path: string, out: [string, string][] = []): [s
   return out;
 }
 
+it('writes what cdktf would: AwsStack.toTerraform (one resolve pass) gives TerraformStack.toTerraform\'s document', () => {
+  for (const name of ['state-bootstrap', 'karmacadabra']) {
+    const stack = buildStack<TerraformStack>(name, {}, Testing.app({ outdir: 'cdktf.out' }), true);
+    expect(JSON.parse(JSON.stringify(stack.toTerraform()))).toEqual(JSON.parse(JSON.stringify(TerraformStack.prototype.toTerraform.call(stack))));
+  }
+});
+
 it('pins the stateful resources of every stack', () => {
   expect(Object.keys(PINNED).sort()).toEqual([...STACK_NAMES].sort());
 });
 
+// One Graphviz instance for the file: compiling its WebAssembly is the slow part.
+let viz: Viz;
+beforeAll(async () => {
+  viz = await createViz();
+});
+
 describe.each(STACK_NAMES.map((n) => [n]))('%s', (name) => {
+  it('has every resource type it emits priced or listed as free by npm run cost', () => {
+    const json = stackJson(name);
+    const e = estimate(json);
+    expect(e.region in PRICES).toBe(true);
+    expect(e.unpriced).toEqual([]);
+    expect(Object.keys(json.resource ?? {}).filter((t) => !PRICED_RESOURCE_TYPES.has(t) && !FREE_RESOURCE_TYPES.has(t))).toEqual([]);
+    expect(e.ceiling).toBeGreaterThanOrEqual(e.floor);
+  });
+
+  it('has its committed picture (docs/<stack>.svg) up to date', () => {
+    const svg = svgOf(viz, graphOf(stackJson(name), name));
+    const file = path.join(DOCS_DIR, `${name}.svg`);
+    const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    if (committed !== svg) throw new Error(`${diagramFile(name)} is out of date: run npm run diagrams`);
+  });
+
   it('keeps the logical ids of its stateful resources', () => {
     const json = stackJson(name);
     expect(STATEFUL.flatMap((t) => resourcesOf(json, t).map(([id]) => `${t}.${id}`)).sort()).toEqual(PINNED[name]);

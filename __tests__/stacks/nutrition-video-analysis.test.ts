@@ -79,7 +79,7 @@ describe('nutrition-video-analysis', () => {
       expect(fn.lifecycle.ignore_changes).toEqual(CODE_ATTRIBUTES);
       expect(fn.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['filename', 'source_code_hash']));
       // A real package built from the repository: the bootstrap answering 503.
-      expect(fn.filename).toMatch(new RegExp(`^assets/${suffix}_code_\\w+/[0-9A-F]+/archive\\.zip$`));
+      expect(fn.filename).toMatch(new RegExp(`^assets/${suffix}_code_\\w+/[0-9A-F]+/package\\.zip$`));
       findBy(json, 'aws_cloudwatch_log_group', 'name', `/aws/lambda/${P}-${suffix}`);
       expect(fn.role).toMatch(/aws_iam_role\..*\.arn/);
     }

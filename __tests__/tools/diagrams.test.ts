@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import type { Viz } from '@viz-js/viz';
 import { ApplicationLoadBalancer } from '../../src/alb';
 import { EcsCluster } from '../../src/ecs-cluster';
@@ -9,7 +7,7 @@ import { SecureBucket } from '../../src/storage';
 import { Vpc } from '../../src/vpc';
 import { STACK_NAMES } from '../../stacks';
 import { graphOf } from '../../tools/diagrams/graph';
-import { DOCS_DIR, createViz, diagramFile, main, renderStack, svgOf } from '../../tools/diagrams';
+import { createViz, main, svgOf } from '../../tools/diagrams';
 import { TEST_REGION, synth, testStack } from '../helpers/synth';
 
 const IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.0';
@@ -20,14 +18,7 @@ beforeAll(async () => {
   viz = await createViz();
 });
 
-describe('committed pictures (docs/<stack>.svg)', () => {
-  it.each([...STACK_NAMES])('%s is what the stack gives now', (stack) => {
-    const svg = renderStack(viz, stack);
-    const file = path.join(DOCS_DIR, `${stack}.svg`);
-    const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-    if (committed !== svg) throw new Error(`${diagramFile(stack)} is out of date: run npm run diagrams`);
-  });
-});
+// Each stack's committed picture is checked in __tests__/stacks/all-stacks.test.ts (one synth per stack).
 
 /** A VPC, an ALB routing `/` to `web` and `/api/*` to `api` (autoscaled, Fargate Spot), and a bucket `api` reads and `web` writes. */
 function shopDot(): string {

@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import { resolve } from 'cdktf/lib/_tokens';
+import { deepMerge } from 'cdktf/lib/util';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { RemoteStateConfig, localBackend, s3Backend } from './backend';
@@ -104,4 +106,34 @@ export class AwsStack extends TerraformStack {
   public get qualifierLength(): number {
     return 12 + this.region.length + 2;
   }
+
+  /**
+   * The stack's Terraform JSON: cdktf 0.21's `TerraformStack.toTerraform()` without its last step,
+   * a second `resolve` of the whole merged document. Every fragment is already resolved on its
+   * own, and a stack here has no stack-level overrides (the only unresolved input of that step),
+   * so the second pass only re-walks about a megabyte of plain JSON: a tenth of synth time. With
+   * overrides the standard path runs. A unit test holds the output identical to cdktf's.
+   */
+  public toTerraform(): any {
+    const self = this as unknown as { cdktfVersion: string; rawOverrides: Record<string, unknown> };
+    if (Object.keys(self.rawOverrides).length > 0) return super.toTerraform();
+    const elements = terraformElements(this);
+    const metadata: Record<string, unknown> = { version: self.cdktfVersion, stackName: this.node.id, backend: 'local', cloud: undefined };
+    for (const meta of elements.map((e) => resolve(this, e.toMetadata()))) deepMerge(metadata, meta);
+    const outputs: Record<string, unknown> = {};
+    for (const e of elements) {
+      if (!TerraformOutput.isTerraformOutput(e)) continue;
+      deepMerge(outputs, e.node.path.split('/').reduceRight<Record<string, unknown>>((inner, part) => (Object.keys(inner).length === 0 ? { [part]: e.friendlyUniqueId } : { [part]: inner }), {}));
+    }
+    const tf: Record<string, unknown> = { '//': { metadata, outputs } };
+    for (const fragment of elements.map((e) => resolve(this, e.toTerraform()))) deepMerge(tf, fragment);
+    return tf;
+  }
+}
+
+/** The Terraform elements of a stack, not descending into nested stacks (as cdktf collects them). */
+function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) if (!TerraformStack.isStack(child)) terraformElements(child, into);
+  return into;
 }

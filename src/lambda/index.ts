@@ -7,6 +7,7 @@ import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { LambdaProvisionedConcurrencyConfig } from '@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config';
 import { dependOn } from '../core/dependencies';
+import { MAX_DIRECT_UPLOAD_BYTES, packageDirectory } from './package';
 import { IGrantable, PolicyStatement } from '../core/iam';
 import { Metric, MetricMath } from '../core/metric';
 import { RETENTION_DAYS } from '../core/naming';
@@ -213,10 +214,10 @@ export class LambdaFunction extends Construct implements IGrantable {
       .range('timeoutSec', props.timeoutSec, 1, 900, 'seconds')
       .check(RETENTION_DAYS.includes(retention), 'logRetentionDays', retention, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`)
       .oneOf('tracing', props.tracing, ['Active', 'PassThrough']);
+    let packageDir: string | undefined;
     if ('assetPath' in props.code) {
-      const dir = props.code.assetPath;
-      // Relative paths are resolved (against cdktf.json) and checked by TerraformAsset itself.
-      if (path.isAbsolute(dir)) v.check(isDirectory(dir), 'code.assetPath', dir, 'is not a directory');
+      packageDir = resolveAssetDir(this, props.code.assetPath);
+      v.check(packageDir !== undefined && isDirectory(packageDir), 'code.assetPath', props.code.assetPath, `is not a directory${path.isAbsolute(props.code.assetPath) ? '' : ' (relative paths are relative to cdktf.json)'}`);
     } else {
       v.matches('code.s3Bucket', props.code.s3Bucket, BUCKET_PATTERN, 'an S3 bucket name').check(props.code.s3Key.length > 0, 'code.s3Key', props.code.s3Key, 'is empty; give the key of the zip');
     }
@@ -271,7 +272,11 @@ export class LambdaFunction extends Construct implements IGrantable {
     const code =
       'assetPath' in props.code
         ? (() => {
-            const asset = new TerraformAsset(this, 'code', { path: props.code.assetPath, type: AssetType.ARCHIVE });
+            // Zipped here, deterministically (see ./package); cdktf copies the zip into the stack's assets.
+            const zip = packageDirectory(packageDir!);
+            const size = fs.statSync(zip).size;
+            if (size > MAX_DIRECT_UPLOAD_BYTES) new PropsValidator(this).fail('code.assetPath', `zips to ${(size / 1048576).toFixed(1)} MiB, above the 50 MiB Lambda takes as a direct upload; upload it to S3 and give code.s3Bucket and code.s3Key`).throwIfInvalid();
+            const asset = new TerraformAsset(this, 'code', { path: zip, type: AssetType.FILE });
             return { filename: asset.path, sourceCodeHash: Fn.filebase64sha256(asset.path) };
           })()
         : { s3Bucket: props.code.s3Bucket, s3Key: props.code.s3Key };
@@ -411,6 +416,17 @@ export class LambdaFunction extends Construct implements IGrantable {
   public metricConcurrentExecutions(): Metric {
     return this.metric('ConcurrentExecutions', 'Maximum');
   }
+}
+
+/** `p` as an absolute path: relative paths are relative to cdktf.json, as cdktf assets are. */
+function resolveAssetDir(scope: Construct, p: string): string | undefined {
+  if (path.isAbsolute(p)) return p;
+  let cdktfJson = scope.node.tryGetContext('cdktfJsonPath') as string | undefined;
+  for (let dir = process.cwd(); !cdktfJson; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'cdktf.json'))) cdktfJson = path.join(dir, 'cdktf.json');
+    if (path.dirname(dir) === dir) break;
+  }
+  return cdktfJson ? path.resolve(path.dirname(cdktfJson), p) : undefined;
 }
 
 function isDirectory(dir: string): boolean {
