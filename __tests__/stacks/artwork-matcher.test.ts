@@ -51,20 +51,21 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
     });
   });
 
-  it('builds the VPC over 2 zones with the document subnet layout and NAT count', () => {
+  it(env === 'demo' ? 'builds the VPC over 2 zones with the document subnet layout and a NAT instance' : 'builds the VPC over 2 zones with the document subnet layout and a NAT gateway per zone', () => {
     const { text, json } = stackOf(env);
     expect(text).toHaveResourceWithProperties(Vpc, { cidr_block: '10.0.0.0/16', enable_dns_hostnames: true, enable_dns_support: true });
     const cidrs = (type: string) => filterOf(json, 'aws_subnet', (s) => s.tags.Type === type).map((s) => s.cidr_block);
     expect(cidrs('public')).toEqual(['10.0.0.0/20', '10.0.16.0/20']);
     expect(cidrs('private')).toEqual(['10.0.32.0/20', '10.0.48.0/20']);
-    const nats = env === 'demo' ? 1 : 2;
-    expect(countOf(json, 'aws_nat_gateway')).toBe(nats);
-    expect(countOf(json, 'aws_eip')).toBe(nats);
+    // Demo: one t4g.nano NAT instance (about 7 USD a month with its address) instead of NAT gateways.
+    expect(countOf(json, 'aws_nat_gateway')).toBe(env === 'demo' ? 0 : 2);
+    expect(countOf(json, 'aws_instance')).toBe(env === 'demo' ? 1 : 0);
+    expect(countOf(json, 'aws_eip')).toBe(env === 'demo' ? 1 : 2);
   });
 
-  it('creates the cluster with Container Insights, Fargate providers and the default strategy, and its log group', () => {
+  it('creates the cluster with Container Insights (not in demo), Fargate providers and the default strategy, and its log group', () => {
     const { text, json } = stackOf(env);
-    expect(text).toHaveResourceWithProperties(EcsCluster, { name: prefix, setting: [{ name: 'containerInsights', value: 'enabled' }] });
+    expect(text).toHaveResourceWithProperties(EcsCluster, { name: prefix, setting: [{ name: 'containerInsights', value: env === 'demo' ? 'disabled' : 'enabled' }] });
     const cp = onlyOf(json, 'aws_ecs_cluster_capacity_providers');
     expect(cp.capacity_providers).toEqual(production ? ['FARGATE', 'FARGATE_SPOT', expect.stringMatching(/^\$\{aws_ecs_capacity_provider\..*\.name\}$/)] : ['FARGATE', 'FARGATE_SPOT']);
     expect(cp.default_capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE', weight: 100, base: 1 }]);
@@ -175,10 +176,11 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
 
   it('applies the per-service autoscaling table, created one policy after another', () => {
     const { json } = stackOf(env);
+    // Demo runs one task per service (the document's demo tier cost).
     const table = {
-      gateway: { min: 2, max: 20, cpu: 60, mem: 70, out: 60, in: 300 },
+      gateway: { min: env === 'demo' ? 1 : 2, max: 20, cpu: 60, mem: 70, out: 60, in: 300 },
       embeddings: { min: 1, max: 10, cpu: 70, mem: 80, out: 120, in: 600 },
-      search: { min: 2, max: 8, cpu: 80, mem: 70, out: 180, in: 600 },
+      search: { min: env === 'demo' ? 1 : 2, max: 8, cpu: 80, mem: 70, out: 180, in: 600 },
       geometric: { min: 1, max: 20, cpu: 70, mem: 80, out: 30, in: 180 },
     };
     for (const svc of SERVICES) {
@@ -212,11 +214,15 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
     });
   });
 
-  it('writes every service\'s strategy explicitly; geometric runs 80% Fargate Spot over an on-demand base of 1', () => {
+  it(env === 'demo' ? 'writes every service\'s strategy explicitly: all on Fargate Spot in demo' : 'writes every service\'s strategy explicitly; geometric runs 80% Fargate Spot over an on-demand base of 1', () => {
     const { json } = stackOf(env);
     for (const svc of allOf(json, 'aws_ecs_service')) {
       expect(svc.capacity_provider_strategy?.length).toBeGreaterThan(0);
       expect(svc.force_new_deployment).toBe(true);
+    }
+    if (env === 'demo') {
+      for (const svc of allOf(json, 'aws_ecs_service')) expect(svc.capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE_SPOT', weight: 1, base: 0 }]);
+      return;
     }
     expect(findBy(json, 'aws_ecs_service', 'name', `${prefix}-geometric`).capacity_provider_strategy).toEqual([
       { capacity_provider: 'FARGATE_SPOT', weight: 80, base: 0 },
@@ -237,18 +243,25 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
     );
     expect(findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-high-latency`)).toMatchObject({ metric_name: 'TargetResponseTime', extended_statistic: 'p99', threshold: 2, evaluation_periods: 3 });
     expect(findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-high-error-rate`)).toMatchObject({ threshold: 5, evaluation_periods: 2 });
-    // With Container Insights: no healthy gateway target while the gateway wants tasks.
     const noTargets = findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-gateway-no-healthy-targets`);
-    expect(noTargets).toMatchObject({ threshold: 1, comparison_operator: 'GreaterThanOrEqualToThreshold' });
-    expect(noTargets.metric_query.slice(1).map((q: any) => q.metric.metric_name)).toEqual(['DesiredTaskCount', 'HealthyHostCount']);
     const tasks = findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${prefix}-search-tasks-below-desired`);
-    expect(tasks).toMatchObject({ treat_missing_data: 'breaching', threshold: 0 });
+    if (env === 'demo') {
+      // Without Container Insights: fewer healthy hosts than 1, and fewer tasks than the floor (free ECS metrics).
+      expect(noTargets).toMatchObject({ metric_name: 'HealthyHostCount', threshold: 1, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching' });
+      expect(tasks).toMatchObject({ metric_name: 'CPUUtilization', statistic: 'SampleCount', threshold: 1, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching' });
+    } else {
+      // With Container Insights: no healthy gateway target while the gateway wants tasks.
+      expect(noTargets).toMatchObject({ threshold: 1, comparison_operator: 'GreaterThanOrEqualToThreshold' });
+      expect(noTargets.metric_query.slice(1).map((q: any) => q.metric.metric_name)).toEqual(['DesiredTaskCount', 'HealthyHostCount']);
+      expect(tasks).toMatchObject({ treat_missing_data: 'breaching', threshold: 0 });
+    }
     for (const a of allOf(json, 'aws_cloudwatch_metric_alarm').filter((x) => !x.alarm_name.includes('-queue-'))) expect(a.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\..*\.arn/)]);
   });
 
   it('declares the document outputs and the indexer command', () => {
     const { json } = stackOf(env);
-    expect(Object.keys(json.output ?? {}).sort()).toEqual(['alb_dns_name', 'ecr_repositories', 's3_bucket', 'search_indexer_run_command']);
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(['alb_dns_name', 'ecr_repositories', 'endpoint_url', 's3_bucket', 'search_indexer_run_command']);
+    expect(json.output!.endpoint_url.value).toMatch(/^http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}$/);
     expect(Object.keys(json.output!.ecr_repositories.value as object).sort()).toEqual([...SERVICES].sort());
   });
 });
@@ -393,5 +406,61 @@ describe('artwork-matcher settings', () => {
   it('suggests the service name for a typo, and the camelCase name for a document variable', () => {
     expect(errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { services: { gatway: { cpu: 512 } } } } }))).toContain('services.gatway: unknown setting; did you mean "gateway"?');
     expect(errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { image_tag: 'v1' } } }))).toContain('image_tag: unknown setting; did you mean "imageTag"?');
+  });
+});
+
+describe('artwork-matcher lean demo: an HTTP API instead of the load balancer, and off hours', () => {
+  const LEAN = {
+    imageTag: TAG,
+    accountId: '123456789012',
+    ingress: 'httpApi',
+    offHours: { stopSchedule: 'cron(0 19 ? * MON-FRI *)', startSchedule: 'cron(0 8 ? * MON-FRI *)', timezone: 'Europe/Paris' },
+  };
+  let lean: Synthesized;
+  beforeAll(() => {
+    lean = synth(buildStack<ArtworkMatcherStack>('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': LEAN } })).json;
+  });
+
+  it('reaches the gateway through an HTTP API, a VPC link and its SRV records, with no load balancer', () => {
+    expect(countOf(lean, 'aws_lb')).toBe(0);
+    expect(countOf(lean, 'aws_lb_target_group')).toBe(0);
+    const discovery = resourcesOf(lean, 'aws_service_discovery_service').find(([, r]) => r.name === 'gateway')!;
+    expect(discovery[1].dns_config.dns_records).toEqual([{ type: 'SRV', ttl: 10 }]);
+    const integration = onlyOf(lean, 'aws_apigatewayv2_integration');
+    expect(integration).toMatchObject({ integration_type: 'HTTP_PROXY', connection_type: 'VPC_LINK', integration_uri: `\${aws_service_discovery_service.${discovery[0]}.arn}` });
+    // The gateway accepts the VPC link's security group on its port, and the backends the gateway.
+    const gatewaySg = `\${aws_security_group.${resourcesOf(lean, 'aws_security_group').find(([, g]) => g.tags.Name === 'artwork-matcher-demo-gateway-sg')![0]}.id}`;
+    const rules = filterOf(lean, 'aws_vpc_security_group_ingress_rule', (r) => r.security_group_id === gatewaySg);
+    expect(rules.map((r) => [r.from_port, r.description])).toEqual([[8000, 'From the API VPC link']]);
+    expect(lean.output!.endpoint_url.value).toMatch(/^\$\{aws_apigatewayv2_api\.[\w-]+\.api_endpoint\}$/);
+    expect(lean.output!.alb_dns_name).toBeUndefined();
+    // No request-count scaling without a load balancer; latency in milliseconds, error rate on the API.
+    expect(scalingOf(lean, 'demo', 'gateway').policies.map((p) => p.name)).toEqual(expect.not.arrayContaining([expect.stringMatching(/request/)]));
+    expect(findBy(lean, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'artwork-matcher-demo-high-latency')).toMatchObject({ namespace: 'AWS/ApiGateway', metric_name: 'Latency', threshold: 2000 });
+    const errors = findBy(lean, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'artwork-matcher-demo-high-error-rate');
+    expect(errors.metric_query.slice(1).map((q: any) => q.metric.metric_name).sort()).toEqual(['5xx', 'Count']);
+  });
+
+  it('stops every service outside working hours and starts it with its floor', () => {
+    for (const svc of SERVICES) {
+      const { scheduled } = scalingOf(lean, 'demo', svc);
+      expect(scheduled.map((a) => [a.schedule, a.timezone, a.scalable_target_action]).sort()).toEqual(
+        [
+          ['cron(0 19 ? * MON-FRI *)', 'Europe/Paris', { min_capacity: '0', max_capacity: '0' }],
+          ['cron(0 8 ? * MON-FRI *)', 'Europe/Paris', { min_capacity: '1', max_capacity: String({ gateway: 20, embeddings: 10, search: 8, geometric: 20 }[svc]) }],
+        ].sort(),
+      );
+    }
+  });
+
+  it('rejects off hours with the production schedule, a certificate without a load balancer, and request scaling without one', () => {
+    const message = errorOf(() =>
+      buildStack('artwork-matcher-production', {
+        stacks: { 'artwork-matcher-production': { ...LEAN, alb: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }, services: { gateway: { requestsPerTarget: 300 } } } },
+      }),
+    );
+    expect(message).toContain('offHours: and scheduledScaling both schedule the services; their actions would undo each other: set scheduledScaling false or remove offHours');
+    expect(message).toContain('alb.certificateArn: has no effect with ingress "httpApi"');
+    expect(message).toContain('services.gateway.requestsPerTarget: 300 has no effect with ingress "httpApi"');
   });
 });

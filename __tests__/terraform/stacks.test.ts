@@ -14,7 +14,7 @@ import { TERRAFORM_PARALLELISM, describeWithTerraform, mapLimit, planOffline, wr
 /** Resources a fresh plan of each stack creates (look-ups pinned, settings at their defaults). */
 const CREATES: Record<string, number> = {
   'state-bootstrap': 8,
-  'artwork-matcher-demo': 120,
+  'artwork-matcher-demo': 126,
   'artwork-matcher-staging': 122,
   'artwork-matcher-production': 131,
   'vision-validator': 65,

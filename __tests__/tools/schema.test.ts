@@ -41,7 +41,7 @@ describe('published settings schema', () => {
     expect(production.services.properties.gateway.properties.cpu.default).toBe(512);
     expect(production.ecr.properties.imageTagMutability.default).toBe('IMMUTABLE');
     const demo = schema.properties.stacks.properties['artwork-matcher-demo'].properties;
-    expect(demo.network.properties.natGateways.default).toBe('single');
+    expect(demo.network.properties.natGateways.default).toBe('instance');
   });
 });
 

@@ -123,6 +123,43 @@ describe('Vpc', () => {
     expect(targets).toEqual([natId, natId, natId]);
   });
 
+  it('with a NAT instance routes every private subnet through one hardened Graviton instance with an Elastic IP, and no NAT gateway', () => {
+    const { json } = synthVpc({ availabilityZones: PINNED.slice(0, 2), natGateways: 'instance' });
+    expect(countOf(json, 'aws_nat_gateway')).toBe(0);
+    const instance = onlyOf(json, 'aws_instance');
+    expect(instance).toMatchObject({
+      instance_type: 't4g.nano',
+      source_dest_check: false,
+      metadata_options: { http_tokens: 'required', http_endpoint: 'enabled', http_put_response_hop_limit: 1 },
+      root_block_device: { encrypted: true, volume_type: 'gp3', volume_size: 8 },
+      maintenance_options: { auto_recovery: 'default' },
+      lifecycle: { ignore_changes: ['ami'] },
+    });
+    expect(instance.subnet_id).toBe(ref(json, 'aws_subnet', 'demo-public-1'));
+    expect(instance.ami).toMatch(/^\$\{data\.aws_ssm_parameter\.[\w-]+\.insecure_value\}$/);
+    expect(Object.values(json.data!.aws_ssm_parameter)[0].name).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64');
+    const script = Buffer.from(instance.user_data_base64, 'base64').toString('utf8');
+    expect(script).toContain('iptables -t nat -A POSTROUTING -o $IFACE -j MASQUERADE');
+    expect(script).toContain('systemctl enable --now nat.service');
+    expect(instance.user_data_replace_on_change).toBe(true);
+    const [instanceKey] = resourcesOf(json, 'aws_instance')[0];
+    const eni = `\${aws_instance.${instanceKey}.primary_network_interface_id}`;
+    const natRoutes = filterOf(json, 'aws_route', (r) => r.network_interface_id !== undefined);
+    expect(natRoutes.map((r) => [r.destination_cidr_block, r.network_interface_id])).toEqual([['0.0.0.0/0', eni], ['0.0.0.0/0', eni]]);
+    expect(onlyOf(json, 'aws_eip').instance).toBe(`\${aws_instance.${instanceKey}.id}`);
+    // Only the VPC may send through it; the instance role has Session Manager and nothing else.
+    const sg = ref(json, 'aws_security_group', 'demo-nat');
+    expect(filterOf(json, 'aws_vpc_security_group_ingress_rule', (r) => r.security_group_id === sg).map((r) => [r.cidr_ipv4, r.ip_protocol])).toEqual([['10.0.0.0/16', '-1']]);
+    expect(allOf(json, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
+  });
+
+  it('with a NAT instance takes a pinned AMI (no look-up) and an x86 type', () => {
+    const { json } = synthVpc({ availabilityZones: PINNED.slice(0, 2), natGateways: 'instance', natInstance: { instanceType: 't3.micro', amiId: 'ami-0123456789abcdef0' } });
+    expect(onlyOf(json, 'aws_instance')).toMatchObject({ instance_type: 't3.micro', ami: 'ami-0123456789abcdef0', credit_specification: { cpu_credits: 'standard' } });
+    expect(json.data?.aws_ssm_parameter).toBeUndefined();
+    expect(errorOf(() => synthVpc({ natGateways: 'single', natInstance: { instanceType: 't4g.nano' } }))).toContain('natInstance: has no effect with natGateways "single"');
+  });
+
   it('uses pinned zones as given, with no zone lookup, and ignores azCount', () => {
     const { text, json } = synthVpc({ availabilityZones: PINNED, azCount: 5 });
     expect(text).not.toHaveDataSource(DataAwsAvailabilityZones);
@@ -333,7 +370,7 @@ describe('Vpc', () => {
           'test/vpc: invalid props:',
           '  subnetNewBits: 4 on a /26 gives /30 subnets; AWS allows /28 at the smallest',
           '  azCount: 7 is out of range; allowed: 1 to 6',
-          '  natGateways: "nat" is not allowed; allowed: "none", "single", "perAz"',
+          '  natGateways: "nat" is not allowed; allowed: "none", "single", "perAz", "instance"',
         ].join('\n'),
       );
     });

@@ -13,3 +13,11 @@ export const PREVIEW_AMI = 'ami-0123456789abcdef0';
 export function previewZones(region: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${region}${String.fromCharCode(97 + i)}`);
 }
+
+/** A network's plan-time look-ups pinned: its zones, and the NAT instance's AMI when it has one. */
+export function previewNetwork(region: string, network: { readonly availabilityZones?: readonly string[]; readonly azCount: number; readonly natGateways: string; readonly natInstance?: { readonly amiId?: string } }): Record<string, unknown> {
+  return {
+    availabilityZones: network.availabilityZones ?? previewZones(region, network.azCount),
+    ...(network.natGateways === 'instance' ? { natInstance: { amiId: network.natInstance?.amiId ?? PREVIEW_AMI } } : {}),
+  };
+}

@@ -10,13 +10,21 @@ import { zoneInRegion } from '../core/validation';
 import { AsgSpotProps, CapacityProviderStrategyItem, strategyProblems } from '../ecs-cluster';
 import { fargateSizeProblem } from '../ecs-service/task-definition';
 import { GPU_FAMILIES, GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskFitProblem } from '../compute';
-import { EgressNeed, INTERFACE_ENDPOINT_SERVICES, NatStrategy, egressProblems } from '../vpc';
+import { EgressNeed, INTERFACE_ENDPOINT_SERVICES, NAT_STRATEGIES, NatStrategy, egressProblems } from '../vpc';
 import * as s from './schema';
 
 /** Reports a problem at a path relative to the object being refined. */
 export type IssueFn = (path: string, message: string) => void;
 
 // ----- network ---------------------------------------------------------------------------------
+
+/** The NAT instance of `natGateways: "instance"`. */
+export interface NatInstanceSettings {
+  /** Instance type (Graviton `t4g` boots the arm64 AMI). @default "t4g.nano" */
+  readonly instanceType?: string;
+  /** Pinned Amazon Linux 2023 AMI id of the type's architecture. @default - looked up from its public SSM parameter at plan time */
+  readonly amiId?: string;
+}
 
 /** The VPC of a stack. */
 export interface NetworkSettings {
@@ -29,8 +37,18 @@ export interface NetworkSettings {
   readonly availabilityZones?: string[];
   /** Zones to look up when none are pinned. @default 2 */
   readonly azCount: number;
-  /** NAT gateways: "none", one shared ("single") or one per zone ("perAz"). @default per stack */
+  /**
+   * NAT: "none", one shared gateway ("single"), one per zone ("perAz"), or one small EC2 NAT
+   * instance ("instance": about 7 USD a month with its address instead of about 37, one instance's
+   * availability).
+   * @default per stack
+   */
   readonly natGateways: NatStrategy;
+  /**
+   * The NAT instance of `natGateways: "instance"`: its type and a pinned AMI.
+   * @default t4g.nano, the latest Amazon Linux 2023 AMI looked up at plan time
+   */
+  readonly natInstance?: NatInstanceSettings;
   /**
    * Interface endpoints (`ecr.api`, `ecr.dkr`, `logs`, `secretsmanager`, ...). Each costs about
    * 7.30 USD a month per zone it is in.
@@ -45,7 +63,13 @@ export const networkFields = {
   vpcCidr: s.cidr(),
   availabilityZones: s.optional(s.array(s.zone(), { minLength: 1, maxLength: 6, unique: true, plural: 'availability zones such as "eu-west-1a"' })),
   azCount: s.number({ min: 1, max: 6 }),
-  natGateways: s.oneOf<NatStrategy>(['none', 'single', 'perAz'], 'a NAT strategy'),
+  natGateways: s.oneOf<NatStrategy>(NAT_STRATEGIES, 'a NAT strategy'),
+  natInstance: s.optional(
+    s.object<NatInstanceSettings>({
+      instanceType: s.optional(s.string({ pattern: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, describe: 'an EC2 instance type such as "t4g.nano"' })),
+      amiId: s.optional(s.amiId()),
+    }),
+  ),
   interfaceEndpoints: s.array(s.oneOf([...INTERFACE_ENDPOINT_SERVICES], 'an interface endpoint service'), { unique: true, plural: 'interface endpoint services' }),
   interfaceEndpointZones: s.optional(s.number({ min: 1, max: 6 })),
 };
@@ -66,6 +90,7 @@ export function checkNetwork(n: NetworkSettings, region: string, issue: IssueFn,
     if (n.interfaceEndpoints.length === 0) issue(`${p}interfaceEndpointZones`, `${n.interfaceEndpointZones} has no effect without interfaceEndpoints; remove it or add endpoints`);
     else if (n.interfaceEndpointZones > zones) issue(`${p}interfaceEndpointZones`, `${n.interfaceEndpointZones} is more than the ${zones} zones of the VPC; allowed: 1 to ${zones}`);
   }
+  if (n.natInstance !== undefined && n.natGateways !== 'instance') issue(`${p}natInstance`, `has no effect with natGateways ${JSON.stringify(n.natGateways)}; set natGateways "instance" or remove it`);
   for (const problem of egressProblems({ natGateways: n.natGateways, gatewayEndpoints: options.gatewayEndpoints ?? ['s3'], interfaceEndpoints: n.interfaceEndpoints }, options.needs ?? [])) {
     issue(`${p}natGateways`, `"none": ${problem}`);
   }

@@ -11,16 +11,31 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { didYouMean } from '../core/format';
 import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isCidr } from '../core/validation';
 import { ServiceRole } from '../iam';
+import { InstanceRole } from '../compute';
 import { LogGroup } from '../logs';
 import { SecurityGroup } from '../security-group';
 
-/** How private subnets reach the internet. */
-export type NatStrategy = 'none' | 'single' | 'perAz';
+/**
+ * How private subnets reach the internet: not at all, one NAT gateway, one per zone, or one small
+ * EC2 NAT instance (a tenth of a NAT gateway's price, one instance's availability: for demos).
+ */
+export type NatStrategy = 'none' | 'single' | 'perAz' | 'instance';
+
+/** Every NAT strategy. */
+export const NAT_STRATEGIES: readonly NatStrategy[] = ['none', 'single', 'perAz', 'instance'];
+
+/** Public SSM parameters of the Amazon Linux 2023 AMIs a NAT instance boots. */
+export const NAT_INSTANCE_AMI_PARAMETERS = {
+  arm64: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+  x86_64: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+} as const;
 
 /** Gateway endpoints (free; routed through the route tables). */
 export type GatewayEndpointService = 's3' | 'dynamodb';
@@ -115,10 +130,19 @@ export interface VpcProps {
    */
   readonly publicSubnets?: boolean;
   /**
-   * NAT gateways: none, one shared by every zone, or one per zone (zone-independent egress).
+   * NAT gateways: none, one shared by every zone, one per zone (zone-independent egress), or one
+   * EC2 NAT instance in the first public subnet (see `natInstance`).
    * @default "perAz"
    */
   readonly natGateways?: NatStrategy;
+  /**
+   * The NAT instance, with `natGateways: "instance"`: Amazon Linux 2023 forwarding and masquerading
+   * the private subnets' traffic, an Elastic IP, IMDSv2, an encrypted root volume, Session Manager
+   * access (no SSH), EC2 automatic recovery. Terraform ignores later AMI releases (the instance is
+   * not replaced by a plan); replace it on purpose to patch (`terraform apply -replace=...`).
+   * @default t4g.nano, the latest AMI from its public SSM parameter
+   */
+  readonly natInstance?: NatInstanceProps;
   /**
    * Give instances launched in public subnets a public IP. Nothing here launches instances in
    * public subnets (ALBs and NAT gateways do not need it), so it is off.
@@ -150,6 +174,14 @@ export interface VpcProps {
   readonly flowLogs?: FlowLogsProps;
 }
 
+/** The NAT instance of `natGateways: "instance"`. */
+export interface NatInstanceProps {
+  /** Instance type; Graviton (`t4g`) types boot the arm64 AMI. @default "t4g.nano" */
+  readonly instanceType?: string;
+  /** Pinned AMI id (Amazon Linux 2023 of the type's architecture). @default - looked up from its public SSM parameter at plan time */
+  readonly amiId?: string;
+}
+
 /**
  * A VPC with public and private subnets over N availability zones, an internet gateway, NAT
  * gateways by strategy, one private route table per zone, and optional endpoints and flow logs.
@@ -165,6 +197,8 @@ export class Vpc extends Construct {
   public readonly privateRouteTableIds: string[];
   /** Public IPs of the NAT gateways (empty without NAT). */
   public readonly natPublicIps: string[];
+  /** The NAT instance, with `natGateways: "instance"`. */
+  public readonly natInstance?: { readonly instance: Instance; readonly publicIp: string };
   /** Security group of the interface endpoints, when there are any. */
   public readonly endpointSecurityGroupId?: string;
   /** How the private subnets reach the outside. */
@@ -194,7 +228,10 @@ export class Vpc extends Construct {
     }
     if (props.availabilityZones) v.check(azCount >= 1 && azCount <= 6, 'availabilityZones', props.availabilityZones, 'must name 1 to 6 zones');
     else v.range('azCount', azCount, 1, 6);
-    v.range('subnetNewBits', bits, 1, 12).oneOf('natGateways', nat, ['none', 'single', 'perAz']);
+    v.range('subnetNewBits', bits, 1, 12).oneOf('natGateways', nat, NAT_STRATEGIES);
+    if (props.natInstance && nat !== 'instance') v.fail('natInstance', `has no effect with natGateways ${JSON.stringify(nat)}; set natGateways "instance" or remove it`);
+    if (props.natInstance?.instanceType !== undefined) v.matches('natInstance.instanceType', props.natInstance.instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as "t4g.nano"');
+    if (props.natInstance?.amiId !== undefined) v.matches('natInstance.amiId', props.natInstance.amiId, /^ami-[0-9a-f]{8,17}$/, 'an AMI id such as "ami-0123456789abcdef0"');
     if (hasPublic && privateOffset < azCount) v.fail('privateSubnetOffset', `${privateOffset} overlaps the ${azCount} public subnets; allowed: ${azCount} or more`);
     if (privateOffset + azCount > 2 ** bits) v.fail('subnetNewBits', `${bits} bits give ${2 ** bits} subnets, fewer than the ${privateOffset + azCount} the layout needs`);
     if (!hasPublic && nat !== 'none') v.fail('natGateways', `${JSON.stringify(nat)} needs public subnets (a NAT gateway lives in one); set publicSubnets true or natGateways "none"`);
@@ -256,18 +293,22 @@ export class Vpc extends Construct {
       this.publicRouteTableId = publicRt.id;
     }
 
-    const natCount = nat === 'none' ? 0 : nat === 'single' ? 1 : azCount;
+    const natCount = nat === 'single' ? 1 : nat === 'perAz' ? azCount : 0;
     const nats = Array.from({ length: natCount }, (_, i) => {
       const eip = new Eip(this, `nat-eip-${i + 1}`, { domain: 'vpc', tags: nameTags(`${props.namePrefix}-nat-${i + 1}`), dependsOn: [igw!] });
       const gw = new NatGateway(this, `nat-${i + 1}`, { allocationId: eip.id, subnetId: publicSubnets[i].id, tags: nameTags(`${props.namePrefix}-nat-${i + 1}`), dependsOn: [igw!] });
       return { eip, gw };
     });
-    this.natPublicIps = nats.map((n) => n.eip.publicIp);
+    this.natInstance = nat === 'instance' ? this.natInstanceIn(props, vpc.id, cidr, publicSubnets[0].id, igw!) : undefined;
+    this.natPublicIps = this.natInstance ? [this.natInstance.publicIp] : nats.map((n) => n.eip.publicIp);
 
     const privateRts = privateSubnets.map((s, i) => {
       const rt = new RouteTable(this, `private-rt-${i + 1}`, { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-private-rt-${i + 1}`) });
       if (nats.length > 0) {
         this.egressDependables.push(new Route(this, `private-${i + 1}-nat`, { routeTableId: rt.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nats[Math.min(i, nats.length - 1)].gw.id }));
+      }
+      if (this.natInstance) {
+        this.egressDependables.push(new Route(this, `private-${i + 1}-nat`, { routeTableId: rt.id, destinationCidrBlock: '0.0.0.0/0', networkInterfaceId: this.natInstance.instance.primaryNetworkInterfaceId }));
       }
       this.egressDependables.push(new RouteTableAssociation(this, `private-${i + 1}-rta`, { subnetId: s.id, routeTableId: rt.id }));
       return rt;
@@ -325,7 +366,77 @@ export class Vpc extends Construct {
   public egressProblems(needs: readonly EgressNeed[]): string[] {
     return egressProblems(this.egress, needs);
   }
+
+  private natInstanceIn(props: VpcProps, vpcId: string, cidr: string, subnetId: string, igw: InternetGateway): { instance: Instance; publicIp: string } {
+    const type = props.natInstance?.instanceType ?? 't4g.nano';
+    // Graviton families carry a "g" after the generation digit (t4g, c7g, m6gd, ...).
+    const arch = /^[a-z]+\d+g/.test(type) ? 'arm64' : 'x86_64';
+    const ami = props.natInstance?.amiId ?? new DataAwsSsmParameter(this, 'nat-ami', { name: NAT_INSTANCE_AMI_PARAMETERS[arch] }).insecureValue;
+    const name = `${props.namePrefix}-nat`;
+    const sg = new SecurityGroup(this, 'nat-sg', { name, description: 'NAT instance: everything from the VPC, out to the internet', vpcId });
+    sg.addIngress({ peer: { cidr }, protocol: '-1', description: 'Traffic of the private subnets to the internet' });
+    // Session Manager instead of SSH: no inbound port, no key pair.
+    const role = new InstanceRole(this, 'nat-role', { name, managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'] });
+    const instance = new Instance(this, 'nat-instance', {
+      ami,
+      instanceType: type,
+      subnetId,
+      vpcSecurityGroupIds: [sg.securityGroupId],
+      iamInstanceProfile: role.profile.name,
+      // It forwards packets that are neither from nor to itself.
+      sourceDestCheck: false,
+      metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
+      maintenanceOptions: { autoRecovery: 'default' },
+      creditSpecification: /^t\d/.test(type) ? { cpuCredits: 'standard' } : undefined,
+      // Base64 here: cdktf writes a multi-line `user_data` into HCL as a heredoc, which adds a
+      // newline, so the HCL and JSON outputs would hash different scripts.
+      userDataBase64: Buffer.from(NAT_USER_DATA).toString('base64'),
+      userDataReplaceOnChange: true,
+      tags: nameTags(name),
+      volumeTags: nameTags(name),
+      // A new AMI release must not replace the instance on some later plan: patch on purpose.
+      lifecycle: { ignoreChanges: ['ami'] },
+      dependsOn: [igw, ...role.role.policyResources],
+    });
+    const eip = new Eip(this, 'nat-instance-eip', { domain: 'vpc', instance: instance.id, tags: nameTags(name), dependsOn: [igw] });
+    return { instance, publicIp: eip.publicIp };
+  }
 }
+
+/**
+ * User data of the NAT instance: IPv4 forwarding and masquerading out of its primary interface,
+ * applied at every boot by a systemd unit. Amazon Linux 2023 has no iptables by default
+ * (`iptables-nft` installs it); the instance reaches the package repository through the internet
+ * gateway itself. Passed base64-encoded (see `userDataBase64`).
+ */
+const NAT_USER_DATA = [
+  '#!/bin/bash',
+  'set -eu',
+  'dnf install -y iptables-nft',
+  "cat > /usr/local/sbin/nat.sh <<'NAT_SCRIPT'",
+  '#!/bin/bash',
+  'sysctl -q -w net.ipv4.ip_forward=1',
+  "IFACE=$(ip route show default | awk '{print $5; exit}')",
+  'iptables -t nat -C POSTROUTING -o $IFACE -j MASQUERADE 2>/dev/null || iptables -t nat -A POSTROUTING -o $IFACE -j MASQUERADE',
+  'NAT_SCRIPT',
+  'chmod 0755 /usr/local/sbin/nat.sh',
+  "cat > /etc/systemd/system/nat.service <<'NAT_UNIT'",
+  '[Unit]',
+  'Description=NAT for the private subnets',
+  'After=network-online.target',
+  'Wants=network-online.target',
+  '[Service]',
+  'Type=oneshot',
+  'ExecStart=/usr/local/sbin/nat.sh',
+  'RemainAfterExit=yes',
+  '[Install]',
+  'WantedBy=multi-user.target',
+  'NAT_UNIT',
+  'systemctl daemon-reload',
+  'systemctl enable --now nat.service',
+  '',
+].join('\n');
 
 /** Terraform's `cidrsubnet(prefix, newbits, netnum)` for IPv4, computed at synth time. */
 export function cidrSubnet(prefix: string, newBits: number, netNum: number): string {

@@ -42,7 +42,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
-import { PREVIEW_ACCOUNT, previewZones } from '../../src/core/preview';
+import { PREVIEW_ACCOUNT, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { stackRemoteState } from '../../src/settings/shapes';
 import { Vpc } from '../../src/vpc';
@@ -101,6 +101,7 @@ export class AiPredictorStack extends AwsStack {
       availabilityZones: net.availabilityZones,
       azCount: net.azCount,
       natGateways: net.natGateways,
+      natInstance: net.natInstance,
       // A NAT gateway is the only thing that would need a public subnet.
       publicSubnets: net.natGateways !== 'none',
       privateSubnetOffset: PRIVATE_SUBNET_OFFSET,
@@ -241,7 +242,7 @@ export const aiPredictor: StackDefinition<AiPredictorSettings, Construct> = {
   defaults: aiPredictorDefaults,
   preview: (s) => ({
     accountId: s.accountId ?? PREVIEW_ACCOUNT,
-    network: { availabilityZones: s.network.availabilityZones ?? previewZones(s.region, s.network.azCount) },
+    network: previewNetwork(s.region, s.network),
   }),
   create: (app, settings, shared) => new AiPredictorStack(app, AI_PREDICTOR, settings, shared),
 };

@@ -34,13 +34,14 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
-import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewZones } from '../../src/core/preview';
+import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { gpuSpot } from '../../src/settings/shapes';
 import { Vpc } from '../../src/vpc';
 import { AsgCapacityProvider, EcsCluster } from '../../src/ecs-cluster';
 import { EcsService, HealthChecks, TaskDefinition } from '../../src/ecs-service';
 import { ApplicationLoadBalancer, TLS13_ONLY_SSL_POLICY } from '../../src/alb';
+import { HttpApi } from '../../src/api';
 import { LogGroup } from '../../src/logs';
 import { Monitoring } from '../../src/monitoring';
 import { RepositoryReference, repositoryFor } from '../../src/registry';
@@ -60,7 +61,10 @@ export class ArtworkMatcherStack extends AwsStack {
   public readonly vpc: Vpc;
   public readonly cluster: EcsCluster;
   public readonly gpuCapacity?: AsgCapacityProvider;
-  public readonly alb: ApplicationLoadBalancer;
+  /** The public load balancer (ingress "alb"). */
+  public readonly alb?: ApplicationLoadBalancer;
+  /** The public HTTP API (ingress "httpApi"). */
+  public readonly api?: HttpApi;
   public readonly logGroup: LogGroup;
   public readonly repositories: Record<ArtworkServiceName, RepositoryReference>;
   public readonly services: Record<ArtworkServiceName, EcsService>;
@@ -90,6 +94,7 @@ export class ArtworkMatcherStack extends AwsStack {
       availabilityZones: settings.network.availabilityZones,
       azCount: settings.network.azCount,
       natGateways: settings.network.natGateways,
+      natInstance: settings.network.natInstance,
       gatewayEndpoints: ['s3'],
       interfaceEndpoints: settings.network.interfaceEndpoints,
       interfaceEndpointZones: settings.network.interfaceEndpointZones,
@@ -118,8 +123,9 @@ export class ArtworkMatcherStack extends AwsStack {
       });
     }
 
-    // ===== ALB =====
-    this.alb = new ApplicationLoadBalancer(this, 'alb', {
+    // ===== ALB (or, for a lean demo, an HTTP API after the services) =====
+    const viaAlb = settings.ingress === 'alb';
+    if (viaAlb) this.alb = new ApplicationLoadBalancer(this, 'alb', {
       namePrefix: prefix,
       vpcId: this.vpc.vpcId,
       vpcCidr: settings.network.vpcCidr,
@@ -189,8 +195,9 @@ export class ArtworkMatcherStack extends AwsStack {
         minHealthyPercent: 100,
         maxHealthyPercent: 200,
         enableExecuteCommand: settings.enableExecuteCommand,
-        loadBalancer: svc === 'gateway' ? { alb: this.alb, route: 'default', healthCheck: { path: settings.alb.healthCheckPath, matcher: '200' } } : undefined,
-        cloudMap: svc === 'gateway' ? undefined : { namespaceId: this.cluster.namespace!.id, name: svc },
+        loadBalancer: svc === 'gateway' && this.alb ? { alb: this.alb, route: 'default', healthCheck: { path: settings.alb.healthCheckPath, matcher: '200' } } : undefined,
+        // The backends by name (A records); behind an HTTP API the gateway by address and port (SRV records, what its VPC link integration needs).
+        cloudMap: svc !== 'gateway' ? { namespaceId: this.cluster.namespace!.id, name: svc } : viaAlb ? undefined : { namespaceId: this.cluster.namespace!.id, name: svc, recordType: 'SRV' },
         efsVolumes: svc === 'search' ? [{ name: 'index', fileSystem: this.indexFileSystem, containerPath: INDEX_MOUNT, readOnly: true }] : undefined,
         // Python services writing model caches and temp files: the document's containers need a writable root.
         readonlyRootFilesystem: false,
@@ -205,21 +212,38 @@ export class ArtworkMatcherStack extends AwsStack {
         maxCapacity: ready ? cfg.maxCapacity : 0,
         cpu: { target: cfg.cpuTarget, ...cooldowns },
         memory: { target: cfg.memoryTarget, ...cooldowns },
-        requestsPerTarget: cfg.requestsPerTarget > 0 ? cfg.requestsPerTarget : undefined,
-        scheduled:
-          settings.scheduledScaling && ready
+        // The document's 500 requests per gateway task behind the load balancer, unless set.
+        requestsPerTarget: ((t) => (t > 0 ? t : undefined))(cfg.requestsPerTarget ?? (svc === 'gateway' && viaAlb ? 500 : 0)),
+        scheduled: !ready
+          ? []
+          : settings.scheduledScaling
             ? [
                 // Before museum opening: double the floor. After closing: back to the floor, half the ceiling.
                 { name: 'scale-up-morning', schedule: 'cron(0 8 * * ? *)', minCapacity: Math.min(cfg.minCapacity * 2, cfg.maxCapacity), maxCapacity: cfg.maxCapacity },
                 { name: 'scale-down-evening', schedule: 'cron(0 19 * * ? *)', minCapacity: cfg.minCapacity, maxCapacity: Math.max(cfg.minCapacity, Math.floor(cfg.maxCapacity / 2)) },
               ]
-            : [],
+            : settings.offHours
+              ? [
+                  { name: 'off-hours-stop', schedule: settings.offHours.stopSchedule, timezone: settings.offHours.timezone, minCapacity: 0, maxCapacity: 0 },
+                  { name: 'off-hours-start', schedule: settings.offHours.startSchedule, timezone: settings.offHours.timezone, minCapacity: cfg.minCapacity, maxCapacity: cfg.maxCapacity },
+                ]
+              : [],
       });
       return service;
     };
     this.services = { gateway: build('gateway'), embeddings: build('embeddings'), search: build('search'), geometric: build('geometric') };
-    // Least-privilege network paths: ALB -> gateway (wired by loadBalancer) -> backends.
+    // Least-privilege network paths: ALB (wired by loadBalancer) or the API's VPC link -> gateway -> backends.
     for (const svc of ['embeddings', 'search', 'geometric'] as const) this.services[svc].allowFrom(this.services.gateway.securityGroupId, 'From the gateway');
+    if (!viaAlb) {
+      this.api = new HttpApi(this, 'api', {
+        name: `${prefix}-api`,
+        description: `Artwork Matcher (${env}) gateway`,
+        vpc: this.vpc,
+        integration: { cloudMapServiceArn: this.services.gateway.discoveryService!.arn },
+        accessLogRetentionDays: settings.logRetentionDays,
+      });
+      this.services.gateway.allowFrom(this.api.vpcLinkSecurityGroupId, 'From the API VPC link');
+    }
 
     // ===== The search index writer: run on demand, the only task that writes the index =====
     this.searchIndexer = new TaskDefinition(this, 'search-indexer', { family: `${prefix}-search-indexer`, cpu: settings.services.search.cpu, memoryMiB: settings.services.search.memoryMiB });
@@ -239,27 +263,47 @@ export class ArtworkMatcherStack extends AwsStack {
 
     // ===== Monitoring =====
     this.monitoring = new Monitoring(this, 'monitoring', { namePrefix: prefix, region: settings.region, alarmEmail: settings.monitoring.alarmEmail });
-    this.monitoring.addWidget({ title: 'Request Latency (P99)', metrics: [{ ...this.alb.metricTargetResponseTime('p99'), label: 'P99 Latency' }] });
-    this.monitoring.addWidget({ title: 'Request Count', metrics: [this.alb.metricRequestCount()] });
+    const latency = this.alb ? this.alb.metricTargetResponseTime('p99') : this.api!.metricLatency('p99');
+    this.monitoring.addWidget({ title: 'Request Latency (P99)', metrics: [{ ...latency, label: 'P99 Latency' }] });
+    this.monitoring.addWidget({ title: 'Request Count', metrics: [this.alb ? this.alb.metricRequestCount() : this.api!.metricCount()] });
     this.monitoring.addWidget({ title: 'ECS Service CPU Utilization', width: 24, metrics: ARTWORK_SERVICES.map((s) => this.services[s].metricCpuUtilization()) });
     this.monitoring.addWidget({ title: 'ECS Service Memory Utilization', width: 24, metrics: ARTWORK_SERVICES.map((s) => this.services[s].metricMemoryUtilization()) });
     this.monitoring.addWidget({ title: 'Running tasks', width: 24, metrics: ARTWORK_SERVICES.map((s) => this.services[s].metricRunningTasks()) });
     this.monitoring.addAlarm('high-latency', {
       name: 'high-latency',
       description: `Response latency is above ${settings.monitoring.latencyThresholdSec} seconds`,
-      metric: this.alb.metricTargetResponseTime('p99'),
-      threshold: settings.monitoring.latencyThresholdSec,
+      metric: latency,
+      // The load balancer reports seconds, API Gateway milliseconds.
+      threshold: this.alb ? settings.monitoring.latencyThresholdSec : settings.monitoring.latencyThresholdSec * 1000,
       comparison: 'GreaterThanThreshold',
       evaluationPeriods: 3,
     });
-    this.monitoring.addErrorRateAlarm('high-error-rate', { loadBalancer: this.alb, thresholdPercent: settings.monitoring.errorRatePercent, evaluationPeriods: 2 });
-    this.monitoring.addNoHealthyTargetsAlarm('gateway-healthy-hosts', { label: 'gateway', targetGroup: this.services.gateway.targetGroup!, service: this.services.gateway, expectRunning: ready });
+    if (this.alb) {
+      this.monitoring.addErrorRateAlarm('high-error-rate', { loadBalancer: this.alb, thresholdPercent: settings.monitoring.errorRatePercent, evaluationPeriods: 2 });
+      this.monitoring.addNoHealthyTargetsAlarm('gateway-healthy-hosts', { label: 'gateway', targetGroup: this.services.gateway.targetGroup!, service: this.services.gateway, expectRunning: ready });
+    } else {
+      // API Gateway answers 503 itself when no gateway task is registered: part of its 5xx count.
+      this.monitoring.addMathAlarm('high-error-rate', {
+        name: 'high-error-rate',
+        description: `5xx responses above ${settings.monitoring.errorRatePercent}% of API requests`,
+        expression: 'IF(FILL(requests, 0) > 0, 100 * FILL(errors, 0) / FILL(requests, 0), 0)',
+        label: 'Error rate (%)',
+        metrics: { errors: this.api!.metric5xx(), requests: this.api!.metricCount() },
+        threshold: settings.monitoring.errorRatePercent,
+        comparison: 'GreaterThanThreshold',
+        evaluationPeriods: 2,
+      });
+    }
     for (const svc of ARTWORK_SERVICES) {
       this.monitoring.addServiceAlarms(svc, this.services[svc], { label: svc, expectedTasks: ready ? settings.services[svc].minCapacity : 0 });
     }
 
     // ===== Outputs (the document's, and what operating it needs) =====
-    new TerraformOutput(this, 'alb_dns_name', { value: this.alb.dnsName, description: 'DNS name of the load balancer' });
+    if (this.alb) new TerraformOutput(this, 'alb_dns_name', { value: this.alb.dnsName, description: 'DNS name of the load balancer' });
+    new TerraformOutput(this, 'endpoint_url', {
+      value: this.alb ? `${settings.alb.certificateArn ? 'https' : 'http'}://${this.alb.dnsName}` : this.api!.apiEndpoint,
+      description: 'Public URL of the gateway (GET <url>/health, POST <url>/identify)',
+    });
     new TerraformOutput(this, 'ecr_repositories', {
       value: Object.fromEntries(ARTWORK_SERVICES.map((s) => [s, this.repositories[s].repositoryUrl])),
       description: 'ECR repository URLs',
@@ -283,7 +327,7 @@ export function artworkMatcher(env: ArtworkEnvironment): StackDefinition<Artwork
     defaults: artworkMatcherDefaults(env),
     preview: (s) => ({
       accountId: s.accountId ?? PREVIEW_ACCOUNT,
-      network: { availabilityZones: s.network.availabilityZones ?? previewZones(s.region, s.network.azCount) },
+      network: previewNetwork(s.region, s.network),
       ...(ARTWORK_SERVICES.some((n) => s.services[n].gpu) ? { gpu: { amiId: s.gpu.amiId ?? PREVIEW_AMI } } : {}),
     }),
     create: (app, settings, shared) => new ArtworkMatcherStack(app, name, env, settings, shared),

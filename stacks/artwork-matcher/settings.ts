@@ -44,10 +44,10 @@ export interface ArtworkServiceSettings extends TaskSize, ScalingSettings {
   readonly desiredCount: number;
   /**
    * ALB requests per task per minute to hold; 0 turns request-count scaling off. Only the gateway
-   * is behind the ALB: a value on another service is an error.
-   * @default 500 / 0 / 0 / 0
+   * is behind the load balancer: a value on another service, or with ingress "httpApi", is an error.
+   * @default 500 for the gateway behind the load balancer; none elsewhere
    */
-  readonly requestsPerTarget: number;
+  readonly requestsPerTarget?: number;
   /**
    * Run on the GPU capacity provider (EC2 g4dn) with one GPU per task instead of Fargate.
    * @default true for embeddings in production, false otherwise
@@ -55,7 +55,7 @@ export interface ArtworkServiceSettings extends TaskSize, ScalingSettings {
   readonly gpu: boolean;
   /**
    * Fargate capacity provider strategy (a GPU service uses the GPU provider: setting one there is an error).
-   * @default FARGATE weight 100 base 1; geometric: FARGATE_SPOT 80 + FARGATE 20 base 1
+   * @default demo: FARGATE_SPOT only; elsewhere FARGATE weight 100 base 1, geometric FARGATE_SPOT 80 + FARGATE 20 base 1
    */
   readonly capacityProviderStrategy?: CapacityProviderStrategyItem[];
   /**
@@ -71,6 +71,16 @@ export interface ArtworkServiceSettings extends TaskSize, ScalingSettings {
   readonly environment: Record<string, string>;
 }
 
+/** Scale to zero outside working hours. */
+export interface OffHoursSettings {
+  /** When every service stops: a `cron(...)` expression in `timezone`. @default "cron(0 20 ? * MON-FRI *)" */
+  readonly stopSchedule: string;
+  /** When they start again with their normal floors. @default "cron(0 7 ? * MON-FRI *)" */
+  readonly startSchedule: string;
+  /** IANA time zone of both schedules. @default "UTC" */
+  readonly timezone: string;
+}
+
 export interface ArtworkMatcherSettings {
   /** @default "eu-west-1" */
   readonly region: string;
@@ -80,7 +90,7 @@ export interface ArtworkMatcherSettings {
    * @default - looked up at plan time
    */
   readonly accountId?: string;
-  /** The VPC. @default 10.0.0.0/16 over 2 zones; NAT "single" in demo, "perAz" elsewhere; no interface endpoints */
+  /** The VPC. @default 10.0.0.0/16 over 2 zones; a NAT instance in demo, a NAT gateway per zone elsewhere; no interface endpoints */
   readonly network: NetworkSettings;
   /** Retention of `/ecs/artwork-matcher-<env>`. @default 30 in production, 7 elsewhere */
   readonly logRetentionDays: number;
@@ -114,9 +124,23 @@ export interface ArtworkMatcherSettings {
   /** The document's 08:00 / 19:00 UTC scheduled actions. @default true in production only */
   readonly scheduledScaling: boolean;
   /**
+   * Scale every service to 0 tasks outside working hours (and with it the GPU instances). Not with
+   * `scheduledScaling`, whose morning and evening actions would fight it.
+   * @default - none: the services run around the clock
+   */
+  readonly offHours?: OffHoursSettings;
+  /**
+   * The public endpoint: the Application Load Balancer of the document, or an API Gateway HTTP API
+   * reaching the gateway through a VPC link and Cloud Map (HTTPS on its default domain, billed per
+   * request: about 32 USD a month less than the load balancer and its addresses; no WAF on it, no
+   * request-count scaling, no health-checked routing: a lean demo's choice).
+   * @default "alb"
+   */
+  readonly ingress: 'alb' | 'httpApi';
+  /**
    * Container Insights on the cluster (per-task metrics; the task-count alarms compare running
    * with desired tasks). Without it those alarms use the free `CPUUtilization` sample count.
-   * @default true
+   * @default false in demo (its cost is most of a demo's monitoring), true elsewhere
    */
   readonly containerInsights: boolean;
   /** Alarms and dashboard. @default see each field */
@@ -151,20 +175,25 @@ export interface ArtworkMatcherSettings {
 /** The document's values for one environment. */
 export function artworkMatcherDefaults(env: ArtworkEnvironment): ArtworkMatcherSettings {
   const production = env === 'production';
+  // The demo tier costs what the document says (50-100 USD a month, README): one task per
+  // service, all on Fargate Spot (the services are stateless; an interruption is a two-minute gap
+  // in a demo), a NAT instance instead of a NAT gateway, no Container Insights (the dashboard and
+  // alarms use the free ECS metrics). Staging and production keep the document's values.
+  const demo = env === 'demo';
+  const demoSpot = [{ capacityProvider: 'FARGATE_SPOT' as const, weight: 1, base: 0 }];
   const service = (
     o: Partial<ArtworkServiceSettings> &
       Pick<ArtworkServiceSettings, 'cpu' | 'memoryMiB' | 'minCapacity' | 'maxCapacity' | 'cpuTarget' | 'memoryTarget' | 'scaleInCooldownSec' | 'scaleOutCooldownSec' | 'healthCheckStartPeriodSec'>,
   ): ArtworkServiceSettings => ({
     desiredCount: o.minCapacity,
-    requestsPerTarget: 0,
     gpu: false,
     environment: {},
     ...o,
-    capacityProviderStrategy: o.gpu ? undefined : o.capacityProviderStrategy ?? [{ capacityProvider: 'FARGATE', weight: 100, base: 1 }],
+    capacityProviderStrategy: o.gpu ? undefined : demo ? demoSpot : o.capacityProviderStrategy ?? [{ capacityProvider: 'FARGATE', weight: 100, base: 1 }],
   });
   return {
     region: 'eu-west-1',
-    network: { vpcCidr: '10.0.0.0/16', azCount: 2, natGateways: env === 'demo' ? 'single' : 'perAz', interfaceEndpoints: [] },
+    network: { vpcCidr: '10.0.0.0/16', azCount: 2, natGateways: demo ? 'instance' : 'perAz', interfaceEndpoints: [] },
     logRetentionDays: production ? 30 : 7,
     ecr: { repositoryPrefix: `artwork-matcher-${env}`, imageTagMutability: production ? 'IMMUTABLE' : 'MUTABLE', keepImages: 30, untaggedExpiryDays: 7 },
     alb: { allowedCidrs: ['0.0.0.0/0'], tls13Only: false, deletionProtection: production, healthCheckPath: '/health' },
@@ -174,7 +203,7 @@ export function artworkMatcherDefaults(env: ArtworkEnvironment): ArtworkMatcherS
       // instance column (gateway 256-1024, search 2048+, geometric 512-2048, embeddings on g4dn.xlarge).
       gateway: service({
         cpu: production ? 512 : 256, memoryMiB: production ? 1024 : 512, healthCheckStartPeriodSec: 30,
-        minCapacity: 2, maxCapacity: 20, cpuTarget: 60, memoryTarget: 70, requestsPerTarget: 500, scaleInCooldownSec: 300, scaleOutCooldownSec: 60,
+        minCapacity: demo ? 1 : 2, maxCapacity: 20, cpuTarget: 60, memoryTarget: 70, scaleInCooldownSec: 300, scaleOutCooldownSec: 60,
       }),
       embeddings: service({
         cpu: production ? 3072 : 1024, memoryMiB: production ? 12288 : 4096, gpu: production, healthCheckStartPeriodSec: 300,
@@ -182,7 +211,7 @@ export function artworkMatcherDefaults(env: ArtworkEnvironment): ArtworkMatcherS
       }),
       search: service({
         cpu: production ? 2048 : 512, memoryMiB: production ? 8192 : 1024, healthCheckStartPeriodSec: 180,
-        minCapacity: 2, maxCapacity: 8, cpuTarget: 80, memoryTarget: 70, scaleInCooldownSec: 600, scaleOutCooldownSec: 180,
+        minCapacity: demo ? 1 : 2, maxCapacity: 8, cpuTarget: 80, memoryTarget: 70, scaleInCooldownSec: 600, scaleOutCooldownSec: 180,
       }),
       geometric: service({
         cpu: production ? 1024 : 512, memoryMiB: production ? 2048 : 1024, healthCheckStartPeriodSec: 30,
@@ -194,7 +223,8 @@ export function artworkMatcherDefaults(env: ArtworkEnvironment): ArtworkMatcherS
       }),
     },
     scheduledScaling: production,
-    containerInsights: true,
+    ingress: 'alb',
+    containerInsights: !demo,
     monitoring: { latencyThresholdSec: 2, errorRatePercent: 5 },
     searchIndexer: {},
     enableExecuteCommand: false,
@@ -202,11 +232,13 @@ export function artworkMatcherDefaults(env: ArtworkEnvironment): ArtworkMatcherS
   };
 }
 
+const cronSchedule = () => s.string({ pattern: /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, describe: 'a six-field cron expression such as "cron(0 20 ? * MON-FRI *)"' });
+
 const serviceSchema = s.object<ArtworkServiceSettings>({
   ...taskSizeFields,
   ...scalingFields,
   desiredCount: s.number({ min: 0, max: 1000 }),
-  requestsPerTarget: s.number({ min: 0, max: 1000000 }),
+  requestsPerTarget: s.optional(s.number({ min: 0, max: 1000000 })),
   gpu: s.boolean(),
   capacityProviderStrategy: s.optional(fargateStrategy()),
   healthCheckStartPeriodSec: s.number({ min: 0, max: 300, unit: 'seconds' }),
@@ -225,6 +257,14 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
     gpu: gpuCapacity(),
     services: s.object<Record<ArtworkServiceName, ArtworkServiceSettings>>({ gateway: serviceSchema, embeddings: serviceSchema, search: serviceSchema, geometric: serviceSchema }),
     scheduledScaling: s.boolean(),
+    offHours: s.optional(
+      s.object<OffHoursSettings>({
+        stopSchedule: cronSchedule(),
+        startSchedule: cronSchedule(),
+        timezone: s.string({ pattern: /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, describe: 'an IANA time zone such as "Europe/Paris"' }),
+      }),
+    ),
+    ingress: s.oneOf<'alb' | 'httpApi'>(['alb', 'httpApi'], 'an ingress'),
     containerInsights: s.boolean(),
     monitoring: s.object({
       alarmEmail: s.optional(s.email()),
@@ -240,6 +280,9 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
     // Fargate tasks pull from ECR and ship logs: without NAT they need the endpoints.
     checkNetwork(v.network, v.region, issue, { minZones: 2, needs: ['ecr.api', 'ecr.dkr', 's3', 'logs'], prefix: 'network' });
     checkAlb(v.alb, issue);
+    if (v.offHours && v.scheduledScaling) issue('offHours', 'and scheduledScaling both schedule the services; their actions would undo each other: set scheduledScaling false or remove offHours');
+    if (v.offHours && v.offHours.stopSchedule === v.offHours.startSchedule) issue('offHours.startSchedule', 'is the same as stopSchedule; give two different times');
+    if (v.ingress === 'httpApi' && v.alb.certificateArn) issue('alb.certificateArn', 'has no effect with ingress "httpApi" (the API serves HTTPS on its own domain); remove it or use ingress "alb"');
     checkImageTag(v.imageTag, v.ecr.imageTagMutability, issue, 'imageTag');
     for (const name of ARTWORK_SERVICES) {
       const svc = v.services[name];
@@ -253,7 +296,8 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
         if (svc.capacityProviderStrategy) checkStrategy(svc.capacityProviderStrategy, issue, `${path}.capacityProviderStrategy`);
         else issue(`${path}.capacityProviderStrategy`, 'is required for a Fargate service; e.g. [{"capacityProvider": "FARGATE", "weight": 1, "base": 1}]');
       }
-      if (name !== 'gateway' && svc.requestsPerTarget > 0) issue(`${path}.requestsPerTarget`, `${svc.requestsPerTarget} has no effect: only the gateway is behind the load balancer; set it to 0`);
+      if (name !== 'gateway' && (svc.requestsPerTarget ?? 0) > 0) issue(`${path}.requestsPerTarget`, `${svc.requestsPerTarget} has no effect: only the gateway is behind the load balancer; set it to 0`);
+      if (name === 'gateway' && v.ingress === 'httpApi' && (svc.requestsPerTarget ?? 0) > 0) issue(`${path}.requestsPerTarget`, `${svc.requestsPerTarget} has no effect with ingress "httpApi" (there is no load balancer to count requests); set it to 0`);
     }
     if (!ARTWORK_SERVICES.some((n) => v.services[n].gpu)) {
       const gpuTouched = JSON.stringify(v.gpu) !== JSON.stringify(artworkMatcherDefaults('demo').gpu);

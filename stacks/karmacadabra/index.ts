@@ -37,7 +37,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
-import { PREVIEW_ACCOUNT } from '../../src/core/preview';
+import { PREVIEW_ACCOUNT, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { spotStrategy } from '../../src/settings/shapes';
 import { Vpc } from '../../src/vpc';
@@ -89,6 +89,7 @@ export class KarmacadabraStack extends AwsStack {
       availabilityZones: settings.network.availabilityZones,
       azCount: settings.network.azCount,
       natGateways: settings.network.natGateways,
+      natInstance: settings.network.natInstance,
       gatewayEndpoints: ['s3'],
       interfaceEndpoints: settings.network.interfaceEndpoints,
       interfaceEndpointZones: settings.network.interfaceEndpointZones,
@@ -235,6 +236,6 @@ export const karmacadabra: StackDefinition<KarmacadabraSettings, Construct> = {
   settingsType: 'KarmacadabraSettings',
   schema: karmacadabraSchema,
   defaults: karmacadabraDefaults(),
-  preview: (s) => ({ accountId: s.accountId ?? PREVIEW_ACCOUNT }),
+  preview: (s) => ({ accountId: s.accountId ?? PREVIEW_ACCOUNT, network: previewNetwork(s.region, s.network) }),
   create: (app, settings, shared) => new KarmacadabraStack(app, KARMACADABRA, settings, shared),
 };

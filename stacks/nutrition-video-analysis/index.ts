@@ -60,7 +60,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
-import { PREVIEW_ACCOUNT, previewZones } from '../../src/core/preview';
+import { PREVIEW_ACCOUNT, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { spotStrategy } from '../../src/settings/shapes';
 import { RestApi } from '../../src/api';
@@ -161,6 +161,7 @@ export class NutritionVideoAnalysisStack extends AwsStack {
       availabilityZones: settings.network.availabilityZones,
       azCount: settings.network.azCount,
       natGateways: settings.network.natGateways,
+      natInstance: settings.network.natInstance,
       gatewayEndpoints: ['s3', 'dynamodb'],
       interfaceEndpoints: settings.network.interfaceEndpoints,
       interfaceEndpointZones: settings.network.interfaceEndpointZones,
@@ -509,7 +510,7 @@ export const nutritionVideoAnalysis: StackDefinition<NutritionVideoAnalysisSetti
   defaults: nutritionVideoAnalysisDefaults(),
   preview: (s) => ({
     accountId: s.accountId ?? PREVIEW_ACCOUNT,
-    network: { availabilityZones: s.network.availabilityZones ?? previewZones(s.region, s.network.azCount) },
+    network: previewNetwork(s.region, s.network),
   }),
   create: (app, settings, shared) => new NutritionVideoAnalysisStack(app, NUTRITION_VIDEO_ANALYSIS, settings, shared),
 };

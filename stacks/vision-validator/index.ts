@@ -37,7 +37,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
-import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewZones } from '../../src/core/preview';
+import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { Vpc } from '../../src/vpc';
 import { AsgCapacityProvider, EcsCluster } from '../../src/ecs-cluster';
@@ -93,6 +93,7 @@ export class VisionValidatorStack extends AwsStack {
       availabilityZones: settings.network.availabilityZones,
       azCount: settings.network.azCount,
       natGateways: settings.network.natGateways,
+      natInstance: settings.network.natInstance,
       gatewayEndpoints: ['s3'],
       interfaceEndpoints: settings.network.interfaceEndpoints,
       interfaceEndpointZones: settings.network.interfaceEndpointZones,
@@ -262,7 +263,7 @@ export const visionValidator: StackDefinition<VisionValidatorSettings, Construct
   defaults: visionValidatorDefaults(),
   preview: (s) => ({
     accountId: s.accountId ?? PREVIEW_ACCOUNT,
-    network: { availabilityZones: s.network.availabilityZones ?? previewZones(s.region, s.network.azCount) },
+    network: previewNetwork(s.region, s.network),
     gpu: { amiId: s.gpu.amiId ?? PREVIEW_AMI },
   }),
   create: (app, settings, shared) => new VisionValidatorStack(app, VISION_VALIDATOR, settings, shared),

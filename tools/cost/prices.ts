@@ -243,6 +243,8 @@ const US_EAST_1: RegionPrices = {
   budgets: GLOBAL.budgets,
   cloudfront: GLOBAL.cloudfront,
   ec2Hour: {
+    't4g.nano': p(0.0042, 'instance-hour', SOURCES.ec2, 'unconfirmed'),
+    't4g.micro': p(0.0084, 'instance-hour', SOURCES.ec2, 'unconfirmed'),
     't3.micro': p(0.0104, 'instance-hour', SOURCES.ec2, 'third-party', 'several cost tools (pocket-architect, get-infra-done)'),
     't3.small': p(0.0208, 'instance-hour', SOURCES.ec2, 'third-party', 'several cost tools'),
     't3.medium': p(0.0416, 'instance-hour', SOURCES.ec2, 'third-party', 'several cost tools'),
@@ -323,6 +325,8 @@ const EU_WEST_1: RegionPrices = {
   budgets: GLOBAL.budgets,
   cloudfront: GLOBAL.cloudfront,
   ec2Hour: {
+    't4g.nano': p(0.0046, 'instance-hour', SOURCES.ec2, 'unconfirmed'),
+    't4g.micro': p(0.0092, 'instance-hour', SOURCES.ec2, 'unconfirmed'),
     't3.micro': p(0.0114, 'instance-hour', SOURCES.ec2, 'unconfirmed'),
     't3.small': p(0.0228, 'instance-hour', SOURCES.ec2, 'unconfirmed'),
     't3.medium': p(0.0456, 'instance-hour', SOURCES.ec2, 'third-party', 'a GPU cost-tracking script pricing Ireland instances'),
@@ -355,6 +359,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
 
 /** vCPUs of the general-purpose types of the table (GPU types come from src/compute). */
 export const GENERAL_INSTANCE_VCPUS: Readonly<Record<string, number>> = {
+  't4g.nano': 2,
+  't4g.micro': 2,
   't3.micro': 2,
   't3.small': 2,
   't3.medium': 2,
