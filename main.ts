@@ -6,7 +6,9 @@ import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV, describeSources } from './src/
 import { buildApp } from './stacks';
 
 runOrExit(() => {
-  const app = new App();
+  // No stack trace in the annotations of cdktf.out/manifest.json: they hold this machine's absolute
+  // paths and line numbers, so the output would differ between checkouts and after any edit.
+  const app = new App({ stackTraces: false });
   const sources = { context: app.node.tryGetContext(SETTINGS_CONTEXT_KEY), file: process.env[SETTINGS_FILE_ENV] };
   process.stdout.write(`${describeSources(sources)}\n`);
   buildApp(app, sources);

@@ -6,7 +6,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { TerraformOutput } from 'cdktf';
 import { ApplicationLoadBalancer, ApplicationLoadBalancerProps, TLS13_ONLY_SSL_POLICY } from '../../src/alb';
-import { allOf, countOf, errorOf, findBy, isAbsent, onlyOf, synthConstructs, Synthesized } from '../helpers/synth';
+import { allOf, countOf, errorOf, filterOf, findBy, isAbsent, onlyOf, synthConstructs, Synthesized } from '../helpers/synth';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
 const BASE: ApplicationLoadBalancerProps = { namePrefix: 'shop', vpcId: 'vpc-123', subnetIds: ['subnet-a', 'subnet-b'] };
@@ -252,6 +252,11 @@ describe('ApplicationLoadBalancer validation', () => {
     );
   });
 
+  it('with no allowed CIDR opens the listeners to nothing but what is added to its security group', () => {
+    const { json } = build({ allowedCidrs: [] });
+    expect(filterOf(json, 'aws_vpc_security_group_ingress_rule', (r) => r.cidr_ipv4 !== undefined)).toEqual([]);
+  });
+
   it('rejects a malformed CIDR and a certificate that is not from ACM', () => {
     expect(errorOf(() => build({ allowedCidrs: ['10.0.0.0/8', '0.0.0.0'] }))).toBe('test/alb: allowedCidrs[1]: "0.0.0.0" is not an IPv4 CIDR block');
     expect(errorOf(() => build({ certificateArn: 'arn:aws:iam::123456789012:server-certificate/shop' }))).toBe(
@@ -260,12 +265,12 @@ describe('ApplicationLoadBalancer validation', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(errorOf(() => build({ subnetIds: [], allowedCidrs: [], idleTimeoutSec: 0 }))).toBe(
+    expect(errorOf(() => build({ subnetIds: [], allowedCidrs: ['10.0.0.0/33'], idleTimeoutSec: 0 }))).toBe(
       [
         'test/alb: invalid props:',
         '  subnetIds: [] has fewer than 2 subnets; an ALB needs subnets in at least two availability zones',
-        '  allowedCidrs: [] is empty; give at least one CIDR block',
         '  idleTimeoutSec: 0 is out of range; allowed: 1 to 4000',
+        '  allowedCidrs[0]: "10.0.0.0/33" is not an IPv4 CIDR block',
       ].join('\n'),
     );
   });

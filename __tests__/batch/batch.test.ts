@@ -11,7 +11,7 @@ const JOB = { image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/trainer:1.0.0
 const BASE: Props = { name: 'demo-gpu', job: JOB };
 
 function vpcIn(stack: Parameters<Parameters<typeof synthConstructs>[0]>[0]): Vpc {
-  return new Vpc(stack, 'vpc', { namePrefix: 'demo', region: TEST_REGION, availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
+  return new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'demo', region: TEST_REGION, availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
 }
 
 function synthBatch(props: Partial<Props> = {}) {

@@ -30,7 +30,7 @@ interface Fixture {
 
 /** A VPC (pinned zones, one NAT), a cluster and a log group; `build` adds a service `svc` from BASE plus `props`. */
 function fixture(stack: AwsStack, vpcProps: Partial<VpcProps> = {}): Fixture {
-  const vpc = new Vpc(stack, 'vpc', { namePrefix: 'shop', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single', ...vpcProps });
+  const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'shop', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single', ...vpcProps });
   const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'c', privateNamespace: { name: 'shop.local', vpcId: vpc.vpcId } });
   const logs = new LogGroup(stack, 'logs', { name: '/ecs/shop' });
   return { stack, vpc, cluster, logs };
@@ -512,7 +512,7 @@ describe('EcsService service', () => {
     expect(metrics[0].dimensions).toEqual({ ServiceName: 'shop-api', ClusterName: expect.any(String) });
     let without: any[] = [];
     synthConstructs((stack) => {
-      const vpc = new Vpc(stack, 'vpc', { namePrefix: 'shop', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
+      const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'shop', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
       const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'c', containerInsights: 'disabled' });
       const svc = new EcsService(stack, 'svc', { ...BASE, cluster, vpc, logGroup: new LogGroup(stack, 'logs', { name: '/ecs/x' }) });
       without = [svc.metricRunningTasks(), svc.metricDesiredTasks()];

@@ -29,7 +29,7 @@ function build(props: Partial<LambdaFunctionProps> = {}, after?: (fn: LambdaFunc
 /** A VPC (pinned zones, one NAT) and an EFS file system in its private subnets, then a function built by `make`. */
 function buildInVpc(make: (stack: AwsStack, vpc: Vpc, efs: SharedFileSystem) => void): Synthesized {
   return synthConstructs((stack) => {
-    const vpc = new Vpc(stack, 'vpc', { namePrefix: 'nva', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
+    const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'nva', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
     const efs = new SharedFileSystem(stack, 'efs', { name: 'nva-models', vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds, accessPoint: { path: '/models' } });
     make(stack, vpc, efs);
   }).json;

@@ -62,6 +62,7 @@ describe('Monitoring topic and dashboard', () => {
     const keyStatements = statementsOf(onlyOf(json, 'aws_kms_key'));
     expect(keyStatements).toContainEqual({ Sid: 'Service1', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' });
     expect(statementsOf(onlyOf(json, 'aws_sns_topic_policy'))).toEqual([
+      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: expect.stringMatching(TOPIC_ARN), Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
       {
         Sid: 'Publish1',
         Effect: 'Allow',

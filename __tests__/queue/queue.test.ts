@@ -46,7 +46,10 @@ describe('Queue', () => {
     const allow = onlyOf(json, 'aws_sqs_queue_redrive_allow_policy');
     expect(allow.queue_url).toBe(ref(json, 'orders-dlq', 'url'));
     expect(parseField(allow, 'redrive_allow_policy')).toEqual({ redrivePermission: 'byQueue', sourceQueueArns: [ref(json, 'orders', 'arn')] });
-    expect(countOf(json, 'aws_sqs_queue_policy')).toBe(0);
+    // Both queues refuse plain HTTP (their only policy statement without senders).
+    const denyHttp = (queueRef: string) => ({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: queueRef, Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(statementsOf(findBy(json, 'aws_sqs_queue_policy', 'queue_url', ref(json, 'orders', 'url')))).toEqual([denyHttp(ref(json, 'orders', 'arn'))]);
+    expect(statementsOf(findBy(json, 'aws_sqs_queue_policy', 'queue_url', ref(json, 'orders-dlq', 'url')))).toEqual([denyHttp(ref(json, 'orders-dlq', 'arn'))]);
     expect(queue.kmsKeyArn).toBeUndefined();
     expect(queue.deadLetterQueue).toBeDefined();
   });
@@ -143,10 +146,10 @@ describe('Queue', () => {
       q.allowSendFrom('events.amazonaws.com', rule);
       q.allowSendFrom('s3.amazonaws.com', bucket);
     });
-    const policy = onlyOf(json, 'aws_sqs_queue_policy');
-    expect(policy.queue_url).toBe(ref(json, 'orders', 'url'));
+    const policy = findBy(json, 'aws_sqs_queue_policy', 'queue_url', ref(json, 'orders', 'url'));
     const arn = ref(json, 'orders', 'arn');
     expect(statementsOf(policy)).toEqual([
+      expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny' }),
       { Sid: 'AllowSend1', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': rule } } },
       { Sid: 'AllowSend2', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': bucket } } },
     ]);
@@ -159,7 +162,7 @@ describe('Queue', () => {
       q.addDependent(target);
       q.allowSendFrom('events.amazonaws.com', rule.arn);
     });
-    const [[policyKey]] = resourcesOf(json, 'aws_sqs_queue_policy');
+    const [[policyKey]] = resourcesOf(json, 'aws_sqs_queue_policy').filter(([, p]) => p.queue_url === ref(json, 'orders', 'url'));
     expect(onlyOf(json, 'aws_cloudwatch_event_target').depends_on).toEqual([`aws_sqs_queue_policy.${policyKey}`]);
   });
 

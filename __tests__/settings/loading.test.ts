@@ -42,10 +42,10 @@ describe('settings loading', () => {
   });
 
   it('rejects a settings document that is null, a list or a string, naming its source', () => {
-    expect(errorOf(() => readOverrides({ file: tmpFile('null') }))).toMatch(/^invalid settings in settings file .*settings\.json \(from STACK_SETTINGS_FILE\): null is null; expected an object/);
+    expect(errorOf(() => readOverrides({ file: tmpFile('null') }))).toMatch(/^invalid settings in settings file .*settings\.json \(from STACK_SETTINGS_FILE\): holds null; expected an object/);
     expect(errorOf(() => readOverrides({ file: tmpFile('[]') }))).toMatch(/: \[\] is a list; expected an object \{"remoteState"/);
     expect(errorOf(() => readOverrides({ context: [] }))).toMatch(/^invalid settings in cdktf.json context "settings": \[\] is a list/);
-    expect(errorOf(() => resolve({ stacks: { 'state-bootstrap': null } }))).toBe('invalid settings for stack "state-bootstrap":\n  null is null; expected an object of settings');
+    expect(errorOf(() => resolve({ stacks: { 'state-bootstrap': null } }))).toBe('invalid settings for stack "state-bootstrap":\n  stacks.state-bootstrap: holds null; expected an object of settings such as {"region": "eu-west-1"}');
   });
 
   it('rejects a key written twice in the settings file, with both positions', () => {

@@ -57,7 +57,7 @@ describe('ai-predictor networking', () => {
   it('keeps the document region and tags every resource through the provider', () => {
     expect(stackOf('running').text).toHaveProviderWithProperties(AwsProvider, {
       region: 'us-east-1',
-      default_tags: [{ tags: { Project: 'predictor-model', Environment: 'dev', ManagedBy: 'terraform' } }],
+      default_tags: [{ tags: { Project: 'predictor-model', Environment: 'dev', ManagedBy: 'terraform', Stack: 'ai-predictor' } }],
     });
   });
 
@@ -216,7 +216,8 @@ describe('ai-predictor api-gateway', () => {
     expect(onlyOf(json, 'aws_apigatewayv2_api').cors_configuration).toEqual({ allow_origins: ['*'], allow_methods: ['*'], allow_headers: ['content-type', 'authorization'] });
     expect(findBy(json, 'aws_cloudwatch_log_group', 'name', `/aws/apigateway/${PREFIX}-api`).retention_in_days).toBe(30);
     expect(onlyOf(json, 'aws_apigatewayv2_stage').access_log_settings.destination_arn).toBe(ref(json, 'aws_cloudwatch_log_group', 'arn', (g) => g.name === `/aws/apigateway/${PREFIX}-api`));
-    expect(onlyOf(json, 'aws_apigatewayv2_stage').default_route_settings).toBeUndefined();
+    // Throttled by default (the document has no limit: a flood would cost without bound).
+    expect(onlyOf(json, 'aws_apigatewayv2_stage').default_route_settings).toEqual({ throttling_burst_limit: 100, throttling_rate_limit: 50 });
     const custom = stackOf('custom').json;
     expect(onlyOf(custom, 'aws_apigatewayv2_api').cors_configuration).toBeUndefined();
     expect(findBy(custom, 'aws_cloudwatch_log_group', 'name', '/aws/apigateway/predictor-model-prod-api').retention_in_days).toBe(7);
@@ -247,7 +248,7 @@ describe('ai-predictor s3, ecr and iam', () => {
   });
 
   it('gives the task role exactly list, get, put and abort on the two buckets (delete only when allowed), and the execution role only ECS\'s managed policy', () => {
-    const taskPolicy = (json: Synthesized) => statementsOf(onlyOf(json, 'aws_iam_role_policy'));
+    const taskPolicy = (json: Synthesized) => statementsOf(allOf(json, 'aws_iam_role_policy').find((p) => p.name.endsWith('-backend-task-permissions'))!);
     const { json } = stackOf('running');
     const files = ref(json, 'aws_s3_bucket', 'arn', (b) => b.bucket.includes('-files-'));
     const data = ref(json, 'aws_s3_bucket', 'arn', (b) => b.bucket.includes('-data-'));
@@ -258,7 +259,7 @@ describe('ai-predictor s3, ecr and iam', () => {
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: data },
       { Effect: 'Allow', Action: objects, Resource: `${data}/*` },
     ]);
-    expect(onlyOf(json, 'aws_iam_role_policy').role).toBe(ref(json, 'aws_iam_role', 'id', (r) => r.tags.Name === `${PREFIX}-backend-task`));
+    expect(findBy(json, 'aws_iam_role_policy', 'name', `${PREFIX}-backend-task-permissions`).role).toBe(ref(json, 'aws_iam_role', 'id', (r) => r.tags.Name === `${PREFIX}-backend-task`));
     expect(onlyOf(json, 'aws_iam_role_policy_attachment')).toMatchObject({
       role: ref(json, 'aws_iam_role', 'name', (r) => r.tags.Name === `${PREFIX}-backend-execution`),
       policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',

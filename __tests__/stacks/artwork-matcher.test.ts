@@ -47,7 +47,7 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
   it('tags every resource through the provider and keeps the document region', () => {
     expect(stackOf(env).text).toHaveProviderWithProperties(AwsProvider, {
       region: 'eu-west-1',
-      default_tags: [{ tags: { Project: 'artwork-matcher', Environment: env, ManagedBy: 'terraform' } }],
+      default_tags: [{ tags: { Project: 'artwork-matcher', Environment: env, ManagedBy: 'terraform', Stack: `artwork-matcher-${env}` } }],
     });
   });
 
@@ -164,7 +164,7 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
   it('creates the versioned data bucket named after the account and region, and scopes task S3 access to it', () => {
     const { json } = stackOf(env);
     findBy(json, 'aws_s3_bucket', 'bucket', `${prefix}-data-123456789012-eu-west-1`);
-    expect(onlyOf(json, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
+    expect(allOf(json, 'aws_s3_bucket_versioning').map((v) => v.versioning_configuration)).toEqual(allOf(json, 'aws_s3_bucket').map(() => ({ status: 'Enabled' })));
     const taskPolicies = allOf(json, 'aws_iam_role_policy').filter((p) => /-(gateway|embeddings|search|geometric)-task-permissions$/.test(p.name));
     expect(taskPolicies).toHaveLength(4);
     for (const p of taskPolicies) {
@@ -260,7 +260,7 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
 
   it('declares the document outputs and the indexer command', () => {
     const { json } = stackOf(env);
-    expect(Object.keys(json.output ?? {}).sort()).toEqual(['alb_dns_name', 'ecr_repositories', 'endpoint_url', 's3_bucket', 'search_indexer_run_command']);
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(['alb_dns_name', ...(production ? ['backup_vault'] : []), 'ecr_repositories', 'endpoint_url', 's3_bucket', 'search_indexer_run_command']);
     expect(json.output!.endpoint_url.value).toMatch(/^http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}$/);
     expect(Object.keys(json.output!.ecr_repositories.value as object).sort()).toEqual([...SERVICES].sort());
   });
@@ -462,5 +462,133 @@ describe('artwork-matcher lean demo: an HTTP API instead of the load balancer, a
     expect(message).toContain('offHours: and scheduledScaling both schedule the services; their actions would undo each other: set scheduledScaling false or remove offHours');
     expect(message).toContain('alb.certificateArn: has no effect with ingress "httpApi"');
     expect(message).toContain('services.gateway.requestsPerTarget: 300 has no effect with ingress "httpApi"');
+  });
+});
+
+describe('artwork-matcher production checklist: name, WAF, backup, budget, CI/CD role, CloudFront, cache', () => {
+  const STATE = { bucket: 'acme-tf-state', region: 'eu-west-1', dynamodbTable: 'terraform-state-lock' };
+  const DOMAIN = { name: 'artwork.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
+  const CHECKLIST = {
+    imageTag: TAG,
+    accountId: '123456789012',
+    domain: DOMAIN,
+    budget: { enabled: true, monthlyLimitUsd: 1500, emails: ['finance@example.com'] },
+    cicd: { githubRepository: 'acme/artwork-matcher', branches: ['main'], environments: ['production'] },
+    cache: { enabled: true },
+  };
+  let full: Synthesized;
+  let edge: Synthesized;
+  beforeAll(() => {
+    full = synth(buildStack<ArtworkMatcherStack>('artwork-matcher-production', { remoteState: STATE, stacks: { 'artwork-matcher-production': CHECKLIST } })).json;
+    edge = synth(buildStack<ArtworkMatcherStack>('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { imageTag: TAG, accountId: '123456789012', domain: DOMAIN, cloudfront: { enabled: true, originFacingPrefixListId: 'pl-0123456789abcdef0' } } } })).json;
+  });
+
+  it('serves HTTPS on the domain: a DNS-validated certificate on the ALB, HTTP redirected, an alias record, and an https endpoint', () => {
+    expect(onlyOf(full, 'aws_acm_certificate')).toMatchObject({ domain_name: DOMAIN.name, validation_method: 'DNS' });
+    const https = allOf(full, 'aws_lb_listener').find((l) => l.port === 443)!;
+    expect(https.certificate_arn).toMatch(/^\$\{aws_acm_certificate_validation\.[\w-]+\.certificate_arn\}$/);
+    expect(allOf(full, 'aws_lb_listener').find((l) => l.port === 80)!.default_action[0].type).toBe('redirect');
+    const alias = allOf(full, 'aws_route53_record').find((r) => r.type === 'A')!;
+    expect(alias).toMatchObject({ zone_id: DOMAIN.hostedZoneId, name: DOMAIN.name });
+    expect(alias.alias.name ?? alias.alias[0].name).toMatch(/aws_lb\.[\w-]+\.dns_name/);
+    expect(full.output!.endpoint_url.value).toBe(`https://${DOMAIN.name}`);
+  });
+
+  it('attaches a regional WAF with the managed rule groups and a 2000-per-5-minutes rate limit to the ALB', () => {
+    const acl = onlyOf(full, 'aws_wafv2_web_acl');
+    expect(acl.scope).toBe('REGIONAL');
+    const rules = acl.rule as any[];
+    expect(rules.map((r) => r.statement.managed_rule_group_statement?.name ?? r.statement[0]?.managed_rule_group_statement?.[0]?.name).filter(Boolean)).toEqual(
+      expect.arrayContaining(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList']),
+    );
+    expect(JSON.stringify(rules)).toContain('"limit":2000');
+    expect(onlyOf(full, 'aws_wafv2_web_acl_association').resource_arn).toMatch(/aws_lb\.[\w-]+\.arn/);
+  });
+
+  it('backs up the EFS index and the data bucket daily into a KMS-encrypted vault, kept 35 days, instead of EFS\'s own backup', () => {
+    expect(onlyOf(full, 'aws_backup_vault').kms_key_arn).toMatch(/aws_kms_key\.backup-key/);
+    const rule = onlyOf(full, 'aws_backup_plan').rule[0] ?? onlyOf(full, 'aws_backup_plan').rule;
+    expect(rule).toMatchObject({ schedule: 'cron(0 3 * * ? *)', lifecycle: expect.anything() });
+    expect(JSON.stringify(rule.lifecycle)).toContain('"delete_after":35');
+    expect(onlyOf(full, 'aws_backup_selection').resources.sort()).toEqual([expect.stringMatching(/aws_efs_file_system\.search-index/), expect.stringMatching(/aws_s3_bucket\.data_/)].sort());
+    expect(countOf(full, 'aws_efs_backup_policy') === 0 || onlyOf(full, 'aws_efs_backup_policy').backup_policy.status === 'DISABLED').toBe(true);
+    // Demo and staging: no AWS Backup plan, EFS's own daily backup.
+    expect(countOf(stackOf('staging').json, 'aws_backup_plan')).toBe(0);
+    expect(onlyOf(stackOf('staging').json, 'aws_efs_backup_policy').backup_policy.status).toBe('ENABLED');
+  });
+
+  it('budgets the month at the document\'s tier, counting only this stack\'s Stack tag, and tells the alarm topic and the e-mails', () => {
+    const budget = onlyOf(full, 'aws_budgets_budget');
+    expect(budget).toMatchObject({ name: 'artwork-matcher-production-monthly', budget_type: 'COST', limit_amount: '1500', limit_unit: 'USD', time_unit: 'MONTHLY' });
+    expect(JSON.stringify(budget.cost_filter)).toContain('user:Stack$artwork-matcher-production');
+    const notifications = budget.notification as any[];
+    expect(notifications.map((n) => [n.threshold, n.notification_type]).sort()).toEqual([[100, 'ACTUAL'], [80, 'FORECASTED']]);
+    for (const n of notifications) {
+      expect(n.subscriber_email_addresses).toEqual(['finance@example.com']);
+      expect(n.subscriber_sns_topic_arns).toEqual([expect.stringMatching(/aws_sns_topic\.monitoring_alarms/)]);
+    }
+    expect(countOf(stackOf('demo').json, 'aws_budgets_budget')).toBe(1);
+    expect(onlyOf(stackOf('demo').json, 'aws_budgets_budget').limit_amount).toBe('100');
+  });
+
+  it('lets only main of the GitHub repository assume the deploy role, to push images, use this stack\'s state and deploy its services', () => {
+    const role = allOf(full, 'aws_iam_role').find((r) => r.name === 'artwork-matcher-production-github-deploy' || r.name_prefix?.startsWith('artwork-matcher-production-github-deploy'))!;
+    const trust = JSON.stringify(statementsOf(role, 'assume_role_policy'));
+    expect(trust).toContain('token.actions.githubusercontent.com:sub');
+    expect(trust).toContain('repo:acme/artwork-matcher:ref:refs/heads/main');
+    expect(trust).toContain('repo:acme/artwork-matcher:environment:production');
+    expect(trust).not.toContain('*');
+    expect(onlyOf(full, 'aws_iam_openid_connect_provider').url).toBe('https://token.actions.githubusercontent.com');
+    const roleKey = resourcesOf(full, 'aws_iam_role').find(([, r]) => r === role)![0];
+    const policy = allOf(full, 'aws_iam_role_policy').find((p) => p.role === `\${aws_iam_role.${roleKey}.name}` || p.role === `\${aws_iam_role.${roleKey}.id}`)!;
+    const bySid = Object.fromEntries(statementsOf(policy).map((st) => [st.Sid, st]));
+    expect(bySid.EcrPush.Resource).toHaveLength(4);
+    expect(bySid.StateObject.Resource).toBe('arn:aws:s3:::acme-tf-state/environments/production/terraform.tfstate');
+    expect(bySid.StateLockTable.Resource).toBe('arn:aws:dynamodb:eu-west-1:123456789012:table/terraform-state-lock');
+    expect(bySid.EcsServices.Resource).toEqual(SERVICES.map((s) => expect.stringMatching(new RegExp(`^arn:aws:ecs:eu-west-1:123456789012:service/\\$\\{aws_ecs_cluster\\.[\\w-]+\\.name\\}/\\$\\{aws_ecs_service\\.${s}_this_\\w+\\.name\\}$`))));
+    expect(bySid.PassTaskRoles.Resource).toHaveLength(10);
+    expect(bySid.PassTaskRoles.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(full.output!.deploy_role_arn).toBeDefined();
+  });
+
+  it('gives the gateway an encrypted Valkey cache with a replica in another zone, reachable from the gateway only', () => {
+    const group = onlyOf(full, 'aws_elasticache_replication_group');
+    expect(group).toMatchObject({ engine: 'valkey', node_type: 'cache.t4g.micro', num_cache_clusters: 2, automatic_failover_enabled: true, multi_az_enabled: true, transit_encryption_enabled: true });
+    expect(String(group.at_rest_encryption_enabled)).toBe('true');
+    expect(envVars(containerOf(full, 'production', 'gateway').container).GATEWAY__CACHE__URL).toMatch(/^rediss:\/\/\$\{aws_elasticache_replication_group\.[\w-]+\.primary_endpoint_address\}:6379$/);
+    const cacheSg = allOf(full, 'aws_security_group').find((g) => g.tags.Name === 'artwork-matcher-production-cache-cache')!;
+    expect(cacheSg).toBeDefined();
+    const rules = allOf(full, 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 6379);
+    const gatewaySg = findBy(full, 'aws_ecs_service', 'name', 'artwork-matcher-production-gateway').network_configuration.security_groups;
+    expect(rules.map((r) => r.referenced_security_group_id)).toEqual(gatewaySg);
+  });
+
+  it('with CloudFront: the certificate in us-east-1, the WAF at the edge, the ALB open to CloudFront\'s prefix list only, and the alias to the distribution', () => {
+    const cert = onlyOf(edge, 'aws_acm_certificate');
+    expect(cert.provider).toBe('aws.us_east_1');
+    const distribution = onlyOf(edge, 'aws_cloudfront_distribution');
+    expect(distribution.aliases).toEqual([DOMAIN.name]);
+    expect(distribution.price_class).toBe('PriceClass_100');
+    expect(distribution.web_acl_id).toMatch(/aws_wafv2_web_acl\.[\w-]+\.arn/);
+    expect(onlyOf(edge, 'aws_wafv2_web_acl')).toMatchObject({ scope: 'CLOUDFRONT', provider: 'aws.us_east_1' });
+    expect(countOf(edge, 'aws_wafv2_web_acl_association')).toBe(0);
+    const albSg = sgRef(edge, 'artwork-matcher-production-alb');
+    const albIngress = allOf(edge, 'aws_vpc_security_group_ingress_rule').filter((r) => `\${aws_security_group.${r.security_group_id.split('.')[1]}.id}` === albSg);
+    expect(albIngress.map((r) => r.prefix_list_id ?? r.cidr_ipv4)).toEqual(albIngress.map(() => 'pl-0123456789abcdef0'));
+    const alias = allOf(edge, 'aws_route53_record').find((r) => r.type === 'A')!;
+    expect(JSON.stringify(alias.alias)).toContain('aws_cloudfront_distribution');
+    expect(edge.output!.endpoint_url.value).toBe(`https://${DOMAIN.name}`);
+  });
+
+  it('rejects checklist settings that would not work: cicd without remote state, WAF or a domain on an HTTP API, two certificates, CloudFront settings without CloudFront', () => {
+    expect(errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { cicd: { githubRepository: 'acme/artwork-matcher' } } } }))).toBe(
+      'artwork-matcher-production: cicd: needs remote state (the deploy role reads and writes the state in S3); give remoteState in the shared settings, or remove cicd',
+    );
+    const lean = errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { ingress: 'httpApi', domain: DOMAIN, waf: { enabled: true }, cloudfront: { enabled: true } } } }));
+    expect(lean).toContain('domain: needs ingress "alb"');
+    expect(lean).toContain('waf.enabled: true needs ingress "alb": AWS WAF cannot be attached to an HTTP API');
+    expect(lean).toContain('cloudfront.enabled: true needs ingress "alb"');
+    expect(errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { domain: DOMAIN, alb: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' } } } }))).toContain('domain: and alb.certificateArn both give the endpoint a certificate; keep one');
+    expect(errorOf(() => buildStack('artwork-matcher-staging', { stacks: { 'artwork-matcher-staging': { cloudfront: { cachedPathPatterns: ['/static/*'] } } } }))).toContain('cloudfront: settings have no effect without cloudfront.enabled');
   });
 });

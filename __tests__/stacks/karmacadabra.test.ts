@@ -23,13 +23,15 @@ const containersOf = (json: Synthesized, agent: string): any[] => parseField<any
 describe('karmacadabra', () => {
   it('has one service, task definition, repository, log group, secret, target group, listener rule and scaling target per agent', () => {
     const json = deployed();
-    for (const type of ['aws_ecs_service', 'aws_ecs_task_definition', 'aws_ecr_repository', 'aws_ecr_lifecycle_policy', 'aws_cloudwatch_log_group', 'aws_secretsmanager_secret', 'aws_lb_target_group', 'aws_lb_listener_rule', 'aws_appautoscaling_target', 'aws_cloudwatch_log_metric_filter']) {
+    for (const type of ['aws_ecs_service', 'aws_ecs_task_definition', 'aws_ecr_repository', 'aws_ecr_lifecycle_policy', 'aws_secretsmanager_secret', 'aws_lb_target_group', 'aws_lb_listener_rule', 'aws_appautoscaling_target', 'aws_cloudwatch_log_metric_filter']) {
       expect({ type, count: countOf(json, type) }).toEqual({ type, count: 5 });
     }
     expect(countOf(json, 'aws_appautoscaling_policy')).toBe(10);
+    // One log group per agent, and the VPC's flow logs.
+    expect(allOf(json, 'aws_cloudwatch_log_group').map((g) => g.name).filter((n) => !n.startsWith('/vpc/'))).toHaveLength(5);
     expect(allOf(json, 'aws_ecr_repository').map((r) => r.name).sort()).toEqual(AGENTS.map((a) => `karmacadabra/${a}`).sort());
     expect(allOf(json, 'aws_ecr_repository').every((r) => r.image_scanning_configuration.scan_on_push === true)).toBe(true);
-    expect(allOf(json, 'aws_cloudwatch_log_group').map((g) => [g.name, g.retention_in_days]).sort()).toEqual(AGENTS.map((a) => [`/ecs/karmacadabra-prod/${a}`, 7]).sort());
+    expect(allOf(json, 'aws_cloudwatch_log_group').map((g) => [g.name, g.retention_in_days]).sort()).toEqual([...AGENTS.map((a) => [`/ecs/karmacadabra-prod/${a}`, 7]), ['/vpc/karmacadabra-prod/flow-logs', 30]].sort());
   });
 
   it('runs each agent at 0.25 vCPU / 0.5 GB on Fargate Spot in private subnets, with ECS Exec, on its document port', () => {

@@ -62,7 +62,7 @@ describe('nutrition-video-analysis', () => {
     const { text, stack } = stackOf('defaults');
     expect(text).toHaveProviderWithProperties(AwsProvider, {
       region: 'us-east-1',
-      default_tags: [{ tags: { Project: 'nutrition-video-analysis', Environment: 'dev', ManagedBy: 'terraform' } }],
+      default_tags: [{ tags: { Project: 'nutrition-video-analysis', Environment: 'dev', ManagedBy: 'terraform', Stack: 'nutrition-video-analysis' } }],
     });
     expect(stack.prefix).toBe(P);
     expect(stackOf('custom').json.terraform!.backend.s3).toMatchObject({ bucket: 'acme-state', key: 'nutrition-video-analysis/dev/terraform.tfstate' });
@@ -171,8 +171,8 @@ describe('nutrition-video-analysis', () => {
     expect(notification.bucket).toMatch(/aws_s3_bucket\.videos_this/);
     expect(notification.queue).toEqual([{ id: 'queue-1', events: ['s3:ObjectCreated:*'], filter_prefix: 'uploads/', queue_arn: expect.stringMatching(/aws_sqs_queue\.jobs-queue_this.*\.arn/) }]);
     expect(notification.depends_on).toEqual([expect.stringMatching(/^aws_sqs_queue_policy\./)]);
-    const policy = parseField(onlyOf(json, 'aws_sqs_queue_policy'), 'policy').Statement;
-    expect(policy).toEqual([expect.objectContaining({ Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': expect.stringMatching(/aws_s3_bucket\.videos_this.*\.arn/) } } })]);
+    const policy = parseField(allOf(json, 'aws_sqs_queue_policy').find((p) => /aws_sqs_queue\.jobs-queue_this/.test(p.queue_url))!, 'policy').Statement;
+    expect(policy).toEqual([expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny' }), expect.objectContaining({ Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': expect.stringMatching(/aws_s3_bucket\.videos_this.*\.arn/) } } })]);
   });
 
   it('creates the job queue with a dead-letter queue, and the jobs table with PITR and deletion protection', () => {
@@ -216,7 +216,7 @@ describe('nutrition-video-analysis', () => {
     expect(onlyOf(json, 'aws_dynamodb_table').server_side_encryption).toEqual({ enabled: false });
     for (const q of allOf(json, 'aws_sqs_queue')) expect(q.sqs_managed_sse_enabled).toBe(true);
     expect(onlyOf(json, 'aws_sns_topic').kms_master_key_id).toBeUndefined();
-    expect(statementsOf(onlyOf(json, 'aws_sns_topic_policy'))).toEqual([expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })]);
+    expect(statementsOf(onlyOf(json, 'aws_sns_topic_policy'))).toEqual([expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny' }), expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })]);
   });
 
   it('keeps the Gemini key out of the configuration: a sensitive variable, or an existing secret', () => {

@@ -9,7 +9,7 @@ describe('state-bootstrap stack', () => {
     const { text, json } = synth(buildStack<StateBootstrapStack>('state-bootstrap', { stacks: { 'state-bootstrap': { accountId: '123456789012' } } }));
     expect(text).toHaveProviderWithProperties(AwsProvider, {
       region: 'eu-west-1',
-      default_tags: [{ tags: { Project: 'terraform-state', Environment: 'shared', ManagedBy: 'terraform' } }],
+      default_tags: [{ tags: { Project: 'terraform-state', Environment: 'shared', ManagedBy: 'terraform', Stack: 'state-bootstrap' } }],
     });
     // Bucket names are global: the account and region make the default free in every account.
     expect(text).toHaveResourceWithProperties(S3Bucket, { bucket: 'terraform-state-123456789012-eu-west-1' });
@@ -65,7 +65,7 @@ describe('state-bootstrap stack', () => {
     expect(countOf(json, 'aws_dynamodb_table')).toBe(0);
     expect(json.output?.lock_table_name).toBeUndefined();
     expect(onlyOf(json, 'aws_s3_bucket').bucket).toBe('acme-tf-state');
-    expect(json.provider?.aws[0].default_tags[0].tags).toEqual({ CostCenter: 'platform', Project: 'terraform-state', Environment: 'shared', ManagedBy: 'terraform' });
+    expect(json.provider?.aws[0].default_tags[0].tags).toEqual({ CostCenter: 'platform', Project: 'terraform-state', Environment: 'shared', ManagedBy: 'terraform', Stack: 'state-bootstrap' });
     expect(onlyOf(json, 'aws_s3_bucket_server_side_encryption_configuration').rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
   });
 });

@@ -51,9 +51,11 @@ describe('SecureBucket queue notifications', () => {
       { id: 'queue-1', queue_arn: queueArn, events: ['s3:ObjectCreated:*'], filter_prefix: 'uploads/', filter_suffix: '.mp4' },
       { id: 'queue-2', queue_arn: queueArn, events: ['s3:ObjectRemoved:*'] },
     ]);
-    const [policyId] = resourcesOf(json, 'aws_sqs_queue_policy')[0];
+    // The queue's own policy (its dead-letter queue has a TLS-only one of its own).
+    const [policyId, policy] = resourcesOf(json, 'aws_sqs_queue_policy').find(([id]) => id.startsWith('jobs_policy_'))!;
     expect(notification.depends_on).toEqual([`aws_sqs_queue_policy.${policyId}`]);
-    expect(statementsOf(onlyOf(json, 'aws_sqs_queue_policy'))).toEqual([
+    expect(statementsOf(policy)).toEqual([
+      expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
       expect.objectContaining({ Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': expect.stringMatching(/aws_s3_bucket\.videos_this_\w+\.arn/) } } }),
     ]);
     const keyServices = parseField(onlyOf(json, 'aws_kms_key'), 'policy').Statement.flatMap((st: any) => (st.Principal?.Service ? [st.Principal.Service] : []));

@@ -55,7 +55,7 @@ describe('SharedFileSystem', () => {
 
   it('mounts the VPC private subnets when given them', () => {
     const { json } = synthConstructs((stack) => {
-      const vpc = new Vpc(stack, 'vpc', { namePrefix: 'demo', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'none' });
+      const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'demo', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'none' });
       new SharedFileSystem(stack, 'fs', { name: 'demo', vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds });
     });
     const privateSubnets = resourcesOf(json, 'aws_subnet')

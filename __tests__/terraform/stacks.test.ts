@@ -14,14 +14,45 @@ import { TERRAFORM_PARALLELISM, describeWithTerraform, mapLimit, planOffline, wr
 /** Resources a fresh plan of each stack creates (look-ups pinned, settings at their defaults). */
 const CREATES: Record<string, number> = {
   'state-bootstrap': 8,
-  'artwork-matcher-demo': 126,
-  'artwork-matcher-staging': 122,
-  'artwork-matcher-production': 131,
-  'vision-validator': 65,
-  karmacadabra: 184,
-  'ai-predictor': 60,
-  'nutrition-video-analysis': 170,
+  'artwork-matcher-demo': 132,
+  'artwork-matcher-staging': 128,
+  'artwork-matcher-production': 157,
+  'vision-validator': 77,
+  karmacadabra: 196,
+  'ai-predictor': 65,
+  'nutrition-video-analysis': 176,
 };
+
+/**
+ * Settings variants planned as well: the options a stack's defaults leave off must produce valid
+ * Terraform too. `creates` is the fresh plan's resource count.
+ */
+const VARIANTS: { label: string; stack: string; overrides: Record<string, unknown>; creates: number }[] = [
+  {
+    label: 'artwork-matcher-production with every checklist option (domain, CloudFront, edge WAF, backup, budget, GitHub deploy role, cache)',
+    stack: 'artwork-matcher-production',
+    overrides: {
+      remoteState: { bucket: 'acme-tf-state', region: 'eu-west-1', dynamodbTable: 'terraform-state-lock' },
+      stacks: {
+        'artwork-matcher-production': {
+          imageTag: 'a1b2c3d',
+          domain: { name: 'artwork.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+          cloudfront: { enabled: true, originFacingPrefixListId: 'pl-0123456789abcdef0', cachedPathPatterns: ['/static/*'] },
+          budget: { enabled: true, monthlyLimitUsd: 1500, emails: ['finance@example.com'] },
+          cicd: { githubRepository: 'acme/artwork-matcher', environments: ['production'] },
+          cache: { enabled: true },
+        },
+      },
+    },
+    creates: 178,
+  },
+  {
+    label: 'artwork-matcher-demo lean (HTTP API, off hours)',
+    stack: 'artwork-matcher-demo',
+    overrides: { stacks: { 'artwork-matcher-demo': { imageTag: 'a1b2c3d', ingress: 'httpApi', offHours: { stopSchedule: 'cron(0 19 ? * MON-FRI *)', startSchedule: 'cron(0 8 ? * MON-FRI *)', timezone: 'Europe/Paris' } } } },
+    creates: 141,
+  },
+];
 
 it('covers every stack of the app', () => {
   expect(Object.keys(CREATES).sort()).toEqual([...STACK_NAMES].sort());
@@ -31,8 +62,9 @@ describeWithTerraform('offline plan, JSON and HCL', () => {
   const plans = new Map<string, { synthesized: number; json: PlanSummary; hcl: PlanSummary }>();
 
   beforeAll(async () => {
-    const stacks = STACK_NAMES.map((name) => {
-      const stack = buildStack<TerraformStack>(name, {}, undefined, true);
+    const configs = [...STACK_NAMES.map((name) => ({ name, stack: name, overrides: {} })), ...VARIANTS.map((v) => ({ name: v.label, stack: v.stack, overrides: v.overrides }))];
+    const stacks = configs.map(({ name, stack: stackName, overrides }) => {
+      const stack = buildStack<TerraformStack>(stackName, overrides, undefined, true);
       const json = writeStack(stack, 'json');
       const hcl = writeStack(stack, 'hcl');
       return { name, synthesized: totalResources(json.json), dirs: [json.dir, hcl.dir] };
@@ -42,14 +74,14 @@ describeWithTerraform('offline plan, JSON and HCL', () => {
     stacks.forEach((s, i) => plans.set(s.name, { synthesized: s.synthesized, json: results[2 * i], hcl: results[2 * i + 1] }));
   });
 
-  it.each(Object.entries(CREATES))('%s plans from JSON, creating %i resources and nothing else', (name, creates) => {
+  it.each([...Object.entries(CREATES), ...VARIANTS.map((v) => [v.label, v.creates] as const)])('%s plans from JSON, creating %i resources and nothing else', (name, creates) => {
     const { synthesized, json } = plans.get(name)!;
     expect({ update: json.update, replace: json.replace, destroy: json.destroy }).toEqual({ update: 0, replace: 0, destroy: 0 });
     expect(json.create).toBe(creates);
     expect(json.create).toBe(synthesized);
   });
 
-  it.each(STACK_NAMES.map((n) => [n]))('%s plans the same from HCL as from JSON', (name) => {
+  it.each([...STACK_NAMES, ...VARIANTS.map((v) => v.label)].map((n) => [n]))('%s plans the same from HCL as from JSON', (name) => {
     const { json, hcl } = plans.get(name)!;
     expect(hcl.actions).toEqual(json.actions);
     expect(hcl.text).toBe(json.text);

@@ -11,6 +11,14 @@ import { AwsStack } from '../../src/core/aws-stack';
 import { EcsCluster } from '../../src/ecs-cluster';
 import { LambdaFunction, bootstrapCodePath } from '../../src/lambda';
 import { Vpc } from '../../src/vpc';
+import { BackupPlan } from '../../src/backup';
+import { CostBudget } from '../../src/budget';
+import { RedisCache } from '../../src/cache';
+import { DnsValidatedCertificate } from '../../src/certificate';
+import { GithubDeployRole } from '../../src/cicd';
+import { EncryptionKey } from '../../src/kms';
+import { SecureBucket, SharedFileSystem } from '../../src/storage';
+import { WebAcl } from '../../src/waf';
 import { Assumptions, CostLine, DEFAULT_ASSUMPTIONS, Estimate, FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, estimate } from '../../tools/cost/estimate';
 import { PRICES, PRICES_AS_OF, priceEntries } from '../../tools/cost/prices';
 import { TEST_REGION, buildStack, synth, testApp, testStack } from '../helpers/synth';
@@ -220,6 +228,49 @@ describe('cost estimate arithmetic', () => {
       resource: { aws_launch_template: { lt: { instance_type: 'x9.huge' } }, aws_autoscaling_group: { g: { min_size: 1, max_size: 2, launch_template: { id: '${aws_launch_template.lt.id}' } } } },
     });
     expect(unknownInstance.unpriced).toEqual([{ type: 'aws_autoscaling_group', address: 'aws_autoscaling_group.g', reason: expect.stringMatching(/x9\.huge/) }]);
+  });
+});
+
+describe('cost of the production checklist constructs', () => {
+  it('prices AWS Backup storage per selected file system and bucket, the vault and plan free', () => {
+    const e = estimateOf(
+      (stack) => {
+        const kmsKey = new EncryptionKey(stack, 'key', { alias: 'b', description: 'b' });
+        const fs = new SharedFileSystem(stack, 'efs', { name: 'idx', vpcId: 'vpc-1', subnetIds: ['subnet-a'], backup: false });
+        const bucket = new SecureBucket(stack, 'data', { bucketName: 'data-123456789012-eu-west-1' });
+        new BackupPlan(stack, 'backup', { name: 'am', kmsKey, fileSystems: [fs], buckets: [bucket] });
+      },
+      { efsBackupGbPerFileSystem: 50, s3BackupGbPerBucket: 200 },
+    );
+    expect(e.unpriced).toEqual([]);
+    expect(lineOf(e, 'AWS Backup storage (EFS)')).toMatchObject({ quantity: { floor: 50, ceiling: 50 }, unitPrice: P.backupEfsGbMonth.usd });
+    expect(lineOf(e, 'AWS Backup storage (S3)')).toMatchObject({ quantity: { floor: 200, ceiling: 200 }, unitPrice: P.backupS3GbMonth.usd });
+    expect(e.usedAssumptions).toEqual(expect.arrayContaining(['efsBackupGbPerFileSystem', 's3BackupGbPerBucket']));
+  });
+
+  it('prices a Valkey replication group per node at the Valkey rate, below Redis OSS', () => {
+    const cache = (engine: 'valkey' | 'redis') =>
+      estimateOf((stack) => {
+        new RedisCache(stack, 'cache', { name: 'am-cache', vpcId: 'vpc-1', subnetIds: ['subnet-a', 'subnet-b'], engine, nodeType: 'cache.t4g.small', replicas: 1 });
+      });
+    const valkey = cache('valkey');
+    expect(valkey.unpriced).toEqual([]);
+    expect(lineOf(valkey, 'ElastiCache am-cache: cache.t4g.small (Valkey)')).toMatchObject({ quantity: { floor: 2, ceiling: 2 }, unitPrice: P.elasticacheValkeyNodeHour['cache.t4g.small'].usd * H });
+    expect(lineOf(cache('redis'), 'ElastiCache am-cache: cache.t4g.small').unitPrice).toBeCloseTo(P.elasticacheNodeHour['cache.t4g.small'].usd * H, 9);
+    expect(P.elasticacheValkeyNodeHour['cache.t4g.small'].usd).toBeCloseTo(0.8 * P.elasticacheNodeHour['cache.t4g.small'].usd, 6);
+  });
+
+  it('prices the deploy role, certificate, records, budget and CloudFront web ACL in us-east-1, and reports a selection it cannot price', () => {
+    const e = estimateOf((stack) => {
+      new GithubDeployRole(stack, 'deploy', { roleName: 'deploy', repository: 'acme/app' });
+      new DnsValidatedCertificate(stack, 'cert', { domainName: 'www.example.com', hostedZoneId: 'Z0123456789ABC', provider: stack.providerFor('us-east-1') });
+      new CostBudget(stack, 'budget', { name: 'b', limitUsd: 100, emailSubscribers: ['a@example.com'] });
+      new WebAcl(stack, 'edge', { name: 'edge', scope: 'CLOUDFRONT', provider: stack.providerFor('us-east-1') });
+    });
+    expect(e.unpriced).toEqual([]);
+    expect(lineOf(e, 'WAF edge: web ACL').unitPrice).toBe(PRICES['us-east-1'].waf.webAclMonth.usd);
+    const odd = estimate({ provider: { aws: [{ region: 'eu-west-1' }] }, resource: { aws_backup_selection: { s: { resources: ['arn:aws:rds:eu-west-1:123456789012:db:x'] } } } });
+    expect(odd.unpriced).toEqual([{ type: 'aws_backup_selection', address: 'aws_backup_selection.s', reason: expect.stringMatching(/other than EFS file systems and S3 buckets/) }]);
   });
 });
 

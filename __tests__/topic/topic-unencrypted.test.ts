@@ -14,6 +14,7 @@ describe('Topic without server-side encryption', () => {
     expect(onlyOf(json, 'aws_sns_topic').kms_master_key_id).toBeUndefined();
     expect(json.resource!.aws_kms_key).toBeUndefined();
     expect(statementsOf(onlyOf(json, 'aws_sns_topic_policy'))).toEqual([
+      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: expect.stringMatching(/aws_sns_topic\.topic_this_\w+\.arn/), Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
       { Sid: 'Publish1', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: expect.stringMatching(/aws_sns_topic\.topic_this_\w+\.arn/), Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } },
     ]);
   });

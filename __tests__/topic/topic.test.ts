@@ -21,11 +21,19 @@ describe('Topic', () => {
       topic.grantPublish({ addToPolicy: (s) => granted.push(s) });
     });
     expect(statementsOf(onlyOf(json, 'aws_sns_topic_policy'))).toEqual([
+      expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
       { Sid: 'Publish1', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: expect.stringMatching(/aws_sns_topic/), Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } },
     ]);
     expect(statementsOf(onlyOf(json, 'aws_kms_key')).map((s) => s.Principal)).toContainEqual({ Service: 'events.amazonaws.com' });
     expect(granted.map((s) => s.Action)).toEqual(['sns:Publish', ['kms:Decrypt', 'kms:GenerateDataKey*']]);
     expect(countOf(json, 'aws_sns_topic_subscription')).toBe(0);
+  });
+
+  it('refuses publishers without TLS even when no service publishes from its own principal', () => {
+    const { json } = synthConstructs((stack) => new Topic(stack, 'topic', { name: 'jobs-done' }));
+    expect(statementsOf(onlyOf(json, 'aws_sns_topic_policy'))).toEqual([
+      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: expect.stringMatching(/aws_sns_topic\.topic_this_\w+\.arn/), Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ]);
   });
 
   it('rejects a malformed name and subscription address', () => {

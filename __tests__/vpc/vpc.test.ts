@@ -69,11 +69,17 @@ describe('Vpc', () => {
     expect(countOf(json, 'aws_route_table')).toBe(3);
     expect(countOf(json, 'aws_route_table_association')).toBe(4);
 
-    // Nothing optional by default.
+    // Nothing optional by default, but flow logs of rejected traffic and a closed default security group.
     expect(countOf(json, 'aws_vpc_endpoint')).toBe(0);
     expect(countOf(json, 'aws_security_group')).toBe(0);
-    expect(countOf(json, 'aws_flow_log')).toBe(0);
-    expect(countOf(json, 'aws_cloudwatch_log_group')).toBe(0);
+    expect(onlyOf(json, 'aws_flow_log').traffic_type).toBe('REJECT');
+    expect(onlyOf(json, 'aws_cloudwatch_log_group').retention_in_days).toBe(30);
+    expect(onlyOf(json, 'aws_default_security_group')).toEqual({ vpc_id: vpcId, tags: { Name: 'demo-default-closed' } });
+  });
+
+  it('leaves out flow logs and the default security group when told to', () => {
+    const { json } = synthVpc({ flowLogs: false, restrictDefaultSecurityGroup: false });
+    for (const type of ['aws_flow_log', 'aws_cloudwatch_log_group', 'aws_iam_role', 'aws_default_security_group']) expect({ type, count: countOf(json, type) }).toEqual({ type, count: 0 });
   });
 
   it('routes public subnets to the internet gateway and each private subnet through its own zone NAT', () => {

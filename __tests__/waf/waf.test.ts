@@ -77,13 +77,27 @@ describe('WebAcl', () => {
   });
 
   it('is a CloudFront ACL only in us-east-1, and one that cannot be associated', () => {
-    expect(errorOf(() => build({ scope: 'CLOUDFRONT' }))).toBe('test/waf: scope: "CLOUDFRONT" needs the stack in us-east-1 (this one is in eu-west-1); CloudFront web ACLs live there');
+    expect(errorOf(() => build({ scope: 'CLOUDFRONT' }))).toBe(
+      'test/waf: scope: "CLOUDFRONT" needs the web ACL in us-east-1 (this one is in eu-west-1); CloudFront web ACLs live there: pass provider: stack.providerFor("us-east-1")',
+    );
     const stack = new AwsStack(Testing.app(), 'edge', { region: 'us-east-1', project: 'test', environment: 'test', accountId: '123456789012' });
     const acl = new WebAcl(stack, 'waf', { name: 'edge', scope: 'CLOUDFRONT' });
     expect(acl.metricBlockedRequests().dimensions).toEqual({ WebACL: 'edge', Rule: 'ALL' });
     expect(errorOf(() => acl.associate('cdn', 'arn:aws:cloudfront::123456789012:distribution/E1'))).toBe(
       'edge/waf: associate: "arn:aws:cloudfront::123456789012:distribution/E1" cannot attach a CLOUDFRONT web ACL; set the distribution\'s web_acl_id to webAclArn instead',
     );
+  });
+
+  it('is created in us-east-1 through the stack\'s aliased provider when the stack is elsewhere', () => {
+    const { json } = synthConstructs((stack) => {
+      new WebAcl(stack, 'waf', { name: 'edge', scope: 'CLOUDFRONT', provider: stack.providerFor('us-east-1') });
+      expect(stack.providerFor('us-east-1')).toBe(stack.providerFor('us-east-1'));
+      expect(stack.providerFor('eu-west-1')).toBe(stack.provider);
+    });
+    expect(json.provider!.aws).toHaveLength(2);
+    expect(onlyOf(json, 'aws_wafv2_web_acl')).toMatchObject({ scope: 'CLOUDFRONT', provider: 'aws.us_east_1' });
+    const aliased = (json.provider!.aws as Record<string, any>[]).find((p) => p.alias === 'us_east_1');
+    expect(aliased).toMatchObject({ region: 'us-east-1', default_tags: [{ tags: { Project: 'test', Environment: 'test', ManagedBy: 'terraform' } }] });
   });
 
   it('lists every bad prop in one message', () => {

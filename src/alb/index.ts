@@ -16,10 +16,20 @@ export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 /** TLS 1.3 only. */
 export const TLS13_ONLY_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-3-2021-06';
 
+/** A bucket load balancers write access logs to (`AccessLogBucket` in src/storage). */
+export interface ILoadBalancerLogDestination {
+  readonly bucketName: string;
+  /** Lets the region's load balancers write under `prefix`; returns the policy to wait for. */
+  allowLoadBalancerLogs(prefix: string): TerraformResource;
+}
+
 export interface AlbAccessLogs {
-  /** Bucket receiving the logs (its policy must allow the regional ELB account). */
-  readonly bucket: string;
-  /** @default - the bucket root */
+  /**
+   * The bucket: an `AccessLogBucket` (its policy is extended and the load balancer waits for it),
+   * or the name of a bucket whose policy already allows the region's log delivery.
+   */
+  readonly bucket: ILoadBalancerLogDestination | string;
+  /** @default - `alb/<load balancer name>` */
   readonly prefix?: string;
 }
 
@@ -36,7 +46,8 @@ export interface ApplicationLoadBalancerProps {
    */
   readonly internal?: boolean;
   /**
-   * Clients allowed to reach the listeners.
+   * Clients allowed to reach the listeners. Empty: no CIDR block may, only what is added to
+   * `securityGroup` (e.g. CloudFront's origin-facing prefix list in front of the ALB).
    * @default ["0.0.0.0/0"]
    */
   readonly allowedCidrs?: readonly string[];
@@ -232,7 +243,6 @@ export class ApplicationLoadBalancer extends Construct {
     const allowed = props.allowedCidrs ?? ['0.0.0.0/0'];
     const v = new PropsValidator(this)
       .check(props.subnetIds.length >= 2, 'subnetIds', props.subnetIds, 'has fewer than 2 subnets; an ALB needs subnets in at least two availability zones')
-      .check(allowed.length > 0, 'allowedCidrs', allowed, 'is empty; give at least one CIDR block')
       .range('idleTimeoutSec', props.idleTimeoutSec, 1, 4000);
     allowed.forEach((c, i) => v.check(isCidr(c), `allowedCidrs[${i}]`, c, 'is not an IPv4 CIDR block'));
     if (props.certificateArn !== undefined) v.check(isArn(props.certificateArn, 'acm'), 'certificateArn', props.certificateArn, 'is not an ACM certificate ARN');
@@ -241,6 +251,7 @@ export class ApplicationLoadBalancer extends Construct {
     v.throwIfInvalid();
     this.vpcId = props.vpcId;
     const name = fitName(props.namePrefix, NameLimits.loadBalancer);
+    const logs = props.accessLogs ? accessLogTarget(props.accessLogs, `alb/${name}`) : undefined;
 
     this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.namePrefix}-alb`, description: `Load balancer ${props.namePrefix}`, vpcId: props.vpcId, allowAllOutbound: false });
     this.securityGroupId = this.securityGroup.securityGroupId;
@@ -258,7 +269,9 @@ export class ApplicationLoadBalancer extends Construct {
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
       idleTimeout: props.idleTimeoutSec ?? 60,
-      accessLogs: props.accessLogs ? { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true } : undefined,
+      accessLogs: logs ? { bucket: logs.bucketName, prefix: logs.prefix, enabled: true } : undefined,
+      // AWS checks that it may write to the bucket when access logging is turned on.
+      dependsOn: logs?.policy ? [logs.policy] : undefined,
       tags: nameTags(name),
     });
     this.loadBalancerArn = this.loadBalancer.arn;
@@ -351,4 +364,11 @@ export class ApplicationLoadBalancer extends Construct {
   public metricElb5xx(): Metric {
     return this.metric('HTTPCode_ELB_5XX_Count', 'Sum', 'Load balancer 5xx');
   }
+}
+
+/** Bucket name, prefix and (for an `AccessLogBucket`) the policy the load balancer waits for. */
+function accessLogTarget(logs: AlbAccessLogs, defaultPrefix: string): { bucketName: string; prefix: string; policy?: TerraformResource } {
+  const prefix = logs.prefix ?? defaultPrefix;
+  if (typeof logs.bucket === 'string') return { bucketName: logs.bucket, prefix };
+  return { bucketName: logs.bucket.bucketName, prefix, policy: logs.bucket.allowLoadBalancerLogs(prefix) };
 }

@@ -3,6 +3,8 @@ import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './validation';
+import { AwsStack } from './aws-stack';
+import { GuardrailsError, enforce } from '../guardrails';
 
 /**
  * Runs the checks constructs can only make once the whole app is built (a default strategy
@@ -17,20 +19,26 @@ export function assertValid(scope: IConstruct): void {
 
 /**
  * cdktf 0.21 writes references in `depends_on` and `ignore_changes` of its HCL output in quotes,
- * which Terraform deprecates ("Quoted references are deprecated") and will stop accepting; this
- * writes them bare, as Terraform's own style does.
+ * and the `provider` of a resource using an aliased provider (`provider = "aws.us_east_1"`), which
+ * Terraform deprecates ("Quoted references are deprecated") and will stop accepting; this writes
+ * them bare, as Terraform's own style does.
  */
 export function unquoteReferences(hcl: string): string {
-  return hcl.replace(/^(\s*(?:depends_on|ignore_changes) = \[\n)((?:\s*"[^"\n]+",\n)*)(\s*\])/gm, (_m, head: string, items: string, close: string) => head + items.replace(/"([^"\n]+)",$/gm, '$1,') + close);
+  return hcl
+    .replace(/^(\s*(?:depends_on|ignore_changes) = \[\n)((?:\s*"[^"\n]+",\n)*)(\s*\])/gm, (_m, head: string, items: string, close: string) => head + items.replace(/"([^"\n]+)",$/gm, '$1,') + close)
+    .replace(/^(\s*provider = )"([A-Za-z][A-Za-z0-9_-]*\.[A-Za-z][A-Za-z0-9_-]*)"$/gm, '$1$2');
 }
 
 /**
  * Synthesizes `app`, then tidies the output: HCL references unquoted (`unquoteReferences`), and
  * the other output form left in each stack's directory by an earlier synth removed (`cdktf synth
  * --hcl` writes `cdk.tf` but leaves an old `cdk.tf.json` beside it, and the reverse, and Terraform
- * would load both and fail on duplicate definitions).
+ * would load both and fail on duplicate definitions). Last, the guardrails rule pack checks every
+ * stack's document (`src/guardrails`): warnings and suppressions are printed to `log`, and a
+ * finding of error severity throws (exit status 1 through `runOrExit`) after removing the failing
+ * stacks' configuration, so nothing that broke a rule is left to plan or apply.
  */
-export function synthesize(app: App): void {
+export function synthesize(app: App, log?: (line: string) => void): void {
   assertValid(app);
   synthesizeStacks(app);
   const hcl = app.manifest.hclOutput;
@@ -43,6 +51,33 @@ export function synthesize(app: App): void {
       fs.writeFileSync(file, unquoteReferences(fs.readFileSync(file, 'utf8')));
     }
   }
+  checkGuardrails(app, log);
+}
+
+/**
+ * Runs the guardrails over every synthesized stack. A JSON synth has just built each document
+ * (`AwsStack.lastTerraform`); HCL output is written from another rendering, so there the JSON
+ * document is built once more for the check.
+ */
+function checkGuardrails(app: App, log?: (line: string) => void): void {
+  try {
+    checkSynthesized(app.node.findAll().filter(TerraformStack.isStack), log, !app.manifest.hclOutput);
+  } catch (e) {
+    if (!(e instanceof GuardrailsError)) throw e;
+    for (const stack of Object.values(app.manifest.stacks)) {
+      if (e.stacks.includes(stack.name)) fs.rmSync(path.join(app.outdir, stack.synthesizedStackPath), { force: true });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Runs the guardrails (`src/guardrails`) over stacks synthesized in memory (`Testing.synth`, as
+ * `npm run cost` and `npm run diagrams` do): the document each stack last produced, or a fresh one.
+ * Prints warnings and suppressions to `log`; throws a `GuardrailsError` on an error-severity finding.
+ */
+export function checkSynthesized(stacks: readonly TerraformStack[], log?: (line: string) => void, reuse = true): void {
+  enforce(stacks.map((s) => ({ name: s.node.id, json: (reuse && s instanceof AwsStack && s.lastTerraform) || s.toTerraform() })), log);
 }
 
 /**

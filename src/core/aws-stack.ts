@@ -7,6 +7,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { RemoteStateConfig, localBackend, s3Backend } from './backend';
 import { PropsValidator, REGION_PATTERN } from './validation';
+import { suppressionsIn } from '../guardrails/suppressions';
 
 export interface AwsStackProps {
   /** AWS region every resource of the stack lives in. */
@@ -65,6 +66,8 @@ export class AwsStack extends TerraformStack {
   public readonly stackName: string;
   private readonly pinnedAccountId?: string;
   private callerIdentity?: DataAwsCallerIdentity;
+  private readonly regionalProviders = new Map<string, AwsProvider>();
+  private readonly providerProps: AwsStackProps;
 
   constructor(scope: Construct, name: string, props: AwsStackProps) {
     super(scope, name);
@@ -75,16 +78,44 @@ export class AwsStack extends TerraformStack {
     this.stackName = name;
     this.region = props.region;
     this.pinnedAccountId = props.accountId;
-    this.provider = new AwsProvider(this, 'aws', {
-      region: props.region,
-      defaultTags: [{ tags: { ...(props.tags ?? {}), Project: props.project, Environment: props.environment, ManagedBy: props.managedBy ?? 'terraform' } }],
-    });
+    this.provider = new AwsProvider(this, 'aws', { region: props.region, defaultTags: [{ tags: this.defaultTags(props) }] });
+    this.providerProps = props;
     if (props.remoteState) {
       s3Backend(this, props.remoteState, props.stateKey ?? `${name}/terraform.tfstate`);
     } else {
       const stackDir = path.resolve(App.of(this).outdir, 'stacks', name);
       localBackend(this, name, path.relative(stackDir, process.cwd()).split(path.sep).join('/') || '.');
     }
+  }
+
+  /**
+   * Tags on every resource: the stack's own, then `Project`, `Environment`, `ManagedBy`, and
+   * `Stack` (the stack's name: what a cost budget or Cost Explorer filters one stack by, once it
+   * is activated as a cost allocation tag in Billing).
+   */
+  private defaultTags(props: AwsStackProps): Record<string, string> {
+    return { ...(props.tags ?? {}), Project: props.project, Environment: props.environment, ManagedBy: props.managedBy ?? 'terraform', Stack: this.stackName };
+  }
+
+  /**
+   * An aliased AWS provider for `region` with the stack's default tags, created once per region
+   * (alias `us_east_1` for us-east-1); the stack's own provider for its own region. CloudFront
+   * certificates and CLOUDFRONT-scoped web ACLs must be created in us-east-1.
+   */
+  public providerFor(region: string): AwsProvider {
+    if (region === this.region) return this.provider;
+    new PropsValidator(this).matches('providerFor', region, REGION_PATTERN, 'an AWS region such as "us-east-1"').throwIfInvalid();
+    let provider = this.regionalProviders.get(region);
+    if (!provider) {
+      const p = this.providerProps;
+      provider = new AwsProvider(this, `aws-${region}`, {
+        alias: region.replace(/-/g, '_'),
+        region,
+        defaultTags: [{ tags: this.defaultTags(p) }],
+      });
+      this.regionalProviders.set(region, provider);
+    }
+    return provider;
   }
 
   /** The account id: pinned, or looked up once per stack at plan time. */
@@ -115,6 +146,22 @@ export class AwsStack extends TerraformStack {
    * overrides the standard path runs. A unit test holds the output identical to cdktf's.
    */
   public toTerraform(): any {
+    const tf = this.terraformDocument();
+    // Guardrail suppressions (construct metadata) travel in the document, under `//`, which
+    // Terraform ignores: the post-synth check and any reader of cdk.tf.json see them.
+    const suppressions = suppressionsIn(this);
+    if (suppressions.length > 0) tf['//'] = { ...tf['//'], guardrails: { suppressions } };
+    this.lastTerraform = tf;
+    return tf;
+  }
+
+  /**
+   * The document the last `toTerraform()` returned (what synth wrote), for the checks that run
+   * after writing it without resolving the stack again.
+   */
+  public lastTerraform?: Record<string, any>;
+
+  private terraformDocument(): any {
     const self = this as unknown as { cdktfVersion: string; rawOverrides: Record<string, unknown> };
     if (Object.keys(self.rawOverrides).length > 0) return super.toTerraform();
     const elements = terraformElements(this);

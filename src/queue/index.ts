@@ -101,7 +101,8 @@ export class Queue extends Construct implements IKeyUser {
   private readonly label: string;
   private readonly senders: { readonly principal: string; readonly sourceArn: string }[] = [];
   private readonly senderKeys = new Set<string>();
-  private policy?: SqsQueuePolicy;
+  /** The queue's resource policy: TLS only, and the services allowed to send (`allowSendFrom`). */
+  public readonly policy: SqsQueuePolicy;
   private readonly policies = new DependencyGroup();
 
   constructor(scope: Construct, id: string, props: QueueProps) {
@@ -169,7 +170,14 @@ export class Queue extends Construct implements IKeyUser {
         queueUrl: this.deadLetterQueue.url,
         redriveAllowPolicy: jsonencode({ redrivePermission: 'byQueue', sourceQueueArns: [this.queueArn] }),
       });
+      new SqsQueuePolicy(this, 'dlq-policy', { queueUrl: this.deadLetterQueue.url, policy: policyDocument([denyInsecureTransport(this.deadLetterQueue.arn)]) });
     }
+    // Always a policy: SQS accepts plain HTTP unless told not to; senders from allowSendFrom join it.
+    this.policy = new SqsQueuePolicy(this, 'policy', {
+      queueUrl: this.queueUrl,
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements()) }),
+    });
+    this.policies.add(this.policy);
   }
 
   /** Lets `grantee` send messages (and encrypt them with the customer key). */
@@ -203,13 +211,6 @@ export class Queue extends Construct implements IKeyUser {
     this.senderKeys.add(key);
     this.senders.push({ principal: servicePrincipal, sourceArn });
     this.kmsKey?.allowService({ principal: servicePrincipal });
-    if (!this.policy) {
-      this.policy = new SqsQueuePolicy(this, 'policy', {
-        queueUrl: this.queueUrl,
-        policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements()) }),
-      });
-      this.policies.add(this.policy);
-    }
   }
 
   /**
@@ -246,15 +247,23 @@ export class Queue extends Construct implements IKeyUser {
   }
 
   private policyStatements(): PolicyStatement[] {
-    return this.senders.map((s, i) => ({
+    return [denyInsecureTransport(this.queueArn), ...this.senders.map((s, i) => ({
       Sid: `AllowSend${i + 1}`,
       Effect: 'Allow' as const,
       Principal: { Service: s.principal },
       Action: 'sqs:SendMessage',
       Resource: this.queueArn,
       Condition: { ArnEquals: { 'aws:SourceArn': s.sourceArn } },
-    }));
+    }))];
   }
+}
+
+/**
+ * Denies every request over plain HTTP. `Bool` (not BoolIfExists): AWS services sending from their
+ * own principal (S3 notifications, SNS) carry no aws:SecureTransport key and are not denied.
+ */
+function denyInsecureTransport(queueArn: string): PolicyStatement {
+  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: queueArn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
 }
 
 function sqsMetric(queueName: string, metricName: string, stat: string, label: string): Metric {

@@ -40,6 +40,8 @@ export const remoteStateSchema: Schema<RemoteStateSettings> = object<RemoteState
     kmsKeyArn: optional(arn('kms')),
   },
   (v, issue) => {
+    const keyRegion = v.kmsKeyArn?.split(':')[3];
+    if (keyRegion && keyRegion !== v.region) issue('kmsKeyArn', `${show(v.kmsKeyArn)} is in region ${JSON.stringify(keyRegion)}, not the state bucket's region ${JSON.stringify(v.region)}; allowed: a key in ${v.region}`);
     if (v.useLockfile === false && v.dynamodbTable === undefined) {
       issue('useLockfile', 'false leaves the state unlocked; name a dynamodbTable or set useLockfile to true');
     }
@@ -86,10 +88,16 @@ function parseSource(text: string, source: string): unknown {
   }
 }
 
+/** What a value that should be an object is, for a message: "holds null", "[1] is a list". */
+function notAnObject(v: unknown): string {
+  if (v === null) return 'holds null';
+  return `${show(v)} is ${Array.isArray(v) ? 'a list' : `a ${typeof v}`}`;
+}
+
 function checkDocument(doc: unknown, source: string): Record<string, unknown> {
   if (doc === undefined) return {};
   if (!isPlainObject(doc)) {
-    throw new SettingsError(`invalid settings in ${source}: ${show(doc)} is ${doc === null ? 'null' : Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}; expected an object {"remoteState": {...}, "stacks": {"<stack>": {...}}}`);
+    throw new SettingsError(`invalid settings in ${source}: ${notAnObject(doc)}; expected an object {"remoteState": {...}, "stacks": {"<stack>": {...}}}`);
   }
   return doc;
 }
@@ -174,6 +182,58 @@ export interface StackDefinition<T, A = unknown> {
   create(app: A, settings: T, shared: SharedSettings): unknown;
 }
 
+/**
+ * `; did you mean "x"?` for a misspelt stack name, never towards another environment: the last
+ * part of a stack name (`demo`, `production`) must begin with what the user wrote there
+ * (`artwork-matcher-prod` means production) or be a typo of it (`artwork-matcher-producton`);
+ * `artwork-matcher-dev` suggests nothing rather than demo.
+ */
+export function stackSuggestion(word: string, names: readonly string[]): string {
+  const prefixed = names.filter((n) => n.startsWith(word));
+  if (prefixed.length === 1) return `; did you mean ${JSON.stringify(prefixed[0])}?`;
+  if (prefixed.length > 1) return `; did you mean one of ${prefixed.map((n) => JSON.stringify(n)).join(', ')}?`;
+  const suggestion = didYouMean(word, names);
+  const m = /"([^"]+)"/.exec(suggestion);
+  if (!m) return '';
+  const tail = (n: string) => n.slice(n.lastIndexOf('-') + 1);
+  const [mine, theirs] = [tail(word), tail(m[1])];
+  const sameFamily = word.slice(0, word.lastIndexOf('-')) === m[1].slice(0, m[1].lastIndexOf('-'));
+  if (sameFamily && mine !== theirs && !theirs.startsWith(mine) && didYouMean(mine, [theirs]) === '') return '';
+  if (sameFamily && mine.length < theirs.length && !theirs.startsWith(mine) && Math.abs(mine.length - theirs.length) > 1) return '';
+  return suggestion;
+}
+
+/** Services whose resources can only use a key or certificate of their own region. */
+const SAME_REGION_SERVICES: Readonly<Record<string, string>> = {
+  kms: 'a KMS key encrypts only resources of its own region',
+  acm: 'a load balancer or regional API uses only certificates of its own region',
+};
+
+/**
+ * ARNs of KMS keys and ACM certificates anywhere in a stack's settings must be in the stack's
+ * `region` (its own `remoteState` section excepted: the state bucket has its own region). Whether
+ * the key or certificate exists, is enabled and lets this stack use it can only be checked against
+ * the account: Terraform reports that at apply.
+ */
+export function regionalArnIssues(settings: unknown): Issue[] {
+  const region = isPlainObject(settings) && typeof settings.region === 'string' ? settings.region : undefined;
+  if (!region) return [];
+  const issues: Issue[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v === 'string') {
+      const m = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]+):/.exec(v);
+      // CloudFront takes its certificate from us-east-1 whatever the stack's region.
+      const edge = m?.[1] === 'acm' && /(^|\.)(cdn|cloudfront|distribution)/i.test(path);
+      if (m && m[1] in SAME_REGION_SERVICES && m[2] !== region && !edge) {
+        issues.push({ path, message: `${show(v)} is in region ${JSON.stringify(m[2])}, not the stack's region ${JSON.stringify(region)} (${SAME_REGION_SERVICES[m[1]]}); allowed: an ARN in ${region}` });
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (isPlainObject(v)) for (const [k, x] of Object.entries(v)) if (!(path === '' && k === 'remoteState')) walk(x, path ? `${path}.${k}` : k);
+  };
+  walk(settings, '');
+  return issues;
+}
+
 /** Validated settings for every stack, keyed by stack name. */
 export interface ResolvedSettings {
   readonly shared: SharedSettings;
@@ -193,7 +253,7 @@ export function resolveSettings(definitions: readonly StackDefinition<any, any>[
     errors.push(
       formatIssues(
         'invalid settings:',
-        unknownStacks.map((k) => ({ path: `stacks.${k}`, message: `unknown stack${didYouMean(k, names)}; stacks: ${names.join(', ')}` })),
+        unknownStacks.map((k) => ({ path: `stacks.${k}`, message: `unknown stack${stackSuggestion(k, names)}; stacks: ${names.join(', ')}` })),
       ),
     );
   }
@@ -212,11 +272,12 @@ export function resolveSettings(definitions: readonly StackDefinition<any, any>[
   for (const def of definitions) {
     const override = stackOverrides[def.name];
     if (override !== undefined && !isPlainObject(override)) {
-      errors.push(formatIssues(`invalid settings for stack "${def.name}":`, [{ path: '', message: `${show(override)} is ${override === null ? 'null' : Array.isArray(override) ? 'a list' : `a ${typeof override}`}; expected an object of settings` }]));
+      errors.push(formatIssues(`invalid settings for stack "${def.name}":`, [{ path: `stacks.${def.name}`, message: `${notAnObject(override)}; expected an object of settings such as {"region": "eu-west-1"}` }]));
       continue;
     }
     const merged = fill(def.schema, deepMerge(def.defaults, override));
     const issues = validate(def.schema, merged);
+    if (issues.length === 0) issues.push(...regionalArnIssues(merged));
     if (issues.length === 0 && def.validateShared) issues.push(...def.validateShared(merged, { remoteState }));
     if (issues.length > 0) errors.push(formatIssues(`invalid settings for stack "${def.name}":`, issues));
     else stacks.set(def.name, merged);

@@ -8,7 +8,7 @@
  * with the field checks. Each schema also describes itself as a JSON Schema fragment
  * (`jsonSchema`), from which the published settings schema is generated.
  */
-import { didYouMean, show } from '../core/format';
+import { camelCase, didYouMean, show } from '../core/format';
 import { AMI_PATTERN, BUCKET_PATTERN, CIDR_PATTERN, EMAIL_PATTERN, ENV_VAR_PATTERN, IMAGE_TAG_PATTERN, REGION_PATTERN, ZONE_PATTERN, isCidr } from '../core/validation';
 import { RETENTION_DAYS } from '../core/naming';
 
@@ -322,7 +322,7 @@ export function object<T>(shape: Shape<T>, refine?: Refinement<T>, describe = 'a
     const before = issues.length;
     for (const k of Object.keys(value)) {
       if (!(keys as string[]).includes(k)) {
-        issues.push({ path: join(path, k), message: `unknown setting${didYouMean(k, keys)}; allowed: ${keys.join(', ')}` });
+        issues.push({ path: join(path, k), message: `unknown setting${suggestKey(k, fields)}; allowed: ${keys.join(', ')}` });
       }
     }
     for (const k of keys) fields[k].validate(value[k], join(path, k), issues);
@@ -337,6 +337,55 @@ export function object<T>(shape: Shape<T>, refine?: Refinement<T>, describe = 'a
     }
     issues.push(...found.filter((i) => !overlaps(i.path)));
   });
+}
+
+/**
+ * `; did you mean "x"?` for an unknown key of an object with `fields`: a key close to it
+ * (`didYouMean`, which knows the documents' snake_case names), else the same word without the
+ * prefix of a Terraform variable (`aws_region` is `region`, `enable_gpu` is `gpu`), else the one key
+ * it begins, or the one that only adds a unit (`memory` is `memoryMiB`), else the one field of a nested object it names
+ * (`vpc_cidr` is `network.vpcCidr`, `instance_type` is `gpu.instanceTypes`).
+ */
+export function suggestKey(word: string, fields: Readonly<Record<string, Schema<unknown>>>): string {
+  const keys = Object.keys(fields);
+  const direct = didYouMean(word, keys);
+  if (direct) return direct;
+  const stripped = word.replace(/^(aws|enable|use)_/i, '');
+  const same = (w: string, key: string) => [camelCase(w).toLowerCase(), `${camelCase(w).toLowerCase()}s`].includes(key.toLowerCase());
+  const one = (found: string[]) => (found.length === 1 ? `; did you mean ${JSON.stringify(found[0])}?` : '');
+  const plain = one(keys.filter((k) => stripped !== word && same(stripped, k)));
+  if (plain) return plain;
+  const start = camelCase(word).toLowerCase();
+  // Several keys begin it (`memoryMiB`, `memoryTarget`): the one that only adds a unit.
+  const longer = start.length >= 3 ? keys.filter((k) => k.toLowerCase().startsWith(start) && k.length > start.length) : [];
+  const begun = one(longer.length === 1 ? longer : longer.filter((k) => /^(MiB|GiB|Sec|Days|Minutes|Percent|Usd)$/.test(k.slice(start.length))));
+  if (begun) return begun;
+  const nested = keys.flatMap((k) => {
+    const f = fields[k];
+    return f.kind === 'object' && f.fields ? Object.keys(f.fields).filter((n) => same(word, n) || same(stripped, n)).map((n) => `${k}.${n}`) : [];
+  });
+  return one(nested);
+}
+
+/**
+ * `schema` with what a design document's Terraform variables became in it: an unknown key listed
+ * in `variables` is reported with its message there (`"the document's aws_region is region"`,
+ * `"is a secret, never a setting: ..."`) instead of "unknown setting". For the names no suggestion
+ * finds (`task_cpu` is `agentDefaults.cpu`, `single_nat_gateway` is `network.natGateways`).
+ */
+export function documentVariables<T>(schema: Schema<T>, variables: Readonly<Record<string, string>>): Schema<T> {
+  return {
+    ...schema,
+    validate(value, path, issues) {
+      const found: Issue[] = [];
+      schema.validate(value, path, found);
+      const given = isPlainObject(value) ? value : {};
+      for (const issue of found) {
+        const key = Object.keys(variables).find((k) => k in given && issue.path === join(path, k) && issue.message.startsWith('unknown setting'));
+        issues.push(key ? { path: issue.path, message: variables[key] } : issue);
+      }
+    },
+  };
 }
 
 /** Validates `value`, returning every problem (empty when valid). */
@@ -417,9 +466,13 @@ export function environmentVariables(): Schema<Record<string, string>> {
   return record(string({ maxLength: 4096, describe: 'a string value' }), { key: string({ pattern: ENV_VAR_PATTERN, describe: 'an environment variable name (letters, digits and "_", not starting with a digit)' }) });
 }
 
-/** A map of resource tags (keys 1-128 characters, values up to 256). */
+/**
+ * A map of resource tags (keys 1-128 characters, values up to 256). `Project`, `Environment` and
+ * `ManagedBy` are the stack's own default tags: a value given here would be silently replaced, so
+ * they are refused.
+ */
 export function tags(): Schema<Record<string, string>> {
   return record(string({ maxLength: 256, describe: 'a tag value (at most 256 characters)' }), {
-    key: string({ minLength: 1, maxLength: 128, pattern: /^(?!aws:)/, describe: 'a tag key (1-128 characters, not starting with "aws:")' }),
+    key: string({ minLength: 1, maxLength: 128, pattern: /^(?!aws:)(?!(Project|Environment|ManagedBy)$)/, describe: 'a tag key you may set (1-128 characters, not starting with "aws:"; Project, Environment and ManagedBy are set by the stack: change projectName/environment instead)' }),
   });
 }

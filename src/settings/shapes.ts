@@ -6,7 +6,7 @@
  * the user wrote.
  */
 import type { RemoteStateConfig } from '../core/backend';
-import { zoneInRegion } from '../core/validation';
+import { REGION_PATTERN, zoneInRegion } from '../core/validation';
 import { AsgSpotProps, CapacityProviderStrategyItem, strategyProblems } from '../ecs-cluster';
 import { fargateSizeProblem } from '../ecs-service/task-definition';
 import { GPU_FAMILIES, GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskFitProblem } from '../compute';
@@ -75,15 +75,61 @@ export const networkFields = {
 };
 
 /**
+ * Availability zones a region offers (the most any account sees; AWS maps zone names per account).
+ * A region missing here is not limited beyond the schema's 6; the plan's zone look-up then fails
+ * with Terraform's own message if the account has fewer.
+ */
+const REGION_ZONES: Readonly<Record<string, number>> = {
+  'us-east-1': 6,
+  'us-east-2': 3,
+  'us-west-1': 3,
+  'us-west-2': 4,
+  'ca-central-1': 3,
+  'sa-east-1': 3,
+  'eu-west-1': 3,
+  'eu-west-2': 3,
+  'eu-west-3': 3,
+  'eu-central-1': 3,
+  'eu-central-2': 3,
+  'eu-north-1': 3,
+  'eu-south-1': 3,
+  'eu-south-2': 3,
+  'ap-south-1': 3,
+  'ap-northeast-1': 3,
+  'ap-northeast-2': 4,
+  'ap-northeast-3': 3,
+  'ap-southeast-1': 3,
+  'ap-southeast-2': 3,
+  'ap-east-1': 3,
+  'me-south-1': 3,
+  'af-south-1': 3,
+};
+/** Regions where some (older) accounts see fewer zones than `REGION_ZONES` says. */
+const ACCOUNT_DEPENDENT: Readonly<Record<string, string>> = {
+  'us-west-1': 'accounts created before 2014 may see only 2: only the account can tell',
+};
+
+/** How many zones `region` has, and a note when that depends on the account. */
+export function zonesInRegion(region: string): { readonly zones: number; readonly note?: string } {
+  return { zones: REGION_ZONES[region] ?? 6, note: ACCOUNT_DEPENDENT[region] };
+}
+
+/**
  * Cross-field rules of a network: zones in the region, enough zones, endpoint zones within the
  * zones, and a way out for what the workloads need (`needs`) when there is no NAT gateway.
  */
 export function checkNetwork(n: NetworkSettings, region: string, issue: IssueFn, options: { readonly minZones?: number; readonly needs?: readonly EgressNeed[]; readonly gatewayEndpoints?: readonly ('s3' | 'dynamodb')[]; readonly prefix?: string } = {}): void {
   const p = options.prefix ? `${options.prefix}.` : '';
   const zones = n.availabilityZones?.length ?? n.azCount;
-  (n.availabilityZones ?? []).forEach((az, i) => {
+  // A malformed region is reported on its own; zones cannot be checked against it.
+  (REGION_PATTERN.test(region) ? (n.availabilityZones ?? []) : []).forEach((az, i) => {
     if (!zoneInRegion(az, region)) issue(`${p}availabilityZones[${i}]`, `${JSON.stringify(az)} is not in region ${JSON.stringify(region)}; allowed: zones such as "${region}a"`);
   });
+  const available = zonesInRegion(region);
+  if (zones > available.zones) {
+    const what = n.availabilityZones ? `${p}availabilityZones` : `${p}azCount`;
+    issue(what, `${n.availabilityZones ? `gives ${zones} zones, which` : `${zones}`} is more zones than ${region} has (${available.zones}${available.note ? `; ${available.note}` : ''}); allowed: 1 to ${available.zones}`);
+  }
   const minZones = options.minZones ?? 1;
   if (zones < minZones) issue(n.availabilityZones ? `${p}availabilityZones` : `${p}azCount`, `gives ${zones} zone${zones === 1 ? '' : 's'}; this stack needs at least ${minZones} (a load balancer spans two)`);
   if (n.interfaceEndpointZones !== undefined) {
@@ -282,6 +328,12 @@ export interface AlbSettings {
   readonly tls13Only: boolean;
   /** Deletion protection (turn off to let `terraform destroy` delete it). @default per stack */
   readonly deletionProtection: boolean;
+  /**
+   * Access logs of the load balancer (and of the stack's data buckets) in an access-log bucket
+   * `<prefix>-logs-<account>-<region>`, kept 90 days.
+   * @default true in a production environment (`prod`, `production`, `prd`, `live`), false otherwise
+   */
+  readonly accessLogs?: boolean;
 }
 
 export const albFields = {
@@ -289,6 +341,7 @@ export const albFields = {
   certificateArn: s.optional(s.arn('acm')),
   tls13Only: s.boolean(),
   deletionProtection: s.boolean(),
+  accessLogs: s.optional(s.boolean()),
 };
 
 /** Reports TLS settings that have no effect without HTTPS. */

@@ -33,7 +33,7 @@ export interface TopicProps {
   readonly emailSubscriptions?: readonly string[];
 }
 
-/** An encrypted SNS topic, its policy for publishing services, and e-mail subscriptions. */
+/** An encrypted SNS topic, its policy (TLS-only publishing, publishing services), and e-mail subscriptions. */
 export class Topic extends Construct {
   public readonly topic: SnsTopic;
   public readonly topicArn: string;
@@ -43,7 +43,8 @@ export class Topic extends Construct {
   /** Whether messages are encrypted at rest. */
   public readonly encrypted: boolean;
   private readonly publishers = new Set<string>();
-  private policy?: SnsTopicPolicy;
+  /** The topic's resource policy: TLS-only publishing, and the services allowed to publish. */
+  public readonly policy: SnsTopicPolicy;
 
   constructor(scope: Construct, id: string, props: TopicProps) {
     super(scope, id);
@@ -60,6 +61,12 @@ export class Topic extends Construct {
     });
     this.topicArn = this.topic.arn;
     this.topicName = this.topic.name;
+    // Always a policy: publishers must use TLS (SNS accepts plain HTTP otherwise); services added
+    // with allowPublishFrom join it.
+    this.policy = new SnsTopicPolicy(this, 'policy', {
+      arn: this.topicArn,
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements()) }),
+    });
     for (const email of props.emailSubscriptions ?? []) this.addEmailSubscription(email);
   }
 
@@ -81,10 +88,6 @@ export class Topic extends Construct {
     if (this.publishers.has(servicePrincipal)) return;
     this.publishers.add(servicePrincipal);
     this.kmsKey?.allowService({ principal: servicePrincipal });
-    this.policy ??= new SnsTopicPolicy(this, 'policy', {
-      arn: this.topicArn,
-      policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements()) }),
-    });
   }
 
   /** Lets `grantee` publish (and use the key). */
@@ -95,13 +98,23 @@ export class Topic extends Construct {
 
   private policyStatements(): PolicyStatement[] {
     const account = AwsStack.of(this).accountId;
-    return [...this.publishers].map((principal, i) => ({
+    // `Bool` (not BoolIfExists): AWS services publishing from their own principal send no
+    // aws:SecureTransport key, so the deny never applies to them.
+    const denyInsecure: PolicyStatement = {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: this.topicArn,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    };
+    return [denyInsecure, ...[...this.publishers].map((principal, i) => ({
       Sid: `Publish${i + 1}`,
       Effect: 'Allow' as const,
       Principal: { Service: principal },
       Action: 'sns:Publish',
       Resource: this.topicArn,
       Condition: { StringEquals: { 'aws:SourceAccount': account } },
-    }));
+    }))];
   }
 }

@@ -11,6 +11,7 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { didYouMean } from '../core/format';
@@ -168,10 +169,20 @@ export interface VpcProps {
    */
   readonly interfaceEndpointZones?: number;
   /**
-   * VPC flow logs to CloudWatch Logs.
-   * @default - no flow logs
+   * VPC flow logs to CloudWatch Logs (`false`: none). Rejected traffic only by default: the record
+   * of what was refused (scans, a dependency the security groups do not allow) at a fraction of the
+   * volume, hence cost, of all traffic; `trafficType: "ALL"` for a full record.
+   * @default - rejected traffic, kept 30 days
    */
-  readonly flowLogs?: FlowLogsProps;
+  readonly flowLogs?: FlowLogsProps | false;
+  /**
+   * Manage the VPC's default security group with no rules, so anything launched without a group of
+   * its own can reach nothing (AWS creates it allowing all traffic between its members and all
+   * egress; every construct here uses its own groups). Removing it from the stack later leaves the
+   * group as it is.
+   * @default true
+   */
+  readonly restrictDefaultSecurityGroup?: boolean;
 }
 
 /** The NAT instance of `natGateways: "instance"`. */
@@ -240,7 +251,7 @@ export class Vpc extends Construct {
       v.range('interfaceEndpointZones', props.interfaceEndpointZones, 1, azCount);
       if (interfaces.length === 0) v.fail('interfaceEndpointZones', 'has no effect without interfaceEndpoints');
     }
-    if (props.flowLogs?.retentionDays !== undefined) {
+    if (props.flowLogs && props.flowLogs.retentionDays !== undefined) {
       v.check(RETENTION_DAYS.includes(props.flowLogs.retentionDays), 'flowLogs.retentionDays', props.flowLogs.retentionDays, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`);
     }
     v.throwIfInvalid();
@@ -346,13 +357,21 @@ export class Vpc extends Construct {
       }
     }
 
-    if (props.flowLogs) {
-      const group = new LogGroup(this, 'flow-logs', { name: `/vpc/${props.namePrefix}/flow-logs`, retentionDays: props.flowLogs.retentionDays ?? 30 });
+    if (props.restrictDefaultSecurityGroup ?? true) {
+      // No ingress or egress: adopting the group removes its rules. (Written as `ingress = []` the
+      // plan would also catch rules added later by hand, but cdktf's HCL drops empty lists, and the
+      // two forms must plan the same.)
+      new DefaultSecurityGroup(this, 'default-security-group', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-default-closed`) });
+    }
+
+    const flowLogs = props.flowLogs === false ? undefined : props.flowLogs ?? {};
+    if (flowLogs) {
+      const group = new LogGroup(this, 'flow-logs', { name: `/vpc/${props.namePrefix}/flow-logs`, retentionDays: flowLogs.retentionDays ?? 30 });
       const role = new ServiceRole(this, 'flow-logs-role', { name: `${props.namePrefix}-vpc-flow-logs`, assumedBy: 'vpc-flow-logs.amazonaws.com' });
       role.addToPolicy({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: `${group.logGroupArn}:*` });
       const flowLog = new FlowLog(this, 'flow-log', {
         vpcId: vpc.id,
-        trafficType: props.flowLogs.trafficType ?? 'REJECT',
+        trafficType: flowLogs.trafficType ?? 'REJECT',
         logDestinationType: 'cloud-watch-logs',
         logDestination: group.logGroupArn,
         iamRoleArn: role.roleArn,

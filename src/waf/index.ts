@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { Wafv2WebAcl, Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsStack } from '../core/aws-stack';
 import { didYouMean } from '../core/format';
 import { Metric } from '../core/metric';
@@ -59,6 +60,12 @@ export interface WebAclProps {
    * @default 2000
    */
   readonly rateLimitPer5Min?: number;
+  /**
+   * AWS provider to create the web ACL with: a CLOUDFRONT web ACL of a stack in another region
+   * needs the stack's us-east-1 provider (`AwsStack.providerFor("us-east-1")`).
+   * @default - the stack's provider
+   */
+  readonly provider?: AwsProvider;
 }
 
 /**
@@ -81,7 +88,7 @@ export class WebAcl extends Construct {
     const groups = props.managedRuleGroups ?? DEFAULT_MANAGED_RULE_GROUPS;
     const limit = props.rateLimitPer5Min ?? 2000;
     const known = Object.keys(MANAGED_RULE_GROUP_WCU);
-    const region = AwsStack.of(this).region;
+    const region = props.provider?.region ?? AwsStack.of(this).region;
     const v = new PropsValidator(this)
       .matches('name', props.name, /^[A-Za-z0-9_-]{1,128}$/, 'a web ACL name (1-128 letters, digits, "-" and "_")')
       .oneOf('scope', props.scope, ['REGIONAL', 'CLOUDFRONT'])
@@ -93,7 +100,7 @@ export class WebAcl extends Construct {
     });
     const wcu = RATE_RULE_WCU + groups.reduce((n, g) => n + (MANAGED_RULE_GROUP_WCU[g] ?? 0), 0);
     v.check(wcu <= MAX_WCU, 'managedRuleGroups', groups, `need ${wcu} WCU with the rate rule; a web ACL holds at most ${MAX_WCU}`);
-    if (aclScope === 'CLOUDFRONT') v.check(region === 'us-east-1', 'scope', aclScope, `needs the stack in us-east-1 (this one is in ${region}); CloudFront web ACLs live there`);
+    if (aclScope === 'CLOUDFRONT') v.check(region === 'us-east-1', 'scope', aclScope, `needs the web ACL in us-east-1 (this one is in ${region}); CloudFront web ACLs live there: pass provider: stack.providerFor("us-east-1")`);
     v.throwIfInvalid();
     this.name = props.name;
     this.scope = aclScope;
@@ -124,6 +131,7 @@ export class WebAcl extends Construct {
       rule: rules,
       visibilityConfig: visibility(props.name),
       tags: nameTags(props.name),
+      provider: props.provider,
     });
     this.webAclArn = this.webAcl.arn;
     this.webAclId = this.webAcl.id;

@@ -36,6 +36,8 @@
  *   `remoteState.enabled`.
  * - The document names no region, environment, task size, port, health check or scaling bounds:
  *   us-east-1, "dev", 0.5 vCPU / 1 GiB (its 4-6 USD of Spot), 8000, GET /health, 1 to 4 tasks.
+ * - Throttling: the document has none (the account's 10,000 requests per second); every route is
+ *   throttled at 50 requests per second with bursts of 100 by default (`api.throttle`).
  * - Outages are alarmed (tasks below desired, API 5xx rate; API Gateway answers 503 without a
  *   task) on an encrypted topic; the document has logs only.
  */
@@ -51,6 +53,7 @@ import { EcsService, HealthChecks } from '../../src/ecs-service';
 import { HttpApi } from '../../src/api';
 import { LogGroup } from '../../src/logs';
 import { Monitoring } from '../../src/monitoring';
+import { Guardrails } from '../../src/guardrails';
 import { RepositoryReference, repositoryFor } from '../../src/registry';
 import { BucketAccess, SecureBucket } from '../../src/storage';
 import { AiPredictorSettings, aiPredictorDefaults, aiPredictorSchema } from './settings';
@@ -174,6 +177,7 @@ export class AiPredictorStack extends AwsStack {
       // FastAPI spools uploads above 1 MB to /tmp: the root filesystem stays writable.
       readonlyRootFilesystem: false,
     });
+    Guardrails.suppress(this.service, 'AWS-ECS-002', 'FastAPI spools uploads above 1 MB to /tmp in the image\'s filesystem');
     this.service.autoScaleTaskCount({
       minCapacity: ready ? b.minCapacity : 0,
       maxCapacity: ready ? b.maxCapacity : 0,
@@ -200,6 +204,7 @@ export class AiPredictorStack extends AwsStack {
       throttle: api.throttle,
       accessLogRetentionDays: api.accessLogRetentionDays,
     });
+    Guardrails.suppress(this.api, 'AWS-API-004', 'document 001 publishes the FastAPI backend without an authorizer (the application checks its own Authorization header); api.throttle caps what a flood can cost');
     // security: the backend accepts its port from the VPC link only.
     this.service.allowFrom(this.api.vpcLinkSecurityGroupId, 'From the API Gateway VPC link');
 

@@ -86,8 +86,8 @@ export interface ApiSettings {
   readonly corsMaxAgeSec?: number;
   /**
    * Throttling of every route (requests beyond it get 429): a ceiling on what a flood of requests
-   * can cost.
-   * @default - the account's limits (10,000 requests per second)
+   * can cost. The document has none; raise it for real traffic.
+   * @default 100 burst, 50 requests per second
    */
   readonly throttle?: {
     /** Burst of requests. */
@@ -213,7 +213,7 @@ export const aiPredictorDefaults: AiPredictorSettings = {
     environment: {},
     enableExecuteCommand: false,
   },
-  api: { corsAllowOrigins: ['*'], corsAllowMethods: ['*'], corsAllowHeaders: ['content-type', 'authorization'], accessLogRetentionDays: 30 },
+  api: { corsAllowOrigins: ['*'], corsAllowMethods: ['*'], corsAllowHeaders: ['content-type', 'authorization'], throttle: { burstLimit: 100, rateLimit: 50 }, accessLogRetentionDays: 30 },
   s3: { versioning: true, noncurrentVersionExpirationDays: 30, encryption: 'AES256', allowDelete: false },
   logRetentionDays: 30,
   containerInsights: true,
@@ -289,6 +289,13 @@ export const aiPredictorSchema = s.object<AiPredictorSettings>(
     }
     const api = v.api;
     if (api.corsAllowOrigins.includes('*') && api.corsAllowOrigins.length > 1) issue('api.corsAllowOrigins', '"*" allows every origin and cannot be combined with others');
+    // 0 is not "no limit" to API Gateway: a stage limit of 0 answers every request 429.
+    const throttle = api.throttle;
+    if (throttle && (throttle.rateLimit === 0 || throttle.burstLimit === 0)) {
+      issue('api.throttle', `${JSON.stringify(throttle)} answers every request with 429 (0 is not "no limit"); give both limits above 0, or null for no throttling`);
+    } else if (throttle && throttle.burstLimit < throttle.rateLimit) {
+      issue('api.throttle.burstLimit', `${throttle.burstLimit} is below rateLimit ${throttle.rateLimit}; the burst must hold at least one second of requests`);
+    }
     if (api.corsAllowOrigins.length === 0) {
       for (const k of ['corsAllowMethods', 'corsAllowHeaders', 'corsMaxAgeSec'] as const) {
         if (JSON.stringify(api[k]) !== JSON.stringify(defaults.api[k])) issue(`api.${k}`, 'has no effect with corsAllowOrigins [] (API Gateway CORS is off); remove it or name the origins');

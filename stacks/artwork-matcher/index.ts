@@ -32,7 +32,7 @@
  *   see outages the latency alarm cannot; the alarm topic is encrypted.
  */
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { Annotations, TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
 import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
@@ -45,7 +45,17 @@ import { HttpApi } from '../../src/api';
 import { LogGroup } from '../../src/logs';
 import { Monitoring } from '../../src/monitoring';
 import { RepositoryReference, repositoryFor } from '../../src/registry';
-import { SecureBucket, SharedFileSystem } from '../../src/storage';
+import { AccessLogBucket, SecureBucket, SharedFileSystem } from '../../src/storage';
+import { Guardrails } from '../../src/guardrails';
+import { AliasRecord, DnsValidatedCertificate, distributionAliasTarget, loadBalancerAliasTarget } from '../../src/certificate';
+import { WebAcl } from '../../src/waf';
+import { AlbDistribution } from '../../src/cdn';
+import { BackupPlan } from '../../src/backup';
+import { EncryptionKey } from '../../src/kms';
+import { RedisCache } from '../../src/cache';
+import { CostBudget } from '../../src/budget';
+import { GithubDeployRole } from '../../src/cicd';
+import { PropsValidator } from '../../src/core/validation';
 import { ARTWORK_SERVICES, ArtworkEnvironment, ArtworkMatcherSettings, ArtworkServiceName, artworkMatcherDefaults, artworkMatcherSchema } from './settings';
 
 export * from './settings';
@@ -72,6 +82,20 @@ export class ArtworkMatcherStack extends AwsStack {
   public readonly dataBucket: SecureBucket;
   public readonly indexFileSystem: SharedFileSystem;
   public readonly monitoring: Monitoring;
+  /** Access logs of the load balancer and the data bucket (`alb.accessLogs`). */
+  public readonly accessLogs?: AccessLogBucket;
+  /** The web ACL (`waf.enabled`). */
+  public readonly webAcl?: WebAcl;
+  /** CloudFront in front of the load balancer (`cloudfront.enabled`). */
+  public readonly distribution?: AlbDistribution;
+  /** AWS Backup of the index and the data bucket (`backup.enabled`). */
+  public readonly backupPlan?: BackupPlan;
+  /** The gateway's cache (`cache.enabled`). */
+  public readonly cache?: RedisCache;
+  /** The monthly cost budget (`budget.enabled`). */
+  public readonly budget?: CostBudget;
+  /** The role GitHub Actions deploys with (`cicd`). */
+  public readonly deployRole?: GithubDeployRole;
 
   constructor(scope: Construct, name: string, env: ArtworkEnvironment, settings: ArtworkMatcherSettings, shared: SharedSettings = {}) {
     super(scope, name, {
@@ -85,6 +109,10 @@ export class ArtworkMatcherStack extends AwsStack {
     });
     const prefix = `artwork-matcher-${env}`;
     const ready = settings.imageTag !== undefined;
+    // The deploy role plans and applies this stack's state: a local state file has no one to share it with.
+    if (settings.cicd && !shared.remoteState) {
+      new PropsValidator(this).fail('cicd', 'needs remote state (the deploy role reads and writes the state in S3); give remoteState in the shared settings, or remove cicd').throwIfInvalid();
+    }
 
     // ===== VPC =====
     this.vpc = new Vpc(this, 'vpc', {
@@ -107,6 +135,7 @@ export class ArtworkMatcherStack extends AwsStack {
       defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 100, base: 1 }],
       privateNamespace: { name: NAMESPACE, vpcId: this.vpc.vpcId },
     });
+    if (!settings.containerInsights) Guardrails.suppress(this.cluster, 'AWS-ECS-006', 'containerInsights is false in this environment\'s settings (the demo default, for cost); the alarms and dashboard use the ECS service metrics, which need no Container Insights');
     this.logGroup = new LogGroup(this, 'logs', { name: `/ecs/${prefix}`, retentionDays: settings.logRetentionDays });
     if (ARTWORK_SERVICES.some((s) => settings.services[s].gpu)) {
       this.gpuCapacity = this.cluster.addAsgCapacityProvider('gpu', {
@@ -123,18 +152,66 @@ export class ArtworkMatcherStack extends AwsStack {
       });
     }
 
-    // ===== ALB (or, for a lean demo, an HTTP API after the services) =====
+    // ===== Certificate for the public name (on the ALB; in us-east-1 for CloudFront) =====
     const viaAlb = settings.ingress === 'alb';
+    const cdnEnabled = settings.cloudfront.enabled;
+    const domain = settings.domain;
+    const albCertificate = domain && !cdnEnabled ? new DnsValidatedCertificate(this, 'certificate', { domainName: domain.name, hostedZoneId: domain.hostedZoneId }) : undefined;
+    const cdnCertificate =
+      domain && cdnEnabled ? new DnsValidatedCertificate(this, 'cdn-certificate', { domainName: domain.name, hostedZoneId: domain.hostedZoneId, provider: this.providerFor('us-east-1') }) : undefined;
+
+    // ===== Access logs of the load balancer and the data bucket (production by default) =====
+    if (settings.alb.accessLogs ?? env === 'production') this.accessLogs = new AccessLogBucket(this, 'access-logs', { bucketName: this.qualifiedName(`${prefix}-logs`) });
+
+    // ===== ALB (or, for a lean demo, an HTTP API after the services) =====
     if (viaAlb) this.alb = new ApplicationLoadBalancer(this, 'alb', {
       namePrefix: prefix,
+      accessLogs: this.accessLogs ? { bucket: this.accessLogs } : undefined,
       vpcId: this.vpc.vpcId,
       vpcCidr: settings.network.vpcCidr,
       subnetIds: this.vpc.publicSubnetIds,
-      allowedCidrs: settings.alb.allowedCidrs,
-      certificateArn: settings.alb.certificateArn,
+      // Behind CloudFront only its origin-facing addresses may connect (see below).
+      allowedCidrs: cdnEnabled ? [] : settings.alb.allowedCidrs,
+      certificateArn: settings.alb.certificateArn ?? albCertificate?.certificateArn,
       sslPolicy: settings.alb.tls13Only ? TLS13_ONLY_SSL_POLICY : undefined,
       deletionProtection: settings.alb.deletionProtection,
     });
+    if (this.alb && !settings.alb.certificateArn && !domain && !cdnEnabled && env === 'production') {
+      Annotations.of(this).addWarning(`${name}: the load balancer answers plain HTTP only; give domain (or alb.certificateArn, or cloudfront) for HTTPS, as the document's production checklist asks`);
+    }
+
+    // ===== WAF: on the ALB, or at the edge in us-east-1 with CloudFront =====
+    if (settings.waf.enabled) {
+      this.webAcl = new WebAcl(this, 'waf', {
+        name: cdnEnabled ? `${prefix}-edge` : prefix,
+        scope: cdnEnabled ? 'CLOUDFRONT' : 'REGIONAL',
+        provider: cdnEnabled ? this.providerFor('us-east-1') : undefined,
+        managedRuleGroups: settings.waf.managedRuleGroups,
+        rateLimitPer5Min: settings.waf.rateLimitPer5Min,
+      });
+      if (!cdnEnabled && this.alb) this.webAcl.associate('alb', this.alb.loadBalancerArn);
+    }
+
+    // ===== CloudFront in front of the ALB (tier 3) =====
+    if (cdnEnabled && this.alb) {
+      this.distribution = new AlbDistribution(this, 'cdn', {
+        comment: `Artwork Matcher (${env})`,
+        loadBalancer: { dnsName: this.alb.dnsName, protocol: this.alb.protocol },
+        cachedPathPatterns: settings.cloudfront.cachedPathPatterns,
+        certificate: cdnCertificate && domain ? { certificateArn: cdnCertificate.certificateArn, aliases: [domain.name] } : undefined,
+        priceClass: settings.cloudfront.priceClass,
+        webAclArn: this.webAcl?.webAclArn,
+        originFacingPrefixListId: settings.cloudfront.originFacingPrefixListId,
+      });
+      this.distribution.allowOriginFacing(this.alb.securityGroup);
+    }
+    if (domain && this.alb) {
+      new AliasRecord(this, 'alias', {
+        hostedZoneId: domain.hostedZoneId,
+        recordName: domain.name,
+        target: this.distribution ? distributionAliasTarget(this.distribution) : loadBalancerAliasTarget(this.alb),
+      });
+    }
 
     // ===== ECR repositories (one set per environment) =====
     this.repositories = {} as Record<ArtworkServiceName, RepositoryReference>;
@@ -150,13 +227,44 @@ export class ArtworkMatcherStack extends AwsStack {
     const image = (svc: ArtworkServiceName) => `${this.repositories[svc].repositoryUrl}:${settings.imageTag ?? 'latest'}`;
 
     // ===== S3 data bucket and the search index file system =====
-    this.dataBucket = new SecureBucket(this, 'data', { bucketName: settings.dataBucketName ?? this.qualifiedName(`${prefix}-data`), versioned: true, noncurrentVersionExpirationDays: 90 });
+    this.dataBucket = new SecureBucket(this, 'data', {
+      bucketName: settings.dataBucketName ?? this.qualifiedName(`${prefix}-data`),
+      versioned: true,
+      noncurrentVersionExpirationDays: settings.dataVersionRetentionDays,
+      serverAccessLogs: this.accessLogs ? { bucket: this.accessLogs } : undefined,
+    });
     this.indexFileSystem = new SharedFileSystem(this, 'search-index', {
       name: `${prefix}-search-index`,
       vpcId: this.vpc.vpcId,
       subnetIds: this.vpc.privateSubnetIds,
       accessPoint: { path: '/index', uid: 1000, gid: 1000 },
+      // EFS's own daily backup unless the stack's backup plan covers it (not twice).
+      backup: !settings.backup.enabled,
     });
+
+    // ===== Backup of the index and the data bucket (production checklist) =====
+    if (settings.backup.enabled) {
+      this.backupPlan = new BackupPlan(this, 'backup', {
+        name: prefix,
+        kmsKey: new EncryptionKey(this, 'backup-key', { alias: `${prefix}-backup`, description: `AWS Backup vault of ${prefix}` }),
+        schedule: settings.backup.schedule,
+        retentionDays: settings.backup.retentionDays,
+        fileSystems: [this.indexFileSystem],
+        buckets: [this.dataBucket],
+      });
+    }
+
+    // ===== Cache for the gateway (tier 3) =====
+    if (settings.cache.enabled) {
+      this.cache = new RedisCache(this, 'cache', {
+        name: `${prefix}-cache`,
+        vpcId: this.vpc.vpcId,
+        subnetIds: this.vpc.privateSubnetIds,
+        engine: settings.cache.engine,
+        nodeType: settings.cache.nodeType,
+        replicas: settings.cache.replicas,
+      });
+    }
 
     // ===== Services =====
     const backendUrl = (svc: string) => `http://${svc}.${NAMESPACE}:${SERVICE_PORT}`;
@@ -165,6 +273,7 @@ export class ArtworkMatcherStack extends AwsStack {
         GATEWAY__BACKENDS__EMBEDDINGS__URL: backendUrl('embeddings'),
         GATEWAY__BACKENDS__SEARCH__URL: backendUrl('search'),
         GATEWAY__BACKENDS__GEOMETRIC__URL: backendUrl('geometric'),
+        ...(this.cache ? { GATEWAY__CACHE__URL: this.cache.url } : {}),
       },
       embeddings: { EMBEDDINGS__MODEL__DEVICE: settings.services.embeddings.gpu ? 'cuda' : 'cpu' },
       search: { SEARCH__INDEX__PATH: `${INDEX_MOUNT}/faiss.index` },
@@ -202,6 +311,7 @@ export class ArtworkMatcherStack extends AwsStack {
         // Python services writing model caches and temp files: the document's containers need a writable root.
         readonlyRootFilesystem: false,
       });
+      Guardrails.suppress(service, 'AWS-ECS-002', 'the Python services download models into caches and write temporary files in the image\'s filesystem (the document\'s containers assume a writable root)');
       // The document's S3 access (Get/Put/List), scoped to this environment's data bucket.
       this.dataBucket.grantRead(service);
       this.dataBucket.grantWrite(service);
@@ -234,6 +344,7 @@ export class ArtworkMatcherStack extends AwsStack {
     this.services = { gateway: build('gateway'), embeddings: build('embeddings'), search: build('search'), geometric: build('geometric') };
     // Least-privilege network paths: ALB (wired by loadBalancer) or the API's VPC link -> gateway -> backends.
     for (const svc of ['embeddings', 'search', 'geometric'] as const) this.services[svc].allowFrom(this.services.gateway.securityGroupId, 'From the gateway');
+    this.cache?.allowFrom(this.services.gateway.securityGroupId, 'From the gateway');
     if (!viaAlb) {
       this.api = new HttpApi(this, 'api', {
         name: `${prefix}-api`,
@@ -259,6 +370,7 @@ export class ArtworkMatcherStack extends AwsStack {
       readonlyRootFilesystem: false,
     });
     this.dataBucket.grantRead(this.searchIndexer.roles.task);
+    Guardrails.suppress(this.searchIndexer, 'AWS-ECS-002', 'the indexer builds the FAISS index in temporary files before it writes it to the EFS mount');
     // The indexer runs with the search service's network identity (its NFS rule).
 
     // ===== Monitoring =====
@@ -298,12 +410,54 @@ export class ArtworkMatcherStack extends AwsStack {
       this.monitoring.addServiceAlarms(svc, this.services[svc], { label: svc, expectedTasks: ready ? settings.services[svc].minCapacity : 0 });
     }
 
+    // ===== Cost budget (the checklist's "cost monitoring with budgets") =====
+    if (settings.budget.enabled) {
+      this.budget = new CostBudget(this, 'budget', {
+        name: `${prefix}-monthly`,
+        limitUsd: settings.budget.monthlyLimitUsd,
+        // Every resource carries the Stack tag (AwsStack's default tags); activate it as a cost allocation tag.
+        costFilterTag: { key: 'Stack', values: [name] },
+        emailSubscribers: settings.budget.emails,
+        topic: this.monitoring.topic,
+      });
+    }
+
+    // ===== The GitHub Actions deploy role (the checklist's CI/CD pipeline) =====
+    if (settings.cicd) {
+      this.deployRole = new GithubDeployRole(this, 'github-deploy', {
+        roleName: `${prefix}-github-deploy`,
+        repository: settings.cicd.githubRepository,
+        branches: settings.cicd.branches,
+        environments: settings.cicd.environments,
+        oidcProviderArn: settings.cicd.oidcProviderArn,
+        description: `GitHub Actions deploys ${name}`,
+      });
+      this.deployRole.grantEcrPush(ARTWORK_SERVICES.map((svc) => this.repositories[svc]));
+      this.deployRole.grantStateAccess(shared.remoteState!, `environments/${env}/terraform.tfstate`);
+      this.deployRole.grantEcsDeploy({
+        cluster: this.cluster,
+        services: ARTWORK_SERVICES.map((svc) => this.services[svc]),
+        passRoles: [...ARTWORK_SERVICES.flatMap((svc) => [this.services[svc].taskDefinition.roles.task, this.services[svc].taskDefinition.roles.execution]), this.searchIndexer.roles.task, this.searchIndexer.roles.execution],
+        taskDefinitions: [this.searchIndexer],
+      });
+    }
+
     // ===== Outputs (the document's, and what operating it needs) =====
     if (this.alb) new TerraformOutput(this, 'alb_dns_name', { value: this.alb.dnsName, description: 'DNS name of the load balancer' });
     new TerraformOutput(this, 'endpoint_url', {
-      value: this.alb ? `${settings.alb.certificateArn ? 'https' : 'http'}://${this.alb.dnsName}` : this.api!.apiEndpoint,
+      value: domain
+        ? `https://${domain.name}`
+        : this.distribution
+          ? `https://${this.distribution.domainName}`
+          : this.alb
+            ? `${settings.alb.certificateArn ? 'https' : 'http'}://${this.alb.dnsName}`
+            : this.api!.apiEndpoint,
       description: 'Public URL of the gateway (GET <url>/health, POST <url>/identify)',
     });
+    if (this.distribution) new TerraformOutput(this, 'cloudfront_domain_name', { value: this.distribution.domainName, description: 'Domain name of the CloudFront distribution' });
+    if (this.cache) new TerraformOutput(this, 'cache_url', { value: this.cache.url, description: 'The gateway cache (GATEWAY__CACHE__URL)' });
+    if (this.backupPlan) new TerraformOutput(this, 'backup_vault', { value: this.backupPlan.vaultName, description: 'AWS Backup vault of the index and data bucket recovery points' });
+    if (this.deployRole) new TerraformOutput(this, 'deploy_role_arn', { value: this.deployRole.roleArn, description: 'Role for aws-actions/configure-aws-credentials (role-to-assume)' });
     new TerraformOutput(this, 'ecr_repositories', {
       value: Object.fromEntries(ARTWORK_SERVICES.map((s) => [s, this.repositories[s].repositoryUrl])),
       description: 'ECR repository URLs',

@@ -26,6 +26,7 @@ import {
   taskSizeFields,
 } from '../../src/settings/shapes';
 import type { CapacityProviderStrategyItem } from '../../src/ecs-cluster';
+import { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUP_WCU } from '../../src/waf';
 
 export const ARTWORK_ENVIRONMENTS = ['demo', 'staging', 'production'] as const;
 export type ArtworkEnvironment = (typeof ARTWORK_ENVIRONMENTS)[number];
@@ -168,8 +169,115 @@ export interface ArtworkMatcherSettings {
   };
   /** ECS Exec on every service. @default false */
   readonly enableExecuteCommand: boolean;
+  /**
+   * Days a replaced or deleted object version of the data bucket is kept (its versions are what
+   * AWS Backup and accidental-deletion recovery rely on).
+   * @default 90
+   */
+  readonly dataVersionRetentionDays: number;
+  /**
+   * The public name of the endpoint (the document's "SSL certificate on ALB" and Route 53 box): an
+   * ACM certificate validated with DNS records in the hosted zone, an alias record to the load
+   * balancer (or to CloudFront with `cloudfront`), HTTP redirected to HTTPS. Instead of
+   * `alb.certificateArn`.
+   * @default - none: the load balancer's own DNS name, HTTPS only with `alb.certificateArn`
+   */
+  readonly domain?: DomainSettings;
+  /** A WAF web ACL in front of the endpoint (the checklist's "WAF for API protection"). @default on in production */
+  readonly waf: WafSettings;
+  /** AWS Backup of the EFS index and the data bucket (the checklist's "backup strategy for S3/EFS"). @default on in production */
+  readonly backup: BackupSettings;
+  /** A monthly cost budget for this environment (the checklist's "cost monitoring with budgets"). @default on, at the document's tier figure */
+  readonly budget: BudgetSettings;
+  /**
+   * The role a GitHub Actions workflow deploys with (`examples/github-actions/deploy-artwork-matcher.yml`,
+   * the checklist's "CI/CD pipeline"): OpenID Connect, no stored keys. Needs remote state.
+   * @default - none
+   */
+  readonly cicd?: CicdSettings;
+  /** CloudFront in front of the load balancer (the document's tier 3). @default off */
+  readonly cloudfront: CloudFrontSettings;
+  /** A Redis-compatible cache for the gateway (the document's ElastiCache box, tier 3). @default off */
+  readonly cache: CacheSettings;
   /** Extra default tags. @default {} */
   readonly tags: Record<string, string>;
+}
+
+/** A public name and the hosted zone it lives in. */
+export interface DomainSettings {
+  /** The name clients call, e.g. `artwork.example.com` (a subdomain of the zone, or its apex). */
+  readonly name: string;
+  /** Id of the Route 53 public hosted zone (`Z...`). */
+  readonly hostedZoneId: string;
+}
+
+/** A web ACL with AWS managed rule groups and a per-IP rate limit. */
+export interface WafSettings {
+  /** Create it and attach it to the load balancer (or CloudFront). @default true in production */
+  readonly enabled: boolean;
+  /** Requests one IP may send in 5 minutes before it is blocked. @default 2000 */
+  readonly rateLimitPer5Min: number;
+  /** AWS managed rule groups. @default ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"] */
+  readonly managedRuleGroups: string[];
+}
+
+/** Daily backups into an encrypted vault. */
+export interface BackupSettings {
+  /** Back up the EFS index and the data bucket with AWS Backup. @default true in production */
+  readonly enabled: boolean;
+  /** When: a `cron(...)` expression in UTC. @default "cron(0 3 * * ? *)" */
+  readonly schedule: string;
+  /** Days each recovery point is kept. @default 35 */
+  readonly retentionDays: number;
+}
+
+/** A monthly cost budget filtered by this stack's `Stack` tag. */
+export interface BudgetSettings {
+  /** Create the budget (AWS Budgets: the first two per account are free). @default true */
+  readonly enabled: boolean;
+  /** Monthly limit in USD. @default 100 in demo, 500 in staging, 1500 in production (the document's tiers) */
+  readonly monthlyLimitUsd: number;
+  /** E-mail addresses told at 80 % forecast and 100 % actual (the alarm topic is always told). @default [] */
+  readonly emails: string[];
+}
+
+/** Who may deploy from GitHub Actions. */
+export interface CicdSettings {
+  /** The repository, `owner/name`. */
+  readonly githubRepository: string;
+  /** Branches whose workflows may deploy. @default ["main"] */
+  readonly branches?: string[];
+  /** GitHub environments whose jobs may deploy. @default [] */
+  readonly environments?: string[];
+  /**
+   * The account's GitHub OIDC provider, when another stack already created it (one per account).
+   * @default - created here
+   */
+  readonly oidcProviderArn?: string;
+}
+
+/** CloudFront in front of the load balancer. */
+export interface CloudFrontSettings {
+  /** Put CloudFront in front; the load balancer then accepts CloudFront's addresses only. @default false */
+  readonly enabled: boolean;
+  /** Edge locations: `PriceClass_100`, `PriceClass_200` or `PriceClass_All`. @default "PriceClass_100" */
+  readonly priceClass: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
+  /** Path patterns CloudFront caches (the document names no static path; `/identify` is a POST and never cached). @default [] */
+  readonly cachedPathPatterns: string[];
+  /** Pinned id of the region's CloudFront origin-facing prefix list. @default - looked up at plan time */
+  readonly originFacingPrefixListId?: string;
+}
+
+/** A Redis-compatible cache the gateway reaches at `GATEWAY__CACHE__URL`. */
+export interface CacheSettings {
+  /** Create it. @default false */
+  readonly enabled: boolean;
+  /** `valkey` (20 % cheaper, Redis-compatible) or `redis`. @default "valkey" */
+  readonly engine: 'valkey' | 'redis';
+  /** Node type. @default "cache.t4g.micro" */
+  readonly nodeType: string;
+  /** Read replicas (1 or more adds automatic failover across zones). @default 0, 1 in production */
+  readonly replicas: number;
 }
 
 /** The document's values for one environment. */
@@ -228,6 +336,12 @@ export function artworkMatcherDefaults(env: ArtworkEnvironment): ArtworkMatcherS
     monitoring: { latencyThresholdSec: 2, errorRatePercent: 5 },
     searchIndexer: {},
     enableExecuteCommand: false,
+    dataVersionRetentionDays: 90,
+    waf: { enabled: production, rateLimitPer5Min: 2000, managedRuleGroups: [...DEFAULT_MANAGED_RULE_GROUPS] },
+    backup: { enabled: production, schedule: 'cron(0 3 * * ? *)', retentionDays: 35 },
+    budget: { enabled: true, monthlyLimitUsd: { demo: 100, staging: 500, production: 1500 }[env], emails: [] },
+    cloudfront: { enabled: false, priceClass: 'PriceClass_100', cachedPathPatterns: [] },
+    cache: { enabled: false, engine: 'valkey', nodeType: 'cache.t4g.micro', replicas: production ? 1 : 0 },
     tags: {},
   };
 }
@@ -274,6 +388,40 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
     dataBucketName: s.optional(s.bucketName()),
     searchIndexer: s.object({ command: s.optional(s.array(s.string({ minLength: 1 }), { minLength: 1, plural: 'command words' })) }),
     enableExecuteCommand: s.boolean(),
+    dataVersionRetentionDays: s.number({ min: 1, max: 3650, unit: 'days' }),
+    domain: s.optional(
+      s.object<DomainSettings>({
+        name: s.string({ pattern: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, describe: 'a lowercase DNS name such as "artwork.example.com"' }),
+        hostedZoneId: s.string({ pattern: /^Z[A-Z0-9]{1,31}$/, describe: 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' }),
+      }),
+    ),
+    waf: s.object<WafSettings>({
+      enabled: s.boolean(),
+      rateLimitPer5Min: s.number({ min: 100, max: 2000000000, unit: 'requests' }),
+      managedRuleGroups: s.array(s.oneOf(Object.keys(MANAGED_RULE_GROUP_WCU), 'an AWS managed rule group'), { unique: true, plural: 'managed rule groups' }),
+    }),
+    backup: s.object<BackupSettings>({ enabled: s.boolean(), schedule: cronSchedule(), retentionDays: s.number({ min: 1, max: 36500, unit: 'days' }) }),
+    budget: s.object<BudgetSettings>({ enabled: s.boolean(), monthlyLimitUsd: s.number({ min: 1, max: 10000000, integer: false, unit: 'USD' }), emails: s.array(s.email(), { unique: true, maxLength: 10, plural: 'e-mail addresses' }) }),
+    cicd: s.optional(
+      s.object<CicdSettings>({
+        githubRepository: s.string({ pattern: /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, describe: 'a GitHub repository "owner/name"' }),
+        branches: s.optional(s.array(s.string({ pattern: /^[A-Za-z0-9._/-]{1,255}$/, describe: 'a branch name (no wildcards)' }), { unique: true, plural: 'branches' })),
+        environments: s.optional(s.array(s.string({ pattern: /^[A-Za-z0-9._ -]{1,255}$/, describe: 'a GitHub environment name (no wildcards)' }), { unique: true, plural: 'environments' })),
+        oidcProviderArn: s.optional(s.string({ pattern: /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, describe: 'the ARN of the account\'s GitHub OIDC provider (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com)' })),
+      }),
+    ),
+    cloudfront: s.object<CloudFrontSettings>({
+      enabled: s.boolean(),
+      priceClass: s.oneOf<CloudFrontSettings['priceClass']>(['PriceClass_100', 'PriceClass_200', 'PriceClass_All'], 'a CloudFront price class'),
+      cachedPathPatterns: s.array(s.string({ pattern: /^\/[A-Za-z0-9_.\-/*?]*$/, describe: 'a CloudFront path pattern such as "/static/*"' }), { unique: true, maxLength: 24, plural: 'path patterns' }),
+      originFacingPrefixListId: s.optional(s.string({ pattern: /^pl-[0-9a-f]{8,17}$/, describe: 'a managed prefix list id such as "pl-0123456789abcdef0"' })),
+    }),
+    cache: s.object<CacheSettings>({
+      enabled: s.boolean(),
+      engine: s.oneOf<'valkey' | 'redis'>(['valkey', 'redis'], 'a cache engine'),
+      nodeType: s.string({ pattern: /^cache\.[a-z0-9]+\.[a-z0-9]+$/, describe: 'an ElastiCache node type such as "cache.t4g.micro"' }),
+      replicas: s.number({ min: 0, max: 5 }),
+    }),
     tags: s.tags(),
   },
   (v, issue) => {
@@ -283,6 +431,16 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
     if (v.offHours && v.scheduledScaling) issue('offHours', 'and scheduledScaling both schedule the services; their actions would undo each other: set scheduledScaling false or remove offHours');
     if (v.offHours && v.offHours.stopSchedule === v.offHours.startSchedule) issue('offHours.startSchedule', 'is the same as stopSchedule; give two different times');
     if (v.ingress === 'httpApi' && v.alb.certificateArn) issue('alb.certificateArn', 'has no effect with ingress "httpApi" (the API serves HTTPS on its own domain); remove it or use ingress "alb"');
+    if (v.ingress === 'httpApi') {
+      // Each of these needs the load balancer (WAF cannot protect an HTTP API).
+      if (v.domain) issue('domain', 'needs ingress "alb" (the HTTP API answers on its own execute-api domain)');
+      if (v.waf.enabled) issue('waf.enabled', 'true needs ingress "alb": AWS WAF cannot be attached to an HTTP API; set it false or use ingress "alb"');
+      if (v.cloudfront.enabled) issue('cloudfront.enabled', 'true needs ingress "alb" (CloudFront is put in front of the load balancer)');
+    }
+    if (v.domain && v.alb.certificateArn) issue('domain', 'and alb.certificateArn both give the endpoint a certificate; keep one');
+    if (v.cloudfront.enabled && v.alb.certificateArn) issue('alb.certificateArn', 'with cloudfront: CloudFront reaches the load balancer over HTTP inside its prefix list; give the name to CloudFront with domain instead');
+    if (v.cloudfront.enabled && JSON.stringify(v.alb.allowedCidrs) !== JSON.stringify(['0.0.0.0/0'])) issue('alb.allowedCidrs', 'has no effect with cloudfront (the load balancer accepts CloudFront\'s addresses only); remove it');
+    if (!v.cloudfront.enabled && (v.cloudfront.cachedPathPatterns.length > 0 || v.cloudfront.originFacingPrefixListId)) issue('cloudfront', 'settings have no effect without cloudfront.enabled; set it true or remove them');
     checkImageTag(v.imageTag, v.ecr.imageTagMutability, issue, 'imageTag');
     for (const name of ARTWORK_SERVICES) {
       const svc = v.services[name];

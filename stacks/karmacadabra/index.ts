@@ -29,6 +29,9 @@
  * - Alarms: "low task count (< 1)" misses a service that should run 3; the task alarm compares
  *   running with desired tasks. The unhealthy-targets alarm also fires when no target is healthy
  *   while tasks are wanted (the document's UnHealthyHostCount stays 0 when every task is gone).
+ * - Production safety the document leaves out: the load balancer has deletion protection
+ *   (`alb.deletionProtection`; turn it off and apply before a destroy) and the repositories have
+ *   IMMUTABLE tags (push every image with its own tag; `imageTag` selects it).
  * - VPC endpoints cost about 7.30 USD a month per endpoint and zone, which the document's 79-96 USD
  *   leaves out: the four interface endpoints sit in one zone by default (like the single NAT
  *   gateway); `network.interfaceEndpoints: []` removes them (the NAT gateway then carries that
@@ -37,6 +40,8 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
+import { isProductionEnvironment } from '../../src/core/environment';
+import { AccessLogBucket } from '../../src/storage';
 import { PREVIEW_ACCOUNT, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { spotStrategy } from '../../src/settings/shapes';
@@ -49,6 +54,7 @@ import { Monitoring } from '../../src/monitoring';
 import type { Metric } from '../../src/core/metric';
 import { RepositoryReference, repositoryFor } from '../../src/registry';
 import { SecretValue } from '../../src/secrets';
+import { Guardrails } from '../../src/guardrails';
 import { KarmacadabraSettings, karmacadabraDefaults, karmacadabraSchema, resolveAgents } from './settings';
 
 export * from './settings';
@@ -61,6 +67,8 @@ export class KarmacadabraStack extends AwsStack {
   public readonly vpc: Vpc;
   public readonly cluster: EcsCluster;
   public readonly alb: ApplicationLoadBalancer;
+  /** Access-log bucket of the load balancer (`alb.accessLogs`). */
+  public readonly accessLogs?: AccessLogBucket;
   public readonly repositories: Record<string, RepositoryReference> = {};
   public readonly logGroups: Record<string, LogGroup> = {};
   public readonly secrets: Record<string, SecretValue> = {};
@@ -104,8 +112,11 @@ export class KarmacadabraStack extends AwsStack {
     });
 
     // ===== alb.tf =====
+    // Access logs (production by default): the load balancer's requests, kept 90 days.
+    this.accessLogs = settings.alb.accessLogs ?? isProductionEnvironment(settings.environment) ? new AccessLogBucket(this, 'access-logs', { bucketName: this.qualifiedName(`${prefix}-logs`) }) : undefined;
     this.alb = new ApplicationLoadBalancer(this, 'alb', {
       namePrefix: prefix,
+      accessLogs: this.accessLogs ? { bucket: this.accessLogs } : undefined,
       vpcId: this.vpc.vpcId,
       vpcCidr: settings.network.vpcCidr,
       subnetIds: this.vpc.publicSubnetIds,
@@ -167,6 +178,7 @@ export class KarmacadabraStack extends AwsStack {
         loadBalancer: { alb: this.alb, route: { priority, pathPatterns: [`/${agent}`, `/${agent}/*`] }, healthCheck: { path: a.healthCheckPath, matcher: '200' } },
         serviceConnect: { namespaceArn: this.cluster.namespace!.arn, dnsName: agent, port: a.port },
       });
+      Guardrails.suppress(service, 'AWS-ECS-002', settings.enableExecuteCommand ? 'the Python agents write caches and temporary files to their image, and ECS Exec\'s agent writes to the root filesystem' : 'the Python agents write caches and temporary files to their image\'s filesystem');
       // The existing secret's customer key, when it has one, is granted by the secret itself.
       if (secret.kmsKeyArn) secret.grantRead(service.taskDefinition.roles.execution);
       this.services[agent] = service;

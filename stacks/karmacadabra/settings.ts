@@ -85,7 +85,12 @@ export interface KarmacadabraSettings {
    * @default - none: services at 0 tasks
    */
   readonly imageTag?: string;
-  /** ECR repositories `<repositoryPrefix>/<agent>`, scanned on push. @default MUTABLE, 10 images kept, untagged expire after 7 days */
+  /**
+   * ECR repositories `<repositoryPrefix>/<agent>`, scanned on push. Tags are IMMUTABLE (a production
+   * environment: a push cannot change what a running agent pulls on its next scale-out); push each
+   * image with its own tag (`npm run ops -- push-images --tag <commit>`) and set `imageTag`.
+   * @default IMMUTABLE, 10 images kept, untagged expire after 7 days
+   */
   readonly ecr: RegistrySettings & {
     /** Prefix of the repository names. @default "karmacadabra" */
     readonly repositoryPrefix: string;
@@ -105,7 +110,11 @@ export interface KarmacadabraSettings {
   readonly xrayTracing: boolean;
   /** ECS Exec into the agents (`enable_execute_command`). @default true */
   readonly enableExecuteCommand: boolean;
-  /** The public load balancer (HTTP on 80; HTTPS with `certificateArn`). @default see each field */
+  /**
+   * The public load balancer (HTTP on 80; HTTPS with `certificateArn`). Deletion protection is on
+   * (a production entry point): set `alb.deletionProtection` false and apply before a destroy.
+   * @default see each field; deletionProtection true
+   */
   readonly alb: AlbSettings;
   /** What every agent is unless its entry in `agents` says otherwise. @default the document's: 256 CPU units, 512 MiB, 1 to 3 tasks, CPU 75 % and memory 80 % targets */
   readonly agentDefaults: AgentSettings;
@@ -152,13 +161,13 @@ export function karmacadabraDefaults(): KarmacadabraSettings {
       interfaceEndpointZones: 1,
     },
     logRetentionDays: 7,
-    ecr: { imageTagMutability: 'MUTABLE', keepImages: 10, untaggedExpiryDays: 7, repositoryPrefix: 'karmacadabra' },
+    ecr: { imageTagMutability: 'IMMUTABLE', keepImages: 10, untaggedExpiryDays: 7, repositoryPrefix: 'karmacadabra' },
     useFargateSpot: true,
     fargateBase: 0,
     containerInsights: true,
     xrayTracing: true,
     enableExecuteCommand: true,
-    alb: { allowedCidrs: ['0.0.0.0/0'], tls13Only: false, deletionProtection: false },
+    alb: { allowedCidrs: ['0.0.0.0/0'], tls13Only: false, deletionProtection: true },
     agentDefaults: {
       cpu: 256,
       memoryMiB: 512,
@@ -195,7 +204,7 @@ const agentFields = {
 };
 
 /** An agent entry: every field optional. */
-const agentOverrides = s.object<AgentOverrides>(Object.fromEntries(Object.entries(agentFields).map(([k, v]) => [k, s.optional(v as s.Schema<unknown>)])) as unknown as s.Shape<AgentOverrides>);
+const agentOverrides = s.object<AgentOverrides>(Object.fromEntries(Object.entries(agentFields).map(([k, v]) => [k, s.optional(v as s.Schema<unknown>)])) as unknown as s.Shape<AgentOverrides>, undefined, 'agent settings such as {"port": 9006}');
 
 /** Agent names: a path segment, a Service Connect name and part of resource names. */
 export const AGENT_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -214,7 +223,19 @@ export function resolveAgents(v: Pick<KarmacadabraSettings, 'agentDefaults' | 'a
   return out;
 }
 
-export const karmacadabraSchema = s.object<KarmacadabraSettings>(
+/** The document's variables that are not a setting of their name (use_fargate_spot and the like find theirs by themselves). */
+const DOCUMENT_VARIABLES: Readonly<Record<string, string>> = {
+  task_cpu: 'unknown setting; the document\'s task_cpu is "agentDefaults.cpu" here (one agent: "agents.<name>.cpu")',
+  task_memory: 'unknown setting; the document\'s task_memory is "agentDefaults.memoryMiB" here (one agent: "agents.<name>.memoryMiB")',
+  autoscaling_max_capacity: 'unknown setting; the document\'s autoscaling_max_capacity is "agentDefaults.maxCapacity" here',
+  single_nat_gateway: 'unknown setting; the document\'s single_nat_gateway is "network.natGateways" here: "single" for true, "perAz" for false',
+  enable_vpc_endpoints: 'unknown setting; the document\'s enable_vpc_endpoints is "network.interfaceEndpoints" here: the list of endpoints, [] for false',
+  ...Object.fromEntries(
+    ['private_key', 'openai_api_key'].map((key) => [key, `is a secret, never a setting: each agent reads ${key} from its Secrets Manager secret karmacadabra-<environment>/<agent> (fill it after the first apply), or from the secret in agents.<name>.existingSecretArn`]),
+  ),
+};
+
+export const karmacadabraSchema = s.documentVariables(s.object<KarmacadabraSettings>(
   {
     region: s.region(),
     accountId: s.optional(s.accountId()),
@@ -269,4 +290,4 @@ export const karmacadabraSchema = s.object<KarmacadabraSettings>(
       }
     }
   },
-);
+), DOCUMENT_VARIABLES);

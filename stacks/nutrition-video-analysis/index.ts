@@ -69,6 +69,7 @@ import { EcsCluster } from '../../src/ecs-cluster';
 import { EcsService, TaskDefinition } from '../../src/ecs-service';
 import { EncryptionKey } from '../../src/kms';
 import { LambdaFunction, LambdaFunctionProps, bootstrapCodePath } from '../../src/lambda';
+import { Guardrails } from '../../src/guardrails';
 import { LogGroup } from '../../src/logs';
 import { Monitoring } from '../../src/monitoring';
 import { Queue } from '../../src/queue';
@@ -180,6 +181,7 @@ export class NutritionVideoAnalysisStack extends AwsStack {
       abortIncompleteMultipartUploadDays: 1,
       corsRules: [{ allowedMethods: ['PUT'], allowedOrigins: settings.corsOrigins }],
     });
+    Guardrails.suppress(this.videos, 'AWS-S3-004', 'uploads are written once by their presigned URL and expire after s3VideoRetentionDays; versions would only keep deleted videos');
     this.results = new SecureBucket(this, 'results', {
       bucketName: this.qualifiedName(`${prefix}-results`),
       ...encryption,
@@ -214,6 +216,7 @@ export class NutritionVideoAnalysisStack extends AwsStack {
       backup: false,
       accessPoint: { path: '/models', uid: 1000, gid: 1000, permissions: '0755' },
     });
+    Guardrails.suppress(this.modelFiles, 'AWS-EFS-002', 'the file system is a copy of the versioned models bucket, restored by running the model-sync task');
 
     // ===== Messaging =====
     this.queue = new Queue(this, 'jobs-queue', {
@@ -295,6 +298,9 @@ export class NutritionVideoAnalysisStack extends AwsStack {
       accountCloudWatchRole: settings.api.accountCloudWatchRole,
       webAclArn: this.waf?.webAclArn,
     });
+    if (!settings.enableApiKey) {
+      Guardrails.suppress(this.api, 'AWS-API-003', 'the document\'s web client calls upload, status and results without credentials (enable_api_key = false); the stage throttles every method and enableWaf adds a rate limit');
+    }
 
     // ===== Container images =====
     const repository = (id: string, suffix: string) =>
@@ -364,6 +370,7 @@ export class NutritionVideoAnalysisStack extends AwsStack {
       // Video processing writes temporary frames.
       readonlyRootFilesystem: false,
     });
+    Guardrails.suppress(this.worker, 'AWS-ECS-002', 'video processing writes extracted frames as temporary files in the image\'s filesystem');
     this.queue.grantConsume(this.worker);
     this.jobs.grantReadWriteData(this.worker);
     this.videos.grantRead(this.worker);
@@ -403,6 +410,7 @@ export class NutritionVideoAnalysisStack extends AwsStack {
       // The CLI may write temporary files beside its installation.
       readonlyRootFilesystem: false,
     });
+    Guardrails.suppress(this.modelSync, 'AWS-ECS-002', 'the AWS CLI image writes its cache and temporary files beside its installation');
     this.models.grantRead(this.modelSync.roles.task);
     const modelSyncSg = new SecurityGroup(this, 'model-sync-sg', { name: `${prefix}-model-sync`, description: `Model sync task of ${prefix}, outbound only`, vpcId: this.vpc.vpcId });
     this.modelFiles.allowFrom(modelSyncSg.securityGroupId, 'NFS from the model sync task');

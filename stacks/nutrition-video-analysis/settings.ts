@@ -283,7 +283,7 @@ const functionSchema = s.object<NvaFunctionSettings>({
 
 const ORIGIN = /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/;
 
-export const nutritionVideoAnalysisSchema = s.object<NutritionVideoAnalysisSettings>(
+export const nutritionVideoAnalysisSchema = s.documentVariables(s.object<NutritionVideoAnalysisSettings>(
   {
     region: s.region(),
     accountId: s.optional(s.accountId()),
@@ -346,7 +346,10 @@ export const nutritionVideoAnalysisSchema = s.object<NutritionVideoAnalysisSetti
     tags: s.tags(),
   },
   (v, issue) => checkNutritionVideoAnalysis(v, issue),
-);
+), {
+  // The document's other variables are settings of their name in camelCase (aws_region is region).
+  gemini_api_key: 'is a secret, never a setting: give it as the sensitive Terraform variable gemini_api_key (TF_VAR_gemini_api_key), or the ARN of an existing Secrets Manager secret in geminiApiKeySecretArn',
+});
 
 /** The cross-field rules (each reported at the setting the user wrote). */
 function checkNutritionVideoAnalysis(v: NutritionVideoAnalysisSettings, issue: IssueFn): void {

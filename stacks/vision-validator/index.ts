@@ -30,6 +30,8 @@
  * - Rolling deployments "with zero downtime" on one GPU per instance need room for one more task:
  *   the settings reject a group that cannot hold `maxCapacity + 1` tasks, and the deployment circuit
  *   breaker rolls back a deployment whose tasks never become healthy.
+ * - The load balancer has deletion protection (a production entry point the document leaves
+ *   unprotected): set `alb.deletionProtection` false and apply before a destroy.
  * - Alarms: the document has none. CPU, memory, tasks below desired, no healthy target (quiet while
  *   the service is scaled to zero on purpose), 5xx rate and latency go to an encrypted SNS topic;
  *   without `monitoring.alarmEmail` they reach nobody.
@@ -37,6 +39,8 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
+import { isProductionEnvironment } from '../../src/core/environment';
+import { AccessLogBucket } from '../../src/storage';
 import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { Vpc } from '../../src/vpc';
@@ -46,6 +50,7 @@ import { ApplicationLoadBalancer, TLS13_ONLY_SSL_POLICY } from '../../src/alb';
 import { LogGroup } from '../../src/logs';
 import { Monitoring } from '../../src/monitoring';
 import { SecretValue } from '../../src/secrets';
+import { Guardrails } from '../../src/guardrails';
 import { AiProvider, VisionValidatorSettings, visionValidatorDefaults, visionValidatorSchema } from './settings';
 
 export * from './settings';
@@ -66,6 +71,8 @@ export class VisionValidatorStack extends AwsStack {
   public readonly cluster: EcsCluster;
   public readonly gpuCapacity: AsgCapacityProvider;
   public readonly alb: ApplicationLoadBalancer;
+  /** Access-log bucket of the load balancer (`alb.accessLogs`). */
+  public readonly accessLogs?: AccessLogBucket;
   public readonly logGroup: LogGroup;
   public readonly secrets: Record<'api' | AiProvider, SecretValue | undefined>;
   public readonly service: EcsService;
@@ -150,8 +157,11 @@ export class VisionValidatorStack extends AwsStack {
     );
 
     // ===== alb =====
+    // Access logs (production by default): the load balancer's requests, kept 90 days.
+    this.accessLogs = settings.alb.accessLogs ?? isProductionEnvironment(settings.environment) ? new AccessLogBucket(this, 'access-logs', { bucketName: this.qualifiedName(`${prefix}-logs`) }) : undefined;
     this.alb = new ApplicationLoadBalancer(this, 'alb', {
       namePrefix: prefix,
+      accessLogs: this.accessLogs ? { bucket: this.accessLogs } : undefined,
       vpcId: this.vpc.vpcId,
       vpcCidr: settings.network.vpcCidr,
       subnetIds: this.vpc.publicSubnetIds,
@@ -194,6 +204,7 @@ export class VisionValidatorStack extends AwsStack {
       readonlyRootFilesystem: false,
       loadBalancer: { alb: this.alb, route: 'default', healthCheck: { path: settings.alb.healthCheckPath, matcher: '200' } },
     });
+    Guardrails.suppress(this.service, 'AWS-ECS-002', 'the vision model downloads its weights into a cache and writes temporary files in the image\'s filesystem');
 
     // ===== autoscaling: the service's tasks; the capacity provider scales the instances =====
     const cooldowns = { scaleInCooldownSec: svc.scaleInCooldownSec, scaleOutCooldownSec: svc.scaleOutCooldownSec };

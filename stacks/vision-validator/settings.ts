@@ -128,8 +128,10 @@ export interface VisionValidatorSettings {
   readonly offHours?: OffHoursSettings;
   /**
    * The public load balancer. Open to the internet by default as in the document: restrict
-   * `allowedCidrs` to your clients (the API key is the only other protection).
-   * @default see each field
+   * `allowedCidrs` to your clients (the API key is the only other protection). Deletion
+   * protection is on (a production entry point): set `alb.deletionProtection` false and apply
+   * before a destroy.
+   * @default see each field; deletionProtection true
    */
   readonly alb: AlbSettings & {
     /** Health check path of the target group and the container. @default "/health" */
@@ -183,7 +185,7 @@ export function visionValidatorDefaults(): VisionValidatorSettings {
       containerHealthCheck: 'none',
       environment: {},
     },
-    alb: { allowedCidrs: ['0.0.0.0/0'], tls13Only: false, deletionProtection: false, healthCheckPath: '/health' },
+    alb: { allowedCidrs: ['0.0.0.0/0'], tls13Only: false, deletionProtection: true, healthCheckPath: '/health' },
     containerInsights: true,
     monitoring: { cpuAlarmPercent: 90, memoryAlarmPercent: 90, latencyThresholdSec: 30, errorRatePercent: 5 },
     enableExecuteCommand: false,
@@ -195,7 +197,24 @@ const cron = () => s.string({ pattern: /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, desc
 const secretArn = () =>
   s.optional(s.string({ pattern: /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/, describe: 'a Secrets Manager secret ARN with the 6-character suffix of its name (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf)' }));
 
-export const visionValidatorSchema = s.object<VisionValidatorSettings>(
+/**
+ * The document's Terraform variables that are not a setting of their name (an unknown key close to
+ * a setting, `instance_type` or `desired_capacity`, gets its suggestion from the schema).
+ */
+const DOCUMENT_VARIABLES: Readonly<Record<string, string>> = {
+  allowed_cidr_blocks: 'unknown setting; the document\'s allowed_cidr_blocks is "alb.allowedCidrs" here',
+  ...Object.fromEntries(
+    (
+      [
+        ['api_key', 'apiKey', ''],
+        ['openai_api_key', 'openaiApiKey', ''],
+        ['gemini_api_key', 'geminiApiKey', ' (with "gemini" in aiProviders)'],
+      ] as const
+    ).map(([variable, existing, note]) => [variable, `is a secret, never a setting: give it as the sensitive Terraform variable ${variable} (TF_VAR_${variable})${note}, or the ARN of an existing Secrets Manager secret in existingSecrets.${existing}`]),
+  ),
+};
+
+export const visionValidatorSchema = s.documentVariables(s.object<VisionValidatorSettings>(
   {
     region: s.region(),
     accountId: s.optional(s.accountId()),
@@ -256,4 +275,4 @@ export const visionValidatorSchema = s.object<VisionValidatorSettings>(
     const reserved = Object.keys(svc.environment).filter((k) => ['BACKEND_URL', 'PORT', 'API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY'].includes(k));
     for (const k of reserved) issue(`service.environment.${k}`, 'is set by the stack (from backendUrl, containerPort or a secret); remove it');
   },
-);
+), DOCUMENT_VARIABLES);

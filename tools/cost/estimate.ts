@@ -32,6 +32,8 @@ export interface Assumptions {
   readonly efsGbPerFileSystem: number;
   /** GB of AWS Backup warm storage per EFS file system with backups on. */
   readonly efsBackupGbPerFileSystem: number;
+  /** GB of AWS Backup storage per S3 bucket in a backup selection. */
+  readonly s3BackupGbPerBucket: number;
   /** GB stored per S3 bucket (Standard; requests and transfer not priced). */
   readonly s3GbPerBucket: number;
   /** GB of images stored per ECR repository. */
@@ -94,6 +96,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   logRetainedMonthsWhenNeverExpire: 12,
   efsGbPerFileSystem: 20,
   efsBackupGbPerFileSystem: 20,
+  s3BackupGbPerBucket: 20,
   s3GbPerBucket: 20,
   ecrGbPerRepository: 5,
   dynamodbWritesPerTable: 1_000_000,
@@ -129,7 +132,8 @@ export const ASSUMPTION_DOCS: Readonly<Record<AssumptionKey, string>> = {
   logIngestGbPerGroup: 'GB ingested per log group per month (storage: that times the retention in months, uncompressed)',
   logRetainedMonthsWhenNeverExpire: 'months of logs a log group without retention is assumed to hold',
   efsGbPerFileSystem: 'GB per EFS file system, all in Standard (throughput charges not priced)',
-  efsBackupGbPerFileSystem: 'GB of AWS Backup warm storage per EFS file system with backups on',
+  efsBackupGbPerFileSystem: 'GB of AWS Backup warm storage per EFS file system with backups on (EFS backup policy or backup selection)',
+  s3BackupGbPerBucket: 'GB of AWS Backup storage per S3 bucket in a backup selection (GET requests not priced)',
   s3GbPerBucket: 'GB in S3 Standard per bucket, the same for every bucket (requests and transfer not priced)',
   ecrGbPerRepository: 'GB of images per ECR repository',
   dynamodbWritesPerTable: 'write request units per on-demand DynamoDB table per month',
@@ -224,6 +228,9 @@ export const FREE_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'aws_default_security_group', 'aws_vpc_endpoint_route_table_association', 'aws_flow_log',
   'aws_lb_listener', 'aws_lb_listener_rule', 'aws_lb_target_group', 'aws_lb_target_group_attachment', 'aws_lb_listener_certificate',
   'aws_acm_certificate', 'aws_acm_certificate_validation', 'aws_route53_record',
+  // AWS Backup: the vault and plan are free; storage is priced through the selection
+  'aws_backup_vault', 'aws_backup_plan',
+  'aws_elasticache_subnet_group',
   // Compute configuration (priced through the service, group or environment using it)
   'aws_ecs_task_definition', 'aws_ecs_cluster_capacity_providers', 'aws_ecs_capacity_provider', 'aws_launch_template',
   'aws_appautoscaling_target', 'aws_appautoscaling_policy', 'aws_appautoscaling_scheduled_action', 'aws_autoscaling_policy', 'aws_autoscaling_schedule',
@@ -787,6 +794,25 @@ export function estimate(json: SynthesizedStack, options: EstimateOptions = {}):
     if (list(r.body.backup_policy)[0]?.status !== 'ENABLED') continue;
     agg('AWS Backup storage (EFS)', 'GB-month', pricesFor(r).backupEfsGbMonth.usd, A.efsBackupGbPerFileSystem, A.efsBackupGbPerFileSystem, r.address, { assumptions: ['efsBackupGbPerFileSystem'] });
   }
+  for (const r of pending('aws_backup_selection')) {
+    const pr = pricesFor(r);
+    const arns = list(r.body.resources) as unknown as unknown[];
+    const kinds = arns.map((a) => {
+      const ref = typeof a === 'string' ? refsIn(a)[0] : undefined;
+      if (ref?.startsWith('aws_efs_file_system.') || (typeof a === 'string' && a.startsWith('arn:aws:elasticfilesystem:'))) return 'efs';
+      if (ref?.startsWith('aws_s3_bucket.') || (typeof a === 'string' && a.startsWith('arn:aws:s3:::'))) return 's3';
+      return undefined;
+    });
+    if (arns.length === 0 || kinds.some((k) => k === undefined)) {
+      skip(r, 'backup selection of resources other than EFS file systems and S3 buckets, or not a literal list');
+      continue;
+    }
+    handled.add(r.address);
+    const efs = kinds.filter((k) => k === 'efs').length;
+    const s3 = kinds.filter((k) => k === 's3').length;
+    if (efs) agg('AWS Backup storage (EFS)', 'GB-month', pr.backupEfsGbMonth.usd, efs * A.efsBackupGbPerFileSystem, efs * A.efsBackupGbPerFileSystem, r.address, { assumptions: ['efsBackupGbPerFileSystem'] });
+    if (s3) agg('AWS Backup storage (S3)', 'GB-month', pr.backupS3GbMonth.usd, s3 * A.s3BackupGbPerBucket, s3 * A.s3BackupGbPerBucket, r.address, { assumptions: ['s3BackupGbPerBucket'], note: 'GET requests and objects under 128 KB billed extra' });
+  }
   for (const r of pending('aws_s3_bucket')) {
     handled.add(r.address);
     agg('S3 Standard storage', 'GB-month', pricesFor(r).s3StandardGbMonth.usd, A.s3GbPerBucket, A.s3GbPerBucket, r.address, { assumptions: ['s3GbPerBucket'], note: 'the same assumed size for every bucket' });
@@ -942,13 +968,14 @@ export function estimate(json: SynthesizedStack, options: EstimateOptions = {}):
     const type = r.body.node_type;
     const groups = num(r.body.num_node_groups);
     const nodes = groups !== undefined ? groups * ((num(r.body.replicas_per_node_group) ?? 0) + 1) : num(r.body.num_cache_clusters) ?? 1;
-    const hourly = typeof type === 'string' ? pr.elasticacheNodeHour[type] : undefined;
+    const valkey = r.body.engine === 'valkey';
+    const hourly = typeof type === 'string' ? (valkey ? pr.elasticacheValkeyNodeHour : pr.elasticacheNodeHour)[type] : undefined;
     if (!hourly) {
-      skip(r, `no price for node type ${String(type)} in ${region}`);
+      skip(r, `no ${valkey ? 'Valkey ' : ''}price for node type ${String(type)} in ${region}`);
       continue;
     }
     handled.add(r.address);
-    line({ item: `ElastiCache ${nameOf(r, 'replication_group_id')}: ${type}`, quantity: { floor: nodes, ceiling: nodes }, unit: 'node-month', unitPrice: month(hourly), resources: [r.address], assumptions: ['hoursPerMonth'] });
+    line({ item: `ElastiCache ${nameOf(r, 'replication_group_id')}: ${type}${valkey ? ' (Valkey)' : ''}`, quantity: { floor: nodes, ceiling: nodes }, unit: 'node-month', unitPrice: month(hourly), resources: [r.address], assumptions: ['hoursPerMonth'] });
   }
   for (const r of pending('aws_cloudfront_distribution')) {
     const pr = pricesFor(r);
@@ -1061,6 +1088,6 @@ export const PRICED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'aws_s3_bucket', 'aws_ecr_repository', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm', 'aws_cloudwatch_dashboard',
   'aws_cloudwatch_log_metric_filter', 'aws_cloudwatch_log_group', 'aws_kms_key', 'aws_secretsmanager_secret', 'aws_wafv2_web_acl', 'aws_wafv2_rule_group',
   'aws_route53_zone', 'aws_budgets_budget', 'aws_sqs_queue', 'aws_sns_topic', 'aws_dynamodb_table', 'aws_elasticache_cluster',
-  'aws_elasticache_replication_group', 'aws_cloudfront_distribution', 'aws_lambda_provisioned_concurrency_config', 'aws_lambda_function',
+  'aws_elasticache_replication_group', 'aws_cloudfront_distribution', 'aws_backup_selection', 'aws_lambda_provisioned_concurrency_config', 'aws_lambda_function',
   'aws_api_gateway_rest_api', 'aws_api_gateway_stage', 'aws_apigatewayv2_api',
 ]);

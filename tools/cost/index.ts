@@ -17,6 +17,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
+import { checkSynthesized } from '../../src/core/app';
 import { UserError } from '../../src/core/errors';
 import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../../src/settings';
 import { STACK_NAMES, buildApp } from '../../stacks';
@@ -78,7 +79,10 @@ function synthStacks(names: readonly string[]): Map<string, any> {
   const app = Testing.app();
   try {
     const built = buildApp(app, { context: readContext(), file: process.env[SETTINGS_FILE_ENV] }, { only: names, preview: true });
-    return new Map(names.map((n) => [n, JSON.parse(Testing.synth(built.get(n) as TerraformStack))]));
+    const stacks = new Map(names.map((n) => [n, JSON.parse(Testing.synth(built.get(n) as TerraformStack))]));
+    // The guardrails, as on every synth: an error-severity finding stops the estimate.
+    checkSynthesized(names.map((n) => built.get(n) as TerraformStack), (line) => process.stderr.write(`${line}\n`));
+    return stacks;
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true }); // the empty temporary directory Testing.app makes
   }

@@ -90,6 +90,8 @@ export interface RegionPrices {
   readonly efsStandardGbMonth: Price;
   /** AWS Backup warm storage of EFS backups. */
   readonly backupEfsGbMonth: Price;
+  /** AWS Backup storage of S3 backups. */
+  readonly backupS3GbMonth: Price;
   readonly s3StandardGbMonth: Price;
   readonly ecrGbMonth: Price;
   readonly cloudwatch: {
@@ -135,8 +137,10 @@ export interface RegionPrices {
   readonly cloudfront: { readonly gbOut: Price; readonly tenThousandHttpsRequests: Price };
   /** EC2 on-demand Linux, per instance type. A type missing here is reported as not priced. */
   readonly ec2Hour: Readonly<Record<string, Price>>;
-  /** ElastiCache on-demand nodes, per node type. */
+  /** ElastiCache on-demand nodes, per node type (Redis OSS, and Memcached at the same rates). */
   readonly elasticacheNodeHour: Readonly<Record<string, Price>>;
+  /** ElastiCache for Valkey on-demand nodes, per node type (20 % below Redis OSS). */
+  readonly elasticacheValkeyNodeHour: Readonly<Record<string, Price>>;
 }
 
 const p = (usd: number, per: string, source: string, check: PriceCheck, note?: string): Price => (note ? { usd, per, source, check, note } : { usd, per, source, check });
@@ -210,6 +214,7 @@ const US_EAST_1: RegionPrices = {
   ebs: { gp3: p(0.08, 'GB-month (gp3)', SOURCES.ebs, 'price-list'), gp2: p(0.1, 'GB-month (gp2)', SOURCES.ebs, 'price-list') },
   efsStandardGbMonth: p(0.3, 'GB-month (Standard)', SOURCES.efs, 'price-list'),
   backupEfsGbMonth: p(0.05, 'GB-month (EFS warm backup)', SOURCES.backup, 'unconfirmed'),
+  backupS3GbMonth: p(0.05, 'GB-month (S3 backup)', SOURCES.backup, 'third-party', 'cloudburn.io and factualminds.com AWS Backup pricing write-ups (us-east-1, 2026); GET requests and objects under 128 KB billed extra'),
   s3StandardGbMonth: p(0.023, 'GB-month (Standard, first 50 TB)', SOURCES.s3, 'third-party', 'srdjanrist/get-infra-done cost rules; zombiescan fixtures'),
   ecrGbMonth: GLOBAL.ecrGbMonth,
   cloudwatch: {
@@ -267,6 +272,14 @@ const US_EAST_1: RegionPrices = {
     'cache.t4g.micro': p(0.016, 'node-hour', SOURCES.elasticache, 'unconfirmed'),
     'cache.t3.small': p(0.034, 'node-hour', SOURCES.elasticache, 'unconfirmed'),
     'cache.t4g.small': p(0.032, 'node-hour', SOURCES.elasticache, 'unconfirmed'),
+    'cache.t4g.medium': p(0.065, 'node-hour', SOURCES.elasticache, 'unconfirmed'),
+    'cache.r7g.large': p(0.219, 'node-hour', SOURCES.elasticache, 'unconfirmed'),
+  },
+  elasticacheValkeyNodeHour: {
+    'cache.t4g.micro': p(0.0128, 'node-hour', SOURCES.elasticache, 'unconfirmed', 'Redis OSS rate less the 20 % AWS announced for Valkey'),
+    'cache.t4g.small': p(0.0256, 'node-hour', SOURCES.elasticache, 'unconfirmed', 'Redis OSS rate less 20 %'),
+    'cache.t4g.medium': p(0.052, 'node-hour', SOURCES.elasticache, 'unconfirmed', 'Redis OSS rate less 20 %'),
+    'cache.r7g.large': p(0.1752, 'node-hour', SOURCES.elasticache, 'unconfirmed', 'Redis OSS rate less 20 %'),
   },
 };
 
@@ -292,6 +305,7 @@ const EU_WEST_1: RegionPrices = {
   ebs: { gp3: p(0.088, 'GB-month (gp3)', SOURCES.ebs, 'price-list'), gp2: p(0.11, 'GB-month (gp2)', SOURCES.ebs, 'price-list') },
   efsStandardGbMonth: p(0.33, 'GB-month (Standard)', SOURCES.efs, 'price-list'),
   backupEfsGbMonth: p(0.055, 'GB-month (EFS warm backup)', SOURCES.backup, 'unconfirmed'),
+  backupS3GbMonth: p(0.055, 'GB-month (S3 backup)', SOURCES.backup, 'unconfirmed', 'assumed 10 % above us-east-1, as the EFS backup rate is'),
   s3StandardGbMonth: p(0.023, 'GB-month (Standard, first 50 TB)', SOURCES.s3, 'unconfirmed', 'a zombiescan test fixture pins $0.024; the list price for Ireland is believed to be $0.023'),
   ecrGbMonth: GLOBAL.ecrGbMonth,
   cloudwatch: {
@@ -348,6 +362,14 @@ const EU_WEST_1: RegionPrices = {
     'cache.t4g.micro': p(0.017, 'node-hour', SOURCES.elasticache, 'unconfirmed'),
     'cache.t3.small': p(0.036, 'node-hour', SOURCES.elasticache, 'unconfirmed'),
     'cache.t4g.small': p(0.034, 'node-hour', SOURCES.elasticache, 'unconfirmed'),
+    'cache.t4g.medium': p(0.068, 'node-hour', SOURCES.elasticache, 'unconfirmed'),
+    'cache.r7g.large': p(0.243, 'node-hour', SOURCES.elasticache, 'unconfirmed'),
+  },
+  elasticacheValkeyNodeHour: {
+    'cache.t4g.micro': p(0.0136, 'node-hour', SOURCES.elasticache, 'unconfirmed', 'Redis OSS rate less the 20 % AWS announced for Valkey'),
+    'cache.t4g.small': p(0.0272, 'node-hour', SOURCES.elasticache, 'unconfirmed', 'Redis OSS rate less 20 %'),
+    'cache.t4g.medium': p(0.0544, 'node-hour', SOURCES.elasticache, 'unconfirmed', 'Redis OSS rate less 20 %'),
+    'cache.r7g.large': p(0.1944, 'node-hour', SOURCES.elasticache, 'unconfirmed', 'Redis OSS rate less 20 %'),
   },
 };
 

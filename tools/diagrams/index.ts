@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import type { Viz } from '@viz-js/viz';
+import { checkSynthesized } from '../../src/core/app';
 import { STACK_NAMES, buildApp } from '../../stacks';
 import { TerraformJson, graphOf } from './graph';
 
@@ -30,7 +31,10 @@ export function synthesizeStack(stack: string): TerraformJson {
   const built = buildApp(app, { context: {} }, { only: [stack], preview: true });
   const construct = built.get(stack);
   if (!construct) throw new Error(`unknown stack ${JSON.stringify(stack)}; stacks: ${STACK_NAMES.join(', ')}`);
-  return JSON.parse(Testing.synth(construct as TerraformStack)) as TerraformJson;
+  const json = JSON.parse(Testing.synth(construct as TerraformStack)) as TerraformJson;
+  // The guardrails, as on every synth: an error-severity finding stops the picture (warnings are synth's to print).
+  checkSynthesized([construct as TerraformStack], () => undefined);
+  return json;
 }
 
 /** The stack's picture as DOT. */

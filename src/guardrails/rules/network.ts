@@ -1,0 +1,280 @@
+/** Rules for the VPC, security groups and load balancers. */
+import { Resource, Rule, StackIndex, block, blocks, isExpression, isFalse, isTrue, referenceTarget } from '../engine';
+
+const ANYWHERE = ['0.0.0.0/0', '::/0'];
+/** Ports a public load balancer listens on. */
+const WEB_PORTS = [80, 443];
+
+/** One ingress or egress permission, whichever resource shape wrote it. */
+interface Permission {
+  readonly group?: string; // address of the security group it belongs to
+  readonly protocol: string;
+  readonly from?: number;
+  readonly to?: number;
+  readonly cidrs: string[];
+  readonly description?: string;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined;
+}
+
+/** The ingress permissions a resource declares (rule resources, legacy rules, inline blocks). */
+function ingressOf(r: Resource): Permission[] {
+  const b = r.body;
+  if (r.type === 'aws_vpc_security_group_ingress_rule') {
+    return [{ group: referenceTarget(b.security_group_id), protocol: String(b.ip_protocol), from: num(b.from_port), to: num(b.to_port), cidrs: [b.cidr_ipv4, b.cidr_ipv6].filter((c) => typeof c === 'string'), description: b.description }];
+  }
+  if (r.type === 'aws_security_group_rule') {
+    if (b.type !== 'ingress') return [];
+    return [{ group: referenceTarget(b.security_group_id), protocol: String(b.protocol), from: num(b.from_port), to: num(b.to_port), cidrs: [...(b.cidr_blocks ?? []), ...(b.ipv6_cidr_blocks ?? [])], description: b.description }];
+  }
+  if (r.type === 'aws_security_group') {
+    return blocks(b.ingress).map((i) => ({ group: r.address, protocol: String(i.protocol), from: num(i.from_port), to: num(i.to_port), cidrs: [...(i.cidr_blocks ?? []), ...(i.ipv6_cidr_blocks ?? [])], description: i.description }));
+  }
+  return [];
+}
+
+function allProtocols(p: Permission): boolean {
+  return p.protocol === '-1' || p.protocol.toLowerCase() === 'all';
+}
+
+function portText(p: Permission): string {
+  if (allProtocols(p)) return 'all protocols and ports';
+  return p.from === p.to ? `${p.protocol} ${p.from}` : `${p.protocol} ${p.from}-${p.to}`;
+}
+
+/** Addresses of the security groups attached to load balancers. */
+function loadBalancerGroups(stack: StackIndex): Set<string> {
+  const out = new Set<string>();
+  for (const lb of [...stack.resources('aws_lb'), ...stack.resources('aws_alb')]) {
+    for (const g of lb.body.security_groups ?? []) {
+      const t = referenceTarget(g);
+      if (t) out.add(t);
+    }
+  }
+  return out;
+}
+
+/**
+ * Addresses of the security groups of routers: instances and interfaces with the source/destination
+ * check off (a NAT instance forwards whatever the private subnets send, any protocol or port).
+ */
+function routerGroups(stack: StackIndex): Set<string> {
+  const out = new Set<string>();
+  const add = (ids: unknown) => {
+    for (const g of Array.isArray(ids) ? ids : []) {
+      const t = referenceTarget(g);
+      if (t) out.add(t);
+    }
+  };
+  for (const i of stack.resources('aws_instance')) if (isFalse(i.body.source_dest_check)) add(i.body.vpc_security_group_ids);
+  for (const n of stack.resources('aws_network_interface')) if (isFalse(n.body.source_dest_check)) add(n.body.security_groups);
+  return out;
+}
+
+/** RFC 1918 private IPv4 ranges (and narrower blocks inside them). */
+function isPrivateCidr(cidr: string): boolean {
+  const m = /^(\d+)\.(\d+)\.\d+\.\d+\/(\d+)$/.exec(cidr);
+  if (!m) return false;
+  const [a, b, bits] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return (a === 10 && bits >= 8) || (a === 172 && b >= 16 && b <= 31 && bits >= 12) || (a === 192 && b === 168 && bits >= 16);
+}
+
+const INGRESS_TYPES = ['aws_vpc_security_group_ingress_rule', 'aws_security_group_rule', 'aws_security_group'];
+
+function listenersOf(stack: StackIndex, lb: Resource): Resource[] {
+  return [...stack.attached('aws_lb_listener', 'load_balancer_arn', lb), ...stack.attached('aws_alb_listener', 'load_balancer_arn', lb)];
+}
+
+function isApplication(lb: Resource): boolean {
+  return (lb.body.load_balancer_type ?? 'application') === 'application';
+}
+
+/** TLS policies that allow TLS 1.2 and later only. */
+const MODERN_TLS = /^ELBSecurityPolicy-(TLS13-|TLS-1-2-|FS-1-2-)/;
+
+export const NETWORK_RULES: readonly Rule[] = [
+  {
+    id: 'AWS-VPC-001',
+    severity: 'warning',
+    title: 'VPCs record flow logs',
+    rationale: 'Flow logs are the only record of which addresses talked to what: without them a compromise or a misrouted dependency cannot be traced.',
+    checkov: 'CKV2_AWS_11',
+    cdkNag: 'AwsSolutions-VPC7',
+    types: ['aws_vpc'],
+    check(r, stack) {
+      return stack.hasAttached('aws_flow_log', 'vpc_id', r) ? undefined : 'has no flow log (aws_flow_log for this VPC)';
+    },
+  },
+  {
+    id: 'AWS-VPC-002',
+    severity: 'warning',
+    title: 'Default security groups allow no traffic',
+    rationale: 'Anything launched without a group lands in the default one, which allows all traffic between its members and all egress; managing it with no rules closes it.',
+    checkov: 'CKV2_AWS_12',
+    cdkNag: 'NIST.800.53.R5-VPCDefaultSecurityGroupClosed',
+    types: ['aws_vpc', 'aws_default_security_group'],
+    check(r, stack) {
+      if (r.type === 'aws_default_security_group') {
+        const open = [...blocks(r.body.ingress), ...blocks(r.body.egress)].length;
+        return open > 0 ? `keeps ${open} rule(s) on the default security group; it should have none` : undefined;
+      }
+      return stack.hasAttached('aws_default_security_group', 'vpc_id', r) ? undefined : 'leaves its default security group open (manage it with aws_default_security_group and no rules)';
+    },
+  },
+  {
+    id: 'AWS-SG-001',
+    severity: 'error',
+    title: 'Nothing is open to the internet except a load balancer on 80/443',
+    rationale: 'Tasks, instances, file systems and endpoints are reached through the load balancer or from other groups; 0.0.0.0/0 anywhere else exposes them directly.',
+    checkov: 'CKV_AWS_24, CKV_AWS_25, CKV_AWS_260, CKV_AWS_277',
+    cdkNag: 'AwsSolutions-EC23',
+    types: INGRESS_TYPES,
+    check(r, stack) {
+      const lbGroups = loadBalancerGroups(stack);
+      const problems: string[] = [];
+      for (const p of ingressOf(r)) {
+        const open = p.cidrs.filter((c) => ANYWHERE.includes(c));
+        if (open.length === 0) continue;
+        const web = !allProtocols(p) && p.protocol === 'tcp' && p.from !== undefined && p.from === p.to && WEB_PORTS.includes(p.from);
+        if (web && p.group && lbGroups.has(p.group)) continue;
+        problems.push(`allows ${portText(p)} from ${open.join(', ')}${web ? ' to a group no load balancer uses' : ''}`);
+      }
+      return problems;
+    },
+  },
+  {
+    id: 'AWS-SG-002',
+    severity: 'error',
+    title: 'No ingress rule opens every port',
+    rationale: 'An all-ports or all-protocols ingress rule admits whatever the target happens to listen on, debug ports and agents included; open the service port. A NAT instance (source/destination check off) may accept every protocol from private ranges: forwarding it is its job.',
+    checkov: 'CKV_AWS_277',
+    types: INGRESS_TYPES,
+    check(r, stack) {
+      const routers = routerGroups(stack);
+      return ingressOf(r)
+        .filter((p) => allProtocols(p) || (p.from === 0 && p.to === 65535))
+        // A NAT instance forwards every protocol of the private subnets: all ports from private ranges is its job.
+        .filter((p) => !(p.group && routers.has(p.group) && p.cidrs.length > 0 && p.cidrs.every(isPrivateCidr)))
+        .map((p) => `allows ${portText(p)}${p.cidrs.length ? ` from ${p.cidrs.join(', ')}` : ''}`);
+    },
+  },
+  {
+    id: 'AWS-SG-003',
+    severity: 'warning',
+    title: 'Security groups and their rules say what they are for',
+    rationale: 'A reviewer (and the console) reads the description to tell a needed rule from a forgotten one; "Managed by Terraform" says nothing.',
+    checkov: 'CKV_AWS_23',
+    cdkNag: 'AwsSolutions-EC27',
+    types: ['aws_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule', 'aws_security_group_rule'],
+    check(r) {
+      const d = r.body.description;
+      if (typeof d !== 'string' || d.trim() === '' || d === 'Managed by Terraform') return 'has no description';
+      if (r.type === 'aws_security_group') {
+        const undocumented = [...blocks(r.body.ingress), ...blocks(r.body.egress)].filter((x) => !x.description).length;
+        if (undocumented) return `has ${undocumented} inline rule(s) without a description`;
+      }
+      return undefined;
+    },
+  },
+  {
+    id: 'AWS-ALB-001',
+    severity: 'error',
+    title: 'Application load balancers drop invalid headers',
+    rationale: 'Forwarding malformed header fields lets a client smuggle requests past the load balancer to the targets (HTTP desync).',
+    checkov: 'CKV_AWS_131',
+    cdkNag: 'NIST.800.53.R5-ALBHttpDropInvalidHeaderEnabled',
+    types: ['aws_lb', 'aws_alb'],
+    check(r) {
+      if (!isApplication(r)) return undefined;
+      return isTrue(r.body.drop_invalid_header_fields) || isExpression(r.body.drop_invalid_header_fields) ? undefined : 'forwards invalid header fields (drop_invalid_header_fields = true)';
+    },
+  },
+  {
+    id: 'AWS-ALB-002',
+    severity: 'error',
+    title: 'HTTP only redirects when the load balancer has HTTPS',
+    rationale: 'Once a certificate exists, a plain-HTTP listener that still forwards lets clients (and their credentials) bypass TLS.',
+    checkov: 'CKV_AWS_2, CKV2_AWS_20',
+    cdkNag: 'NIST.800.53.R5-ALBHttpToHttpsRedirection',
+    types: ['aws_lb_listener', 'aws_alb_listener'],
+    check(r, stack) {
+      if (r.body.protocol !== 'HTTP') return undefined;
+      const lb = stack.resolve(r.body.load_balancer_arn);
+      if (!lb || !listenersOf(stack, lb).some((l) => l.body.protocol === 'HTTPS')) return undefined;
+      const problems: string[] = [];
+      if (blocks(r.body.default_action).some((a) => a.type === 'forward' || a.type === 'authenticate-oidc' || a.type === 'authenticate-cognito')) problems.push('forwards plain HTTP although its load balancer has an HTTPS listener; redirect to HTTPS');
+      for (const rule of [...stack.attached('aws_lb_listener_rule', 'listener_arn', r), ...stack.attached('aws_alb_listener_rule', 'listener_arn', r)]) {
+        if (blocks(rule.body.action).some((a) => a.type === 'forward')) problems.push(`has listener rule ${rule.address} forwarding plain HTTP although the load balancer has an HTTPS listener`);
+      }
+      return problems;
+    },
+  },
+  {
+    id: 'AWS-ALB-003',
+    severity: 'error',
+    title: 'HTTPS listeners accept TLS 1.2 and later only',
+    rationale: 'The default policy (ELBSecurityPolicy-2016-08) still accepts TLS 1.0 and 1.1, which PCI DSS and most auditors reject.',
+    checkov: 'CKV_AWS_103',
+    cdkNag: 'NIST.800.53.R5-ELBTlsHttpsListenersOnly',
+    types: ['aws_lb_listener', 'aws_alb_listener'],
+    check(r) {
+      if (r.body.protocol !== 'HTTPS' && r.body.protocol !== 'TLS') return undefined;
+      const policy = r.body.ssl_policy;
+      if (isExpression(policy)) return undefined;
+      return typeof policy === 'string' && MODERN_TLS.test(policy) ? undefined : `uses TLS policy ${policy === undefined ? 'ELBSecurityPolicy-2016-08 (the default)' : JSON.stringify(policy)}, which accepts TLS before 1.2`;
+    },
+  },
+  {
+    id: 'AWS-ALB-004',
+    severity: 'warning',
+    title: 'Production load balancers are protected from deletion',
+    rationale: 'A production entry point deleted by a refactor or a destroy takes its DNS name with it; deletion protection makes that an error first.',
+    checkov: 'CKV_AWS_150',
+    cdkNag: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
+    types: ['aws_lb', 'aws_alb'],
+    check(r, stack) {
+      if (!stack.production) return undefined;
+      return isTrue(r.body.enable_deletion_protection) || isExpression(r.body.enable_deletion_protection) ? undefined : `has no deletion protection in the ${stack.environment} environment`;
+    },
+  },
+  {
+    id: 'AWS-ALB-005',
+    severity: 'warning',
+    title: 'Production load balancers write access logs',
+    rationale: 'Access logs are the record of every request (client, path, status, latency) when investigating abuse or an outage.',
+    checkov: 'CKV_AWS_91',
+    cdkNag: 'AwsSolutions-ELB2',
+    types: ['aws_lb', 'aws_alb'],
+    check(r, stack) {
+      if (!stack.production) return undefined;
+      const logs = block(r.body.access_logs);
+      return logs && !isFalse(logs.enabled) && logs.bucket ? undefined : `writes no access logs in the ${stack.environment} environment`;
+    },
+  },
+  {
+    id: 'AWS-ALB-006',
+    severity: 'error',
+    title: 'Load balancers mitigate HTTP desync',
+    rationale: 'Desync mitigation "monitor" forwards ambiguous requests that can poison other users\' connections; "defensive" (the default) or "strictest" blocks them.',
+    checkov: 'CKV_AWS_328',
+    types: ['aws_lb', 'aws_alb'],
+    check(r) {
+      return r.body.desync_mitigation_mode === 'monitor' ? 'has desync_mitigation_mode "monitor"' : undefined;
+    },
+  },
+  {
+    id: 'AWS-ALB-007',
+    severity: 'warning',
+    title: 'Target groups check the health of their targets',
+    rationale: 'Without health checks the load balancer keeps sending requests to targets that stopped answering.',
+    checkov: 'CKV_AWS_261',
+    types: ['aws_lb_target_group', 'aws_alb_target_group'],
+    check(r) {
+      if (r.body.target_type === 'lambda') return undefined;
+      const hc = block(r.body.health_check);
+      return hc && isFalse(hc.enabled) ? 'has health checks disabled' : undefined;
+    },
+  },
+];
