@@ -7,6 +7,7 @@
  */
 import { TerraformStack } from 'cdktf';
 import { STACK_NAMES } from '../../stacks';
+import { check } from '../../src/guardrails';
 import type { PlanSummary } from '../../tools/terraform-cli';
 import { buildStack, totalResources } from '../helpers/synth';
 import { TERRAFORM_PARALLELISM, describeWithTerraform, mapLimit, planOffline, writeStack } from '../helpers/terraform';
@@ -60,6 +61,7 @@ it('covers every stack of the app', () => {
 
 describeWithTerraform('offline plan, JSON and HCL', () => {
   const plans = new Map<string, { synthesized: number; json: PlanSummary; hcl: PlanSummary }>();
+  const findings = new Map<string, string[]>();
 
   beforeAll(async () => {
     const configs = [...STACK_NAMES.map((name) => ({ name, stack: name, overrides: {} })), ...VARIANTS.map((v) => ({ name: v.label, stack: v.stack, overrides: v.overrides }))];
@@ -67,6 +69,7 @@ describeWithTerraform('offline plan, JSON and HCL', () => {
       const stack = buildStack<TerraformStack>(stackName, overrides, undefined, true);
       const json = writeStack(stack, 'json');
       const hcl = writeStack(stack, 'hcl');
+      findings.set(name, check(json.json).filter((f) => !f.suppressed).map((f) => `${f.rule} ${f.path}: ${f.message}`));
       return { name, synthesized: totalResources(json.json), dirs: [json.dir, hcl.dir] };
     });
     const jobs = stacks.flatMap((s) => s.dirs.map((dir) => ({ name: s.name, dir })));
@@ -79,6 +82,10 @@ describeWithTerraform('offline plan, JSON and HCL', () => {
     expect({ update: json.update, replace: json.replace, destroy: json.destroy }).toEqual({ update: 0, replace: 0, destroy: 0 });
     expect(json.create).toBe(creates);
     expect(json.create).toBe(synthesized);
+  });
+
+  it.each(VARIANTS.map((v) => [v.label]))('%s breaks no guardrail (synth would stop on an error)', (name) => {
+    expect(findings.get(name)).toEqual([]);
   });
 
   it.each([...STACK_NAMES, ...VARIANTS.map((v) => v.label)].map((n) => [n]))('%s plans the same from HCL as from JSON', (name) => {

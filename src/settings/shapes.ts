@@ -349,6 +349,26 @@ export function checkAlb(a: AlbSettings, issue: IssueFn, prefix = 'alb.'): void 
   if (a.tls13Only && !a.certificateArn) issue(`${prefix}tls13Only`, 'true has no effect without certificateArn (there is no HTTPS listener)');
 }
 
+/** Throttling of every route of an API (requests beyond it get 429). */
+export interface ApiThrottleSettings {
+  /** Burst of requests. */
+  readonly burstLimit: number;
+  /** Steady requests per second. */
+  readonly rateLimit: number;
+}
+
+export const apiThrottleSchema = s.object<ApiThrottleSettings>({ burstLimit: s.number({ min: 0, max: 5000 }), rateLimit: s.number({ min: 0, max: 10000, integer: false, unit: 'requests per second' }) });
+
+/** Reports a throttle that answers every request 429, or a burst below one second of requests. */
+export function checkApiThrottle(throttle: ApiThrottleSettings | undefined, issue: IssueFn, path: string): void {
+  // 0 is not "no limit" to API Gateway: a stage limit of 0 answers every request 429.
+  if (throttle && (throttle.rateLimit === 0 || throttle.burstLimit === 0)) {
+    issue(path, `${JSON.stringify(throttle)} answers every request with 429 (0 is not "no limit"); give both limits above 0, or null for no throttling`);
+  } else if (throttle && throttle.burstLimit < throttle.rateLimit) {
+    issue(`${path}.burstLimit`, `${throttle.burstLimit} is below rateLimit ${throttle.rateLimit}; the burst must hold at least one second of requests`);
+  }
+}
+
 /** Container image repositories. */
 export interface RegistrySettings {
   /** `IMMUTABLE` tags cannot be pushed twice (use commit tags); `MUTABLE` allows moving tags such as `latest`. */

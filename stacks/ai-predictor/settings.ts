@@ -5,11 +5,14 @@
  */
 import { s } from '../../src/settings';
 import {
+  ApiThrottleSettings,
   NetworkSettings,
   RegistrySettings,
   ScalingSettings,
   StackRemoteStateSettings,
   TaskSize,
+  apiThrottleSchema,
+  checkApiThrottle,
   checkFargateSize,
   checkImageTag,
   checkNetwork,
@@ -89,12 +92,7 @@ export interface ApiSettings {
    * can cost. The document has none; raise it for real traffic.
    * @default 100 burst, 50 requests per second
    */
-  readonly throttle?: {
-    /** Burst of requests. */
-    readonly burstLimit: number;
-    /** Steady requests per second. */
-    readonly rateLimit: number;
-  };
+  readonly throttle?: ApiThrottleSettings;
   /** Retention of the access log group `/aws/apigateway/<prefix>-api`. @default 30 */
   readonly accessLogRetentionDays: number;
 }
@@ -250,7 +248,7 @@ export const aiPredictorSchema = s.object<AiPredictorSettings>(
       corsAllowMethods: s.array(httpMethod, { minLength: 1, unique: true, plural: 'HTTP methods' }),
       corsAllowHeaders: s.array(s.string({ pattern: /^[A-Za-z0-9!#$%&*+.^_`|~-]+$/, describe: 'an HTTP header name (or "*")' }), { unique: true, plural: 'HTTP header names' }),
       corsMaxAgeSec: s.optional(s.number({ min: 0, max: 86400, unit: 'seconds' })),
-      throttle: s.optional(s.object({ burstLimit: s.number({ min: 0, max: 5000 }), rateLimit: s.number({ min: 0, max: 10000, integer: false, unit: 'requests per second' }) })),
+      throttle: s.optional(apiThrottleSchema),
       accessLogRetentionDays: s.retentionDays(),
     }),
     s3: s.object<StorageSettings>({
@@ -289,13 +287,7 @@ export const aiPredictorSchema = s.object<AiPredictorSettings>(
     }
     const api = v.api;
     if (api.corsAllowOrigins.includes('*') && api.corsAllowOrigins.length > 1) issue('api.corsAllowOrigins', '"*" allows every origin and cannot be combined with others');
-    // 0 is not "no limit" to API Gateway: a stage limit of 0 answers every request 429.
-    const throttle = api.throttle;
-    if (throttle && (throttle.rateLimit === 0 || throttle.burstLimit === 0)) {
-      issue('api.throttle', `${JSON.stringify(throttle)} answers every request with 429 (0 is not "no limit"); give both limits above 0, or null for no throttling`);
-    } else if (throttle && throttle.burstLimit < throttle.rateLimit) {
-      issue('api.throttle.burstLimit', `${throttle.burstLimit} is below rateLimit ${throttle.rateLimit}; the burst must hold at least one second of requests`);
-    }
+    checkApiThrottle(api.throttle, issue, 'api.throttle');
     if (api.corsAllowOrigins.length === 0) {
       for (const k of ['corsAllowMethods', 'corsAllowHeaders', 'corsMaxAgeSec'] as const) {
         if (JSON.stringify(api[k]) !== JSON.stringify(defaults.api[k])) issue(`api.${k}`, 'has no effect with corsAllowOrigins [] (API Gateway CORS is off); remove it or name the origins');

@@ -352,7 +352,9 @@ export class ArtworkMatcherStack extends AwsStack {
         vpc: this.vpc,
         integration: { cloudMapServiceArn: this.services.gateway.discoveryService!.arn },
         accessLogRetentionDays: settings.logRetentionDays,
+        throttle: settings.httpApiThrottle,
       });
+      Guardrails.suppress(this.api, 'AWS-API-004', 'document 004\'s gateway is public without authentication (the museum app calls /identify anonymously); httpApiThrottle caps what a flood can cost');
       this.services.gateway.allowFrom(this.api.vpcLinkSecurityGroupId, 'From the API VPC link');
     }
 

@@ -5,6 +5,9 @@
 import { s } from '../../src/settings';
 import {
   AlbSettings,
+  ApiThrottleSettings,
+  apiThrottleSchema,
+  checkApiThrottle,
   GpuCapacitySettings,
   NetworkSettings,
   RegistrySettings,
@@ -199,6 +202,12 @@ export interface ArtworkMatcherSettings {
   readonly cloudfront: CloudFrontSettings;
   /** A Redis-compatible cache for the gateway (the document's ElastiCache box, tier 3). @default off */
   readonly cache: CacheSettings;
+  /**
+   * Throttling of the HTTP API (`ingress: "httpApi"`; requests beyond it get 429): a ceiling on
+   * what a flood costs an API open to everyone, as the document's gateway is. `null` removes it.
+   * @default 100 burst, 50 requests per second
+   */
+  readonly httpApiThrottle?: ApiThrottleSettings;
   /** Extra default tags. @default {} */
   readonly tags: Record<string, string>;
 }
@@ -342,6 +351,7 @@ export function artworkMatcherDefaults(env: ArtworkEnvironment): ArtworkMatcherS
     budget: { enabled: true, monthlyLimitUsd: { demo: 100, staging: 500, production: 1500 }[env], emails: [] },
     cloudfront: { enabled: false, priceClass: 'PriceClass_100', cachedPathPatterns: [] },
     cache: { enabled: false, engine: 'valkey', nodeType: 'cache.t4g.micro', replicas: production ? 1 : 0 },
+    httpApiThrottle: { burstLimit: 100, rateLimit: 50 },
     tags: {},
   };
 }
@@ -422,9 +432,11 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
       nodeType: s.string({ pattern: /^cache\.[a-z0-9]+\.[a-z0-9]+$/, describe: 'an ElastiCache node type such as "cache.t4g.micro"' }),
       replicas: s.number({ min: 0, max: 5 }),
     }),
+    httpApiThrottle: s.optional(apiThrottleSchema),
     tags: s.tags(),
   },
   (v, issue) => {
+    checkApiThrottle(v.httpApiThrottle, issue, 'httpApiThrottle');
     // Fargate tasks pull from ECR and ship logs: without NAT they need the endpoints.
     checkNetwork(v.network, v.region, issue, { minZones: 2, needs: ['ecr.api', 'ecr.dkr', 's3', 'logs'], prefix: 'network' });
     checkAlb(v.alb, issue);
