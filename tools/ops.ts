@@ -182,7 +182,7 @@ function readContext(): unknown {
 function synthStack(stack: string): { dir: string; region: string; imageTag?: string } {
   const sources = { context: readContext(), file: process.env[SETTINGS_FILE_ENV] };
   const settings = resolveAppSettings(readOverrides(sources)).stacks.get(stack) as { readonly region: string; readonly imageTag?: string };
-  const app = new App({ outdir: path.join(ROOT, 'cdktf.out') });
+  const app = new App({ outdir: path.join(ROOT, 'cdktf.out'), stackTraces: false });
   buildApp(app, sources, { only: [stack] });
   synthesize(app);
   return { dir: path.join(ROOT, 'cdktf.out', 'stacks', stack), region: settings.region, imageTag: settings.imageTag };

@@ -54,7 +54,7 @@ function readContext(): unknown {
 
 /** Synthesizes the app (preview pins applied when `preview`) into `outdir`. */
 function synthApp(outdir: string, preview: boolean, only: readonly string[]): void {
-  const app = new App({ outdir, skipValidation: false });
+  const app = new App({ outdir, skipValidation: false, stackTraces: false });
   buildApp(app, { context: readContext(), file: process.env[SETTINGS_FILE_ENV] }, { preview, only });
   synthesize(app);
 }

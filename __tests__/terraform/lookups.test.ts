@@ -18,7 +18,7 @@ describeWithTerraform('look-ups', () => {
     expect(Object.keys(json.data ?? {}).sort()).toEqual(['aws_availability_zones', 'aws_caller_identity', 'aws_ssm_parameter']);
     const subnet = (nameTag: string) => resourcesOf(json, 'aws_subnet').find(([, r]) => r.tags.Name === nameTag)![0];
     const [template] = resourcesOf(json, 'aws_launch_template')[0];
-    const [bucket] = resourcesOf(json, 'aws_s3_bucket')[0];
+    const [bucket] = resourcesOf(json, 'aws_s3_bucket').find(([, b]) => String(b.bucket).includes('-data-'))!;
     const { dir } = writeStack(stack, 'json');
 
     const output = await terraformTest(

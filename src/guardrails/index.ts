@@ -32,7 +32,7 @@ export class Guardrails {
    */
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
     const where = `${scope.node.path}: guardrails suppression`;
-    if (!RULES_BY_ID.has(ruleId)) throw new ValidationError(`${where}: ${JSON.stringify(ruleId)} is not a rule${didYouMean(ruleId, [...RULES_BY_ID.keys()])}; rules are listed in docs/readme/guardrails.md`);
+    if (!RULES_BY_ID.has(ruleId)) throw new ValidationError(`${where}: ${JSON.stringify(ruleId)} is not a rule${didYouMean(ruleId, [...RULES_BY_ID.keys()])}; rules are listed in the README, section Guardrails`);
     const text = reason.trim().replace(/\s+/g, ' ');
     if (text.length < MIN_REASON) throw new ValidationError(`${where} of ${ruleId}: reason ${JSON.stringify(reason)} is too short; say why the finding is intended (at least ${MIN_REASON} characters)`);
     const existing = scope.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA).map((m) => (m.data as SuppressionEntry).rule);

@@ -448,6 +448,10 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
       if (v.domain) issue('domain', 'needs ingress "alb" (the HTTP API answers on its own execute-api domain)');
       if (v.waf.enabled) issue('waf.enabled', 'true needs ingress "alb": AWS WAF cannot be attached to an HTTP API; set it false or use ingress "alb"');
       if (v.cloudfront.enabled) issue('cloudfront.enabled', 'true needs ingress "alb" (CloudFront is put in front of the load balancer)');
+      // Load balancer settings that would be silently ignored without one.
+      if (JSON.stringify(v.alb.allowedCidrs) !== JSON.stringify(['0.0.0.0/0'])) issue('alb.allowedCidrs', 'has no effect with ingress "httpApi" (there is no load balancer; the API is public, throttled by httpApiThrottle); remove it or use ingress "alb"');
+      if (v.alb.tls13Only) issue('alb.tls13Only', 'has no effect with ingress "httpApi" (API Gateway chooses its TLS policy); remove it or use ingress "alb"');
+      if (v.alb.healthCheckPath !== '/health') issue('alb.healthCheckPath', `${JSON.stringify(v.alb.healthCheckPath)} has no effect with ingress "httpApi" (there is no target group to check); remove it or use ingress "alb"`);
     }
     if (v.domain && v.alb.certificateArn) issue('domain', 'and alb.certificateArn both give the endpoint a certificate; keep one');
     if (v.cloudfront.enabled && v.alb.certificateArn) issue('alb.certificateArn', 'with cloudfront: CloudFront reaches the load balancer over HTTP inside its prefix list; give the name to CloudFront with domain instead');

@@ -273,6 +273,8 @@ export const karmacadabraSchema = s.documentVariables(s.object<KarmacadabraSetti
     if (!v.useFargateSpot && v.fargateBase > 0) issue('fargateBase', `${v.fargateBase} has no effect without useFargateSpot (every task is on on-demand Fargate); remove it`);
     const agents = resolveAgents(v);
     if (agents.length === 0) issue('agents', 'is empty; give at least one agent');
+    // resolveAgents takes each priority from the agent's entry or the ones before it, never from agentDefaults.
+    if (v.agentDefaults.priority !== undefined) issue('agentDefaults.priority', `${v.agentDefaults.priority} has no effect: listener rule priorities are unique per agent; set agents.<name>.priority, or leave it out for 10 above the agent before`);
     const priorities = new Map<number, string>();
     for (const { name, settings: a, priority } of agents) {
       const path = v.agents[name] ? `agents.${name}` : 'agentDefaults';

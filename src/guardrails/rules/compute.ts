@@ -66,6 +66,7 @@ export const COMPUTE_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Tasks use the awsvpc network mode',
     rationale: 'awsvpc gives every task its own network interface and security group; bridge and host modes share the instance\'s, so one rule opens every task.',
+    noEquivalent: 'checkov and cdk-nag check host networking and privileges, not that every task gets its own ENI and security group',
     types: ['aws_ecs_task_definition'],
     check(r) {
       const mode = r.body.network_mode;
@@ -159,6 +160,7 @@ export const COMPUTE_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Services roll back deployments that fail',
     rationale: 'With the deployment circuit breaker and rollback, a release whose tasks never become healthy returns to the last working one instead of cycling forever.',
+    noEquivalent: 'neither checks a service\'s deployment circuit breaker',
     types: ['aws_ecs_service'],
     check(r) {
       const controller = block(r.body.deployment_controller)?.type;
@@ -277,6 +279,7 @@ export const COMPUTE_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Repositories expire old images',
     rationale: 'Without a lifecycle policy every pushed image is stored (and billed) forever.',
+    noEquivalent: 'neither checks that a repository has a lifecycle policy',
     types: ['aws_ecr_repository'],
     check(r, stack) {
       return stack.hasAttached('aws_ecr_lifecycle_policy', 'repository', r, ['name']) ? undefined : 'has no lifecycle policy';
@@ -299,6 +302,7 @@ export const COMPUTE_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Tasks mount EFS access points with IAM authorization',
     rationale: 'EFS volumes mounted through an access point with IAM authorization are limited to the task role the file system policy or role grants.',
+    noEquivalent: 'cdk-nag and checkov check EFS volume transit encryption, not IAM authorization through an access point',
     types: ['aws_ecs_task_definition'],
     check(r) {
       return blocks(r.body.volume)

@@ -146,6 +146,7 @@ export const IDENTITY_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Secret values never appear in the configuration',
     rationale: 'A literal secret_string is written to cdk.tf.json, to the repository and to every plan; values come from sensitive variables or are set outside Terraform.',
+    noEquivalent: 'checkov scans for secrets in code (CKV_SECRET_*), not in synthesized Secrets Manager secret versions',
     types: ['aws_secretsmanager_secret_version'],
     check(r) {
       return ['secret_string', 'secret_binary']
@@ -158,6 +159,7 @@ export const IDENTITY_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Deleted secrets can be recovered',
     rationale: 'recovery_window_in_days = 0 deletes a secret at once: a destroy or replacement then breaks every consumer with no way back.',
+    noEquivalent: 'neither checks a secret\'s recovery window',
     types: ['aws_secretsmanager_secret'],
     check(r) {
       return r.body.recovery_window_in_days === 0 ? 'is deleted without a recovery window (recovery_window_in_days = 0)' : undefined;
@@ -168,6 +170,7 @@ export const IDENTITY_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Secret variables are sensitive and have no default',
     rationale: 'A default writes the secret into the configuration; a variable that is not sensitive prints it in every plan.',
+    noEquivalent: 'a Terraform-variable rule: checkov and cdk-nag see resources, not input variables',
     types: ['variable'],
     check(r) {
       if (!SECRET_VARIABLE.test(r.name)) return undefined;

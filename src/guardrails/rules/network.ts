@@ -184,7 +184,7 @@ export const NETWORK_RULES: readonly Rule[] = [
     title: 'Application load balancers drop invalid headers',
     rationale: 'Forwarding malformed header fields lets a client smuggle requests past the load balancer to the targets (HTTP desync).',
     checkov: 'CKV_AWS_131',
-    cdkNag: 'NIST.800.53.R5-ALBHttpDropInvalidHeaderEnabled',
+    cdkNag: 'NIST.800.53.R4-ALBHttpDropInvalidHeaderEnabled',
     types: ['aws_lb', 'aws_alb'],
     check(r) {
       if (!isApplication(r)) return undefined;

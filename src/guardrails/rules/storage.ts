@@ -181,6 +181,7 @@ export const STORAGE_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Production tables are protected from deletion',
     rationale: 'Deletion protection makes a destroy or replacement of a production table fail instead of losing its data.',
+    noEquivalent: 'checkov and cdk-nag check backups of tables (PITR), not their deletion protection',
     types: ['aws_dynamodb_table'],
     check(r, stack) {
       if (!stack.production) return undefined;
