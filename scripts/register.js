@@ -75,13 +75,18 @@ if (enabled) {
   const toWrite = [];
   const nodeCompile = Module.prototype._compile;
   Module.prototype._compile = function compileWithCache(content, filename) {
-    if (!CACHED.test(filename)) return nodeCompile.call(this, content, filename);
+    // The project's own modules (transpiled TypeScript) too: they change between runs, so their
+    // cache is keyed by their whole content (V8 itself only checks the source length).
+    const own = !CACHED.test(filename) && filename.startsWith(root) && !filename.includes(`${path.sep}node_modules${path.sep}`);
+    if (!own && !CACHED.test(filename)) return nodeCompile.call(this, content, filename);
     let script;
     let file;
     try {
       const map = content.lastIndexOf('\n//# sourceMappingURL=data:');
       const source = map >= 0 ? content.slice(0, map) : content;
-      file = path.join(codeCacheDir, `${crypto.createHash('sha1').update(filename).update('\0').update(String(source.length)).digest('hex')}.bin`);
+      const key = crypto.createHash('sha1').update(filename).update('\0');
+      key.update(own ? source : String(source.length));
+      file = path.join(codeCacheDir, `${own ? 'own-' : ''}${key.digest('hex')}.bin`);
       let cachedData;
       try {
         cachedData = fs.readFileSync(file);

@@ -47,18 +47,28 @@ import { Monitoring } from '../../src/monitoring';
 import { RepositoryReference, repositoryFor } from '../../src/registry';
 import { AccessLogBucket, SecureBucket, SharedFileSystem } from '../../src/storage';
 import { Guardrails } from '../../src/guardrails';
-import { AliasRecord, DnsValidatedCertificate, distributionAliasTarget, loadBalancerAliasTarget } from '../../src/certificate';
+import type { AlbDistribution } from '../../src/cdn';
+import type { RedisCache } from '../../src/cache';
+import type { GithubDeployRole } from '../../src/cicd';
 import { WebAcl } from '../../src/waf';
-import { AlbDistribution } from '../../src/cdn';
 import { BackupPlan } from '../../src/backup';
 import { EncryptionKey } from '../../src/kms';
-import { RedisCache } from '../../src/cache';
 import { CostBudget } from '../../src/budget';
-import { GithubDeployRole } from '../../src/cicd';
-import { PropsValidator } from '../../src/core/validation';
 import { ARTWORK_SERVICES, ArtworkEnvironment, ArtworkMatcherSettings, ArtworkServiceName, artworkMatcherDefaults, artworkMatcherSchema } from './settings';
 
 export * from './settings';
+
+/*
+ * The constructs of options that are off by default (domain, CloudFront, cache, CI/CD role) load
+ * with their option: they bring 1.4 MB of provider modules (CloudFront's alone is 0.8 MB) that
+ * every synth of the eight stacks would otherwise compile for nothing.
+ */
+const lazy = {
+  certificate: (): typeof import('../../src/certificate') => require('../../src/certificate'),
+  cdn: (): typeof import('../../src/cdn') => require('../../src/cdn'),
+  cache: (): typeof import('../../src/cache') => require('../../src/cache'),
+  cicd: (): typeof import('../../src/cicd') => require('../../src/cicd'),
+};
 
 /** Port every artwork-matcher service listens on. */
 export const SERVICE_PORT = 8000;
@@ -109,10 +119,6 @@ export class ArtworkMatcherStack extends AwsStack {
     });
     const prefix = `artwork-matcher-${env}`;
     const ready = settings.imageTag !== undefined;
-    // The deploy role plans and applies this stack's state: a local state file has no one to share it with.
-    if (settings.cicd && !shared.remoteState) {
-      new PropsValidator(this).fail('cicd', 'needs remote state (the deploy role reads and writes the state in S3); give remoteState in the shared settings, or remove cicd').throwIfInvalid();
-    }
 
     // ===== VPC =====
     this.vpc = new Vpc(this, 'vpc', {
@@ -156,9 +162,9 @@ export class ArtworkMatcherStack extends AwsStack {
     const viaAlb = settings.ingress === 'alb';
     const cdnEnabled = settings.cloudfront.enabled;
     const domain = settings.domain;
-    const albCertificate = domain && !cdnEnabled ? new DnsValidatedCertificate(this, 'certificate', { domainName: domain.name, hostedZoneId: domain.hostedZoneId }) : undefined;
+    const albCertificate = domain && !cdnEnabled ? new (lazy.certificate().DnsValidatedCertificate)(this, 'certificate', { domainName: domain.name, hostedZoneId: domain.hostedZoneId }) : undefined;
     const cdnCertificate =
-      domain && cdnEnabled ? new DnsValidatedCertificate(this, 'cdn-certificate', { domainName: domain.name, hostedZoneId: domain.hostedZoneId, provider: this.providerFor('us-east-1') }) : undefined;
+      domain && cdnEnabled ? new (lazy.certificate().DnsValidatedCertificate)(this, 'cdn-certificate', { domainName: domain.name, hostedZoneId: domain.hostedZoneId, provider: this.providerFor('us-east-1') }) : undefined;
 
     // ===== Access logs of the load balancer and the data bucket (production by default) =====
     if (settings.alb.accessLogs ?? env === 'production') this.accessLogs = new AccessLogBucket(this, 'access-logs', { bucketName: this.qualifiedName(`${prefix}-logs`) });
@@ -194,7 +200,7 @@ export class ArtworkMatcherStack extends AwsStack {
 
     // ===== CloudFront in front of the ALB (tier 3) =====
     if (cdnEnabled && this.alb) {
-      this.distribution = new AlbDistribution(this, 'cdn', {
+      this.distribution = new (lazy.cdn().AlbDistribution)(this, 'cdn', {
         comment: `Artwork Matcher (${env})`,
         loadBalancer: { dnsName: this.alb.dnsName, protocol: this.alb.protocol },
         cachedPathPatterns: settings.cloudfront.cachedPathPatterns,
@@ -206,6 +212,7 @@ export class ArtworkMatcherStack extends AwsStack {
       this.distribution.allowOriginFacing(this.alb.securityGroup);
     }
     if (domain && this.alb) {
+      const { AliasRecord, distributionAliasTarget, loadBalancerAliasTarget } = lazy.certificate();
       new AliasRecord(this, 'alias', {
         hostedZoneId: domain.hostedZoneId,
         recordName: domain.name,
@@ -256,7 +263,7 @@ export class ArtworkMatcherStack extends AwsStack {
 
     // ===== Cache for the gateway (tier 3) =====
     if (settings.cache.enabled) {
-      this.cache = new RedisCache(this, 'cache', {
+      this.cache = new (lazy.cache().RedisCache)(this, 'cache', {
         name: `${prefix}-cache`,
         vpcId: this.vpc.vpcId,
         subnetIds: this.vpc.privateSubnetIds,
@@ -426,7 +433,7 @@ export class ArtworkMatcherStack extends AwsStack {
 
     // ===== The GitHub Actions deploy role (the checklist's CI/CD pipeline) =====
     if (settings.cicd) {
-      this.deployRole = new GithubDeployRole(this, 'github-deploy', {
+      this.deployRole = new (lazy.cicd().GithubDeployRole)(this, 'github-deploy', {
         roleName: `${prefix}-github-deploy`,
         repository: settings.cicd.githubRepository,
         branches: settings.cicd.branches,
@@ -486,6 +493,9 @@ export function artworkMatcher(env: ArtworkEnvironment): StackDefinition<Artwork
       network: previewNetwork(s.region, s.network),
       ...(ARTWORK_SERVICES.some((n) => s.services[n].gpu) ? { gpu: { amiId: s.gpu.amiId ?? PREVIEW_AMI } } : {}),
     }),
+    // The deploy role plans and applies this stack's state: a local state file has no one to share it with.
+    validateShared: (settings, shared) =>
+      settings.cicd && !shared.remoteState ? [{ path: 'cicd', message: 'needs remote state (the deploy role reads and writes the state in S3); give remoteState in the shared settings, or remove cicd' }] : [],
     create: (app, settings, shared) => new ArtworkMatcherStack(app, name, env, settings, shared),
   };
 }
