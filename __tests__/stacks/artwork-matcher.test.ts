@@ -582,7 +582,7 @@ describe('artwork-matcher production checklist: name, WAF, backup, budget, CI/CD
 
   it('rejects checklist settings that would not work: cicd without remote state, WAF or a domain on an HTTP API, two certificates, CloudFront settings without CloudFront', () => {
     expect(errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { cicd: { githubRepository: 'acme/artwork-matcher' } } } }))).toBe(
-      'artwork-matcher-production: cicd: needs remote state (the deploy role reads and writes the state in S3); give remoteState in the shared settings, or remove cicd',
+      'invalid settings for stack "artwork-matcher-production":\n  cicd: needs remote state (the deploy role reads and writes the state in S3); give remoteState in the shared settings, or remove cicd',
     );
     const lean = errorOf(() => buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { ingress: 'httpApi', domain: DOMAIN, waf: { enabled: true }, cloudfront: { enabled: true } } } }));
     expect(lean).toContain('domain: needs ingress "alb"');
