@@ -19,7 +19,7 @@ import { GithubDeployRole } from '../../src/cicd';
 import { EncryptionKey } from '../../src/kms';
 import { SecureBucket, SharedFileSystem } from '../../src/storage';
 import { WebAcl } from '../../src/waf';
-import { Assumptions, CostLine, DEFAULT_ASSUMPTIONS, Estimate, FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, estimate } from '../../tools/cost/estimate';
+import { Assumptions, CostLine, DEFAULT_ASSUMPTIONS, Estimate, FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, estimate, runningFraction } from '../../tools/cost/estimate';
 import { PRICES, PRICES_AS_OF, priceEntries } from '../../tools/cost/prices';
 import { TEST_REGION, buildStack, synth, testApp, testStack } from '../helpers/synth';
 
@@ -300,5 +300,33 @@ describe('coverage of the stacks', () => {
     const gpu = lineOf(e, /^ASG .*-gpu: g4dn\.xlarge on-demand$/);
     expect(gpu.quantity.floor).toBe(1);
     expect(gpu.floor).toBeCloseTo(P.ec2Hour['g4dn.xlarge'].usd * H, 6);
+  });
+});
+
+describe('off hours in the estimate', () => {
+  const action = (schedule: string, min: number, max: number) => ({ schedule, scalable_target_action: [{ min_capacity: min, max_capacity: max }] });
+
+  it('counts the share of the week between the start and the stop actions', () => {
+    // Weekdays 08:00-19:00: 55 of 168 hours.
+    expect(runningFraction([action('cron(0 19 ? * MON-FRI *)', 0, 0), action('cron(0 8 ? * MON-FRI *)', 1, 4)])).toBeCloseTo(55 / 168, 6);
+    // Every day 08:00-19:00, written with day-of-month "*" and day-of-week "?".
+    expect(runningFraction([action('cron(0 8 * * ? *)', 2, 10), action('cron(30 19 * * ? *)', 0, 0)])).toBeCloseTo(11.5 / 24, 6);
+    // AWS numbers days from 1 = Sunday: 2-6 is Monday to Friday.
+    expect(runningFraction([action('cron(0 19 ? * 2-6 *)', 0, 0), action('cron(0 8 ? * 2-6 *)', 1, 1)])).toBeCloseTo(55 / 168, 6);
+  });
+
+  it('assumes tasks always run without a stop action, or when a schedule is not weekly', () => {
+    expect(runningFraction([])).toBe(1);
+    expect(runningFraction([action('cron(0 8 * * ? *)', 4, 20), action('cron(0 19 * * ? *)', 2, 10)])).toBe(1);
+    expect(runningFraction([action('rate(12 hours)', 0, 0), action('cron(0 8 * * ? *)', 1, 1)])).toBe(1);
+    expect(runningFraction([action('cron(0 19 1 * ? *)', 0, 0), action('cron(0 8 2 * ? *)', 1, 1)])).toBe(1);
+  });
+
+  it('prices the lean demo\'s Fargate tasks for the hours they run', () => {
+    const lean = estimate(synth(buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { imageTag: 'v1', ingress: 'httpApi', offHours: { stopSchedule: 'cron(0 19 ? * MON-FRI *)', startSchedule: 'cron(0 8 ? * MON-FRI *)', timezone: 'Europe/Paris' } } } })).json);
+    const gateway = lean.lines.find((l) => l.item === 'ECS artwork-matcher-demo-gateway: Fargate Spot')!;
+    expect(gateway.quantity.floor).toBeCloseTo(55 / 168, 6);
+    expect(gateway.note).toContain('off hours: Fargate tasks run 32.7 % of the week');
+    expect(lean.floor).toBeLessThan(50);
   });
 });

@@ -103,6 +103,16 @@ const REGION_ZONES: Readonly<Record<string, number>> = {
   'ap-east-1': 3,
   'me-south-1': 3,
   'af-south-1': 3,
+  // Regions opened since 2022 (three zones each at launch, per AWS's region announcements).
+  'ap-south-2': 3,
+  'ap-southeast-3': 3,
+  'ap-southeast-4': 3,
+  'ap-southeast-5': 3,
+  'ap-southeast-7': 3,
+  'ca-west-1': 3,
+  'il-central-1': 3,
+  'me-central-1': 3,
+  'mx-central-1': 3,
 };
 /** Regions where some (older) accounts see fewer zones than `REGION_ZONES` says. */
 const ACCOUNT_DEPENDENT: Readonly<Record<string, string>> = {

@@ -494,12 +494,13 @@ export function estimate(json: SynthesizedStack, options: EstimateOptions = {}):
     if (cluster) clusterStrategies.set(cluster, list(cp.body.default_capacity_provider_strategy));
   }
   /** Task counts of a service: its autoscaling target's min/max, else its desired count. */
-  const taskCounts = (svc: Resource): { floor: number; ceiling: number; scheduled: boolean } => {
+  const taskCounts = (svc: Resource): { floor: number; ceiling: number; scheduled: boolean; running: number } => {
     const desired = num(svc.body.desired_count) ?? 0;
     const target = ofType('aws_appautoscaling_target').find((t) => refsIn(t.body.resource_id).includes(svc.address));
-    if (!target) return { floor: desired, ceiling: desired, scheduled: false };
-    const scheduled = ofType('aws_appautoscaling_scheduled_action').some((s) => s.body.resource_id === target.body.resource_id);
-    return { floor: num(target.body.min_capacity) ?? desired, ceiling: num(target.body.max_capacity) ?? desired, scheduled };
+    if (!target) return { floor: desired, ceiling: desired, scheduled: false, running: 1 };
+    // Actions name the target's resource id literally, or by reference to the target.
+    const actions = ofType('aws_appautoscaling_scheduled_action').filter((s) => s.body.resource_id === target.body.resource_id || refsIn(s.body.resource_id).includes(target.address));
+    return { floor: num(target.body.min_capacity) ?? desired, ceiling: num(target.body.max_capacity) ?? desired, scheduled: actions.length > 0, running: runningFraction(actions.map((a) => a.body)) };
   };
   const serviceTasks = new Map<string, { floor: number; ceiling: number }>();
   /** What one task reserves: task-level cpu/memory, else the sum of its containers'; GPUs from the containers. */
@@ -553,8 +554,10 @@ export function estimate(json: SynthesizedStack, options: EstimateOptions = {}):
     };
     const sharesLo = sharesOf(counts.floor);
     const sharesHi = sharesOf(counts.ceiling);
-    const lo = split(sharesLo);
-    const hi = split(sharesHi);
+    // Fargate is billed while tasks run: off hours (scheduled 0..0) take their share of the week off.
+    const weekly = (x: Record<'FARGATE' | 'FARGATE_SPOT' | 'EC2', number>) => ({ FARGATE: x.FARGATE * counts.running, FARGATE_SPOT: x.FARGATE_SPOT * counts.running, EC2: x.EC2 });
+    const lo = weekly(split(sharesLo));
+    const hi = weekly(split(sharesHi));
     // Tasks an EC2 capacity provider of the stack must place: its Auto Scaling Group needs instances for them.
     strategy.forEach((s, i) => {
       const cp = refOf(s.capacity_provider, 'aws_ecs_capacity_provider');
@@ -566,7 +569,7 @@ export function estimate(json: SynthesizedStack, options: EstimateOptions = {}):
     const providers = new Set(strategy.map((s) => providerKind(s.capacity_provider)));
     const countNote = [
       counts.floor === 0 && counts.ceiling === 0 ? 'no tasks: desired count and autoscaling range are 0' : undefined,
-      counts.scheduled ? 'scheduled scaling raises the minimum for part of the day' : undefined,
+      counts.running < 1 ? `off hours: Fargate tasks run ${fmtNum(Math.round(counts.running * 1000) / 10)} % of the week` : counts.scheduled ? 'scheduled scaling raises the minimum for part of the day' : undefined,
       strategy.length > 1 ? `strategy ${strategy.map((s) => `${String(s.capacity_provider).startsWith('${') ? 'EC2 provider' : s.capacity_provider} base ${num(s.base) ?? 0} weight ${num(s.weight) ?? 0}`).join(', ')}` : undefined,
     ].filter(Boolean).join('; ');
     if (providers.has('FARGATE') || providers.has('FARGATE_SPOT')) {
@@ -1091,3 +1094,60 @@ export const PRICED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'aws_elasticache_replication_group', 'aws_cloudfront_distribution', 'aws_backup_selection', 'aws_lambda_provisioned_concurrency_config', 'aws_lambda_function',
   'aws_api_gateway_rest_api', 'aws_api_gateway_stage', 'aws_apigatewayv2_api',
 ]);
+
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/** Days of the week (0 = Sunday) a cron day-of-week field names (`*`, `?`, `MON-FRI`, `1,3`, `SAT`). */
+function cronDays(field: string): number[] | undefined {
+  if (field === '*' || field === '?') return [0, 1, 2, 3, 4, 5, 6];
+  const day = (d: string): number | undefined => (/^\d$/.test(d) ? (Number(d) + 6) % 7 : DAYS.indexOf(d.toUpperCase()) >= 0 ? DAYS.indexOf(d.toUpperCase()) : undefined); // AWS: 1 = Sunday
+  const out = new Set<number>();
+  for (const part of field.split(',')) {
+    const [a, b] = part.split('-');
+    const from = day(a);
+    const to = b === undefined ? from : day(b);
+    if (from === undefined || to === undefined) return undefined;
+    for (let d = from; ; d = (d + 1) % 7) {
+      out.add(d);
+      if (d === to) break;
+    }
+  }
+  return [...out];
+}
+
+/** Minutes of the week (from Sunday 00:00) a `cron(min hour dom month dow year)` schedule fires at; undefined when it is not weekly. */
+function cronWeekMinutes(schedule: unknown): number[] | undefined {
+  const m = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+)(?: (\S+))?\)$/.exec(String(schedule ?? ''));
+  if (!m || !/^\d+$/.test(m[1]) || !/^\d+$/.test(m[2]) || !['*', '?'].includes(m[3]) || m[4] !== '*') return undefined;
+  const days = cronDays(m[5]);
+  return days?.map((d) => d * 1440 + Number(m[2]) * 60 + Number(m[1]));
+}
+
+/**
+ * The share of a week a service's tasks run, from its scheduled actions: actions that set the
+ * range to 0..0 stop it, the others start it. 1 without such actions, or when a schedule is not
+ * weekly (`rate(...)`, days of the month): then the estimate assumes it always runs.
+ */
+export function runningFraction(actions: readonly Record<string, any>[]): number {
+  const events: { at: number; on: boolean }[] = [];
+  for (const a of actions) {
+    const t = list(a.scalable_target_action)[0] ?? a.scalable_target_action ?? {};
+    const minutes = cronWeekMinutes(a.schedule);
+    if (!minutes) return 1;
+    const on = !(num(t.max_capacity) === 0 && (num(t.min_capacity) ?? 0) === 0);
+    for (const at of minutes) events.push({ at, on });
+  }
+  if (!events.some((e) => !e.on)) return 1;
+  events.sort((x, y) => x.at - y.at);
+  // The state at the week's start is the last event's, carried over from the week before.
+  let on = events[events.length - 1].on;
+  let running = 0;
+  let from = 0;
+  for (const e of events) {
+    if (on) running += e.at - from;
+    on = e.on;
+    from = e.at;
+  }
+  if (on) running += 7 * 1440 - from;
+  return running / (7 * 1440);
+}
