@@ -9,7 +9,8 @@ const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
 const generated = generatedFiles();
 const schema = JSON.parse(generated[SCHEMA_FILE]);
-const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+// No code optimisation: a third of the compile time of this 280 KB schema, and the same answers.
+const validate = new Ajv2020({ allErrors: true, strict: true, code: { optimize: false }, inlineRefs: false }).compile(schema);
 
 function resolveFile(file: string): void {
   resolveAppSettings(readOverrides({ file }));
