@@ -370,10 +370,10 @@ export interface ApiThrottleSettings {
 export const apiThrottleSchema = s.object<ApiThrottleSettings>({ burstLimit: s.number({ min: 0, max: 5000 }), rateLimit: s.number({ min: 0, max: 10000, integer: false, unit: 'requests per second' }) });
 
 /** Reports a throttle that answers every request 429, or a burst below one second of requests. */
-export function checkApiThrottle(throttle: ApiThrottleSettings | undefined, issue: IssueFn, path: string): void {
+export function checkApiThrottle(throttle: ApiThrottleSettings | undefined, issue: IssueFn, path: string, nullRemoves = true): void {
   // 0 is not "no limit" to API Gateway: a stage limit of 0 answers every request 429.
   if (throttle && (throttle.rateLimit === 0 || throttle.burstLimit === 0)) {
-    issue(path, `${JSON.stringify(throttle)} answers every request with 429 (0 is not "no limit"); give both limits above 0, or null for no throttling`);
+    issue(path, `${JSON.stringify(throttle)} answers every request with 429 (0 is not "no limit"); give both limits above 0${nullRemoves ? ', or null for no throttling' : ''}`);
   } else if (throttle && throttle.burstLimit < throttle.rateLimit) {
     issue(`${path}.burstLimit`, `${throttle.burstLimit} is below rateLimit ${throttle.rateLimit}; the burst must hold at least one second of requests`);
   }

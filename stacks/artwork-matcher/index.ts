@@ -74,6 +74,8 @@ const lazy = {
 export const SERVICE_PORT = 8000;
 /** Cloud Map namespace the backends register in. */
 export const NAMESPACE = 'artwork-matcher.local';
+/** Throttling of the lean demo's HTTP API unless `httpApiThrottle` says otherwise. */
+export const DEFAULT_HTTP_API_THROTTLE = { burstLimit: 100, rateLimit: 50 } as const;
 /** Where the search service finds its FAISS index (EFS mount). */
 export const INDEX_MOUNT = '/data/index';
 
@@ -359,7 +361,7 @@ export class ArtworkMatcherStack extends AwsStack {
         vpc: this.vpc,
         integration: { cloudMapServiceArn: this.services.gateway.discoveryService!.arn },
         accessLogRetentionDays: settings.logRetentionDays,
-        throttle: settings.httpApiThrottle,
+        throttle: settings.httpApiThrottle ?? DEFAULT_HTTP_API_THROTTLE,
       });
       Guardrails.suppress(this.api, 'AWS-API-004', 'document 004\'s gateway is public without authentication (the museum app calls /identify anonymously); httpApiThrottle caps what a flood can cost');
       this.services.gateway.allowFrom(this.api.vpcLinkSecurityGroupId, 'From the API VPC link');

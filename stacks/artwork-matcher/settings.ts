@@ -203,8 +203,8 @@ export interface ArtworkMatcherSettings {
   /** A Redis-compatible cache for the gateway (the document's ElastiCache box, tier 3). @default off */
   readonly cache: CacheSettings;
   /**
-   * Throttling of the HTTP API (`ingress: "httpApi"`; requests beyond it get 429): a ceiling on
-   * what a flood costs an API open to everyone, as the document's gateway is. `null` removes it.
+   * Throttling of the HTTP API (`ingress: "httpApi"` only; requests beyond it get 429): a ceiling
+   * on what a flood costs an API open to everyone, as the document's gateway is.
    * @default 100 burst, 50 requests per second
    */
   readonly httpApiThrottle?: ApiThrottleSettings;
@@ -351,7 +351,6 @@ export function artworkMatcherDefaults(env: ArtworkEnvironment): ArtworkMatcherS
     budget: { enabled: true, monthlyLimitUsd: { demo: 100, staging: 500, production: 1500 }[env], emails: [] },
     cloudfront: { enabled: false, priceClass: 'PriceClass_100', cachedPathPatterns: [] },
     cache: { enabled: false, engine: 'valkey', nodeType: 'cache.t4g.micro', replicas: production ? 1 : 0 },
-    httpApiThrottle: { burstLimit: 100, rateLimit: 50 },
     tags: {},
   };
 }
@@ -436,7 +435,8 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
     tags: s.tags(),
   },
   (v, issue) => {
-    checkApiThrottle(v.httpApiThrottle, issue, 'httpApiThrottle');
+    checkApiThrottle(v.httpApiThrottle, issue, 'httpApiThrottle', false);
+    if (v.ingress === 'alb' && v.httpApiThrottle) issue('httpApiThrottle', 'has no effect with ingress "alb" (there is no HTTP API; waf.rateLimitPer5Min limits clients of the load balancer); remove it or use ingress "httpApi"');
     // Fargate tasks pull from ECR and ship logs: without NAT they need the endpoints.
     checkNetwork(v.network, v.region, issue, { minZones: 2, needs: ['ecr.api', 'ecr.dkr', 's3', 'logs'], prefix: 'network' });
     checkAlb(v.alb, issue);
