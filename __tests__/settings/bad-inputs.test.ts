@@ -82,6 +82,8 @@ const ROWS: readonly Row[] = [
   row(DEMO, { ingress: 'httpApi', services: { gateway: { requestsPerTarget: 500 } } }, 'services.gateway.requestsPerTarget: 500 has no effect with ingress "httpApi" (there is no load balancer to count requests); set it to 0'),
   row(DEMO, { ingress: 'httpApi', httpApiThrottle: { burstLimit: 0, rateLimit: 0 } }, 'httpApiThrottle: {"burstLimit":0,"rateLimit":0} answers every request with 429 (0 is not "no limit"); give both limits above 0'),
   row(DEMO, { ingress: 'httpApi', httpApiThrottle: { burstLimit: 100, rateLimit: 200 } }, 'httpApiThrottle.burstLimit: 100 is below rateLimit 200; the burst must hold at least one second of requests'),
+  row(STAGING, { waf: { rateLimitPer5Min: 500 } }, 'waf.rateLimitPer5Min: 500 has no effect while waf.enabled is false; set waf.enabled true or remove it'),
+  row(DEMO, { cache: { nodeType: 'cache.t4g.small' } }, 'cache.nodeType: "cache.t4g.small" has no effect while cache.enabled is false; set cache.enabled true or remove it'),
   row(DEMO, { httpApiThrottle: { burstLimit: 100, rateLimit: 50 } }, 'httpApiThrottle: has no effect with ingress "alb" (there is no HTTP API; waf.rateLimitPer5Min limits clients of the load balancer); remove it or use ingress "httpApi"'),
   row(DEMO, { gpu: { maxSize: 3 } }, 'gpu: has no effect: no service runs on GPU (set services.<name>.gpu true, or leave gpu at its defaults)'),
   row(DEMO, { offHours: { ...OFF_HOURS, startSchedule: OFF_HOURS.stopSchedule } }, 'offHours.startSchedule: is the same as stopSchedule; give two different times'),

@@ -54,7 +54,7 @@ import { WebAcl } from '../../src/waf';
 import { BackupPlan } from '../../src/backup';
 import { EncryptionKey } from '../../src/kms';
 import { CostBudget } from '../../src/budget';
-import { ARTWORK_SERVICES, ArtworkEnvironment, ArtworkMatcherSettings, ArtworkServiceName, artworkMatcherDefaults, artworkMatcherSchema } from './settings';
+import { ARTWORK_SERVICES, ArtworkEnvironment, ArtworkMatcherSettings, ArtworkServiceName, artworkMatcherDefaults, artworkMatcherSchema, ignoredWhileOff } from './settings';
 
 export * from './settings';
 
@@ -496,8 +496,10 @@ export function artworkMatcher(env: ArtworkEnvironment): StackDefinition<Artwork
       ...(ARTWORK_SERVICES.some((n) => s.services[n].gpu) ? { gpu: { amiId: s.gpu.amiId ?? PREVIEW_AMI } } : {}),
     }),
     // The deploy role plans and applies this stack's state: a local state file has no one to share it with.
-    validateShared: (settings, shared) =>
-      settings.cicd && !shared.remoteState ? [{ path: 'cicd', message: 'needs remote state (the deploy role reads and writes the state in S3); give remoteState in the shared settings, or remove cicd' }] : [],
+    validateShared: (settings, shared) => [
+      ...(settings.cicd && !shared.remoteState ? [{ path: 'cicd', message: 'needs remote state (the deploy role reads and writes the state in S3); give remoteState in the shared settings, or remove cicd' }] : []),
+      ...ignoredWhileOff(settings, artworkMatcherDefaults(env)),
+    ],
     create: (app, settings, shared) => new ArtworkMatcherStack(app, name, env, settings, shared),
   };
 }

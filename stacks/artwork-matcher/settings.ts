@@ -479,3 +479,22 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
     }
   },
 );
+
+/**
+ * Settings of an optional feature that is switched off, set to something other than the
+ * environment's default: they would be silently ignored (the defaults differ by environment, so
+ * this runs with the environment known, from the stack definition).
+ */
+export function ignoredWhileOff(v: ArtworkMatcherSettings, defaults: ArtworkMatcherSettings): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  for (const feature of ['waf', 'backup', 'budget', 'cache'] as const) {
+    if (v[feature].enabled) continue;
+    const given = v[feature] as unknown as Record<string, unknown>;
+    const base = defaults[feature] as unknown as Record<string, unknown>;
+    for (const key of Object.keys(given)) {
+      if (key === 'enabled' || JSON.stringify(given[key]) === JSON.stringify(base[key])) continue;
+      issues.push({ path: `${feature}.${key}`, message: `${JSON.stringify(given[key])} has no effect while ${feature}.enabled is false; set ${feature}.enabled true or remove it` });
+    }
+  }
+  return issues;
+}
