@@ -19,7 +19,7 @@ import { GithubDeployRole } from '../../src/cicd';
 import { EncryptionKey } from '../../src/kms';
 import { SecureBucket, SharedFileSystem } from '../../src/storage';
 import { WebAcl } from '../../src/waf';
-import { Assumptions, CostLine, DEFAULT_ASSUMPTIONS, Estimate, FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, estimate, runningFraction } from '../../tools/cost/estimate';
+import { Assumptions, CostLine, DEFAULT_ASSUMPTIONS, Estimate, FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, estimate, weeklyCapacity } from '../../tools/cost/estimate';
 import { PRICES, PRICES_AS_OF, priceEntries } from '../../tools/cost/prices';
 import { TEST_REGION, buildStack, synth, testApp, testStack } from '../helpers/synth';
 
@@ -293,40 +293,55 @@ describe('coverage of the stacks', () => {
     expect([...PRICED_RESOURCE_TYPES].filter((t) => FREE_RESOURCE_TYPES.has(t))).toEqual([]);
   });
 
-  it('prices the production GPU group at one instance at the floor once the embeddings service runs', () => {
+  it('prices the production GPU group at one instance at the floor once the embeddings service runs, and a second one while the day doubles it', () => {
     const json = synth(buildStack<TerraformStack>('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { imageTag: 'v1' } } }, testApp(), true)).json;
     const e = estimate(json);
     expect(e.unpriced).toEqual([]);
     const gpu = lineOf(e, /^ASG .*-gpu: g4dn\.xlarge on-demand$/);
-    expect(gpu.quantity.floor).toBe(1);
-    expect(gpu.floor).toBeCloseTo(P.ec2Hour['g4dn.xlarge'].usd * H, 6);
+    // 08:00-19:00 every day the floor is 2 embeddings tasks, one GPU instance each.
+    expect(gpu.quantity.floor).toBeCloseTo(1 + 11 / 24, 3);
+    expect(gpu.floor).toBeCloseTo(P.ec2Hour['g4dn.xlarge'].usd * H * gpu.quantity.floor, 6);
+    const steady = estimate(synth(buildStack<TerraformStack>('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { imageTag: 'v1', scheduledScaling: false } } }, testApp(), true)).json);
+    expect(lineOf(steady, /^ASG .*-gpu: g4dn\.xlarge on-demand$/).quantity.floor).toBe(1);
   });
 });
 
-describe('off hours in the estimate', () => {
+describe('scheduled actions in the estimate', () => {
   const action = (schedule: string, min: number, max: number) => ({ schedule, scalable_target_action: [{ min_capacity: min, max_capacity: max }] });
+  const OFF_HOURS = [action('cron(0 19 ? * MON-FRI *)', 0, 0), action('cron(0 8 ? * MON-FRI *)', 1, 4)];
 
-  it('counts the share of the week between the start and the stop actions', () => {
-    // Weekdays 08:00-19:00: 55 of 168 hours.
-    expect(runningFraction([action('cron(0 19 ? * MON-FRI *)', 0, 0), action('cron(0 8 ? * MON-FRI *)', 1, 4)])).toBeCloseTo(55 / 168, 6);
-    // Every day 08:00-19:00, written with day-of-month "*" and day-of-week "?".
-    expect(runningFraction([action('cron(0 8 * * ? *)', 2, 10), action('cron(30 19 * * ? *)', 0, 0)])).toBeCloseTo(11.5 / 24, 6);
+  it('averages the range over the week: off hours', () => {
+    // Weekdays 08:00-19:00 at 1..4: 55 of 168 hours; stopped the rest.
+    const w = weeklyCapacity(OFF_HOURS)!;
+    expect(w.min).toBeCloseTo(55 / 168, 6);
+    expect(w.max).toBeCloseTo((4 * 55) / 168, 6);
+    expect(w.stopped).toBeCloseTo(113 / 168, 6);
     // AWS numbers days from 1 = Sunday: 2-6 is Monday to Friday.
-    expect(runningFraction([action('cron(0 19 ? * 2-6 *)', 0, 0), action('cron(0 8 ? * 2-6 *)', 1, 1)])).toBeCloseTo(55 / 168, 6);
+    expect(weeklyCapacity([action('cron(0 19 ? * 2-6 *)', 0, 0), action('cron(0 8 ? * 2-6 *)', 1, 4)])).toEqual(w);
   });
 
-  it('assumes tasks always run without a stop action, or when a schedule is not weekly', () => {
-    expect(runningFraction([])).toBe(1);
-    expect(runningFraction([action('cron(0 8 * * ? *)', 4, 20), action('cron(0 19 * * ? *)', 2, 10)])).toBe(1);
-    expect(runningFraction([action('rate(12 hours)', 0, 0), action('cron(0 8 * * ? *)', 1, 1)])).toBe(1);
-    expect(runningFraction([action('cron(0 19 1 * ? *)', 0, 0), action('cron(0 8 2 * ? *)', 1, 1)])).toBe(1);
+  it('averages the range over the week: a daytime doubling', () => {
+    // Every day 2..20 from 08:00, 1..10 from 19:00: 11 hours at the doubled floor.
+    const w = weeklyCapacity([action('cron(0 8 * * ? *)', 2, 20), action('cron(0 19 * * ? *)', 1, 10)])!;
+    expect(w.min).toBeCloseTo(1 + 11 / 24, 6);
+    expect(w.max).toBeCloseTo(10 + (10 * 11) / 24, 6);
+    expect(w.stopped).toBe(0);
   });
 
-  it('prices the lean demo\'s Fargate tasks for the hours they run', () => {
+  it('gives up on schedules that are not weekly', () => {
+    expect(weeklyCapacity([])).toBeUndefined();
+    expect(weeklyCapacity([action('rate(12 hours)', 0, 0), action('cron(0 8 * * ? *)', 1, 1)])).toBeUndefined();
+    expect(weeklyCapacity([action('cron(0 19 1 * ? *)', 0, 0), action('cron(0 8 2 * ? *)', 1, 1)])).toBeUndefined();
+  });
+
+  it('prices the lean demo\'s Fargate tasks for the hours they run, and production\'s daytime doubling', () => {
     const lean = estimate(synth(buildStack('artwork-matcher-demo', { stacks: { 'artwork-matcher-demo': { imageTag: 'v1', ingress: 'httpApi', offHours: { stopSchedule: 'cron(0 19 ? * MON-FRI *)', startSchedule: 'cron(0 8 ? * MON-FRI *)', timezone: 'Europe/Paris' } } } })).json);
     const gateway = lean.lines.find((l) => l.item === 'ECS artwork-matcher-demo-gateway: Fargate Spot')!;
     expect(gateway.quantity.floor).toBeCloseTo(55 / 168, 6);
-    expect(gateway.note).toContain('off hours: Fargate tasks run 32.7 % of the week');
+    expect(gateway.note).toContain('stopped 67.3 % of it');
     expect(lean.floor).toBeLessThan(50);
+    const production = estimate(synth(buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { imageTag: 'v1' } } })).json);
+    const search = production.lines.find((l) => l.item === 'ECS artwork-matcher-production-search: Fargate')!;
+    expect(search.quantity.floor).toBeCloseTo(2 + (2 * 11) / 24, 6);
   });
 });

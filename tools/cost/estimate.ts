@@ -494,13 +494,17 @@ export function estimate(json: SynthesizedStack, options: EstimateOptions = {}):
     if (cluster) clusterStrategies.set(cluster, list(cp.body.default_capacity_provider_strategy));
   }
   /** Task counts of a service: its autoscaling target's min/max, else its desired count. */
-  const taskCounts = (svc: Resource): { floor: number; ceiling: number; scheduled: boolean; running: number } => {
+  const taskCounts = (svc: Resource): { floor: number; ceiling: number; scheduled: boolean; weekly?: WeeklyCapacity } => {
     const desired = num(svc.body.desired_count) ?? 0;
     const target = ofType('aws_appautoscaling_target').find((t) => refsIn(t.body.resource_id).includes(svc.address));
-    if (!target) return { floor: desired, ceiling: desired, scheduled: false, running: 1 };
+    if (!target) return { floor: desired, ceiling: desired, scheduled: false };
     // Actions name the target's resource id literally, or by reference to the target.
     const actions = ofType('aws_appautoscaling_scheduled_action').filter((s) => s.body.resource_id === target.body.resource_id || refsIn(s.body.resource_id).includes(target.address));
-    return { floor: num(target.body.min_capacity) ?? desired, ceiling: num(target.body.max_capacity) ?? desired, scheduled: actions.length > 0, running: runningFraction(actions.map((a) => a.body)) };
+    const min = num(target.body.min_capacity) ?? desired;
+    const max = num(target.body.max_capacity) ?? desired;
+    // Scheduled actions move the range during the week: the estimate takes its average over the week.
+    const weekly = actions.length ? weeklyCapacity(actions.map((a) => a.body)) : undefined;
+    return { floor: weekly?.min ?? min, ceiling: weekly?.max ?? max, scheduled: actions.length > 0, weekly };
   };
   const serviceTasks = new Map<string, { floor: number; ceiling: number }>();
   /** What one task reserves: task-level cpu/memory, else the sum of its containers'; GPUs from the containers. */
@@ -554,10 +558,8 @@ export function estimate(json: SynthesizedStack, options: EstimateOptions = {}):
     };
     const sharesLo = sharesOf(counts.floor);
     const sharesHi = sharesOf(counts.ceiling);
-    // Fargate is billed while tasks run: off hours (scheduled 0..0) take their share of the week off.
-    const weekly = (x: Record<'FARGATE' | 'FARGATE_SPOT' | 'EC2', number>) => ({ FARGATE: x.FARGATE * counts.running, FARGATE_SPOT: x.FARGATE_SPOT * counts.running, EC2: x.EC2 });
-    const lo = weekly(split(sharesLo));
-    const hi = weekly(split(sharesHi));
+    const lo = split(sharesLo);
+    const hi = split(sharesHi);
     // Tasks an EC2 capacity provider of the stack must place: its Auto Scaling Group needs instances for them.
     strategy.forEach((s, i) => {
       const cp = refOf(s.capacity_provider, 'aws_ecs_capacity_provider');
@@ -569,7 +571,11 @@ export function estimate(json: SynthesizedStack, options: EstimateOptions = {}):
     const providers = new Set(strategy.map((s) => providerKind(s.capacity_provider)));
     const countNote = [
       counts.floor === 0 && counts.ceiling === 0 ? 'no tasks: desired count and autoscaling range are 0' : undefined,
-      counts.running < 1 ? `off hours: Fargate tasks run ${fmtNum(Math.round(counts.running * 1000) / 10)} % of the week` : counts.scheduled ? 'scheduled scaling raises the minimum for part of the day' : undefined,
+      counts.weekly
+        ? `scheduled actions: ${fmtNum(Math.round(counts.weekly.min * 1000) / 1000)}..${fmtNum(Math.round(counts.weekly.max * 1000) / 1000)} tasks on average over the week${counts.weekly.stopped > 0 ? `, stopped ${fmtNum(Math.round(counts.weekly.stopped * 1000) / 10)} % of it` : ''}`
+        : counts.scheduled
+          ? 'scheduled actions not on a weekly cron: the target\'s own range is priced'
+          : undefined,
       strategy.length > 1 ? `strategy ${strategy.map((s) => `${String(s.capacity_provider).startsWith('${') ? 'EC2 provider' : s.capacity_provider} base ${num(s.base) ?? 0} weight ${num(s.weight) ?? 0}`).join(', ')}` : undefined,
     ].filter(Boolean).join('; ');
     if (providers.has('FARGATE') || providers.has('FARGATE_SPOT')) {
@@ -689,7 +695,10 @@ export function estimate(json: SynthesizedStack, options: EstimateOptions = {}):
       const n = Math.min(...fits);
       return Number.isFinite(n) ? Math.max(1, n) : 1;
     };
-    const neededAtFloor = Math.ceil(placed.reduce((n, t) => n + t.floor / perInstance(t.size), 0) - 1e-9);
+    // Whole instances for whole tasks; a week's average of scheduled task counts needs the average
+    // of instances (managed scaling follows the tasks), not its ceiling.
+    const rawAtFloor = placed.reduce((n, t) => n + t.floor / perInstance(t.size), 0);
+    const neededAtFloor = placed.every((t) => Number.isInteger(t.floor)) ? Math.ceil(rawAtFloor - 1e-9) : Math.round(rawAtFloor * 1000) / 1000;
     const floor = Math.min(max, Math.max(min, num(r.body.desired_capacity) ?? 0, neededAtFloor));
     const placedNote = placed.length ? `; at the floor ${fmtNum(placed.reduce((n, t) => n + t.floor, 0))} task(s) of its capacity provider need ${neededAtFloor} instance(s)` : '';
     const dist = mixed ? list(mixed.instances_distribution)[0] ?? {} : undefined;
@@ -1123,31 +1132,56 @@ function cronWeekMinutes(schedule: unknown): number[] | undefined {
   return days?.map((d) => d * 1440 + Number(m[2]) * 60 + Number(m[1]));
 }
 
+/** A service's capacity averaged over a week of its scheduled actions. */
+export interface WeeklyCapacity {
+  /** Average minimum task count. */
+  readonly min: number;
+  /** Average maximum task count. */
+  readonly max: number;
+  /** Share of the week the range is 0..0 (off hours). */
+  readonly stopped: number;
+}
+
 /**
- * The share of a week a service's tasks run, from its scheduled actions: actions that set the
- * range to 0..0 stop it, the others start it. 1 without such actions, or when a schedule is not
- * weekly (`rate(...)`, days of the month): then the estimate assumes it always runs.
+ * The task range of a service averaged over the week its scheduled actions describe: each action
+ * sets the range (`scalable_target_action`) from the minute it fires until the next one; the
+ * week starts with the range the last action of the week before left. Undefined when a schedule
+ * is not a weekly cron (`rate(...)`, days of the month): the estimate then prices the target's
+ * own range.
  */
-export function runningFraction(actions: readonly Record<string, any>[]): number {
-  const events: { at: number; on: boolean }[] = [];
+export function weeklyCapacity(actions: readonly Record<string, any>[]): WeeklyCapacity | undefined {
+  const events: { at: number; min?: number; max?: number }[] = [];
   for (const a of actions) {
     const t = list(a.scalable_target_action)[0] ?? a.scalable_target_action ?? {};
     const minutes = cronWeekMinutes(a.schedule);
-    if (!minutes) return 1;
-    const on = !(num(t.max_capacity) === 0 && (num(t.min_capacity) ?? 0) === 0);
-    for (const at of minutes) events.push({ at, on });
+    if (!minutes) return undefined;
+    for (const at of minutes) events.push({ at, min: num(t.min_capacity), max: num(t.max_capacity) });
   }
-  if (!events.some((e) => !e.on)) return 1;
+  if (events.length === 0) return undefined;
   events.sort((x, y) => x.at - y.at);
-  // The state at the week's start is the last event's, carried over from the week before.
-  let on = events[events.length - 1].on;
-  let running = 0;
-  let from = 0;
+  // The range at the week's start: what the events of a whole week leave behind.
+  let min = 0;
+  let max = 0;
   for (const e of events) {
-    if (on) running += e.at - from;
-    on = e.on;
+    min = e.min ?? min;
+    max = e.max ?? max;
+  }
+  const week = 7 * 1440;
+  let sumMin = 0;
+  let sumMax = 0;
+  let stopped = 0;
+  let from = 0;
+  const hold = (until: number) => {
+    sumMin += min * (until - from);
+    sumMax += max * (until - from);
+    if (max === 0) stopped += until - from;
+  };
+  for (const e of events) {
+    hold(e.at);
+    min = e.min ?? min;
+    max = e.max ?? max;
     from = e.at;
   }
-  if (on) running += 7 * 1440 - from;
-  return running / (7 * 1440);
+  hold(week);
+  return { min: sumMin / week, max: sumMax / week, stopped: stopped / week };
 }
