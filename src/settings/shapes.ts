@@ -10,7 +10,7 @@ import { REGION_PATTERN, zoneInRegion } from '../core/validation';
 import { AsgSpotProps, CapacityProviderStrategyItem, strategyProblems } from '../ecs-cluster';
 import { fargateSizeProblem } from '../ecs-service/task-definition';
 import { GPU_FAMILIES, GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskFitProblem } from '../compute';
-import { EgressNeed, INTERFACE_ENDPOINT_SERVICES, NAT_STRATEGIES, NatStrategy, egressProblems } from '../vpc';
+import { EgressNeed, INTERFACE_ENDPOINT_SERVICES, NAT_STRATEGIES, NatStrategy, VpcProps, egressProblems } from '../vpc';
 import * as s from './schema';
 
 /** Reports a problem at a path relative to the object being refined. */
@@ -122,6 +122,19 @@ const ACCOUNT_DEPENDENT: Readonly<Record<string, string>> = {
 /** How many zones `region` has, and a note when that depends on the account. */
 export function zonesInRegion(region: string): { readonly zones: number; readonly note?: string } {
   return { zones: REGION_ZONES[region] ?? 6, note: ACCOUNT_DEPENDENT[region] };
+}
+
+/** The `Vpc` props a stack's network settings give (the stack adds its name prefix, region and gateway endpoints). */
+export function vpcProps(n: NetworkSettings): Pick<VpcProps, 'cidr' | 'availabilityZones' | 'azCount' | 'natGateways' | 'natInstance' | 'interfaceEndpoints' | 'interfaceEndpointZones'> {
+  return {
+    cidr: n.vpcCidr,
+    availabilityZones: n.availabilityZones,
+    azCount: n.azCount,
+    natGateways: n.natGateways,
+    natInstance: n.natInstance,
+    interfaceEndpoints: n.interfaceEndpoints,
+    interfaceEndpointZones: n.interfaceEndpointZones,
+  };
 }
 
 /**

@@ -46,7 +46,7 @@ import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
 import { PREVIEW_ACCOUNT, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
-import { stackRemoteState } from '../../src/settings/shapes';
+import { stackRemoteState, vpcProps } from '../../src/settings/shapes';
 import { Vpc } from '../../src/vpc';
 import { EcsCluster } from '../../src/ecs-cluster';
 import { EcsService, HealthChecks } from '../../src/ecs-service';
@@ -100,17 +100,11 @@ export class AiPredictorStack extends AwsStack {
     this.vpc = new Vpc(this, 'vpc', {
       namePrefix: prefix,
       region: settings.region,
-      cidr: net.vpcCidr,
-      availabilityZones: net.availabilityZones,
-      azCount: net.azCount,
-      natGateways: net.natGateways,
-      natInstance: net.natInstance,
+      ...vpcProps(net),
       // A NAT gateway is the only thing that would need a public subnet.
       publicSubnets: net.natGateways !== 'none',
       privateSubnetOffset: PRIVATE_SUBNET_OFFSET,
       gatewayEndpoints: ['s3'],
-      interfaceEndpoints: net.interfaceEndpoints,
-      interfaceEndpointZones: net.interfaceEndpointZones,
     });
 
     // ===== ecs: cluster with Container Insights and the backend's log group =====

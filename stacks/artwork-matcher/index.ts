@@ -36,7 +36,7 @@ import { Annotations, TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
 import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
-import { gpuSpot } from '../../src/settings/shapes';
+import { gpuSpot, vpcProps } from '../../src/settings/shapes';
 import { Vpc } from '../../src/vpc';
 import { AsgCapacityProvider, EcsCluster } from '../../src/ecs-cluster';
 import { EcsService, HealthChecks, TaskDefinition } from '../../src/ecs-service';
@@ -126,14 +126,8 @@ export class ArtworkMatcherStack extends AwsStack {
     this.vpc = new Vpc(this, 'vpc', {
       namePrefix: prefix,
       region: settings.region,
-      cidr: settings.network.vpcCidr,
-      availabilityZones: settings.network.availabilityZones,
-      azCount: settings.network.azCount,
-      natGateways: settings.network.natGateways,
-      natInstance: settings.network.natInstance,
+      ...vpcProps(settings.network),
       gatewayEndpoints: ['s3'],
-      interfaceEndpoints: settings.network.interfaceEndpoints,
-      interfaceEndpointZones: settings.network.interfaceEndpointZones,
     });
 
     // ===== ECS cluster =====

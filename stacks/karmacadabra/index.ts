@@ -44,7 +44,7 @@ import { isProductionEnvironment } from '../../src/core/environment';
 import { AccessLogBucket } from '../../src/storage';
 import { PREVIEW_ACCOUNT, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
-import { spotStrategy } from '../../src/settings/shapes';
+import { spotStrategy, vpcProps } from '../../src/settings/shapes';
 import { Vpc } from '../../src/vpc';
 import { CapacityProviderStrategyItem, EcsCluster } from '../../src/ecs-cluster';
 import { Containers, EcsService } from '../../src/ecs-service';
@@ -93,14 +93,8 @@ export class KarmacadabraStack extends AwsStack {
     this.vpc = new Vpc(this, 'vpc', {
       namePrefix: prefix,
       region: settings.region,
-      cidr: settings.network.vpcCidr,
-      availabilityZones: settings.network.availabilityZones,
-      azCount: settings.network.azCount,
-      natGateways: settings.network.natGateways,
-      natInstance: settings.network.natInstance,
+      ...vpcProps(settings.network),
       gatewayEndpoints: ['s3'],
-      interfaceEndpoints: settings.network.interfaceEndpoints,
-      interfaceEndpointZones: settings.network.interfaceEndpointZones,
     });
 
     // ===== main.tf: the cluster =====

@@ -62,7 +62,7 @@ import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
 import { PREVIEW_ACCOUNT, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
-import { spotStrategy } from '../../src/settings/shapes';
+import { spotStrategy, vpcProps } from '../../src/settings/shapes';
 import { RestApi } from '../../src/api';
 import { BatchGpuCompute } from '../../src/batch';
 import { EcsCluster } from '../../src/ecs-cluster';
@@ -158,14 +158,8 @@ export class NutritionVideoAnalysisStack extends AwsStack {
     this.vpc = new Vpc(this, 'vpc', {
       namePrefix: prefix,
       region: settings.region,
-      cidr: settings.network.vpcCidr,
-      availabilityZones: settings.network.availabilityZones,
-      azCount: settings.network.azCount,
-      natGateways: settings.network.natGateways,
-      natInstance: settings.network.natInstance,
+      ...vpcProps(settings.network),
       gatewayEndpoints: ['s3', 'dynamodb'],
-      interfaceEndpoints: settings.network.interfaceEndpoints,
-      interfaceEndpointZones: settings.network.interfaceEndpointZones,
     });
 
     // ===== Storage =====

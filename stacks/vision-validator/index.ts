@@ -44,6 +44,7 @@ import { AccessLogBucket } from '../../src/storage';
 import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { Vpc } from '../../src/vpc';
+import { vpcProps } from '../../src/settings/shapes';
 import { AsgCapacityProvider, EcsCluster } from '../../src/ecs-cluster';
 import { EcsService, HealthChecks } from '../../src/ecs-service';
 import { ApplicationLoadBalancer, TLS13_ONLY_SSL_POLICY } from '../../src/alb';
@@ -96,14 +97,8 @@ export class VisionValidatorStack extends AwsStack {
     this.vpc = new Vpc(this, 'vpc', {
       namePrefix: prefix,
       region: settings.region,
-      cidr: settings.network.vpcCidr,
-      availabilityZones: settings.network.availabilityZones,
-      azCount: settings.network.azCount,
-      natGateways: settings.network.natGateways,
-      natInstance: settings.network.natInstance,
+      ...vpcProps(settings.network),
       gatewayEndpoints: ['s3'],
-      interfaceEndpoints: settings.network.interfaceEndpoints,
-      interfaceEndpointZones: settings.network.interfaceEndpointZones,
     });
 
     // ===== ecs-cluster: EC2 GPU capacity only =====
