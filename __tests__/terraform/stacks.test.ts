@@ -38,7 +38,8 @@ const VARIANTS: { label: string; stack: string; overrides: Record<string, unknow
         'artwork-matcher-production': {
           imageTag: 'a1b2c3d',
           domain: { name: 'artwork.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
-          cloudfront: { enabled: true, originFacingPrefixListId: 'pl-0123456789abcdef0', cachedPathPatterns: ['/static/*'] },
+          // The origin-facing prefix list is looked up; the preview pins it, as npm run plan does.
+          cloudfront: { enabled: true, cachedPathPatterns: ['/static/*'] },
           budget: { enabled: true, monthlyLimitUsd: 1500, emails: ['finance@example.com'] },
           cicd: { githubRepository: 'acme/artwork-matcher', environments: ['production'] },
           cache: { enabled: true },

@@ -8,6 +8,8 @@
 export const PREVIEW_ACCOUNT = '123456789012';
 /** A well-formed AMI id. */
 export const PREVIEW_AMI = 'ami-0123456789abcdef0';
+/** A well-formed managed prefix list id (CloudFront's origin-facing list is looked up by name). */
+export const PREVIEW_PREFIX_LIST = 'pl-0123456789abcdef0';
 
 /** The first `count` zone names of `region` (a, b, c, ...). */
 export function previewZones(region: string, count: number): string[] {

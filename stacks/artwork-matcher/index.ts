@@ -34,7 +34,7 @@
 import { Construct } from 'constructs';
 import { Annotations, TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
-import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewNetwork } from '../../src/core/preview';
+import { PREVIEW_ACCOUNT, PREVIEW_AMI, PREVIEW_PREFIX_LIST, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
 import { gpuSpot, vpcProps } from '../../src/settings/shapes';
 import { Vpc } from '../../src/vpc';
@@ -488,6 +488,7 @@ export function artworkMatcher(env: ArtworkEnvironment): StackDefinition<Artwork
       accountId: s.accountId ?? PREVIEW_ACCOUNT,
       network: previewNetwork(s.region, s.network),
       ...(ARTWORK_SERVICES.some((n) => s.services[n].gpu) ? { gpu: { amiId: s.gpu.amiId ?? PREVIEW_AMI } } : {}),
+      ...(s.cloudfront.enabled ? { cloudfront: { originFacingPrefixListId: s.cloudfront.originFacingPrefixListId ?? PREVIEW_PREFIX_LIST } } : {}),
     }),
     // The deploy role plans and applies this stack's state: a local state file has no one to share it with.
     validateShared: (settings, shared) => [
