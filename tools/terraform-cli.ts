@@ -234,6 +234,9 @@ function firstError(stderr: string): string {
   return m ? m[1].trim() : '';
 }
 
+/** The value of every required variable in an offline preview. */
+export const PREVIEW_PLACEHOLDER = 'preview-placeholder-'.padEnd(64, '0');
+
 /**
  * Placeholder values for the variables of a synthesized stack that have no default (the sensitive
  * inputs such as API keys), so an offline preview plans without them. A real plan asks for them.
@@ -242,7 +245,8 @@ export function placeholderVariables(doc: { readonly variable?: Record<string, {
   return Object.fromEntries(
     Object.entries(doc.variable ?? {})
       .filter(([, v]) => v.default === undefined)
-      .map(([name]) => [name, 'preview-placeholder']),
+      // 64 characters: long enough for every length validation of the stacks' secrets.
+      .map(([name]) => [name, PREVIEW_PLACEHOLDER]),
   );
 }
 

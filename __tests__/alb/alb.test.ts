@@ -4,7 +4,7 @@ import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { ApplicationLoadBalancer, ApplicationLoadBalancerProps, TLS13_ONLY_SSL_POLICY } from '../../src/alb';
 import { allOf, countOf, errorOf, filterOf, findBy, isAbsent, onlyOf, synthConstructs, Synthesized } from '../helpers/synth';
 
@@ -176,6 +176,34 @@ describe('ApplicationLoadBalancer', () => {
     const admin = findBy(json, 'aws_lb_listener_rule', 'priority', 20);
     expect(admin.condition).toEqual([{ host_header: { values: ['admin.example.com'] } }]);
     for (const rule of allOf(json, 'aws_lb_listener_rule')) expect(rule.listener_arn).toMatch(/^\$\{aws_lb_listener\.alb_https_\w+\.arn\}$/);
+  });
+
+  it('requires a header on every route and the default target group, before or after they exist, and answers 403 without it', () => {
+    const secret = '${var.origin_secret}';
+    const HEADER = { http_header: { http_header_name: 'X-Origin-Verify', values: [secret] } };
+    for (const order of ['header first', 'routes first'] as const) {
+      const { json } = build({ certificateArn: CERT }, (alb) => {
+        const variable = new TerraformVariable(alb, 'origin_secret', { type: 'string', sensitive: true });
+        variable.overrideLogicalId('origin_secret');
+        const value = variable.stringValue;
+        if (order === 'header first') alb.requireHeader('X-Origin-Verify', value);
+        const api = alb.addTargetGroup('api', { name: 'shop-api', port: 8000 });
+        alb.addRoute('api-route', { targetGroup: api, priority: 10, pathPatterns: ['/api/*'] });
+        alb.setDefaultTargetGroup(alb.addTargetGroup('web', { name: 'shop-web', port: 8000 }));
+        if (order === 'routes first') alb.requireHeader('X-Origin-Verify', value);
+      });
+      expect(findBy(json, 'aws_lb_listener', 'port', 443).default_action).toEqual([{ type: 'fixed-response', fixed_response: { content_type: 'text/plain', message_body: 'Forbidden', status_code: '403' } }]);
+      expect(findBy(json, 'aws_lb_listener_rule', 'priority', 10).condition).toEqual([{ path_pattern: { values: ['/api/*'] } }, HEADER]);
+      const fallback = findBy(json, 'aws_lb_listener_rule', 'priority', 50000);
+      expect(fallback.condition).toEqual([HEADER]);
+      expect(fallback.action[0].target_group_arn).toMatch(/aws_lb_target_group\.alb_web_this_\w+\.arn/);
+    }
+  });
+
+  it('refuses a literal header value, which would be written into the configuration', () => {
+    expect(errorOf(() => build({}, (alb) => alb.requireHeader('X-Origin-Verify', 'hunter2')))).toBe(
+      'test/alb: requireHeader.value: "(a literal)" would be written into the synthesized configuration; give a plan-time value such as a sensitive Terraform variable',
+    );
   });
 
   it('knows what attaches a target group, so that services can wait for it', () => {

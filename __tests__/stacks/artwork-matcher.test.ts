@@ -580,6 +580,22 @@ describe('artwork-matcher production checklist: name, WAF, backup, budget, CI/CD
     expect(edge.output!.endpoint_url.value).toBe(`https://${DOMAIN.name}`);
   });
 
+  it('with CloudFront: the load balancer answers 403 without the secret header CloudFront sends, whose value is a sensitive variable', () => {
+    expect(edge.variable!.cloudfront_origin_secret).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+    expect(JSON.stringify(edge)).not.toMatch(/X-Origin-Verify[^$]*"value":"[^$]/);
+    const origin = onlyOf(edge, 'aws_cloudfront_distribution').origin[0] ?? onlyOf(edge, 'aws_cloudfront_distribution').origin;
+    expect(origin.custom_header).toEqual([{ name: 'X-Origin-Verify', value: '${var.cloudfront_origin_secret}' }]);
+    const listener = onlyOf(edge, 'aws_lb_listener');
+    expect(listener.default_action[0]).toMatchObject({ type: 'fixed-response', fixed_response: { status_code: '403' } });
+    const rule = onlyOf(edge, 'aws_lb_listener_rule');
+    expect(rule.priority).toBe(50000);
+    expect(rule.condition).toEqual([{ http_header: { http_header_name: 'X-Origin-Verify', values: ['${var.cloudfront_origin_secret}'] } }]);
+    const [ruleKey] = resourcesOf(edge, 'aws_lb_listener_rule')[0];
+    expect(findBy(edge, 'aws_ecs_service', 'name', 'artwork-matcher-production-gateway').depends_on).toContain(`aws_lb_listener_rule.${ruleKey}`);
+    // Without CloudFront nothing changes: the gateway is the listener's default action.
+    expect(countOf(full, 'aws_lb_listener_rule')).toBe(0);
+  });
+
   it('rejects checklist settings that would not work: cicd without remote state, WAF or a domain on an HTTP API, two certificates, CloudFront settings without CloudFront', () => {
     expect(errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { cicd: { githubRepository: 'acme/artwork-matcher' } } } }))).toBe(
       'invalid settings for stack "artwork-matcher-production":\n  cicd: needs remote state (the deploy role reads and writes the state in S3); give remoteState in the shared settings, or remove cicd',

@@ -46,7 +46,7 @@ const VARIANTS: { label: string; stack: string; overrides: Record<string, unknow
         },
       },
     },
-    creates: 178,
+    creates: 179,
   },
   {
     label: 'artwork-matcher-demo lean (HTTP API, off hours)',

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { TerraformResource } from 'cdktf';
+import { TerraformResource, Token } from 'cdktf';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
-import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
+import { LbListenerRule, LbListenerRuleCondition } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { DependencyGroup } from '../core/dependencies';
 import { Metric } from '../core/metric';
@@ -13,6 +13,8 @@ import { SecurityGroup } from '../security-group';
 
 /** TLS policy of HTTPS listeners: TLS 1.3 and 1.2 (older clients and most load testers need 1.2). */
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+/** Priority of the rule that forwards to the default target group under `requireHeader` (the last one ALB allows). */
+export const DEFAULT_ROUTE_PRIORITY = 50000;
 /** TLS 1.3 only. */
 export const TLS13_ONLY_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-3-2021-06';
 
@@ -237,6 +239,9 @@ export class ApplicationLoadBalancer extends Construct {
   private readonly vpcId: string;
   private readonly priorities = new Set<number>();
   private defaultTarget?: TargetGroup;
+  private readonly routes: { rule: LbListenerRule; conditions: LbListenerRuleCondition[] }[] = [];
+  private requiredHeader?: { readonly name: string; readonly value: string };
+  private headerDefaultRule?: LbListenerRule;
 
   constructor(scope: Construct, id: string, props: ApplicationLoadBalancerProps) {
     super(scope, id);
@@ -316,8 +321,53 @@ export class ApplicationLoadBalancer extends Construct {
   public setDefaultTargetGroup(targetGroup: TargetGroup): void {
     if (this.defaultTarget) new PropsValidator(this).fail('defaultTargetGroup', `is already ${this.defaultTarget.node.id}; a listener has one default action`).throwIfInvalid();
     this.defaultTarget = targetGroup;
-    this.listener.putDefaultAction([{ type: 'forward', targetGroupArn: targetGroup.targetGroupArn }]);
-    targetGroup.attachedBy(this.listener);
+    if (this.requiredHeader) this.forwardDefaultWithHeader();
+    else {
+      this.listener.putDefaultAction([{ type: 'forward', targetGroupArn: targetGroup.targetGroupArn }]);
+      targetGroup.attachedBy(this.listener);
+    }
+  }
+
+  /**
+   * Answers 403 to every request without the header `name: value` (CloudFront's origin custom
+   * header, `AlbDistribution.originVerifyHeader`): every route gets the header as a condition, and
+   * the default target group moves from the listener's default action (now the 403) to a rule of
+   * priority `DEFAULT_ROUTE_PRIORITY` (50000, the last) with only that condition. `value` must be a
+   * plan-time value (a sensitive variable), never a literal, which would be written into the
+   * configuration. Changing it is not atomic: between the distribution's update and the rule's,
+   * requests get 403s.
+   */
+  public requireHeader(name: string, value: string): void {
+    new PropsValidator(this)
+      .check(this.requiredHeader === undefined, 'requireHeader', name, 'is called twice; a load balancer requires one header')
+      .check(/^[A-Za-z0-9-]{1,40}$/.test(name), 'requireHeader.name', name, 'is not a header name of 1-40 letters, digits and "-" (the limit of ALB header conditions)')
+      .check(Token.isUnresolved(value), 'requireHeader.value', '(a literal)', 'would be written into the synthesized configuration; give a plan-time value such as a sensitive Terraform variable')
+      .throwIfInvalid();
+    this.requiredHeader = { name, value };
+    const forbidden = [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'Forbidden', statusCode: '403' } }];
+    this.listener.putDefaultAction(forbidden);
+    for (const r of this.routes) r.rule.putCondition([...r.conditions, this.headerCondition()]);
+    if (this.defaultTarget) this.forwardDefaultWithHeader();
+  }
+
+  private headerCondition(): LbListenerRuleCondition {
+    return { httpHeader: { httpHeaderName: this.requiredHeader!.name, values: [this.requiredHeader!.value] } };
+  }
+
+  private forwardDefaultWithHeader(): void {
+    const target = this.defaultTarget!;
+    if (!this.headerDefaultRule && this.priorities.has(DEFAULT_ROUTE_PRIORITY)) {
+      new PropsValidator(this).fail('requireHeader', `needs priority ${DEFAULT_ROUTE_PRIORITY} for the default target group's rule, and a route already has it; give that route a lower priority`).throwIfInvalid();
+    }
+    this.priorities.add(DEFAULT_ROUTE_PRIORITY);
+    this.headerDefaultRule ??= new LbListenerRule(this, 'default-with-header', {
+      listenerArn: this.listener.arn,
+      priority: DEFAULT_ROUTE_PRIORITY,
+      action: [{ type: 'forward', targetGroupArn: target.targetGroupArn }],
+      condition: [this.headerCondition()],
+      tags: nameTags(`${target.name}-route`),
+    });
+    target.attachedBy(this.headerDefaultRule);
   }
 
   /** Adds a listener rule forwarding matching requests to a target group. */
@@ -325,18 +375,21 @@ export class ApplicationLoadBalancer extends Construct {
     const v = new PropsValidator(this).range(`${id}.priority`, props.priority, 1, 50000);
     if (this.priorities.has(props.priority)) v.fail(`${id}.priority`, `${props.priority} is already used by another rule; priorities must be unique`);
     if (!props.pathPatterns?.length && !props.hostHeaders?.length) v.fail(id, 'needs pathPatterns or hostHeaders');
+    if (props.priority === DEFAULT_ROUTE_PRIORITY && this.requiredHeader) v.fail(`${id}.priority`, `${DEFAULT_ROUTE_PRIORITY} is the default route's under requireHeader; use a lower priority`);
     v.throwIfInvalid();
+    const conditions: LbListenerRuleCondition[] = [
+      ...(props.pathPatterns?.length ? [{ pathPattern: { values: [...props.pathPatterns] } }] : []),
+      ...(props.hostHeaders?.length ? [{ hostHeader: { values: [...props.hostHeaders] } }] : []),
+    ];
     this.priorities.add(props.priority);
     const rule = new LbListenerRule(this, id, {
       listenerArn: this.listener.arn,
       priority: props.priority,
       action: [{ type: 'forward', targetGroupArn: props.targetGroup.targetGroupArn }],
-      condition: [
-        ...(props.pathPatterns?.length ? [{ pathPattern: { values: [...props.pathPatterns] } }] : []),
-        ...(props.hostHeaders?.length ? [{ hostHeader: { values: [...props.hostHeaders] } }] : []),
-      ],
+      condition: this.requiredHeader ? [...conditions, this.headerCondition()] : conditions,
       tags: nameTags(`${props.targetGroup.name}-route`),
     });
+    this.routes.push({ rule, conditions });
     props.targetGroup.attachedBy(rule);
     return rule;
   }

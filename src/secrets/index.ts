@@ -154,6 +154,25 @@ export class SecretValue extends Construct implements IKeyUser {
 }
 
 /**
+ * A required, sensitive Terraform input variable `var.<name>` for a value the configuration must
+ * never hold (a shared secret between two resources, such as CloudFront's origin header): no
+ * default, not nullable, at least `minLength` characters, checked at plan time. Give it with
+ * `TF_VAR_<name>` or `-var`; Terraform keeps it in state.
+ */
+export function sensitiveVariable(scope: Construct, name: string, description: string, minLength = 1): TerraformVariable {
+  const v = new PropsValidator(scope);
+  v.check(/^[a-z][a-z0-9_]*$/.test(name) && !RESERVED_VARIABLE_NAMES.includes(name), 'variableName', name, 'is not a Terraform variable name (lowercase letters, digits and "_", starting with a letter; not a reserved name)');
+  const owner = variableOwner(scope, name);
+  if (owner) v.fail('variableName', `${JSON.stringify(name)} is already declared by ${owner}`);
+  v.throwIfInvalid();
+  const variable = new RequiredVariable(scope, name, { type: 'string', sensitive: true, nullable: false, description });
+  variable.overrideLogicalId(name);
+  variablesOf(scope).set(name, variable.node.path);
+  variable.addValidation({ condition: `\${length(var.${name}) >= ${minLength}}`, errorMessage: `The value of ${name} must have at least ${minLength} characters.` });
+  return variable;
+}
+
+/**
  * A variable whose `nullable = false` survives `cdktf synth --hcl`: cdktf 0.21 drops every falsy
  * attribute from a variable's HCL (`nullable = false`, `sensitive = false`), though it writes it
  * in JSON.

@@ -47,6 +47,7 @@ import { Monitoring } from '../../src/monitoring';
 import { RepositoryReference, repositoryFor } from '../../src/registry';
 import { AccessLogBucket, SecureBucket, SharedFileSystem } from '../../src/storage';
 import { Guardrails } from '../../src/guardrails';
+import { sensitiveVariable } from '../../src/secrets';
 import type { AlbDistribution } from '../../src/cdn';
 import type { RedisCache } from '../../src/cache';
 import type { GithubDeployRole } from '../../src/cicd';
@@ -196,7 +197,11 @@ export class ArtworkMatcherStack extends AwsStack {
 
     // ===== CloudFront in front of the ALB (tier 3) =====
     if (cdnEnabled && this.alb) {
+      const originSecret = settings.cloudfront.originVerify
+        ? sensitiveVariable(this, 'cloudfront_origin_secret', 'Secret header value CloudFront sends and the load balancer requires (at least 32 characters, e.g. openssl rand -hex 32)', 32).stringValue
+        : undefined;
       this.distribution = new (lazy.cdn().AlbDistribution)(this, 'cdn', {
+        originVerifyHeader: originSecret ? { value: originSecret } : undefined,
         comment: `Artwork Matcher (${env})`,
         loadBalancer: { dnsName: this.alb.dnsName, protocol: this.alb.protocol },
         cachedPathPatterns: settings.cloudfront.cachedPathPatterns,
@@ -206,6 +211,7 @@ export class ArtworkMatcherStack extends AwsStack {
         originFacingPrefixListId: settings.cloudfront.originFacingPrefixListId,
       });
       this.distribution.allowOriginFacing(this.alb.securityGroup);
+      if (originSecret) this.alb.requireHeader(this.distribution.originVerifyHeaderName!, originSecret);
     }
     if (domain && this.alb) {
       const { AliasRecord, distributionAliasTarget, loadBalancerAliasTarget } = lazy.certificate();

@@ -275,6 +275,14 @@ export interface CloudFrontSettings {
   readonly cachedPathPatterns: string[];
   /** Pinned id of the region's CloudFront origin-facing prefix list. @default - looked up at plan time */
   readonly originFacingPrefixListId?: string;
+  /**
+   * CloudFront sends a secret header (`X-Origin-Verify`) the load balancer requires, answering 403
+   * without it: the prefix list admits every CloudFront distribution, someone else's included. The
+   * value is the sensitive variable `cloudfront_origin_secret` (at least 32 characters, e.g.
+   * `openssl rand -hex 32`), never in the configuration.
+   * @default true
+   */
+  readonly originVerify: boolean;
 }
 
 /** A Redis-compatible cache the gateway reaches at `GATEWAY__CACHE__URL`. */
@@ -349,7 +357,7 @@ export function artworkMatcherDefaults(env: ArtworkEnvironment): ArtworkMatcherS
     waf: { enabled: production, rateLimitPer5Min: 2000, managedRuleGroups: [...DEFAULT_MANAGED_RULE_GROUPS] },
     backup: { enabled: production, schedule: 'cron(0 3 * * ? *)', retentionDays: 35 },
     budget: { enabled: true, monthlyLimitUsd: { demo: 100, staging: 500, production: 1500 }[env], emails: [] },
-    cloudfront: { enabled: false, priceClass: 'PriceClass_100', cachedPathPatterns: [] },
+    cloudfront: { enabled: false, priceClass: 'PriceClass_100', cachedPathPatterns: [], originVerify: true },
     cache: { enabled: false, engine: 'valkey', nodeType: 'cache.t4g.micro', replicas: production ? 1 : 0 },
     tags: {},
   };
@@ -424,6 +432,7 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
       priceClass: s.oneOf<CloudFrontSettings['priceClass']>(['PriceClass_100', 'PriceClass_200', 'PriceClass_All'], 'a CloudFront price class'),
       cachedPathPatterns: s.array(s.string({ pattern: /^\/[A-Za-z0-9_.\-/*?]*$/, describe: 'a CloudFront path pattern such as "/static/*"' }), { unique: true, maxLength: 24, plural: 'path patterns' }),
       originFacingPrefixListId: s.optional(s.string({ pattern: /^pl-[0-9a-f]{8,17}$/, describe: 'a managed prefix list id such as "pl-0123456789abcdef0"' })),
+      originVerify: s.boolean(),
     }),
     cache: s.object<CacheSettings>({
       enabled: s.boolean(),
@@ -456,7 +465,7 @@ export const artworkMatcherSchema = s.object<ArtworkMatcherSettings>(
     if (v.domain && v.alb.certificateArn) issue('domain', 'and alb.certificateArn both give the endpoint a certificate; keep one');
     if (v.cloudfront.enabled && v.alb.certificateArn) issue('alb.certificateArn', 'with cloudfront: CloudFront reaches the load balancer over HTTP inside its prefix list; give the name to CloudFront with domain instead');
     if (v.cloudfront.enabled && JSON.stringify(v.alb.allowedCidrs) !== JSON.stringify(['0.0.0.0/0'])) issue('alb.allowedCidrs', 'has no effect with cloudfront (the load balancer accepts CloudFront\'s addresses only); remove it');
-    if (!v.cloudfront.enabled && (v.cloudfront.cachedPathPatterns.length > 0 || v.cloudfront.originFacingPrefixListId)) issue('cloudfront', 'settings have no effect without cloudfront.enabled; set it true or remove them');
+    if (!v.cloudfront.enabled && (v.cloudfront.cachedPathPatterns.length > 0 || v.cloudfront.originFacingPrefixListId || !v.cloudfront.originVerify)) issue('cloudfront', 'settings have no effect without cloudfront.enabled; set it true or remove them');
     checkImageTag(v.imageTag, v.ecr.imageTagMutability, issue, 'imageTag');
     for (const name of ARTWORK_SERVICES) {
       const svc = v.services[name];
