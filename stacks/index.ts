@@ -4,9 +4,10 @@
  */
 import { Construct } from 'constructs';
 import { skipTokenTraces } from '../src/core/traces';
-import { OverrideSources, ResolvedSettings, SettingsOverrides, StackDefinition, deepMerge, readOverrides, resolveSettings } from '../src/settings';
+import { OverrideSources, ResolvedSettings, SettingsError, SettingsOverrides, StackDefinition, deepMerge, formatIssues, readOverrides, resolveSettings } from '../src/settings';
+import { githubOidcProviderArn } from '../src/cicd/arn';
 import { stateBootstrap } from './state-bootstrap';
-import { artworkMatcher } from './artwork-matcher';
+import { ARTWORK_ENVIRONMENTS, ArtworkMatcherSettings, artworkMatcher } from './artwork-matcher';
 import { visionValidator } from './vision-validator';
 import { karmacadabra } from './karmacadabra';
 import { aiPredictor } from './ai-predictor';
@@ -40,6 +41,7 @@ export interface BuildOptions {
 /** Resolves the settings of every stack, with the preview pins when asked. */
 export function resolveAppSettings(overrides: SettingsOverrides, preview = false): ResolvedSettings {
   const resolved = resolveSettings(STACKS, overrides);
+  checkAcrossStacks(resolved);
   if (!preview) return resolved;
   const stacks: Record<string, unknown> = { ...(overrides.stacks ?? {}) };
   for (const def of STACKS) {
@@ -61,4 +63,28 @@ export function buildApp(app: Construct, sources: OverrideSources, options: Buil
     built.set(def.name, def.create(app, settings.stacks.get(def.name), settings.shared));
   }
   return built;
+}
+
+/**
+ * What one account holds once, across stacks: the GitHub OIDC provider. Two artwork-matcher
+ * environments with `cicd` in one account would both create it, and the second apply would fail
+ * with EntityAlreadyExists. (Stacks with different `accountId`s are different accounts; stacks
+ * that look their account up are taken to share it.)
+ */
+function checkAcrossStacks(resolved: ResolvedSettings): void {
+  const creators = new Map<string, string[]>();
+  for (const env of ARTWORK_ENVIRONMENTS) {
+    const name = `artwork-matcher-${env}`;
+    const s = resolved.stacks.get(name) as ArtworkMatcherSettings | undefined;
+    if (!s?.cicd || s.cicd.oidcProviderArn) continue;
+    const account = s.accountId ?? '';
+    creators.set(account, [...(creators.get(account) ?? []), name]);
+  }
+  const issues = [...creators].filter(([, names]) => names.length > 1).flatMap(([account, [first, ...rest]]) =>
+    rest.map((name) => ({
+      path: `stacks.${name}.cicd.oidcProviderArn`,
+      message: `is not set, so this stack would create the account's GitHub OIDC provider that ${first} creates too (one per account: the second apply fails with EntityAlreadyExists); set it to ${JSON.stringify(githubOidcProviderArn(account || '<account>'))}`,
+    })),
+  );
+  if (issues.length > 0) throw new SettingsError(formatIssues('invalid settings:', issues));
 }

@@ -606,5 +606,17 @@ describe('artwork-matcher production checklist: name, WAF, backup, budget, CI/CD
     expect(lean).toContain('cloudfront.enabled: true needs ingress "alb"');
     expect(errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { domain: DOMAIN, alb: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' } } } }))).toContain('domain: and alb.certificateArn both give the endpoint a certificate; keep one');
     expect(errorOf(() => buildStack('artwork-matcher-staging', { stacks: { 'artwork-matcher-staging': { cloudfront: { cachedPathPatterns: ['/static/*'] } } } }))).toContain('cloudfront: settings have no effect without cloudfront.enabled');
+    // The account's GitHub OIDC provider exists once: a second environment in the account names it.
+    const cicd = { githubRepository: 'acme/artwork-matcher' };
+    const both = { remoteState: STATE, stacks: { 'artwork-matcher-staging': { accountId: '123456789012', cicd }, 'artwork-matcher-production': { accountId: '123456789012', cicd } } };
+    expect(errorOf(() => buildStack('artwork-matcher-production', both))).toBe(
+      'invalid settings:\n  stacks.artwork-matcher-production.cicd.oidcProviderArn: is not set, so this stack would create the account\'s GitHub OIDC provider that artwork-matcher-staging creates too (one per account: the second apply fails with EntityAlreadyExists); set it to "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"',
+    );
+    const named = { ...both, stacks: { ...both.stacks, 'artwork-matcher-production': { accountId: '123456789012', cicd: { ...cicd, oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' } } } };
+    const json = synth(buildStack('artwork-matcher-production', named)).json;
+    expect(countOf(json, 'aws_iam_openid_connect_provider')).toBe(0);
+    expect(JSON.stringify(statementsOf(allOf(json, 'aws_iam_role').find((r) => r.name === 'artwork-matcher-production-github-deploy')!, 'assume_role_policy'))).toContain('oidc-provider/token.actions.githubusercontent.com');
+    // Other accounts each have their own.
+    expect(() => buildStack('artwork-matcher-production', { remoteState: STATE, stacks: { 'artwork-matcher-staging': { accountId: '210987654321', cicd }, 'artwork-matcher-production': { accountId: '123456789012', cicd } } })).not.toThrow();
   });
 });

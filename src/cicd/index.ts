@@ -10,8 +10,9 @@ import { IGrantable, PolicyStatement, policyDocument } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn } from '../core/validation';
 
-/** Issuer of GitHub Actions OIDC tokens. */
-export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+import { GITHUB_OIDC_HOST } from './arn';
+
+export { GITHUB_OIDC_HOST, githubOidcProviderArn } from './arn';
 /** The audience `aws-actions/configure-aws-credentials` asks GitHub for. */
 export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 /** AWS managed policy the role gets for `terraform plan` (see `GithubDeployRoleProps.readOnlyAccess`). */
@@ -31,11 +32,6 @@ export const ECR_PUSH_ACTIONS = [
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const REF_PATTERN = /^[A-Za-z0-9._/*-]{1,255}$/;
 const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
-
-/** ARN of the account's GitHub OIDC provider (it exists once per account). */
-export function githubOidcProviderArn(accountId: string): string {
-  return `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
-}
 
 export interface GithubDeployRoleProps {
   /**
