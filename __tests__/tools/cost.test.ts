@@ -21,7 +21,7 @@ import { SecureBucket, SharedFileSystem } from '../../src/storage';
 import { WebAcl } from '../../src/waf';
 import { Assumptions, CostLine, DEFAULT_ASSUMPTIONS, Estimate, FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, estimate, weeklyCapacity } from '../../tools/cost/estimate';
 import { PRICES, PRICES_AS_OF, priceEntries } from '../../tools/cost/prices';
-import { TEST_REGION, buildStack, synth, testApp, testStack } from '../helpers/synth';
+import { Synthesized, TEST_REGION, buildStack, synth, testApp, testStack } from '../helpers/synth';
 
 const P = PRICES[TEST_REGION];
 const H = 730;
@@ -67,6 +67,14 @@ function fargateService(stack: AwsStack, opts: { cpu: string; memory: string; mi
       maxCapacity: opts.max ?? opts.min,
     });
   }
+}
+
+
+/** artwork-matcher-production with its images (services running), synthesized once for the file. */
+let runningProductionJson: Synthesized | undefined;
+function runningProduction(): Synthesized {
+  runningProductionJson ??= synth(buildStack<TerraformStack>('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { imageTag: 'v1' } } }, testApp(), true)).json;
+  return runningProductionJson;
 }
 
 describe('cost estimate arithmetic', () => {
@@ -294,7 +302,7 @@ describe('coverage of the stacks', () => {
   });
 
   it('prices the production GPU group at one instance at the floor once the embeddings service runs, and a second one while the day doubles it', () => {
-    const json = synth(buildStack<TerraformStack>('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { imageTag: 'v1' } } }, testApp(), true)).json;
+    const json = runningProduction();
     const e = estimate(json);
     expect(e.unpriced).toEqual([]);
     const gpu = lineOf(e, /^ASG .*-gpu: g4dn\.xlarge on-demand$/);
@@ -340,7 +348,7 @@ describe('scheduled actions in the estimate', () => {
     expect(gateway.quantity.floor).toBeCloseTo(55 / 168, 6);
     expect(gateway.note).toContain('stopped 67.3 % of it');
     expect(lean.floor).toBeLessThan(50);
-    const production = estimate(synth(buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { imageTag: 'v1' } } })).json);
+    const production = estimate(runningProduction());
     const search = production.lines.find((l) => l.item === 'ECS artwork-matcher-production-search: Fargate')!;
     expect(search.quantity.floor).toBeCloseTo(2 + (2 * 11) / 24, 6);
   });
