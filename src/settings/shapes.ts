@@ -11,6 +11,8 @@ import { AsgSpotProps, CapacityProviderStrategyItem, strategyProblems } from '..
 import { fargateSizeProblem } from '../ecs-service/task-definition';
 import { GPU_FAMILIES, GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskFitProblem } from '../compute';
 import { EgressNeed, INTERFACE_ENDPOINT_SERVICES, NAT_STRATEGIES, NatStrategy, VpcProps, egressProblems } from '../vpc';
+import { ApplicationLoadBalancerProps, TLS13_ONLY_SSL_POLICY } from '../alb';
+import { isProductionEnvironment } from '../core/environment';
 import * as s from './schema';
 
 /** Reports a problem at a path relative to the object being refined. */
@@ -366,6 +368,16 @@ export const albFields = {
   deletionProtection: s.boolean(),
   accessLogs: s.optional(s.boolean()),
 };
+
+/** The `ApplicationLoadBalancer` props a stack's ALB settings give (the stack adds the network and name). */
+export function albProps(a: AlbSettings): Pick<ApplicationLoadBalancerProps, 'allowedCidrs' | 'certificateArn' | 'sslPolicy' | 'deletionProtection'> {
+  return { allowedCidrs: a.allowedCidrs, certificateArn: a.certificateArn, sslPolicy: a.tls13Only ? TLS13_ONLY_SSL_POLICY : undefined, deletionProtection: a.deletionProtection };
+}
+
+/** Whether the stack keeps ALB (and data bucket) access logs: `alb.accessLogs`, else in a production environment. */
+export function albAccessLogsOn(a: AlbSettings, environment: string): boolean {
+  return a.accessLogs ?? isProductionEnvironment(environment);
+}
 
 /** Reports TLS settings that have no effect without HTTPS. */
 export function checkAlb(a: AlbSettings, issue: IssueFn, prefix = 'alb.'): void {

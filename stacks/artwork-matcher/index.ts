@@ -36,11 +36,11 @@ import { Annotations, TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
 import { PREVIEW_ACCOUNT, PREVIEW_AMI, PREVIEW_PREFIX_LIST, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
-import { gpuSpot, vpcProps } from '../../src/settings/shapes';
+import { albAccessLogsOn, albProps, gpuSpot, vpcProps } from '../../src/settings/shapes';
 import { Vpc } from '../../src/vpc';
 import { AsgCapacityProvider, EcsCluster } from '../../src/ecs-cluster';
 import { EcsService, HealthChecks, TaskDefinition } from '../../src/ecs-service';
-import { ApplicationLoadBalancer, TLS13_ONLY_SSL_POLICY } from '../../src/alb';
+import { ApplicationLoadBalancer } from '../../src/alb';
 import { HttpApi } from '../../src/api';
 import { LogGroup } from '../../src/logs';
 import { Monitoring } from '../../src/monitoring';
@@ -164,7 +164,7 @@ export class ArtworkMatcherStack extends AwsStack {
       domain && cdnEnabled ? new (lazy.certificate().DnsValidatedCertificate)(this, 'cdn-certificate', { domainName: domain.name, hostedZoneId: domain.hostedZoneId, provider: this.providerFor('us-east-1') }) : undefined;
 
     // ===== Access logs of the load balancer and the data bucket (production by default) =====
-    if (settings.alb.accessLogs ?? env === 'production') this.accessLogs = new AccessLogBucket(this, 'access-logs', { bucketName: this.qualifiedName(`${prefix}-logs`) });
+    if (albAccessLogsOn(settings.alb, env)) this.accessLogs = new AccessLogBucket(this, 'access-logs', { bucketName: this.qualifiedName(`${prefix}-logs`) });
 
     // ===== ALB (or, for a lean demo, an HTTP API after the services) =====
     if (viaAlb) this.alb = new ApplicationLoadBalancer(this, 'alb', {
@@ -174,10 +174,9 @@ export class ArtworkMatcherStack extends AwsStack {
       vpcCidr: settings.network.vpcCidr,
       subnetIds: this.vpc.publicSubnetIds,
       // Behind CloudFront only its origin-facing addresses may connect (see below).
+      ...albProps(settings.alb),
       allowedCidrs: cdnEnabled ? [] : settings.alb.allowedCidrs,
       certificateArn: settings.alb.certificateArn ?? albCertificate?.certificateArn,
-      sslPolicy: settings.alb.tls13Only ? TLS13_ONLY_SSL_POLICY : undefined,
-      deletionProtection: settings.alb.deletionProtection,
     });
     if (this.alb && !settings.alb.certificateArn && !domain && !cdnEnabled && env === 'production') {
       Annotations.of(this).addWarning(`${name}: the load balancer answers plain HTTP only; give domain (or alb.certificateArn, or cloudfront) for HTTPS, as the document's production checklist asks`);

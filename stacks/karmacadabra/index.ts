@@ -40,15 +40,14 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
-import { isProductionEnvironment } from '../../src/core/environment';
 import { AccessLogBucket } from '../../src/storage';
 import { PREVIEW_ACCOUNT, previewNetwork } from '../../src/core/preview';
 import { SharedSettings, StackDefinition } from '../../src/settings';
-import { spotStrategy, vpcProps } from '../../src/settings/shapes';
+import { spotStrategy, albAccessLogsOn, albProps, vpcProps } from '../../src/settings/shapes';
 import { Vpc } from '../../src/vpc';
 import { CapacityProviderStrategyItem, EcsCluster } from '../../src/ecs-cluster';
 import { Containers, EcsService } from '../../src/ecs-service';
-import { ApplicationLoadBalancer, TLS13_ONLY_SSL_POLICY } from '../../src/alb';
+import { ApplicationLoadBalancer } from '../../src/alb';
 import { LogGroup } from '../../src/logs';
 import { Monitoring } from '../../src/monitoring';
 import type { Metric } from '../../src/core/metric';
@@ -107,17 +106,14 @@ export class KarmacadabraStack extends AwsStack {
 
     // ===== alb.tf =====
     // Access logs (production by default): the load balancer's requests, kept 90 days.
-    this.accessLogs = settings.alb.accessLogs ?? isProductionEnvironment(settings.environment) ? new AccessLogBucket(this, 'access-logs', { bucketName: this.qualifiedName(`${prefix}-logs`) }) : undefined;
+    this.accessLogs = albAccessLogsOn(settings.alb, settings.environment) ? new AccessLogBucket(this, 'access-logs', { bucketName: this.qualifiedName(`${prefix}-logs`) }) : undefined;
     this.alb = new ApplicationLoadBalancer(this, 'alb', {
       namePrefix: prefix,
       accessLogs: this.accessLogs ? { bucket: this.accessLogs } : undefined,
       vpcId: this.vpc.vpcId,
       vpcCidr: settings.network.vpcCidr,
       subnetIds: this.vpc.publicSubnetIds,
-      allowedCidrs: settings.alb.allowedCidrs,
-      certificateArn: settings.alb.certificateArn,
-      sslPolicy: settings.alb.tls13Only ? TLS13_ONLY_SSL_POLICY : undefined,
-      deletionProtection: settings.alb.deletionProtection,
+      ...albProps(settings.alb),
     });
 
     // ===== cloudwatch.tf: topic and dashboard first, so every agent adds its alarms =====
