@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', '.gen/', '.terraform-cli/', '.test-out/', 'coverage/', '**/*.d.ts', 'src/lambda/bootstrap/'] },
+  { ignores: ['node_modules/', 'cdktf.out/', '.gen/', '.terraform-cli/', '.test-out/', 'coverage/', '**/*.d.ts', 'src/compute/lambda/bootstrap/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -104,7 +104,7 @@ function checkout(ref, scratch) {
   const dir = path.join(scratch, `wt-${sha.slice(0, 10)}`);
   git(['worktree', 'add', '--detach', '--force', dir, sha]);
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return { dir, label: `${ref} (${sha.slice(0, 10)})`, cleanup: () => git(['worktree', 'remove', '--force', dir]) };
+  return { dir, sha, label: `${ref} (${sha.slice(0, 10)})`, cleanup: () => git(['worktree', 'remove', '--force', dir]) };
 }
 
 /** Synthesizes the app in `dir` for every variant and form into `out/<variant>/<form>`. */
@@ -152,10 +152,23 @@ function main() {
   const sides = [baseRef, headRef].map((ref) => checkout(ref, scratch));
   let same = true;
   try {
+    // A commit's outputs are kept (by commit and matrix) for the next comparison against it.
+    const matrixKey = require('crypto').createHash('sha1').update(JSON.stringify(MATRIX)).digest('hex').slice(0, 10);
     const outs = sides.map((side, i) => {
+      const cache = side.sha ? path.join(os.tmpdir(), 'compare-synth-cache', `${side.sha}-${matrixKey}`) : undefined;
+      if (cache && fs.existsSync(path.join(cache, 'results.json'))) {
+        process.stdout.write(`reusing the outputs of ${side.label} (${cache})\n`);
+        return { out: cache, results: JSON.parse(fs.readFileSync(path.join(cache, 'results.json'), 'utf8')) };
+      }
       const out = path.join(scratch, `out-${i}`);
       process.stdout.write(`synthesizing ${Object.keys(MATRIX).length} variants x JSON, HCL at ${side.label}\n`);
-      return { out, results: synthAll(side.dir, out, settingsDir) };
+      const results = synthAll(side.dir, out, settingsDir);
+      if (cache) {
+        fs.mkdirSync(path.dirname(cache), { recursive: true });
+        fs.cpSync(out, cache, { recursive: true });
+        fs.writeFileSync(path.join(cache, 'results.json'), JSON.stringify(results));
+      }
+      return { out, results };
     });
     let files = 0;
     let bytes = 0;

@@ -3,9 +3,8 @@
  * then builds the stacks, so a bad setting never reaches a construct.
  */
 import { Construct } from 'constructs';
-import { skipTokenTraces } from '../src/core/traces';
-import { OverrideSources, ResolvedSettings, SettingsError, SettingsOverrides, StackDefinition, deepMerge, formatIssues, readOverrides, resolveSettings } from '../src/settings';
-import { githubOidcProviderArn } from '../src/cicd/arn';
+import { OverrideSources, ResolvedSettings, SettingsError, SettingsOverrides, StackDefinition, deepMerge, formatIssues, readOverrides, resolveSettings } from './settings';
+import { githubOidcProviderArn } from '../src/security/github-oidc';
 import { stateBootstrap } from './state-bootstrap';
 import { ARTWORK_ENVIRONMENTS, ArtworkMatcherSettings, artworkMatcher } from './artwork-matcher';
 import { visionValidator } from './vision-validator';
@@ -55,7 +54,6 @@ export function resolveAppSettings(overrides: SettingsOverrides, preview = false
  * problem) and builds the stacks into `app`.
  */
 export function buildApp(app: Construct, sources: OverrideSources, options: BuildOptions = {}): Map<string, unknown> {
-  skipTokenTraces();
   const settings = resolveAppSettings(readOverrides(sources), options.preview);
   const built = new Map<string, unknown>();
   for (const def of STACKS) {

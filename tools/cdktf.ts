@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { ROOT, writeCliConfig } from './terraform-cli';
+import { ROOT, writeCliConfig } from './terraform/cli';
 
 const TERRAFORM_COMMANDS = new Set(['diff', 'plan', 'deploy', 'apply', 'destroy', 'output', 'outputs']);
 

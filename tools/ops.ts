@@ -22,12 +22,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdktf';
-import { synthesize } from '../src/core/app';
+
+import { createApp, synthesize } from './synth';
 import { UserError } from '../src/core/errors';
-import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV, readOverrides } from '../src/settings';
+import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV, readOverrides } from '../stacks/settings';
 import { STACK_NAMES, buildApp, resolveAppSettings } from '../stacks';
-import { ROOT, terraformEnv } from './terraform-cli';
+import { ROOT, terraformEnv } from './terraform/cli';
 
 export const OPS_COMMANDS = ['init', 'plan', 'apply', 'destroy', 'push-images', 'redeploy', 'logs', 'exec', 'status'] as const;
 export type OpsCommand = (typeof OPS_COMMANDS)[number];
@@ -182,7 +182,7 @@ function readContext(): unknown {
 function synthStack(stack: string): { dir: string; region: string; imageTag?: string } {
   const sources = { context: readContext(), file: process.env[SETTINGS_FILE_ENV] };
   const settings = resolveAppSettings(readOverrides(sources)).stacks.get(stack) as { readonly region: string; readonly imageTag?: string };
-  const app = new App({ outdir: path.join(ROOT, 'cdktf.out'), stackTraces: false });
+  const app = createApp({ outdir: path.join(ROOT, 'cdktf.out') });
   buildApp(app, sources, { only: [stack] });
   synthesize(app);
   return { dir: path.join(ROOT, 'cdktf.out', 'stacks', stack), region: settings.region, imageTag: settings.imageTag };

@@ -15,12 +15,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
-import { synthesize } from '../src/core/app';
+
+import { createApp, synthesize } from './synth';
 import { runOrExit } from '../src/core/errors';
-import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../src/settings';
+import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../stacks/settings';
 import { STACK_NAMES, buildApp } from '../stacks';
-import { CLI_DIR, PlanSummary, ROOT, TerraformUnavailable, awsProviderAliases, hasAwsCredentials, parsePlan, placeholderVariables, previewOverride, runTerraform, sharedProviderInstall, terraformEnv } from './terraform-cli';
+import { CLI_DIR, PlanSummary, ROOT, TerraformUnavailable, awsProviderAliases, hasAwsCredentials, parsePlan, placeholderVariables, previewOverride, runTerraform, sharedProviderInstall, terraformEnv } from './terraform/cli';
 
 interface Options {
   readonly stacks: string[];
@@ -54,7 +54,7 @@ function readContext(): unknown {
 
 /** Synthesizes the app (preview pins applied when `preview`) into `outdir`. */
 function synthApp(outdir: string, preview: boolean, only: readonly string[]): void {
-  const app = new App({ outdir, skipValidation: false, stackTraces: false });
+  const app = createApp({ outdir });
   buildApp(app, { context: readContext(), file: process.env[SETTINGS_FILE_ENV] }, { preview, only });
   synthesize(app);
 }

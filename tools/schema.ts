@@ -4,7 +4,7 @@
  * (`examples/<stack>.json`, each with `$schema`).
  *
  * The schema is generated, not written: constraints (types, ranges, patterns, enums) come from the
- * runtime settings schemas (src/settings/schema.ts `jsonSchema`), descriptions from the TSDoc of
+ * runtime settings schemas (stacks/settings/schema.ts `jsonSchema`), descriptions from the TSDoc of
  * the settings interfaces (read with the TypeScript parser, no type-checking), defaults from each
  * stack's defaults. Settings are overrides deep-merged onto the defaults, so object fields are
  * optional in the published schema; list items and map entries without a template stay complete.
@@ -13,13 +13,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as TS from 'typescript';
-import { Schema } from '../src/settings/schema';
-import { remoteStateSchema } from '../src/settings';
+import { Schema } from '../stacks/settings/schema';
+import { remoteStateSchema } from '../stacks/settings';
 import { STACKS } from '../stacks';
-import { ROOT } from './terraform-cli';
+import { ROOT } from './terraform/cli';
 
 /** Where the settings interfaces are declared. */
-const SOURCES = ['src/core/backend.ts', 'src/settings/shapes.ts', 'src/ecs-cluster/index.ts', ...fs.readdirSync(path.join(ROOT, 'stacks')).flatMap((d) => ['settings.ts', 'index.ts'].map((f) => `stacks/${d}/${f}`))].filter((f) => fs.existsSync(path.join(ROOT, f)));
+const SOURCES = ['src/core/backend.ts', 'stacks/settings/shapes.ts', 'src/compute/ecs-cluster.ts', ...fs.readdirSync(path.join(ROOT, 'stacks')).flatMap((d) => ['settings.ts', 'index.ts'].map((f) => `stacks/${d}/${f}`))].filter((f) => fs.existsSync(path.join(ROOT, f)));
 
 export const SCHEMA_FILE = 'schema/settings.schema.json';
 

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack } from 'cdktf';
-import { CLI_DIR, PREVIEW_STATE, PlanSummary, parsePlan, sharedProviderInstall, terraform, terraformEnv } from '../../tools/terraform-cli';
+import { CLI_DIR, PREVIEW_STATE, PlanSummary, parsePlan, sharedProviderInstall, terraform, terraformEnv } from '../../tools/terraform/cli';
 import { writeStack } from './terraform';
 
 type AttributeType = string | [string, unknown];

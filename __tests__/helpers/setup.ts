@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
-import { skipTokenTraces } from '../../src/core/traces';
+import { installFastPath } from '../../tools/synth/fast-path';
 // Brings the typings of cdktf's jest matchers (toHaveResource, toBeValidTerraform, ...).
 import 'cdktf/lib/testing/adapters/jest';
 
 Testing.setupJest();
-// As the app does (src/core/traces.ts): no stack trace per token.
-skipTokenTraces();
+// As the app does (tools/synth/fast-path.ts): no stack trace per token, one resolve pass per stack.
+installFastPath();

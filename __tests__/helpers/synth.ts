@@ -7,7 +7,7 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsStack } from '../../src/core/aws-stack';
-import { assertValid } from '../../src/core/app';
+import { assertValid, synthesizeInMemory } from '../../tools/synth';
 import { decodeJsonencode } from '../../src/core/json';
 
 /** The account the scratch stacks pin (so nothing is looked up). */
@@ -26,11 +26,15 @@ export interface Synthesized {
   readonly [key: string]: unknown;
 }
 
-/** Checks (as `cdktf synth` does) and synthesizes a stack (as a string, for cdktf's matchers) and parses it. */
-export function synth(stack: TerraformStack): { text: string; json: Synthesized } {
+/**
+ * Checks (as `cdktf synth` does) and synthesizes a stack: `text` and `json` as `Testing.synth`
+ * gives them (for cdktf's matchers), `document` as synth writes it (with `//` metadata and the
+ * guardrail suppressions, what the guardrails read).
+ */
+export function synth(stack: TerraformStack): { text: string; json: Synthesized; document: Record<string, any> } {
   assertValid(stack);
-  const text = Testing.synth(stack);
-  return { text, json: JSON.parse(text) as Synthesized };
+  const { text, document } = synthesizeInMemory(stack);
+  return { text, json: JSON.parse(text) as Synthesized, document };
 }
 
 /** A scratch AwsStack (eu-west-1, pinned account) for construct tests. */

@@ -1,6 +1,6 @@
 /**
  * Offline Terraform harness for the tests: the real Terraform CLI and the real AWS provider,
- * no AWS account, no network. Built on `tools/terraform-cli.ts` (the same mirror look-up, CLI
+ * no AWS account, no network. Built on `tools/terraform/cli.ts` (the same mirror look-up, CLI
  * config and preview override that `npm run plan` uses).
  *
  * - The AWS provider is installed once per run (jest globalSetup) into a shared data directory;
@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TerraformAsset, TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
-import { assertValid, unquoteReferences } from '../../src/core/app';
+import { assertValid, unquoteReferences } from '../../tools/synth';
 import {
   CLI_DIR,
   PlanSummary,
@@ -29,7 +29,7 @@ import {
   sharedProviderInstall,
   terraform,
   terraformEnv,
-} from '../../tools/terraform-cli';
+} from '../../tools/terraform/cli';
 
 const STATUS_FILE = path.join(CLI_DIR, 'test-status.json');
 /** Where the Terraform tests write their configurations: emptied at the start of each run. */

@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AiPredictorStack } from '../../stacks/ai-predictor';
-import { HealthChecks } from '../../src/ecs-service';
+import { HealthChecks } from '../../src/compute/ecs-service';
 import { Synthesized, allOf, buildStack, countOf, errorOf, filterOf, findBy, onlyOf, parseField, resourcesOf, statementsOf, synth } from '../helpers/synth';
 
 const NAME = 'ai-predictor';

@@ -16,7 +16,7 @@ import { graphOf } from '../../tools/diagrams/graph';
 import { DOCS_DIR, createViz, diagramFile, svgOf } from '../../tools/diagrams';
 import { Synthesized, buildStack, resourcesOf, synth } from '../helpers/synth';
 import type { AwsStack } from '../../src/core/aws-stack';
-import { check, unusedSuppressions } from '../../src/guardrails';
+import { check, unusedSuppressions } from '../../tools/guardrails';
 
 /** Types whose replacement loses data or access: their logical ids are a contract. */
 const STATEFUL = ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_efs_file_system', 'aws_ecr_repository', 'aws_kms_key', 'aws_secretsmanager_secret', 'aws_sqs_queue', 'aws_cloudwatch_log_group', 'aws_backup_vault', 'aws_elasticache_replication_group'];
@@ -113,8 +113,9 @@ const documents = new Map<string, Record<string, any>>();
 function stackJson(name: string): Synthesized {
   if (!cache.has(name)) {
     const stack = buildStack<AwsStack>(name, {}, Testing.app({ outdir: 'cdktf.out' }), true);
-    cache.set(name, synth(stack).json);
-    documents.set(name, stack.lastTerraform!);
+    const { json, document } = synth(stack);
+    cache.set(name, json);
+    documents.set(name, document);
   }
   return cache.get(name)!;
 }

@@ -4,7 +4,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/service-discovery-private-dns-namespace';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { ArtworkMatcherStack } from '../../stacks/artwork-matcher';
-import { HealthChecks } from '../../src/ecs-service';
+import { HealthChecks } from '../../src/compute/ecs-service';
 import { Synthesized, resourcesOf, allOf, buildStack, countOf, errorOf, filterOf, findBy, onlyOf, parseField, statementsOf, synth } from '../helpers/synth';
 
 const ENVS = ['demo', 'staging', 'production'] as const;

@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { NutritionVideoAnalysisStack } from '../../stacks/nutrition-video-analysis';
-import { CODE_ATTRIBUTES } from '../../src/lambda';
+import { CODE_ATTRIBUTES } from '../../src/compute/lambda';
 import { Synthesized, allOf, buildStack, countOf, errorOf, filterOf, findBy, onlyOf, parseField, resourcesOf, statementsOf, synth } from '../helpers/synth';
 
 const NAME = 'nutrition-video-analysis';

@@ -10,12 +10,12 @@
  *   never left without a group.
  */
 import { AwsStack } from '../../src/core/aws-stack';
-import { ApplicationLoadBalancer } from '../../src/alb';
-import { EcsCluster } from '../../src/ecs-cluster';
-import { EcsService } from '../../src/ecs-service';
-import { LogGroup } from '../../src/logs';
-import { SecurityGroup } from '../../src/security-group';
-import { Vpc } from '../../src/vpc';
+import { ApplicationLoadBalancer } from '../../src/edge/alb';
+import { EcsCluster } from '../../src/compute/ecs-cluster';
+import { EcsService } from '../../src/compute/ecs-service';
+import { LogGroup } from '../../src/observability/logs';
+import { SecurityGroup } from '../../src/network/security-group';
+import { Vpc } from '../../src/network/vpc';
 import { planChange } from '../helpers/changes';
 import { testStack } from '../helpers/synth';
 import { describeWithTerraform } from '../helpers/terraform';

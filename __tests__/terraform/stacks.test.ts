@@ -7,8 +7,8 @@
  */
 import { TerraformStack } from 'cdktf';
 import { STACK_NAMES } from '../../stacks';
-import { check } from '../../src/guardrails';
-import type { PlanSummary } from '../../tools/terraform-cli';
+import { check } from '../../tools/guardrails';
+import type { PlanSummary } from '../../tools/terraform/cli';
 import { buildStack, totalResources } from '../helpers/synth';
 import { TERRAFORM_PARALLELISM, describeWithTerraform, mapLimit, planOffline, writeStack } from '../helpers/terraform';
 

@@ -1,10 +1,10 @@
 import type { Viz } from '@viz-js/viz';
-import { ApplicationLoadBalancer } from '../../src/alb';
-import { EcsCluster } from '../../src/ecs-cluster';
-import { EcsService } from '../../src/ecs-service';
-import { LogGroup } from '../../src/logs';
-import { SecureBucket } from '../../src/storage';
-import { Vpc } from '../../src/vpc';
+import { ApplicationLoadBalancer } from '../../src/edge/alb';
+import { EcsCluster } from '../../src/compute/ecs-cluster';
+import { EcsService } from '../../src/compute/ecs-service';
+import { LogGroup } from '../../src/observability/logs';
+import { SecureBucket } from '../../src/data/bucket';
+import { Vpc } from '../../src/network/vpc';
 import { STACK_NAMES } from '../../stacks';
 import { graphOf } from '../../tools/diagrams/graph';
 import { createViz, main, svgOf } from '../../tools/diagrams';

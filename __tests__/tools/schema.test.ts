@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv2020 from 'ajv/dist/2020';
-import { readOverrides } from '../../src/settings';
+import { readOverrides } from '../../stacks/settings';
 import { STACK_NAMES, resolveAppSettings } from '../../stacks';
 import { SCHEMA_FILE, generatedFiles } from '../../tools/schema';
 

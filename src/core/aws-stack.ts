@@ -1,13 +1,11 @@
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
-import { resolve } from 'cdktf/lib/_tokens';
-import { deepMerge } from 'cdktf/lib/util';
+import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { RemoteStateConfig, localBackend, s3Backend } from './backend';
 import { PropsValidator, REGION_PATTERN } from './validation';
-import { suppressionsIn } from '../guardrails/suppressions';
+import { suppressionsIn } from './suppressions';
 
 export interface AwsStackProps {
   /** AWS region every resource of the stack lives in. */
@@ -139,48 +137,13 @@ export class AwsStack extends TerraformStack {
   }
 
   /**
-   * The stack's Terraform JSON: cdktf 0.21's `TerraformStack.toTerraform()` without its last step,
-   * a second `resolve` of the whole merged document. Every fragment is already resolved on its
-   * own, and a stack here has no stack-level overrides (the only unresolved input of that step),
-   * so the second pass only re-walks about a megabyte of plain JSON: a tenth of synth time. With
-   * overrides the standard path runs. A unit test holds the output identical to cdktf's.
+   * The stack's Terraform JSON, with the guardrail suppressions of its constructs (metadata) under
+   * `//`, which Terraform ignores: the post-synth check and any reader of cdk.tf.json see them.
    */
   public toTerraform(): any {
-    const tf = this.terraformDocument();
-    // Guardrail suppressions (construct metadata) travel in the document, under `//`, which
-    // Terraform ignores: the post-synth check and any reader of cdk.tf.json see them.
+    const tf = super.toTerraform();
     const suppressions = suppressionsIn(this);
     if (suppressions.length > 0) tf['//'] = { ...tf['//'], guardrails: { suppressions } };
-    this.lastTerraform = tf;
     return tf;
   }
-
-  /**
-   * The document the last `toTerraform()` returned (what synth wrote), for the checks that run
-   * after writing it without resolving the stack again.
-   */
-  public lastTerraform?: Record<string, any>;
-
-  private terraformDocument(): any {
-    const self = this as unknown as { cdktfVersion: string; rawOverrides: Record<string, unknown> };
-    if (Object.keys(self.rawOverrides).length > 0) return super.toTerraform();
-    const elements = terraformElements(this);
-    const metadata: Record<string, unknown> = { version: self.cdktfVersion, stackName: this.node.id, backend: 'local', cloud: undefined };
-    for (const meta of elements.map((e) => resolve(this, e.toMetadata()))) deepMerge(metadata, meta);
-    const outputs: Record<string, unknown> = {};
-    for (const e of elements) {
-      if (!TerraformOutput.isTerraformOutput(e)) continue;
-      deepMerge(outputs, e.node.path.split('/').reduceRight<Record<string, unknown>>((inner, part) => (Object.keys(inner).length === 0 ? { [part]: e.friendlyUniqueId } : { [part]: inner }), {}));
-    }
-    const tf: Record<string, unknown> = { '//': { metadata, outputs } };
-    for (const fragment of elements.map((e) => resolve(this, e.toTerraform()))) deepMerge(tf, fragment);
-    return tf;
-  }
-}
-
-/** The Terraform elements of a stack, not descending into nested stacks (as cdktf collects them). */
-function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
-  if (TerraformElement.isTerraformElement(node)) into.push(node);
-  for (const child of node.node.children) if (!TerraformStack.isStack(child)) terraformElements(child, into);
-  return into;
 }

@@ -1,5 +1,4 @@
-import { ITerraformDependable, TerraformResource } from 'cdktf';
-import { dependable } from 'cdktf/lib/tfExpression';
+import { ITerraformDependable, TerraformResource, dependable } from 'cdktf';
 
 const added = new WeakMap<TerraformResource, Set<ITerraformDependable>>();
 

@@ -1,6 +1,6 @@
 /**
  * CloudWatch metrics as values: constructs hand them out through `metricXxx()` methods, and
- * alarms and dashboards (src/monitoring) consume them. Defined here so that every construct can
+ * alarms and dashboards (src/observability/monitoring.ts) consume them. Defined here so that every construct can
  * offer metrics without importing the monitoring module.
  */
 

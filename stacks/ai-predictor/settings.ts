@@ -3,7 +3,7 @@
  * where it is silent the choice is named in the field's TSDoc and in the README's ai-predictor
  * section.
  */
-import { s } from '../../src/settings';
+import { s } from '../settings';
 import {
   ApiThrottleSettings,
   NetworkSettings,
@@ -26,11 +26,11 @@ import {
   spotStrategy,
   stackRemoteStateFields,
   taskSizeFields,
-} from '../../src/settings/shapes';
-import type { CapacityProviderStrategyItem } from '../../src/ecs-cluster';
-import type { BucketEncryption } from '../../src/storage';
-import type { EgressNeed } from '../../src/vpc';
-import { FARGATE_WITHOUT_NAT } from '../../src/vpc';
+} from '../settings/shapes';
+import type { CapacityProviderStrategyItem } from '../../src/compute/ecs-cluster';
+import type { BucketEncryption } from '../../src/data/bucket';
+import type { EgressNeed } from '../../src/network/vpc';
+import { FARGATE_WITHOUT_NAT } from '../../src/network/vpc';
 
 /** Environment variables the stack sets on the backend (the document's `backend_environment_variables`). */
 export const STACK_ENVIRONMENT = ['AWS_REGION', 'ENVIRONMENT', 'S3_FILES_BUCKET', 'S3_DATA_BUCKET'] as const;

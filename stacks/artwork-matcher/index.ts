@@ -34,27 +34,29 @@
 import { Construct } from 'constructs';
 import { Annotations, TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
-import { PREVIEW_ACCOUNT, PREVIEW_AMI, PREVIEW_PREFIX_LIST, previewNetwork } from '../../src/core/preview';
-import { SharedSettings, StackDefinition } from '../../src/settings';
-import { albAccessLogsOn, albProps, gpuSpot, vpcProps } from '../../src/settings/shapes';
-import { Vpc } from '../../src/vpc';
-import { AsgCapacityProvider, EcsCluster } from '../../src/ecs-cluster';
-import { EcsService, HealthChecks, TaskDefinition } from '../../src/ecs-service';
-import { ApplicationLoadBalancer } from '../../src/alb';
-import { HttpApi } from '../../src/api';
-import { LogGroup } from '../../src/logs';
-import { Monitoring } from '../../src/monitoring';
-import { RepositoryReference, repositoryFor } from '../../src/registry';
-import { AccessLogBucket, SecureBucket, SharedFileSystem } from '../../src/storage';
-import { Guardrails } from '../../src/guardrails';
-import { sensitiveVariable } from '../../src/secrets';
-import type { AlbDistribution } from '../../src/cdn';
-import type { RedisCache } from '../../src/cache';
-import type { GithubDeployRole } from '../../src/cicd';
-import { WebAcl } from '../../src/waf';
-import { BackupPlan } from '../../src/backup';
-import { EncryptionKey } from '../../src/kms';
-import { CostBudget } from '../../src/budget';
+import { PREVIEW_ACCOUNT, PREVIEW_AMI, PREVIEW_PREFIX_LIST, previewNetwork } from '../settings/preview';
+import { SharedSettings, StackDefinition } from '../settings';
+import { albAccessLogsOn, albProps, gpuSpot, vpcProps } from '../settings/shapes';
+import { Vpc } from '../../src/network/vpc';
+import { AsgCapacityProvider, EcsCluster } from '../../src/compute/ecs-cluster';
+import { EcsService, HealthChecks, TaskDefinition } from '../../src/compute/ecs-service';
+import { ApplicationLoadBalancer } from '../../src/edge/alb';
+import { HttpApi } from '../../src/edge/http-api';
+import { LogGroup } from '../../src/observability/logs';
+import { Monitoring } from '../../src/observability/monitoring';
+import { RepositoryReference, repositoryFor } from '../../src/data/registry';
+import { AccessLogBucket } from '../../src/data/access-logs';
+import { SecureBucket } from '../../src/data/bucket';
+import { SharedFileSystem } from '../../src/data/efs';
+import { Guardrails } from '../../src/core/suppressions';
+import { sensitiveVariable } from '../../src/security/secrets';
+import type { AlbDistribution } from '../../src/edge/cdn';
+import type { RedisCache } from '../../src/data/cache';
+import type { GithubDeployRole } from '../../src/security/cicd';
+import { WebAcl } from '../../src/edge/waf';
+import { BackupPlan } from '../../src/data/backup';
+import { EncryptionKey } from '../../src/security/kms';
+import { CostBudget } from '../../src/observability/budget';
 import { ARTWORK_SERVICES, ArtworkEnvironment, ArtworkMatcherSettings, ArtworkServiceName, artworkMatcherDefaults, artworkMatcherSchema, ignoredWhileOff } from './settings';
 
 export * from './settings';
@@ -65,10 +67,10 @@ export * from './settings';
  * every synth of the eight stacks would otherwise compile for nothing.
  */
 const lazy = {
-  certificate: (): typeof import('../../src/certificate') => require('../../src/certificate'),
-  cdn: (): typeof import('../../src/cdn') => require('../../src/cdn'),
-  cache: (): typeof import('../../src/cache') => require('../../src/cache'),
-  cicd: (): typeof import('../../src/cicd') => require('../../src/cicd'),
+  certificate: (): typeof import('../../src/edge/certificate') => require('../../src/edge/certificate'),
+  cdn: (): typeof import('../../src/edge/cdn') => require('../../src/edge/cdn'),
+  cache: (): typeof import('../../src/data/cache') => require('../../src/data/cache'),
+  cicd: (): typeof import('../../src/security/cicd') => require('../../src/security/cicd'),
 };
 
 /** Port every artwork-matcher service listens on. */

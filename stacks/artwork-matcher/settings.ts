@@ -2,7 +2,7 @@
  * Settings of the three artwork-matcher stacks. Defaults are document 004's values, per
  * environment; see the README's artwork-matcher section for where the document is fixed.
  */
-import { s } from '../../src/settings';
+import { s } from '../settings';
 import {
   AlbSettings,
   ApiThrottleSettings,
@@ -27,9 +27,9 @@ import {
   registryFields,
   scalingFields,
   taskSizeFields,
-} from '../../src/settings/shapes';
-import type { CapacityProviderStrategyItem } from '../../src/ecs-cluster';
-import { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUP_WCU } from '../../src/waf';
+} from '../settings/shapes';
+import type { CapacityProviderStrategyItem } from '../../src/compute/ecs-cluster';
+import { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUP_WCU } from '../../src/edge/waf';
 
 export const ARTWORK_ENVIRONMENTS = ['demo', 'staging', 'production'] as const;
 export type ArtworkEnvironment = (typeof ARTWORK_ENVIRONMENTS)[number];

@@ -8,7 +8,7 @@
  * agent is one line (`"agents": {"my-agent": {"port": 9006}}`) and a change to every agent (the
  * document's `task_cpu`) is one line in `agentDefaults`.
  */
-import { s } from '../../src/settings';
+import { s } from '../settings';
 import {
   AlbSettings,
   NetworkSettings,
@@ -25,7 +25,7 @@ import {
   registryFields,
   scalingFields,
   taskSizeFields,
-} from '../../src/settings/shapes';
+} from '../settings/shapes';
 
 /** Everything an agent is: task size, scaling, its port, routing, health check and secrets. */
 export interface AgentSettings extends TaskSize, ScalingSettings {

@@ -3,10 +3,10 @@
  * `terraform.tfvars` variables in camelCase); see the README's nutrition-video-analysis section for
  * where the document is fixed.
  */
-import { s } from '../../src/settings';
-import { IssueFn, NetworkSettings, RegistrySettings, TaskSize, checkFargateSize, checkImageTag, checkNetwork, networkFields, registryFields, taskSizeFields } from '../../src/settings/shapes';
-import { GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskMemoryMiB } from '../../src/compute';
-import { LAMBDA_RUNTIMES, LambdaRuntime } from '../../src/lambda';
+import { s } from '../settings';
+import { IssueFn, NetworkSettings, RegistrySettings, TaskSize, checkFargateSize, checkImageTag, checkNetwork, networkFields, registryFields, taskSizeFields } from '../settings/shapes';
+import { GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskMemoryMiB } from '../../src/compute/instance-types';
+import { LAMBDA_RUNTIMES, LambdaRuntime } from '../../src/compute/lambda';
 
 /** The four Lambda functions, by setting key. */
 export const NVA_FUNCTIONS = ['uploadHandler', 'statusChecker', 'resultsHandler', 'nutritionRag'] as const;

@@ -10,10 +10,10 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
-import { PREVIEW_ACCOUNT } from '../../src/core/preview';
-import { StateStore } from '../../src/state';
-import { SharedSettings, StackDefinition, s } from '../../src/settings';
-import type { BucketEncryption } from '../../src/storage';
+import { PREVIEW_ACCOUNT } from '../settings/preview';
+import { StateStore } from '../../src/data/state';
+import { SharedSettings, StackDefinition, s } from '../settings';
+import type { BucketEncryption } from '../../src/data/bucket';
 
 export const STATE_BOOTSTRAP = 'state-bootstrap';
 

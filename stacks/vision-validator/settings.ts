@@ -5,7 +5,7 @@
  * document is silent the default is said in the field's TSDoc. Its secrets (`api_key`,
  * `openai_api_key`, `gemini_api_key`) are sensitive Terraform variables, never settings.
  */
-import { s } from '../../src/settings';
+import { s } from '../settings';
 import {
   AlbSettings,
   GpuCapacitySettings,
@@ -22,8 +22,8 @@ import {
   networkFields,
   scalingFields,
   taskSizeFields,
-} from '../../src/settings/shapes';
-import { GPU_INSTANCE_TYPES } from '../../src/compute';
+} from '../settings/shapes';
+import { GPU_INSTANCE_TYPES } from '../../src/compute/instance-types';
 
 /** The AI services the validator can call; each one listed gets a required sensitive variable. */
 export const AI_PROVIDERS = ['openai', 'gemini'] as const;

@@ -9,7 +9,7 @@
  * `unpriced` with the reason: nothing is skipped silently.
  */
 import { decodeJsonencode } from '../../src/core/json';
-import { GPU_INSTANCE_TYPES } from '../../src/compute';
+import { GPU_INSTANCE_TYPES } from '../../src/compute/instance-types';
 import { GENERAL_INSTANCE_VCPUS, PRICES, PRICES_AS_OF, Price, RegionPrices } from './prices';
 
 /** Usage the synthesized Terraform cannot say; every usage-driven line names the ones it uses. */

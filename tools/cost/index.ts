@@ -17,9 +17,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
-import { checkSynthesized } from '../../src/core/app';
+import { enforce } from '../guardrails';
+import { installFastPath, synthesizeInMemory } from '../synth';
 import { UserError } from '../../src/core/errors';
-import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../../src/settings';
+import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../../stacks/settings';
 import { STACK_NAMES, buildApp } from '../../stacks';
 import { ASSUMPTION_DOCS, Assumptions, DEFAULT_ASSUMPTIONS, Estimate, estimate } from './estimate';
 import { PRICES, PRICES_AS_OF, priceEntries } from './prices';
@@ -76,12 +77,14 @@ function readContext(): unknown {
 
 /** The synthesized JSON of each stack, in preview mode. */
 function synthStacks(names: readonly string[]): Map<string, any> {
+  installFastPath();
   const app = Testing.app();
   try {
     const built = buildApp(app, { context: readContext(), file: process.env[SETTINGS_FILE_ENV] }, { only: names, preview: true });
-    const stacks = new Map(names.map((n) => [n, JSON.parse(Testing.synth(built.get(n) as TerraformStack))]));
+    const synthesized = new Map(names.map((n) => [n, synthesizeInMemory(built.get(n) as TerraformStack)]));
     // The guardrails, as on every synth: an error-severity finding stops the estimate.
-    checkSynthesized(names.map((n) => built.get(n) as TerraformStack), (line) => process.stderr.write(`${line}\n`));
+    enforce(names.map((n) => ({ name: n, json: synthesized.get(n)!.document })), (line) => process.stderr.write(`${line}\n`));
+    const stacks = new Map(names.map((n) => [n, JSON.parse(synthesized.get(n)!.text)]));
     return stacks;
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true }); // the empty temporary directory Testing.app makes

@@ -13,7 +13,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import type { Viz } from '@viz-js/viz';
-import { checkSynthesized } from '../../src/core/app';
+import { enforce } from '../guardrails';
+import { installFastPath, synthesizeInMemory } from '../synth';
 import { STACK_NAMES, buildApp } from '../../stacks';
 import { TerraformJson, graphOf } from './graph';
 
@@ -27,13 +28,15 @@ export function diagramFile(stack: string): string {
 
 /** The synthesized Terraform JSON of one stack with its default settings. */
 export function synthesizeStack(stack: string): TerraformJson {
+  installFastPath();
   const app = Testing.app();
   const built = buildApp(app, { context: {} }, { only: [stack], preview: true });
   const construct = built.get(stack);
   if (!construct) throw new Error(`unknown stack ${JSON.stringify(stack)}; stacks: ${STACK_NAMES.join(', ')}`);
-  const json = JSON.parse(Testing.synth(construct as TerraformStack)) as TerraformJson;
+  const { text, document } = synthesizeInMemory(construct as TerraformStack);
   // The guardrails, as on every synth: an error-severity finding stops the picture (warnings are synth's to print).
-  checkSynthesized([construct as TerraformStack], () => undefined);
+  enforce([{ name: stack, json: document }], () => undefined);
+  const json = JSON.parse(text) as TerraformJson;
   return json;
 }
 

@@ -1,2 +1,0 @@
-export * from './rest-api';
-export * from './http-api';

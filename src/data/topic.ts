@@ -1,0 +1,120 @@
+import { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { AwsStack } from '../core/aws-stack';
+import { IGrantable, PolicyStatement, grantKeyUse, policyDocument } from '../core/iam';
+import { nameTags } from '../core/tags';
+import { EMAIL_PATTERN, PropsValidator } from '../core/validation';
+import type { EncryptionKey } from '../security/kms';
+
+export interface TopicProps {
+  /** Topic name. */
+  readonly name: string;
+  /**
+   * Customer managed key. AWS services that publish from their own principal (CloudWatch alarms,
+   * EventBridge) can only use a customer managed key whose policy allows them; the AWS managed
+   * `alias/aws/sns` key cannot be granted to them.
+   * @default - the AWS managed key `alias/aws/sns` (enough for publishers with IAM roles)
+   */
+  readonly kmsKey?: EncryptionKey;
+  /**
+   * Server-side encryption at rest. `false` leaves the topic unencrypted (SNS keeps a message only
+   * until it is delivered): with no customer managed key, that is the only way AWS services such
+   * as CloudWatch alarms can publish to it. Not with `kmsKey`.
+   * @default true
+   */
+  readonly serverSideEncryption?: boolean;
+  /**
+   * E-mail addresses subscribed (each must confirm the mail AWS sends after apply).
+   * @default []
+   */
+  readonly emailSubscriptions?: readonly string[];
+}
+
+/** An encrypted SNS topic, its policy (TLS-only publishing, publishing services), and e-mail subscriptions. */
+export class Topic extends Construct {
+  public readonly topic: SnsTopic;
+  public readonly topicArn: string;
+  public readonly topicName: string;
+  /** The key, when the topic has a customer managed one. */
+  public readonly kmsKey?: EncryptionKey;
+  /** Whether messages are encrypted at rest. */
+  public readonly encrypted: boolean;
+  private readonly publishers = new Set<string>();
+  /** The topic's resource policy: TLS-only publishing, and the services allowed to publish. */
+  public readonly policy: SnsTopicPolicy;
+
+  constructor(scope: Construct, id: string, props: TopicProps) {
+    super(scope, id);
+    const v = new PropsValidator(this).matches('name', props.name, /^[A-Za-z0-9_-]{1,256}$/, 'an SNS topic name (1-256 letters, digits, "-" and "_")');
+    if (props.serverSideEncryption === false && props.kmsKey) v.fail('serverSideEncryption', 'false contradicts kmsKey; remove one of them');
+    (props.emailSubscriptions ?? []).forEach((e, i) => v.matches(`emailSubscriptions[${i}]`, e, EMAIL_PATTERN, 'an e-mail address'));
+    v.throwIfInvalid();
+    this.kmsKey = props.kmsKey;
+    this.encrypted = props.serverSideEncryption ?? true;
+    this.topic = new SnsTopic(this, 'this', {
+      name: props.name,
+      kmsMasterKeyId: this.encrypted ? props.kmsKey?.keyArn ?? 'alias/aws/sns' : undefined,
+      tags: nameTags(props.name),
+    });
+    this.topicArn = this.topic.arn;
+    this.topicName = this.topic.name;
+    // Always a policy: publishers must use TLS (SNS accepts plain HTTP otherwise); services added
+    // with allowPublishFrom join it.
+    this.policy = new SnsTopicPolicy(this, 'policy', {
+      arn: this.topicArn,
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements()) }),
+    });
+    for (const email of props.emailSubscriptions ?? []) this.addEmailSubscription(email);
+  }
+
+  /** Subscribes an e-mail address (confirmed by its owner after apply). */
+  public addEmailSubscription(email: string): void {
+    new PropsValidator(this).matches('email', email, EMAIL_PATTERN, 'an e-mail address').throwIfInvalid();
+    new SnsTopicSubscription(this, `email-${email.replace(/[^A-Za-z0-9]/g, '-')}`, { topicArn: this.topicArn, protocol: 'email', endpoint: email });
+  }
+
+  /**
+   * Lets an AWS service publish from its own principal (e.g. `cloudwatch.amazonaws.com`,
+   * `events.amazonaws.com`), limited to this account, and lets it use the topic's key.
+   */
+  public allowPublishFrom(servicePrincipal: string): void {
+    if (!this.kmsKey && this.encrypted) {
+      new PropsValidator(this).fail('kmsKey', `is the AWS managed key, which ${servicePrincipal} cannot use; give the topic a customer managed key (EncryptionKey)`).throwIfInvalid();
+      return;
+    }
+    if (this.publishers.has(servicePrincipal)) return;
+    this.publishers.add(servicePrincipal);
+    this.kmsKey?.allowService({ principal: servicePrincipal });
+  }
+
+  /** Lets `grantee` publish (and use the key). */
+  public grantPublish(grantee: IGrantable): void {
+    grantee.addToPolicy({ Effect: 'Allow', Action: 'sns:Publish', Resource: this.topicArn });
+    grantKeyUse(grantee, this.kmsKey, true);
+  }
+
+  private policyStatements(): PolicyStatement[] {
+    const account = AwsStack.of(this).accountId;
+    // `Bool` (not BoolIfExists): AWS services publishing from their own principal send no
+    // aws:SecureTransport key, so the deny never applies to them.
+    const denyInsecure: PolicyStatement = {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: this.topicArn,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    };
+    return [denyInsecure, ...[...this.publishers].map((principal, i) => ({
+      Sid: `Publish${i + 1}`,
+      Effect: 'Allow' as const,
+      Principal: { Service: principal },
+      Action: 'sns:Publish',
+      Resource: this.topicArn,
+      Condition: { StringEquals: { 'aws:SourceAccount': account } },
+    }))];
+  }
+}

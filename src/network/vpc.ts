@@ -1,0 +1,472 @@
+import { Construct } from 'constructs';
+import { Fn, ITerraformDependable } from 'cdktf';
+import { Vpc as VpcResource } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { didYouMean } from '../core/format';
+import { RETENTION_DAYS } from '../core/naming';
+import { nameTags } from '../core/tags';
+import { PropsValidator, isCidr } from '../core/validation';
+import { ServiceRole } from '../security/iam';
+import { InstanceRole } from '../compute/instance-types';
+import { LogGroup } from '../observability/logs';
+import { SecurityGroup } from './security-group';
+
+/**
+ * How private subnets reach the internet: not at all, one NAT gateway, one per zone, or one small
+ * EC2 NAT instance (a tenth of a NAT gateway's price, one instance's availability: for demos).
+ */
+export type NatStrategy = 'none' | 'single' | 'perAz' | 'instance';
+
+/** Every NAT strategy. */
+export const NAT_STRATEGIES: readonly NatStrategy[] = ['none', 'single', 'perAz', 'instance'];
+
+/** Public SSM parameters of the Amazon Linux 2023 AMIs a NAT instance boots. */
+export const NAT_INSTANCE_AMI_PARAMETERS = {
+  arm64: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+  x86_64: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+} as const;
+
+/** Gateway endpoints (free; routed through the route tables). */
+export type GatewayEndpointService = 's3' | 'dynamodb';
+
+/**
+ * Interface endpoint services the constructs know (suffixes of `com.amazonaws.<region>.`). A name
+ * outside this list is rejected with a suggestion, so a typo does not surface only at apply.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  'application-autoscaling', 'autoscaling', 'batch', 'dynamodb', 'ec2', 'ec2messages', 'ecr.api', 'ecr.dkr', 'ecs', 'ecs-agent', 'ecs-telemetry',
+  'elasticfilesystem', 'elasticloadbalancing', 'events', 'execute-api', 'kms', 'lambda', 'logs', 'monitoring', 's3', 'secretsmanager',
+  'servicediscovery', 'sns', 'sqs', 'ssm', 'ssmmessages', 'states', 'sts', 'xray',
+] as const;
+
+/** What the tasks in private subnets must reach to start and run, as endpoint service names. */
+export type EgressNeed = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
+
+/** The network paths of a VPC, for `egressProblems`. */
+export interface EgressConfig {
+  readonly natGateways: NatStrategy;
+  readonly gatewayEndpoints: readonly GatewayEndpointService[];
+  readonly interfaceEndpoints: readonly string[];
+}
+
+/** Endpoints a Fargate task in a subnet without NAT needs to pull from ECR and ship logs. */
+export const FARGATE_WITHOUT_NAT: readonly EgressNeed[] = ['ecr.api', 'ecr.dkr', 's3', 'logs'];
+
+/**
+ * Why private subnets with `config` cannot reach each of `needs`, one message per missing path:
+ * nothing is missing with a NAT gateway; without one, every need must have an endpoint (S3 and
+ * DynamoDB as gateway or interface endpoints). Shared by the constructs and the settings.
+ */
+export function egressProblems(config: EgressConfig, needs: readonly EgressNeed[]): string[] {
+  if (config.natGateways !== 'none') return [];
+  const reachable = new Set<string>([...config.gatewayEndpoints, ...config.interfaceEndpoints]);
+  return [...new Set(needs)]
+    .filter((n) => !reachable.has(n))
+    .map((n) => `without a NAT gateway, private subnets reach ${JSON.stringify(n)} only through a VPC endpoint; add ${n === 's3' || n === 'dynamodb' ? `${JSON.stringify(n)} to gatewayEndpoints` : `${JSON.stringify(n)} to interfaceEndpoints`} or use a NAT gateway`);
+}
+
+export interface FlowLogsProps {
+  /**
+   * Days the flow log group keeps records.
+   * @default 30
+   */
+  readonly retentionDays?: number;
+  /**
+   * Which traffic to record.
+   * @default "REJECT"
+   */
+  readonly trafficType?: 'ACCEPT' | 'REJECT' | 'ALL';
+}
+
+export interface VpcProps {
+  /** Prefix of every name, e.g. `artwork-matcher-demo`. */
+  readonly namePrefix: string;
+  /** AWS region (used for endpoint service names). */
+  readonly region: string;
+  /**
+   * IPv4 CIDR block of the VPC.
+   * @default "10.0.0.0/16"
+   */
+  readonly cidr?: string;
+  /**
+   * Availability zones, pinned. Subnets are keyed by position in this list: append zones at the end.
+   * @default - the first `azCount` zones of the region, looked up at plan time
+   */
+  readonly availabilityZones?: readonly string[];
+  /**
+   * How many zones to look up when `availabilityZones` is not given.
+   * @default 2
+   */
+  readonly azCount?: number;
+  /**
+   * Bits added to the VPC prefix for each subnet: public subnet i is `cidrsubnet(cidr, bits, i)`,
+   * private subnet i is `cidrsubnet(cidr, bits, privateSubnetOffset + i)` (/20s of a /16).
+   * @default 4
+   */
+  readonly subnetNewBits?: number;
+  /**
+   * Network number of the first private subnet: private subnet i is
+   * `cidrsubnet(cidr, subnetNewBits, privateSubnetOffset + i)`. The default is the documents'
+   * layout, which renumbers every private subnet when a zone is added; set a fixed offset (e.g. 8,
+   * the upper half of a /16) for a layout that can grow.
+   * @default the number of zones
+   */
+  readonly privateSubnetOffset?: number;
+  /**
+   * Public subnets and an internet gateway. A system with no load balancer and no NAT gateway
+   * needs neither.
+   * @default true
+   */
+  readonly publicSubnets?: boolean;
+  /**
+   * NAT gateways: none, one shared by every zone, one per zone (zone-independent egress), or one
+   * EC2 NAT instance in the first public subnet (see `natInstance`).
+   * @default "perAz"
+   */
+  readonly natGateways?: NatStrategy;
+  /**
+   * The NAT instance, with `natGateways: "instance"`: Amazon Linux 2023 forwarding and masquerading
+   * the private subnets' traffic, an Elastic IP, IMDSv2, an encrypted root volume, Session Manager
+   * access (no SSH), EC2 automatic recovery. Terraform ignores later AMI releases (the instance is
+   * not replaced by a plan); replace it on purpose to patch (`terraform apply -replace=...`).
+   * @default t4g.nano, the latest AMI from its public SSM parameter
+   */
+  readonly natInstance?: NatInstanceProps;
+  /**
+   * Give instances launched in public subnets a public IP. Nothing here launches instances in
+   * public subnets (ALBs and NAT gateways do not need it), so it is off.
+   * @default false
+   */
+  readonly mapPublicIpOnLaunch?: boolean;
+  /**
+   * Gateway endpoints, attached to every route table.
+   * @default []
+   */
+  readonly gatewayEndpoints?: readonly GatewayEndpointService[];
+  /**
+   * Interface endpoints by service suffix (`ecr.api`, `ecr.dkr`, `logs`, `secretsmanager`, ...; see
+   * `INTERFACE_ENDPOINT_SERVICES`), with private DNS and their own security group that allows
+   * HTTPS from the VPC CIDR. Each costs about 7.30 USD a month per zone it is in.
+   * @default []
+   */
+  readonly interfaceEndpoints?: readonly string[];
+  /**
+   * How many zones (the first ones) get an interface in each interface endpoint. Fewer zones cost
+   * less; tasks in the other zones reach the endpoint across zones (and lose it with its zone).
+   * @default every zone
+   */
+  readonly interfaceEndpointZones?: number;
+  /**
+   * VPC flow logs to CloudWatch Logs (`false`: none). Rejected traffic only by default: the record
+   * of what was refused (scans, a dependency the security groups do not allow) at a fraction of the
+   * volume, hence cost, of all traffic; `trafficType: "ALL"` for a full record.
+   * @default - rejected traffic, kept 30 days
+   */
+  readonly flowLogs?: FlowLogsProps | false;
+  /**
+   * Manage the VPC's default security group with no rules, so anything launched without a group of
+   * its own can reach nothing (AWS creates it allowing all traffic between its members and all
+   * egress; every construct here uses its own groups). Removing it from the stack later leaves the
+   * group as it is.
+   * @default true
+   */
+  readonly restrictDefaultSecurityGroup?: boolean;
+}
+
+/** The NAT instance of `natGateways: "instance"`. */
+export interface NatInstanceProps {
+  /** Instance type; Graviton (`t4g`) types boot the arm64 AMI. @default "t4g.nano" */
+  readonly instanceType?: string;
+  /** Pinned AMI id (Amazon Linux 2023 of the type's architecture). @default - looked up from its public SSM parameter at plan time */
+  readonly amiId?: string;
+}
+
+/**
+ * A VPC with public and private subnets over N availability zones, an internet gateway, NAT
+ * gateways by strategy, one private route table per zone, and optional endpoints and flow logs.
+ */
+export class Vpc extends Construct {
+  public readonly vpcId: string;
+  public readonly vpcCidr: string;
+  /** Zone names (tokens when looked up). */
+  public readonly availabilityZones: string[];
+  public readonly publicSubnetIds: string[];
+  public readonly privateSubnetIds: string[];
+  public readonly publicRouteTableId?: string;
+  public readonly privateRouteTableIds: string[];
+  /** Public IPs of the NAT gateways (empty without NAT). */
+  public readonly natPublicIps: string[];
+  /** The NAT instance, with `natGateways: "instance"`. */
+  public readonly natInstance?: { readonly instance: Instance; readonly publicIp: string };
+  /** Security group of the interface endpoints, when there are any. */
+  public readonly endpointSecurityGroupId?: string;
+  /** How the private subnets reach the outside. */
+  public readonly egress: EgressConfig;
+  /**
+   * What a workload in the private subnets must wait for before it can reach the outside: NAT
+   * routes and endpoints. A task started before its route exists cannot pull its image.
+   */
+  public readonly egressDependables: ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, props: VpcProps) {
+    super(scope, id);
+    const cidr = props.cidr ?? '10.0.0.0/16';
+    const bits = props.subnetNewBits ?? 4;
+    const nat = props.natGateways ?? 'perAz';
+    const hasPublic = props.publicSubnets ?? true;
+    const azCount = props.availabilityZones?.length ?? props.azCount ?? 2;
+    const privateOffset = props.privateSubnetOffset ?? (hasPublic ? azCount : 0);
+    const prefixLength = Number(cidr.split('/')[1]);
+    const interfaces = props.interfaceEndpoints ?? [];
+    const endpointZones = props.interfaceEndpointZones ?? azCount;
+    const v = new PropsValidator(this).check(isCidr(cidr), 'cidr', cidr, 'is not an IPv4 CIDR block; allowed: e.g. "10.0.0.0/16"');
+    if (isCidr(cidr)) {
+      v.check(prefixLength >= 16 && prefixLength <= 28, 'cidr', cidr, 'has a prefix AWS does not allow for a VPC; allowed: /16 to /28');
+      v.check(cidrSubnet(cidr, 0, 0) === cidr, 'cidr', cidr, `has host bits set; allowed: the network address ${JSON.stringify(cidrSubnet(cidr, 0, 0))}`);
+      if (prefixLength + bits > 28) v.fail('subnetNewBits', `${bits} on a /${prefixLength} gives /${prefixLength + bits} subnets; AWS allows /28 at the smallest`);
+    }
+    if (props.availabilityZones) v.check(azCount >= 1 && azCount <= 6, 'availabilityZones', props.availabilityZones, 'must name 1 to 6 zones');
+    else v.range('azCount', azCount, 1, 6);
+    v.range('subnetNewBits', bits, 1, 12).oneOf('natGateways', nat, NAT_STRATEGIES);
+    if (props.natInstance && nat !== 'instance') v.fail('natInstance', `has no effect with natGateways ${JSON.stringify(nat)}; set natGateways "instance" or remove it`);
+    if (props.natInstance?.instanceType !== undefined) v.matches('natInstance.instanceType', props.natInstance.instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as "t4g.nano"');
+    if (props.natInstance?.amiId !== undefined) v.matches('natInstance.amiId', props.natInstance.amiId, /^ami-[0-9a-f]{8,17}$/, 'an AMI id such as "ami-0123456789abcdef0"');
+    if (hasPublic && privateOffset < azCount) v.fail('privateSubnetOffset', `${privateOffset} overlaps the ${azCount} public subnets; allowed: ${azCount} or more`);
+    if (privateOffset + azCount > 2 ** bits) v.fail('subnetNewBits', `${bits} bits give ${2 ** bits} subnets, fewer than the ${privateOffset + azCount} the layout needs`);
+    if (!hasPublic && nat !== 'none') v.fail('natGateways', `${JSON.stringify(nat)} needs public subnets (a NAT gateway lives in one); set publicSubnets true or natGateways "none"`);
+    interfaces.forEach((s, i) => v.check((INTERFACE_ENDPOINT_SERVICES as readonly string[]).includes(s), `interfaceEndpoints[${i}]`, s, `is not an interface endpoint service${didYouMean(s, INTERFACE_ENDPOINT_SERVICES)}; allowed: ${INTERFACE_ENDPOINT_SERVICES.join(', ')}`));
+    if (props.interfaceEndpointZones !== undefined) {
+      v.range('interfaceEndpointZones', props.interfaceEndpointZones, 1, azCount);
+      if (interfaces.length === 0) v.fail('interfaceEndpointZones', 'has no effect without interfaceEndpoints');
+    }
+    if (props.flowLogs && props.flowLogs.retentionDays !== undefined) {
+      v.check(RETENTION_DAYS.includes(props.flowLogs.retentionDays), 'flowLogs.retentionDays', props.flowLogs.retentionDays, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`);
+    }
+    v.throwIfInvalid();
+    this.egress = { natGateways: nat, gatewayEndpoints: props.gatewayEndpoints ?? [], interfaceEndpoints: interfaces };
+
+    const vpc = new VpcResource(this, 'this', { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: nameTags(props.namePrefix) });
+    this.vpcId = vpc.id;
+    this.vpcCidr = vpc.cidrBlock;
+
+    if (props.availabilityZones) {
+      this.availabilityZones = [...props.availabilityZones];
+    } else {
+      const zones = new DataAwsAvailabilityZones(this, 'zones', { state: 'available', filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] });
+      this.availabilityZones = Array.from({ length: azCount }, (_, i) => Fn.element(zones.names, i));
+    }
+
+    // Subnets are separate resources keyed by position (no count-index cascade). With the default
+    // private offset, adding a zone still renumbers the private CIDRs: see privateSubnetOffset.
+    const publicSubnets = hasPublic
+      ? this.availabilityZones.map(
+          (az, i) =>
+            new Subnet(this, `public-${i + 1}`, {
+              vpcId: vpc.id,
+              cidrBlock: cidrSubnet(cidr, bits, i),
+              availabilityZone: az,
+              mapPublicIpOnLaunch: props.mapPublicIpOnLaunch ?? false,
+              tags: nameTags(`${props.namePrefix}-public-${i + 1}`, { Type: 'public' }),
+            }),
+        )
+      : [];
+    const privateSubnets = this.availabilityZones.map(
+      (az, i) =>
+        new Subnet(this, `private-${i + 1}`, {
+          vpcId: vpc.id,
+          cidrBlock: cidrSubnet(cidr, bits, privateOffset + i),
+          availabilityZone: az,
+          tags: nameTags(`${props.namePrefix}-private-${i + 1}`, { Type: 'private' }),
+        }),
+    );
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+
+    let publicRt: RouteTable | undefined;
+    let igw: InternetGateway | undefined;
+    if (hasPublic) {
+      igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-igw`) });
+      publicRt = new RouteTable(this, 'public-rt', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-public-rt`) });
+      new Route(this, 'public-internet', { routeTableId: publicRt.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+      publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-${i + 1}-rta`, { subnetId: s.id, routeTableId: publicRt!.id }));
+      this.publicRouteTableId = publicRt.id;
+    }
+
+    const natCount = nat === 'single' ? 1 : nat === 'perAz' ? azCount : 0;
+    const nats = Array.from({ length: natCount }, (_, i) => {
+      const eip = new Eip(this, `nat-eip-${i + 1}`, { domain: 'vpc', tags: nameTags(`${props.namePrefix}-nat-${i + 1}`), dependsOn: [igw!] });
+      const gw = new NatGateway(this, `nat-${i + 1}`, { allocationId: eip.id, subnetId: publicSubnets[i].id, tags: nameTags(`${props.namePrefix}-nat-${i + 1}`), dependsOn: [igw!] });
+      return { eip, gw };
+    });
+    this.natInstance = nat === 'instance' ? this.natInstanceIn(props, vpc.id, cidr, publicSubnets[0].id, igw!) : undefined;
+    this.natPublicIps = this.natInstance ? [this.natInstance.publicIp] : nats.map((n) => n.eip.publicIp);
+
+    const privateRts = privateSubnets.map((s, i) => {
+      const rt = new RouteTable(this, `private-rt-${i + 1}`, { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-private-rt-${i + 1}`) });
+      if (nats.length > 0) {
+        this.egressDependables.push(new Route(this, `private-${i + 1}-nat`, { routeTableId: rt.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nats[Math.min(i, nats.length - 1)].gw.id }));
+      }
+      if (this.natInstance) {
+        this.egressDependables.push(new Route(this, `private-${i + 1}-nat`, { routeTableId: rt.id, destinationCidrBlock: '0.0.0.0/0', networkInterfaceId: this.natInstance.instance.primaryNetworkInterfaceId }));
+      }
+      this.egressDependables.push(new RouteTableAssociation(this, `private-${i + 1}-rta`, { subnetId: s.id, routeTableId: rt.id }));
+      return rt;
+    });
+    this.privateRouteTableIds = privateRts.map((rt) => rt.id);
+
+    for (const service of props.gatewayEndpoints ?? []) {
+      this.egressDependables.push(
+        new VpcEndpoint(this, `gateway-endpoint-${service}`, {
+          vpcId: vpc.id,
+          serviceName: `com.amazonaws.${props.region}.${service}`,
+          vpcEndpointType: 'Gateway',
+          routeTableIds: [...(publicRt ? [publicRt.id] : []), ...privateRts.map((rt) => rt.id)],
+          tags: nameTags(`${props.namePrefix}-${service}`),
+        }),
+      );
+    }
+
+    if (interfaces.length > 0) {
+      const sg = new SecurityGroup(this, 'endpoints-sg', { name: `${props.namePrefix}-vpc-endpoints`, description: 'HTTPS from the VPC to its interface endpoints', vpcId: vpc.id, allowAllOutbound: false });
+      sg.addIngress({ peer: { cidr }, port: 443, description: 'HTTPS from the VPC' });
+      this.endpointSecurityGroupId = sg.securityGroupId;
+      for (const service of interfaces) {
+        this.egressDependables.push(
+          new VpcEndpoint(this, `interface-endpoint-${service.replace(/\./g, '-')}`, {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${props.region}.${service}`,
+            vpcEndpointType: 'Interface',
+            subnetIds: this.privateSubnetIds.slice(0, endpointZones),
+            securityGroupIds: [sg.securityGroupId],
+            privateDnsEnabled: true,
+            tags: nameTags(`${props.namePrefix}-${service}`),
+          }),
+        );
+      }
+    }
+
+    if (props.restrictDefaultSecurityGroup ?? true) {
+      // No ingress or egress: adopting the group removes its rules. (Written as `ingress = []` the
+      // plan would also catch rules added later by hand, but cdktf's HCL drops empty lists, and the
+      // two forms must plan the same.)
+      new DefaultSecurityGroup(this, 'default-security-group', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-default-closed`) });
+    }
+
+    const flowLogs = props.flowLogs === false ? undefined : props.flowLogs ?? {};
+    if (flowLogs) {
+      const group = new LogGroup(this, 'flow-logs', { name: `/vpc/${props.namePrefix}/flow-logs`, retentionDays: flowLogs.retentionDays ?? 30 });
+      const role = new ServiceRole(this, 'flow-logs-role', { name: `${props.namePrefix}-vpc-flow-logs`, assumedBy: 'vpc-flow-logs.amazonaws.com' });
+      role.addToPolicy({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: `${group.logGroupArn}:*` });
+      const flowLog = new FlowLog(this, 'flow-log', {
+        vpcId: vpc.id,
+        trafficType: flowLogs.trafficType ?? 'REJECT',
+        logDestinationType: 'cloud-watch-logs',
+        logDestination: group.logGroupArn,
+        iamRoleArn: role.roleArn,
+        tags: nameTags(`${props.namePrefix}-flow-log`),
+      });
+      role.addDependent(flowLog);
+    }
+  }
+
+  /** Why the private subnets cannot reach each of `needs` (empty when they can). */
+  public egressProblems(needs: readonly EgressNeed[]): string[] {
+    return egressProblems(this.egress, needs);
+  }
+
+  private natInstanceIn(props: VpcProps, vpcId: string, cidr: string, subnetId: string, igw: InternetGateway): { instance: Instance; publicIp: string } {
+    const type = props.natInstance?.instanceType ?? 't4g.nano';
+    // Graviton families carry a "g" after the generation digit (t4g, c7g, m6gd, ...).
+    const arch = /^[a-z]+\d+g/.test(type) ? 'arm64' : 'x86_64';
+    const ami = props.natInstance?.amiId ?? new DataAwsSsmParameter(this, 'nat-ami', { name: NAT_INSTANCE_AMI_PARAMETERS[arch] }).insecureValue;
+    const name = `${props.namePrefix}-nat`;
+    const sg = new SecurityGroup(this, 'nat-sg', { name, description: 'NAT instance: everything from the VPC, out to the internet', vpcId });
+    sg.addIngress({ peer: { cidr }, protocol: '-1', description: 'Traffic of the private subnets to the internet' });
+    // Session Manager instead of SSH: no inbound port, no key pair.
+    const role = new InstanceRole(this, 'nat-role', { name, managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'] });
+    const instance = new Instance(this, 'nat-instance', {
+      ami,
+      instanceType: type,
+      subnetId,
+      vpcSecurityGroupIds: [sg.securityGroupId],
+      iamInstanceProfile: role.profile.name,
+      // It forwards packets that are neither from nor to itself.
+      sourceDestCheck: false,
+      metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
+      maintenanceOptions: { autoRecovery: 'default' },
+      creditSpecification: /^t\d/.test(type) ? { cpuCredits: 'standard' } : undefined,
+      // Base64 here: cdktf writes a multi-line `user_data` into HCL as a heredoc, which adds a
+      // newline, so the HCL and JSON outputs would hash different scripts.
+      userDataBase64: Buffer.from(NAT_USER_DATA).toString('base64'),
+      userDataReplaceOnChange: true,
+      tags: nameTags(name),
+      volumeTags: nameTags(name),
+      // A new AMI release must not replace the instance on some later plan: patch on purpose.
+      lifecycle: { ignoreChanges: ['ami'] },
+      dependsOn: [igw, ...role.role.policyResources],
+    });
+    const eip = new Eip(this, 'nat-instance-eip', { domain: 'vpc', instance: instance.id, tags: nameTags(name), dependsOn: [igw] });
+    return { instance, publicIp: eip.publicIp };
+  }
+}
+
+/**
+ * User data of the NAT instance: IPv4 forwarding and masquerading out of its primary interface,
+ * applied at every boot by a systemd unit. Amazon Linux 2023 has no iptables by default
+ * (`iptables-nft` installs it); the instance reaches the package repository through the internet
+ * gateway itself. Passed base64-encoded (see `userDataBase64`).
+ */
+const NAT_USER_DATA = [
+  '#!/bin/bash',
+  'set -eu',
+  'dnf install -y iptables-nft',
+  "cat > /usr/local/sbin/nat.sh <<'NAT_SCRIPT'",
+  '#!/bin/bash',
+  'sysctl -q -w net.ipv4.ip_forward=1',
+  "IFACE=$(ip route show default | awk '{print $5; exit}')",
+  'iptables -t nat -C POSTROUTING -o $IFACE -j MASQUERADE 2>/dev/null || iptables -t nat -A POSTROUTING -o $IFACE -j MASQUERADE',
+  'NAT_SCRIPT',
+  'chmod 0755 /usr/local/sbin/nat.sh',
+  "cat > /etc/systemd/system/nat.service <<'NAT_UNIT'",
+  '[Unit]',
+  'Description=NAT for the private subnets',
+  'After=network-online.target',
+  'Wants=network-online.target',
+  '[Service]',
+  'Type=oneshot',
+  'ExecStart=/usr/local/sbin/nat.sh',
+  'RemainAfterExit=yes',
+  '[Install]',
+  'WantedBy=multi-user.target',
+  'NAT_UNIT',
+  'systemctl daemon-reload',
+  'systemctl enable --now nat.service',
+  '',
+].join('\n');
+
+/** Terraform's `cidrsubnet(prefix, newbits, netnum)` for IPv4, computed at synth time. */
+export function cidrSubnet(prefix: string, newBits: number, netNum: number): string {
+  const [ip, lenText] = prefix.split('/');
+  const len = Number(lenText);
+  const newLen = len + newBits;
+  if (newLen > 32) throw new Error(`cidrSubnet: ${prefix} + ${newBits} bits exceeds /32`);
+  if (netNum < 0 || netNum >= 2 ** newBits) throw new Error(`cidrSubnet: network number ${netNum} does not fit in ${newBits} bits`);
+  const base = ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+  const network = (base & mask) >>> 0;
+  const addr = (network + netNum * 2 ** (32 - newLen)) >>> 0;
+  return `${[24, 16, 8, 0].map((s) => (addr >>> s) & 255).join('.')}/${newLen}`;
+}

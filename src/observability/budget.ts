@@ -1,0 +1,130 @@
+import { Construct } from 'constructs';
+import { TerraformResource } from 'cdktf';
+import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
+import { dependOn } from '../core/dependencies';
+import { EMAIL_PATTERN, PropsValidator } from '../core/validation';
+import type { Topic } from '../data/topic';
+
+/** When a notification fires: at a percentage of the limit, of actual or forecasted spend. */
+export interface BudgetNotification {
+  /** Percentage of the limit (e.g. 80, or 100; above 100 is allowed). */
+  readonly thresholdPercent: number;
+  /** `ACTUAL` (spent so far this month) or `FORECASTED` (AWS's forecast for the month). */
+  readonly type: 'ACTUAL' | 'FORECASTED';
+}
+
+/** The notifications of a budget unless told otherwise: 80 % forecasted, 100 % actual. */
+export const DEFAULT_BUDGET_NOTIFICATIONS: readonly BudgetNotification[] = [
+  { thresholdPercent: 80, type: 'FORECASTED' },
+  { thresholdPercent: 100, type: 'ACTUAL' },
+];
+
+/** Cost allocation tag a budget counts (see `CostBudgetProps.costFilterTag`). */
+export interface BudgetTagFilter {
+  /** Tag key, as on the resources (e.g. `Project`). */
+  readonly key: string;
+  /** Tag values; costs with any of them count. */
+  readonly values: readonly string[];
+}
+
+export interface CostBudgetProps {
+  /** Budget name, unique in the account (1-100 characters, no ":" or "\\"). Changing it replaces the budget. */
+  readonly name: string;
+  /** Monthly limit in US dollars. */
+  readonly limitUsd: number;
+  /**
+   * Count only costs of resources with this user-defined tag (`TagKeyValue` filter,
+   * `user:<Key>$<Value>`). One key: AWS Budgets ORs the values of a filter, so several keys in one
+   * filter would add up costs instead of narrowing them; pick a tag unique to the stack.
+   *
+   * The tag must be ACTIVATED as a cost allocation tag (Billing console, "Cost allocation tags",
+   * or `aws ce update-cost-allocation-tags-status`); until then, and for costs incurred before it
+   * was activated, the budget counts $0. Activation takes up to 24 hours to show. Untaggable costs
+   * (data transfer, some request charges) are never counted by a tag filter.
+   * @default - every cost of the account
+   */
+  readonly costFilterTag?: BudgetTagFilter;
+  /**
+   * Notifications, each to every subscriber (AWS Budgets allows 5 per budget).
+   * @default 80 % forecasted and 100 % actual
+   */
+  readonly notifications?: readonly BudgetNotification[];
+  /**
+   * E-mail addresses notified (at most 10; AWS sends them no confirmation request).
+   * @default []
+   */
+  readonly emailSubscribers?: readonly string[];
+  /**
+   * SNS topic notified. AWS Budgets publishes from its own principal, `budgets.amazonaws.com`:
+   * the topic's policy must allow it (done here through `allowPublishFrom`), and an encrypted
+   * topic needs a customer managed key (an `alias/aws/sns` topic is refused, since AWS Budgets
+   * cannot use the AWS managed key).
+   * @default - no topic
+   */
+  readonly topic?: Topic;
+}
+
+/**
+ * A monthly AWS Budgets cost budget in USD, optionally limited to one cost allocation tag, with
+ * notifications to e-mail addresses and/or an SNS topic. Budgets are account-wide (the Budgets API
+ * is global); the first two of an account are free, each further one costs $0.02 a day.
+ */
+export class CostBudget extends Construct {
+  public readonly budget: BudgetsBudget;
+  /** The budget's name. */
+  public readonly budgetName: string;
+  /** The `TagKeyValue` filter values, when filtered (`user:<Key>$<Value>`). */
+  public readonly tagFilterValues?: readonly string[];
+
+  constructor(scope: Construct, id: string, props: CostBudgetProps) {
+    super(scope, id);
+    const notifications = props.notifications ?? DEFAULT_BUDGET_NOTIFICATIONS;
+    const emails = props.emailSubscribers ?? [];
+    const v = new PropsValidator(this)
+      .check(/^[^:\\]{1,100}$/.test(props.name) && !props.name.includes('/action/'), 'name', props.name, 'is not a budget name (1-100 characters without ":", "\\" or "/action/")')
+      .check(Number.isFinite(props.limitUsd) && props.limitUsd > 0, 'limitUsd', props.limitUsd, 'is not a positive amount of US dollars')
+      .check(notifications.length <= 5, 'notifications', notifications, `has ${notifications.length} entries; AWS Budgets allows 5 notifications per budget`)
+      .check(emails.length <= 10, 'emailSubscribers', emails, `has ${emails.length} addresses; a notification takes at most 10 e-mail subscribers`)
+      .check(notifications.length === 0 || emails.length > 0 || props.topic !== undefined, 'emailSubscribers', emails, 'is empty and there is no topic; a notification needs a subscriber (an e-mail address or the topic)');
+    emails.forEach((e, i) => v.matches(`emailSubscribers[${i}]`, e, EMAIL_PATTERN, 'an e-mail address'));
+    notifications.forEach((n, i) => {
+      v.oneOf(`notifications[${i}].type`, n.type, ['ACTUAL', 'FORECASTED']);
+      v.check(Number.isFinite(n.thresholdPercent) && n.thresholdPercent > 0 && n.thresholdPercent <= 1000, `notifications[${i}].thresholdPercent`, n.thresholdPercent, 'is out of range; allowed: above 0 to 1000 (percent of the limit)');
+      if (notifications.findIndex((m) => m.type === n.type && m.thresholdPercent === n.thresholdPercent) !== i) v.fail(`notifications[${i}]`, `${n.thresholdPercent} % ${n.type} is given twice`);
+    });
+    const tag = props.costFilterTag;
+    if (tag) {
+      // Tag keys: 1-128 characters; the filter separates key and value with "$", so neither may hold one.
+      v.check(/^[^$]{1,128}$/.test(tag.key) && !tag.key.startsWith('aws:') && !tag.key.startsWith('user:'), 'costFilterTag.key', tag.key, 'is not a user tag key (1-128 characters without "$", not starting with "aws:" or "user:")');
+      v.check(tag.values.length > 0, 'costFilterTag.values', tag.values, 'is empty; give the tag value(s) to count');
+      tag.values.forEach((x, i) => v.check(/^[^$]{0,256}$/.test(x), `costFilterTag.values[${i}]`, x, 'is not a tag value (at most 256 characters without "$")'));
+    }
+    if (props.topic && props.topic.encrypted && !props.topic.kmsKey) v.fail('topic', `${props.topic.node.path} is encrypted with the AWS managed key, which budgets.amazonaws.com cannot use; give it a customer managed key (EncryptionKey)`);
+    v.throwIfInvalid();
+
+    props.topic?.allowPublishFrom('budgets.amazonaws.com');
+    this.tagFilterValues = tag ? tag.values.map((x) => `user:${tag.key}$${x}`) : undefined;
+    this.budgetName = props.name;
+    this.budget = new BudgetsBudget(this, 'this', {
+      name: props.name,
+      budgetType: 'COST',
+      limitAmount: String(props.limitUsd),
+      limitUnit: 'USD',
+      timeUnit: 'MONTHLY',
+      costFilter: this.tagFilterValues ? [{ name: 'TagKeyValue', values: [...this.tagFilterValues] }] : undefined,
+      notification: notifications.map((n) => ({
+        comparisonOperator: 'GREATER_THAN',
+        threshold: n.thresholdPercent,
+        thresholdType: 'PERCENTAGE',
+        notificationType: n.type,
+        subscriberEmailAddresses: emails.length > 0 ? [...emails] : undefined,
+        subscriberSnsTopicArns: props.topic ? [props.topic.topicArn] : undefined,
+      })),
+    });
+    // Budgets checks that it may publish when the notification is written.
+    if (props.topic) {
+      const policy = props.topic.node.tryFindChild('policy');
+      if (policy instanceof TerraformResource) dependOn(this.budget, policy);
+    }
+  }
+}

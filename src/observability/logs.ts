@@ -1,0 +1,67 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { AwsStack } from '../core/aws-stack';
+import { IGrantable } from '../core/iam';
+import { RETENTION_DAYS } from '../core/naming';
+import { nameTags } from '../core/tags';
+import { PropsValidator } from '../core/validation';
+import type { EncryptionKey } from '../security/kms';
+
+export interface LogGroupProps {
+  /** Log group name, e.g. `/ecs/artwork-matcher-demo`. */
+  readonly name: string;
+  /**
+   * Days events are kept (one of CloudWatch's retention periods).
+   * @default 30
+   */
+  readonly retentionDays?: number;
+  /**
+   * Customer managed key; its policy is extended to let CloudWatch Logs use it for this group.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly kmsKey?: EncryptionKey;
+}
+
+/**
+ * A CloudWatch log group with retention and optional KMS encryption. Pass the object (not its
+ * name) to whatever writes to it or filters it, so Terraform creates the group first.
+ */
+export class LogGroup extends Construct {
+  public readonly resource: CloudwatchLogGroup;
+  /** The group's name (a reference: users of it wait for the group). */
+  public readonly logGroupName: string;
+  public readonly logGroupArn: string;
+  /** Retention in days. */
+  public readonly retentionDays: number;
+
+  constructor(scope: Construct, id: string, props: LogGroupProps) {
+    super(scope, id);
+    const retention = props.retentionDays ?? 30;
+    new PropsValidator(this)
+      .matches('name', props.name, /^[.\-_/#A-Za-z0-9]{1,512}$/, 'a log group name (1-512 of letters, digits, ".", "-", "_", "/" and "#")')
+      .check(RETENTION_DAYS.includes(retention), 'retentionDays', retention, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`)
+      .throwIfInvalid();
+    this.retentionDays = retention;
+    if (props.kmsKey) {
+      const stack = AwsStack.of(this);
+      props.kmsKey.allowService({
+        principal: `logs.${stack.region}.amazonaws.com`,
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${stack.region}:${stack.accountId}:log-group:${props.name}` } },
+      });
+    }
+    this.resource = new CloudwatchLogGroup(this, 'this', {
+      name: props.name,
+      retentionInDays: retention,
+      kmsKeyId: props.kmsKey?.keyArn,
+      tags: nameTags(props.name),
+    });
+    this.logGroupName = this.resource.name;
+    this.logGroupArn = this.resource.arn;
+  }
+
+  /** Lets `grantee` create streams and write events. */
+  public grantWrite(grantee: IGrantable): void {
+    grantee.addToPolicy({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${this.logGroupArn}:*` });
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * Settings: typed defaults in code, overrides from cdktf.json context and from a JSON file, merged
+ * and validated once, before any construct is built.
+ *
+ * Override document (both sources share it; the file wins over the context):
+ * ```json
+ * {
+ *   "remoteState": { "bucket": "my-state", "region": "eu-west-1" },
+ *   "stacks": { "artwork-matcher-demo": { "region": "eu-central-1" } }
+ * }
+ * ```
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { UserError } from '../../src/core/errors';
+import type { RemoteStateConfig } from '../../src/core/backend';
+import { didYouMean, show } from '../../src/core/format';
+import { JsonSyntaxError, parseJsonStrict } from './json';
+import { Issue, Schema, arn, boolean, bucketName, deepMerge, fill, object, optional, region, string, validate } from './schema';
+
+export * as s from './schema';
+export type { Issue, Schema } from './schema';
+export { deepMerge } from './schema';
+
+/** Environment variable naming a JSON file of setting overrides. */
+export const SETTINGS_FILE_ENV = 'STACK_SETTINGS_FILE';
+/** Key under cdktf.json `context` that holds setting overrides. */
+export const SETTINGS_CONTEXT_KEY = 'settings';
+
+/** Where Terraform keeps the state of every stack except `state-bootstrap`. */
+export type RemoteStateSettings = RemoteStateConfig;
+
+export const remoteStateSchema: Schema<RemoteStateSettings> = object<RemoteStateSettings>(
+  {
+    bucket: bucketName(),
+    region: region(),
+    keyPrefix: optional(string({ pattern: /^[A-Za-z0-9!_.*'()\-/]*[A-Za-z0-9!_.*'()-]$/, describe: 'an S3 key prefix without a trailing "/"', maxLength: 512 })),
+    dynamodbTable: optional(string({ pattern: /^[A-Za-z0-9_.-]{3,255}$/, describe: 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)' })),
+    useLockfile: optional(boolean()),
+    kmsKeyArn: optional(arn('kms')),
+  },
+  (v, issue) => {
+    const keyRegion = v.kmsKeyArn?.split(':')[3];
+    if (keyRegion && keyRegion !== v.region) issue('kmsKeyArn', `${show(v.kmsKeyArn)} is in region ${JSON.stringify(keyRegion)}, not the state bucket's region ${JSON.stringify(v.region)}; allowed: a key in ${v.region}`);
+    if (v.useLockfile === false && v.dynamodbTable === undefined) {
+      issue('useLockfile', 'false leaves the state unlocked; name a dynamodbTable or set useLockfile to true');
+    }
+  },
+);
+
+/** The raw override document: what a user may write in context or in the settings file. */
+export interface SettingsOverrides {
+  readonly remoteState?: unknown;
+  readonly stacks?: Record<string, unknown>;
+}
+
+/** One or more settings are invalid; `message` lists every problem. */
+export class SettingsError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Formats issues the way every settings error reads. */
+export function formatIssues(heading: string, issues: readonly Issue[]): string {
+  return [heading, ...issues.map((i) => `  ${i.path ? `${i.path}: ` : ''}${i.message}`)].join('\n');
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Where overrides come from; `main.ts` passes the real context and environment. */
+export interface OverrideSources {
+  /** The value of cdktf.json `context.settings`. */
+  readonly context?: unknown;
+  /** Path of a JSON file with overrides (from `STACK_SETTINGS_FILE`). */
+  readonly file?: string;
+}
+
+function parseSource(text: string, source: string): unknown {
+  try {
+    return parseJsonStrict(text);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) throw new SettingsError(`invalid settings in ${source}: not valid JSON: ${e.message}`);
+    throw e;
+  }
+}
+
+/** What a value that should be an object is, for a message: "holds null", "[1] is a list". */
+function notAnObject(v: unknown): string {
+  if (v === null) return 'holds null';
+  return `${show(v)} is ${Array.isArray(v) ? 'a list' : `a ${typeof v}`}`;
+}
+
+function checkDocument(doc: unknown, source: string): Record<string, unknown> {
+  if (doc === undefined) return {};
+  if (!isPlainObject(doc)) {
+    throw new SettingsError(`invalid settings in ${source}: ${notAnObject(doc)}; expected an object {"remoteState": {...}, "stacks": {"<stack>": {...}}}`);
+  }
+  return doc;
+}
+
+/** Reads and merges the override sources (context first, then the file). */
+export function readOverrides(sources: OverrideSources): SettingsOverrides {
+  const contextSource = `cdktf.json context "${SETTINGS_CONTEXT_KEY}"`;
+  // A string comes from the CLI (`-c settings=...`) or the CDKTF_CONTEXT_JSON environment.
+  const context = checkDocument(typeof sources.context === 'string' ? parseSource(sources.context, contextSource) : sources.context, contextSource);
+  let fromFile: Record<string, unknown> = {};
+  if (sources.file) {
+    const file = path.resolve(sources.file);
+    const source = `settings file ${file} (from ${SETTINGS_FILE_ENV})`;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new SettingsError(`invalid ${source}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    fromFile = checkDocument(parseSource(text, source), source);
+  }
+  const merged = deepMerge<Record<string, unknown>>(deepMerge<Record<string, unknown>>({}, context), fromFile);
+  // `$schema` points editors at the published settings schema; it is not a setting.
+  delete merged.$schema;
+  const unknown = Object.keys(merged).filter((k) => k !== 'remoteState' && k !== 'stacks');
+  if (unknown.length > 0) {
+    throw new SettingsError(
+      formatIssues(
+        'invalid settings:',
+        unknown.map((k) => ({ path: k, message: `unknown setting${didYouMean(k, ['remoteState', 'stacks'])}; allowed: remoteState, stacks` })),
+      ),
+    );
+  }
+  if (merged.stacks !== undefined && !isPlainObject(merged.stacks)) {
+    throw new SettingsError(`invalid settings:\n  stacks: ${show(merged.stacks)} is not an object; expected a map of stack name to settings`);
+  }
+  return merged as SettingsOverrides;
+}
+
+/**
+ * One line saying which settings sources were read, so that a misspelt variable or an empty
+ * context does not pass for "my settings were applied".
+ */
+export function describeSources(sources: OverrideSources, env: NodeJS.ProcessEnv = process.env): string {
+  const read: string[] = [];
+  const ctx = typeof sources.context === 'string' ? 'given' : isPlainObject(sources.context) ? Object.keys(sources.context).length : 0;
+  if (ctx) read.push(`cdktf.json context "${SETTINGS_CONTEXT_KEY}"`);
+  if (sources.file) read.push(`${sources.file} (${SETTINGS_FILE_ENV})`);
+  const near = Object.keys(env).filter((k) => k !== SETTINGS_FILE_ENV && didYouMean(k, [SETTINGS_FILE_ENV]) !== '');
+  const warning = near.length > 0 ? `; ${near.join(', ')} is set but not read${didYouMean(near[0], [SETTINGS_FILE_ENV])}` : '';
+  return `settings: ${read.length > 0 ? read.join(', then ') : `defaults only (no cdktf.json context, ${SETTINGS_FILE_ENV} not set)`}${warning}`;
+}
+
+/** Settings every stack receives besides its own. */
+export interface SharedSettings {
+  /** Remote state; undefined keeps Terraform's local state. */
+  readonly remoteState?: RemoteStateSettings;
+}
+
+/** A stack the app can build: its public name, settings schema and defaults, and its factory. */
+export interface StackDefinition<T, A = unknown> {
+  /** Public stack name (a contract: README, tests and users rely on it). */
+  readonly name: string;
+  /** One line on what the system is. */
+  readonly description: string;
+  /** Name of the settings interface (for the published JSON Schema's documentation). */
+  readonly settingsType: string;
+  /** Schema of the stack's settings. */
+  readonly schema: Schema<T>;
+  /** Defaults of every setting (the design document's values). */
+  readonly defaults: T;
+  /**
+   * Overrides that pin every plan-time look-up (zones, AMIs, the account) given the resolved
+   * settings, for an offline plan without credentials (`npm run plan` preview and the Terraform
+   * tests). Values the user set stay as they are.
+   * @default - nothing to pin
+   */
+  preview?(settings: T): Record<string, unknown>;
+  /** Checks that need the shared settings too (reported with every other problem). */
+  validateShared?(settings: T, shared: SharedSettings): Issue[];
+  /** Builds the stack into `app`. */
+  create(app: A, settings: T, shared: SharedSettings): unknown;
+}
+
+/**
+ * `; did you mean "x"?` for a misspelt stack name, never towards another environment: the last
+ * part of a stack name (`demo`, `production`) must begin with what the user wrote there
+ * (`artwork-matcher-prod` means production) or be a typo of it (`artwork-matcher-producton`);
+ * `artwork-matcher-dev` suggests nothing rather than demo.
+ */
+export function stackSuggestion(word: string, names: readonly string[]): string {
+  const prefixed = names.filter((n) => n.startsWith(word));
+  if (prefixed.length === 1) return `; did you mean ${JSON.stringify(prefixed[0])}?`;
+  if (prefixed.length > 1) return `; did you mean one of ${prefixed.map((n) => JSON.stringify(n)).join(', ')}?`;
+  const suggestion = didYouMean(word, names);
+  const m = /"([^"]+)"/.exec(suggestion);
+  if (!m) return '';
+  const tail = (n: string) => n.slice(n.lastIndexOf('-') + 1);
+  const [mine, theirs] = [tail(word), tail(m[1])];
+  const sameFamily = word.slice(0, word.lastIndexOf('-')) === m[1].slice(0, m[1].lastIndexOf('-'));
+  if (sameFamily && mine !== theirs && !theirs.startsWith(mine) && didYouMean(mine, [theirs]) === '') return '';
+  if (sameFamily && mine.length < theirs.length && !theirs.startsWith(mine) && Math.abs(mine.length - theirs.length) > 1) return '';
+  return suggestion;
+}
+
+/** Services whose resources can only use a key or certificate of their own region. */
+const SAME_REGION_SERVICES: Readonly<Record<string, string>> = {
+  kms: 'a KMS key encrypts only resources of its own region',
+  acm: 'a load balancer or regional API uses only certificates of its own region',
+};
+
+/**
+ * ARNs of KMS keys and ACM certificates anywhere in a stack's settings must be in the stack's
+ * `region` (its own `remoteState` section excepted: the state bucket has its own region). Whether
+ * the key or certificate exists, is enabled and lets this stack use it can only be checked against
+ * the account: Terraform reports that at apply.
+ */
+export function regionalArnIssues(settings: unknown): Issue[] {
+  const region = isPlainObject(settings) && typeof settings.region === 'string' ? settings.region : undefined;
+  if (!region) return [];
+  const issues: Issue[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v === 'string') {
+      const m = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]+):/.exec(v);
+      // CloudFront takes its certificate from us-east-1 whatever the stack's region.
+      const edge = m?.[1] === 'acm' && /(^|\.)(cdn|cloudfront|distribution)/i.test(path);
+      if (m && m[1] in SAME_REGION_SERVICES && m[2] !== region && !edge) {
+        issues.push({ path, message: `${show(v)} is in region ${JSON.stringify(m[2])}, not the stack's region ${JSON.stringify(region)} (${SAME_REGION_SERVICES[m[1]]}); allowed: an ARN in ${region}` });
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (isPlainObject(v)) for (const [k, x] of Object.entries(v)) if (!(path === '' && k === 'remoteState')) walk(x, path ? `${path}.${k}` : k);
+  };
+  walk(settings, '');
+  return issues;
+}
+
+/** Validated settings for every stack, keyed by stack name. */
+export interface ResolvedSettings {
+  readonly shared: SharedSettings;
+  readonly stacks: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * Merges overrides onto each stack's defaults, fills map entries from their templates and
+ * validates everything. Throws one `SettingsError` listing every problem of every stack.
+ */
+export function resolveSettings(definitions: readonly StackDefinition<any, any>[], overrides: SettingsOverrides): ResolvedSettings {
+  const errors: string[] = [];
+  const names = definitions.map((d) => d.name);
+  const stackOverrides = (overrides.stacks ?? {}) as Record<string, unknown>;
+  const unknownStacks = Object.keys(stackOverrides).filter((k) => !names.includes(k));
+  if (unknownStacks.length > 0) {
+    errors.push(
+      formatIssues(
+        'invalid settings:',
+        unknownStacks.map((k) => ({ path: `stacks.${k}`, message: `unknown stack${stackSuggestion(k, names)}; stacks: ${names.join(', ')}` })),
+      ),
+    );
+  }
+
+  let remoteState: RemoteStateSettings | undefined;
+  if (overrides.remoteState !== undefined && overrides.remoteState !== null) {
+    const issues = validate(remoteStateSchema, overrides.remoteState);
+    if (issues.length > 0) {
+      errors.push(formatIssues('invalid settings for remote state (shared by every stack):', issues.map((i) => ({ ...i, path: i.path ? `remoteState.${i.path}` : 'remoteState' }))));
+    } else {
+      remoteState = overrides.remoteState as RemoteStateSettings;
+    }
+  }
+
+  const stacks = new Map<string, unknown>();
+  for (const def of definitions) {
+    const override = stackOverrides[def.name];
+    if (override !== undefined && !isPlainObject(override)) {
+      errors.push(formatIssues(`invalid settings for stack "${def.name}":`, [{ path: `stacks.${def.name}`, message: `${notAnObject(override)}; expected an object of settings such as {"region": "eu-west-1"}` }]));
+      continue;
+    }
+    const merged = fill(def.schema, deepMerge(def.defaults, override));
+    const issues = validate(def.schema, merged);
+    if (issues.length === 0) issues.push(...regionalArnIssues(merged));
+    if (issues.length === 0 && def.validateShared) issues.push(...def.validateShared(merged, { remoteState }));
+    if (issues.length > 0) errors.push(formatIssues(`invalid settings for stack "${def.name}":`, issues));
+    else stacks.set(def.name, merged);
+  }
+  if (errors.length > 0) throw new SettingsError(errors.join('\n'));
+  return { shared: { remoteState }, stacks };
+}

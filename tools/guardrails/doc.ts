@@ -1,0 +1,93 @@
+/**
+ * `npm run guardrails-doc`: writes the README's Guardrails section (between the
+ * `<!-- guardrails:begin ... -->` and `<!-- guardrails:end -->` markers; the markers and everything
+ * outside them stay as they are) from the rule pack itself (`RULES` in tools/guardrails/rules): how
+ * the rules run, how to suppress one, and a table of every rule with its severity, rationale and
+ * the checkov and cdk-nag rules it corresponds to. `--check` fails when the README differs (the
+ * test does the same), so the table cannot drift from the code.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { RULES, Rule } from '.';
+import { MIN_REASON } from '../../src/core/suppressions';
+import { ROOT } from '../terraform/cli';
+
+export const README = 'README.md';
+const BEGIN = /<!-- guardrails:begin[^>]*-->\n/;
+const END = '<!-- guardrails:end -->';
+
+/** A table cell: pipes escaped, one line. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** A list of ids ("CKV_AWS_53, CKV_AWS_54") as code spans, or a dash. */
+function ids(list: string | undefined): string {
+  if (!list) return '-';
+  return list
+    .split(',')
+    .map((id) => `\`${id.trim()}\``)
+    .join(', ');
+}
+
+function row(r: Rule): string {
+  const none = r.noEquivalent && !r.checkov && !r.cdkNag ? ` *No checkov or cdk-nag equivalent: ${cell(r.noEquivalent).replace(/\.$/, '')}.*` : '';
+  return `| \`${r.id}\` | ${r.severity} | ${cell(r.title)} | ${cell(r.rationale)}${none} | ${ids(r.checkov)} | ${ids(r.cdkNag)} |`;
+}
+
+/** The text between the markers. */
+export function guardrailsSection(rules: readonly Rule[] = RULES): string {
+  const errors = rules.filter((r) => r.severity === 'error').length;
+  const warnings = rules.length - errors;
+  return [
+    `Every synth checks each stack's synthesized Terraform against a pack of ${rules.length} security rules (${errors} errors, ${warnings} warnings), in the spirit of cdk-nag for AWS CDK and checkov for Terraform: \`cdktf synth\` and \`npm run synth\`, \`npm run plan\`, \`npm run ops\`, and \`npm run cost\` and \`npm run diagrams\`, which synthesize in memory. The check reads the JSON document Terraform will apply (escape-hatch overrides included), after synth (\`tools/guardrails\`). A finding of **error** severity fails synth with exit status 1 and removes the failing stacks' configuration from \`cdktf.out\`, so nothing that breaks a rule is left to plan or apply; **warnings** are printed. The report is a table per stack: rule, level, resource (construct path), Terraform address and message, errors first and suppressed findings last with their reason.`,
+    '',
+    `A finding that is intended is suppressed on the construct that causes it, in the stack's code, with a reason a reviewer would accept (at least ${MIN_REASON} characters; it is printed in the report next to every finding it hides):`,
+    '',
+    '```ts',
+    "import { Guardrails } from '../../src/core/suppressions';",
+    '',
+    "Guardrails.suppress(construct, 'AWS-XXX-NNN', 'why this finding is intended here');",
+    '```',
+    '',
+    'A suppression covers the construct and every construct below it, and is written into the synthesized JSON (`//` → `guardrails.suppressions`), so whoever reads `cdk.tf.json` sees it too. An unknown rule id, a short reason, or the same rule suppressed twice on one construct fails synth; a suppression that no longer hides any finding fails the tests (`__tests__/stacks/all-stacks.test.ts`), so suppressions do not outlive their reason.',
+    '',
+    '| Rule | Severity | Title | Rationale | checkov | cdk-nag |',
+    '|---|---|---|---|---|---|',
+    ...rules.map(row),
+    '',
+  ].join('\n');
+}
+
+/** `readme` with the text between the markers replaced by `section`. */
+export function withSection(readme: string, section: string): string {
+  const begin = BEGIN.exec(readme);
+  const end = readme.indexOf(END);
+  if (!begin || end < begin.index) throw new Error(`${README} has no "<!-- guardrails:begin ... -->" line followed by "${END}"; put both where the section belongs`);
+  const start = begin.index + begin[0].length;
+  return readme.slice(0, start) + section + readme.slice(end);
+}
+
+/** The text between the markers of `readme`. */
+export function sectionOf(readme: string): string {
+  const begin = BEGIN.exec(readme);
+  const end = readme.indexOf(END);
+  if (!begin || end < begin.index) throw new Error(`${README} has no guardrails markers`);
+  return readme.slice(begin.index + begin[0].length, end);
+}
+
+function main(): number {
+  const file = path.join(ROOT, README);
+  const current = fs.readFileSync(file, 'utf8');
+  const next = withSection(current, guardrailsSection());
+  if (next === current) return 0;
+  if (process.argv.includes('--check')) {
+    process.stderr.write(`out of date: the Guardrails section of ${README}; run npm run guardrails-doc\n`);
+    return 1;
+  }
+  fs.writeFileSync(file, next);
+  process.stdout.write(`wrote the Guardrails section of ${README} (${RULES.length} rules)\n`);
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main();

@@ -1,0 +1,105 @@
+/**
+ * Guardrails: a security rule pack run over every stack's synthesized Terraform on every synth
+ * (`synthesize` in `core/app.ts`: `cdktf synth`, `npm run plan`, `npm run ops`; and `npm run cost`
+ * and `npm run diagrams`, which synthesize in memory). A finding of error severity fails synth;
+ * warnings are printed. See `engine.ts` for why this is a post-synth check and not an Aspect.
+ *
+ * Suppress a finding that is intended on the construct that causes it, with a reason a reviewer
+ * would accept; it covers the construct and everything below it, and shows in the report:
+ * ```ts
+ * Guardrails.suppress(api, 'AWS-API-003', 'the document\'s browser client uploads without credentials; WAF rate limits it');
+ * ```
+ */
+import { UserError } from '../../src/core/errors';
+import { ValidationError } from '../../src/core/validation';
+import { didYouMean } from '../../src/core/format';
+import { Finding, Rule, evaluate } from './engine';
+import { RULES, RULES_BY_ID } from './rules';
+
+export type { Finding, Rule, Severity, SuppressionRecord } from './engine';
+export { evaluate, unusedSuppressions } from './engine';
+export { RULES, RULES_BY_ID } from './rules';
+
+/**
+ * The findings of one stack, suppressed ones included (with their reason). A suppression that
+ * names no rule of the pack is a mistake in the code (a typo hides nothing): it throws.
+ */
+export function check(json: Record<string, any>, rules: readonly Rule[] = RULES): Finding[] {
+  const unknown = ((json['//']?.guardrails?.suppressions ?? []) as { path: string; rule: string }[]).filter((s) => !RULES_BY_ID.has(s.rule));
+  if (unknown.length > 0) {
+    throw new ValidationError(unknown.map((s) => `${s.path}: guardrails suppression: ${JSON.stringify(s.rule)} is not a rule${didYouMean(s.rule, [...RULES_BY_ID.keys()])}; rules are listed in the README, section Guardrails`).join('\n'));
+  }
+  return evaluate(json, rules);
+}
+
+/** A stack's findings for the report. */
+export interface StackReport {
+  readonly stack: string;
+  readonly findings: readonly Finding[];
+}
+
+function relative(stack: string, path: string): string {
+  return path.startsWith(`${stack}/`) ? path.slice(stack.length + 1) : path;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (c === r.length - 1 ? 0 : r[c].length))));
+  return rows.map((r) => `  ${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')}`.trimEnd()).join('\n');
+}
+
+function counts(findings: readonly Finding[]): string {
+  const errors = findings.filter((f) => !f.suppressed && f.severity === 'error').length;
+  const warnings = findings.filter((f) => !f.suppressed && f.severity === 'warning').length;
+  const suppressed = findings.filter((f) => f.suppressed).length;
+  const parts = [errors && `${errors} error${errors > 1 ? 's' : ''}`, warnings && `${warnings} warning${warnings > 1 ? 's' : ''}`, suppressed && `${suppressed} suppressed`].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'no findings';
+}
+
+/**
+ * The report of one stack: a table (rule, level, resource path and address, message), errors
+ * first, suppressed findings last with their reason. `only` limits the rows to some levels.
+ */
+export function formatStack(report: StackReport, only?: readonly ('error' | 'warning' | 'suppressed')[]): string {
+  const level = (f: Finding) => (f.suppressed ? 'suppressed' : f.severity);
+  const rank = { error: 0, warning: 1, suppressed: 2 } as const;
+  const shown = report.findings.filter((f) => !only || only.includes(level(f))).sort((a, b) => rank[level(a)] - rank[level(b)] || a.rule.localeCompare(b.rule) || a.path.localeCompare(b.path));
+  const heading = `guardrails ${report.stack}: ${counts(report.findings)}`;
+  if (shown.length === 0) return heading;
+  const rows = [['RULE', 'LEVEL', 'RESOURCE', 'ADDRESS', 'MESSAGE'], ...shown.map((f) => [f.rule, level(f), relative(report.stack, f.path), f.address, f.suppressed ? `${f.message} (suppressed: ${f.suppressed})` : f.message])];
+  return `${heading}\n${table(rows)}`;
+}
+
+/** Rule findings of error severity stopped synth; the message holds the tables. */
+export class GuardrailsError extends UserError {
+  constructor(
+    message: string,
+    /** Names of the stacks with error-severity findings. */
+    public readonly stacks: readonly string[],
+  ) {
+    super(message);
+    this.name = 'GuardrailsError';
+  }
+}
+
+/**
+ * Checks every stack, prints a table per stack with findings or suppressions (to `log`), and
+ * throws a `GuardrailsError` listing every error-severity finding when there is one. Returns the
+ * reports.
+ */
+export function enforce(stacks: readonly { name: string; json: Record<string, any> }[], log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): StackReport[] {
+  const reports = stacks.map((s) => ({ stack: s.name, findings: check(s.json) }));
+  const failing = reports.filter((r) => r.findings.some((f) => !f.suppressed && f.severity === 'error'));
+  for (const r of reports) {
+    if (r.findings.length === 0 || failing.includes(r)) continue;
+    log(formatStack(r));
+  }
+  const suppressed = reports.reduce((n, r) => n + r.findings.filter((f) => f.suppressed).length, 0);
+  const open = reports.reduce((n, r) => n + r.findings.filter((f) => !f.suppressed).length, 0);
+  if (failing.length > 0) {
+    const tables = failing.map((r) => formatStack(r));
+    throw new GuardrailsError([`guardrails: ${failing.length} stack${failing.length > 1 ? 's' : ''} break${failing.length > 1 ? '' : 's'} error-severity rules (fix them, or suppress an intended finding on its construct with Guardrails.suppress(construct, rule, reason)):`, ...tables].join('\n'), failing.map((r) => r.stack));
+  }
+  log(`guardrails: ${RULES.length} rules over ${reports.length} stack${reports.length === 1 ? '' : 's'}: ${open === 0 ? 'no findings' : `${open} warning${open > 1 ? 's' : ''}`}${suppressed ? `, ${suppressed} suppressed` : ''}`);
+  return reports;
+}
+

@@ -1,0 +1,119 @@
+/**
+ * The synth entry: the one way the app, `npm run plan|ops|cost|diagrams` and the tests turn a
+ * built app into Terraform. It creates the App (`createApp`, which installs the fast path of
+ * `fast-path.ts`), checks every construct (`assertValid`), writes each stack (JSON, or HCL with
+ * `SYNTH_HCL_OUTPUT`), tidies the output directory and runs the guardrails over every document.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, AppConfig, TerraformStack, Testing } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { ValidationError } from '../../src/core/validation';
+import { GuardrailsError, enforce } from '../guardrails';
+import { installFastPath, synthesizeStacks } from './fast-path';
+import { unquoteReferences } from './hcl';
+
+export { unquoteReferences } from './hcl';
+export { FAST_SYNTH_ENV, installFastPath, uninstallFastPath } from './fast-path';
+
+/**
+ * A cdktf App for this project: the fast path installed (unless `CDKTF_FAST_SYNTH=0`), and no
+ * stack trace in the annotations of cdktf.out/manifest.json (they hold this machine's absolute
+ * paths and line numbers, so the output would differ between checkouts and after any edit).
+ */
+export function createApp(config: AppConfig = {}): App {
+  installFastPath();
+  return new App({ stackTraces: false, ...config });
+}
+
+/**
+ * Runs the checks constructs can only make once the whole app is built (a default strategy
+ * naming a provider registered later, duplicate Service Connect names, a task's containers
+ * against its size) and throws one `ValidationError` listing every problem.
+ */
+export function assertValid(scope: IConstruct): void {
+  const problems = scope.node.findAll().flatMap((c) => c.node.validate());
+  if (problems.length === 1) throw new ValidationError(problems[0]);
+  if (problems.length > 1) throw new ValidationError(['invalid app:', ...problems.map((p) => `  ${p}`)].join('\n'));
+}
+
+/**
+ * Synthesizes `app`, then tidies the output: HCL references unquoted (`unquoteReferences`), and
+ * the other output form left in each stack's directory by an earlier synth removed (`cdktf synth
+ * --hcl` writes `cdk.tf` but leaves an old `cdk.tf.json` beside it, and the reverse, and Terraform
+ * would load both and fail on duplicate definitions). Last, the guardrails rule pack checks every
+ * stack's document (`tools/guardrails`): warnings and suppressions are printed to `log`, and a
+ * finding of error severity throws (exit status 1 through `runOrExit`) after removing the failing
+ * stacks' configuration, so nothing that broke a rule is left to plan or apply.
+ */
+export function synthesize(app: App, log?: (line: string) => void): void {
+  assertValid(app);
+  const documents = recordDocuments(app);
+  synthesizeStacks(app);
+  const hcl = app.manifest.hclOutput;
+  const stale = hcl ? ['cdk.tf.json'] : ['cdk.tf', 'metadata.json'];
+  for (const stack of Object.values(app.manifest.stacks)) {
+    const dir = path.join(app.outdir, stack.workingDirectory);
+    for (const file of stale) fs.rmSync(path.join(dir, file), { force: true });
+    if (hcl) {
+      const file = path.join(app.outdir, stack.synthesizedStackPath);
+      fs.writeFileSync(file, unquoteReferences(fs.readFileSync(file, 'utf8')));
+    }
+  }
+  checkGuardrails(app, documents, log);
+}
+
+/**
+ * Keeps the JSON document each stack writes, so the guardrails check it without resolving the
+ * stack again. HCL output is written from another rendering: there the JSON document is built
+ * once more for the check.
+ */
+function recordDocuments(app: App): Map<TerraformStack, Record<string, any>> {
+  const documents = new Map<TerraformStack, Record<string, any>>();
+  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+    const own = stack.toTerraform;
+    stack.toTerraform = () => {
+      const doc = own.call(stack);
+      documents.set(stack, doc);
+      return doc;
+    };
+  }
+  return documents;
+}
+
+/** Runs the guardrails over every synthesized stack; removes the configuration of failing stacks. */
+function checkGuardrails(app: App, documents: ReadonlyMap<TerraformStack, Record<string, any>>, log?: (line: string) => void): void {
+  try {
+    enforce(app.node.findAll().filter(TerraformStack.isStack).map((s) => ({ name: s.node.id, json: documents.get(s) ?? s.toTerraform() })), log);
+  } catch (e) {
+    if (!(e instanceof GuardrailsError)) throw e;
+    for (const stack of Object.values(app.manifest.stacks)) {
+      if (e.stacks.includes(stack.name)) fs.rmSync(path.join(app.outdir, stack.synthesizedStackPath), { force: true });
+    }
+    throw e;
+  }
+}
+
+/** A stack synthesized in memory, for the commands and tests that read it without writing it. */
+export interface InMemory {
+  /** The document synth would write (`//` metadata and guardrail suppressions included): what the guardrails read. */
+  readonly document: Record<string, any>;
+  /** The document as `Testing.synth` returns it: keys sorted, every `//` removed. */
+  readonly text: string;
+}
+
+/**
+ * Synthesizes one stack in memory, resolving it once: its document, and `Testing.synth`'s form of
+ * that same document (cdktf's own sorting and formatting).
+ */
+export function synthesizeInMemory(stack: TerraformStack): InMemory {
+  const own = stack.toTerraform;
+  let document: Record<string, any> | undefined;
+  stack.toTerraform = () => (document ??= own.call(stack));
+  try {
+    const text = Testing.synth(stack);
+    return { document: document!, text };
+  } finally {
+    stack.toTerraform = own;
+  }
+}
