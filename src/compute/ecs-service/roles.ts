@@ -2,7 +2,25 @@ import { Construct } from 'constructs';
 import { TerraformResource } from 'cdktf';
 import { isUnresolved } from '../../core/validation';
 import { ServiceRole } from '../../security/iam';
-import type { ContainerSecret } from './task-definition';
+import type { IGrantable } from '../../core/iam';
+
+/** A secret the container reads from Secrets Manager (the `SecretValue` construct has this shape). */
+export interface ISecretSource {
+  /** ARN of the secret. */
+  readonly secretArn: string;
+  /** Lets `grantee` read the secret (and decrypt it with its key). */
+  grantRead(grantee: IGrantable): void;
+}
+
+/**
+ * A secret for a container: a secret construct (`ISecretSource`), an ARN, or an explicit Secrets
+ * Manager key or SSM parameter.
+ */
+export type ContainerSecret =
+  | ISecretSource
+  | string
+  | { /** Secrets Manager secret ARN. */ readonly secretArn: string; /** Key inside a JSON secret. @default - the whole secret */ readonly jsonKey?: string; readonly grantRead?: undefined }
+  | { /** SSM parameter ARN. */ readonly parameterArn: string };
 
 /** ECS Exec's channel permissions (the task role needs them; the agent opens the channels). */
 export const ECS_EXEC_ACTIONS = ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'];

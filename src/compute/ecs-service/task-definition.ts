@@ -8,7 +8,7 @@ import { show } from '../../core/format';
 import { ENV_VAR_PATTERN, PropsValidator, isArn, isUnresolved } from '../../core/validation';
 import { nameTags } from '../../core/tags';
 import type { LogGroup } from '../../observability/logs';
-import { TaskRoles } from './roles';
+import { ContainerSecret, ISecretSource, TaskRoles } from './roles';
 
 /** Valid Fargate task sizes: CPU units to allowed memory (MiB). */
 export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
@@ -38,23 +38,7 @@ export function fargateSizeProblem(cpu: number, memoryMiB: number): ['cpu' | 'me
   return undefined;
 }
 
-/** A secret the container reads from Secrets Manager (the `SecretValue` construct has this shape). */
-export interface ISecretSource {
-  /** ARN of the secret. */
-  readonly secretArn: string;
-  /** Lets `grantee` read the secret (and decrypt it with its key). */
-  grantRead(grantee: IGrantable): void;
-}
-
-/**
- * A secret for a container: a secret construct (`ISecretSource`), an ARN, or an explicit Secrets
- * Manager key or SSM parameter.
- */
-export type ContainerSecret =
-  | ISecretSource
-  | string
-  | { /** Secrets Manager secret ARN. */ readonly secretArn: string; /** Key inside a JSON secret. @default - the whole secret */ readonly jsonKey?: string; readonly grantRead?: undefined }
-  | { /** SSM parameter ARN. */ readonly parameterArn: string };
+export type { ContainerSecret, ISecretSource } from './roles';
 
 /** A container health check (ECS runs it inside the container). */
 export interface ContainerHealthCheck {
