@@ -5,7 +5,7 @@ import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { Apigatewayv2VpcLink } from '@cdktf/provider-aws/lib/apigatewayv2-vpc-link';
 import { jsonencode } from '../core/json';
-import { Metric } from '../core/metric';
+import { Metric, MetricMath } from '../core/metric';
 import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn } from '../core/validation';
@@ -206,6 +206,14 @@ export class HttpApi extends Construct {
   /** Time from request to response in milliseconds, backend included. */
   public metricLatency(stat = 'p99'): Metric {
     return this.metric('Latency', stat);
+  }
+
+  /**
+   * Server errors (5xx) in percent of requests, as metric math: 0 in a period without requests
+   * (API Gateway answers 503 itself when no backend is registered: those count too).
+   */
+  public metric5xxRate(label = 'API 5xx rate (%)'): MetricMath {
+    return { expression: 'IF(FILL(requests, 0) > 0, 100 * FILL(errors, 0) / FILL(requests, 0), 0)', metrics: { errors: this.metric5xx(), requests: this.metricCount() }, label };
   }
 }
 

@@ -199,7 +199,10 @@ export interface NatInstanceProps {
  */
 export class Vpc extends Construct {
   public readonly vpcId: string;
+  /** The VPC's CIDR block, as a reference to the VPC. */
   public readonly vpcCidr: string;
+  /** The VPC's CIDR block as configured: a literal, for rules that need no reference to the VPC. */
+  public readonly cidr: string;
   /** Zone names (tokens when looked up). */
   public readonly availabilityZones: string[];
   public readonly publicSubnetIds: string[];
@@ -260,6 +263,7 @@ export class Vpc extends Construct {
     const vpc = new VpcResource(this, 'this', { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: nameTags(props.namePrefix) });
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;
+    this.cidr = cidr;
 
     if (props.availabilityZones) {
       this.availabilityZones = [...props.availabilityZones];

@@ -82,6 +82,15 @@ export interface SecretValueProps {
  * `secretsmanager:GetSecretValue` on this secret.
  */
 export class SecretValue extends Construct implements IKeyUser {
+  /**
+   * An existing secret by its ARN: nothing is created, `grantRead` grants reading it. Its name is
+   * the ARN's resource part without the 6-character suffix Secrets Manager appends.
+   */
+  public static fromSecretArn(scope: Construct, id: string, secretArn: string, kmsKeyArn?: string): SecretValue {
+    const secretName = secretArn.replace(/^.*:secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '');
+    return new SecretValue(scope, id, { secretName, source: { kind: 'existing', secretArn, ...(kmsKeyArn ? { kmsKeyArn } : {}) } });
+  }
+
   /** ARN of the secret. */
   public readonly secretArn: string;
   /** Name of the secret. */

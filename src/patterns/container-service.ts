@@ -1,0 +1,125 @@
+/**
+ * `ContainerService`: one service of a container system on an `EcsPlatform`, with what every such
+ * service of the library needs besides the ECS service itself: its image (from a repository of
+ * the stack, gated on an `ImageRelease`, or a fixed reference), its task-count autoscaling (the
+ * range and scheduled actions gated with the image), a documented writable root filesystem where
+ * the application needs one, and its alarms, which expect tasks only once images exist.
+ *
+ * A recipe that builds into the scope it is given (see `EcsPlatform`): the ECS service takes the
+ * id given here, so a stack moved onto the pattern keeps every resource address.
+ */
+import { Construct } from 'constructs';
+import { Guardrails } from '../core/suppressions';
+import { EcsService, EcsServiceProps } from '../compute/ecs-service';
+import { ServiceAutoscaling, ServiceAutoscalingOptions } from '../compute/autoscaling';
+import type { RepositoryReference } from '../data/registry';
+import type { Monitoring, ServiceAlarmOptions } from '../observability/monitoring';
+import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import type { EcsPlatform } from './ecs-platform';
+import type { ImageRelease } from './image-release';
+
+/** An image from one of the stack's repositories, deployed once `release` has a tag. */
+export interface ReleasedImage {
+  readonly repository: RepositoryReference;
+  readonly release: ImageRelease;
+}
+
+/** Task-count autoscaling of a container service. */
+export type ContainerScaling = ServiceAutoscalingOptions & {
+  /** Request-count tracking on the service's own target group (behind a load balancer). @default - none */
+  readonly requestsPerTarget?: number;
+};
+
+export interface ContainerServiceProps extends Omit<EcsServiceProps, 'cluster' | 'vpc' | 'image' | 'desiredCount' | 'readonlyRootFilesystem'> {
+  /** The platform: the service runs in its cluster and VPC. */
+  readonly platform: EcsPlatform;
+  /**
+   * The main container's image: from a repository of the stack, gated on the release (no task
+   * until it has a tag), or a fixed image reference (never gated).
+   */
+  readonly image: ReleasedImage | string;
+  /**
+   * Tasks at creation; autoscaling owns the count afterwards. A released image starts none until
+   * its release has a tag.
+   * @default the scaling floor, or 1 without scaling
+   */
+  readonly desiredCount?: number;
+  /**
+   * Why the main container's root filesystem stays writable (caches, temporary files); the
+   * guardrail finding AWS-ECS-002 is suppressed on the service with this reason.
+   * @default - a read-only root filesystem (unless ECS Exec is on, which needs a writable one)
+   */
+  readonly writableRoot?: string;
+  /**
+   * Task-count autoscaling. With a released image, the range is 0..0 and scheduled actions wait
+   * until the release has a tag.
+   * @default - no autoscaling: `desiredCount` tasks
+   */
+  readonly scaling?: ContainerScaling;
+}
+
+/** Options of a service's alarms; tasks are expected by default only once images exist. */
+export type ContainerAlarmOptions = Omit<ServiceAlarmOptions, 'label'> & {
+  /** Short label for alarm names. @default the container name */
+  readonly label?: string;
+};
+
+/** An ECS service of an `EcsPlatform`, with its image gating, autoscaling and alarms. */
+export class ContainerService {
+  /** The ECS service (task definition, roles, security group, target group). */
+  public readonly service: EcsService;
+  /** The release the image is gated on (undefined for a fixed image). */
+  public readonly release?: ImageRelease;
+  /** The task-count autoscaling, when configured. */
+  public readonly scaling?: ServiceAutoscaling;
+  /** The scaling floor (or the desired count): the tasks alarms expect once images exist. */
+  public readonly floor: number;
+
+  constructor(scope: Construct, id: string, props: ContainerServiceProps) {
+    const { platform, image, desiredCount, writableRoot, scaling, ...service } = props;
+    const released = typeof image === 'string' ? undefined : image;
+    this.release = released?.release;
+    this.floor = scaling?.minCapacity ?? desiredCount ?? 1;
+    const gate = (n: number) => (this.release ? this.release.tasks(n) : n);
+    this.service = new EcsService(scope, id, {
+      ...service,
+      cluster: platform.cluster,
+      vpc: platform.vpc,
+      image: released ? released.release.image(released.repository) : (image as string),
+      desiredCount: gate(desiredCount ?? this.floor),
+      readonlyRootFilesystem: writableRoot === undefined ? undefined : false,
+    });
+    if (writableRoot !== undefined) Guardrails.suppress(this.service, 'AWS-ECS-002', writableRoot);
+    if (scaling) {
+      this.scaling = this.service.autoScaleTaskCount({
+        ...scaling,
+        minCapacity: gate(scaling.minCapacity),
+        maxCapacity: gate(scaling.maxCapacity),
+        ...(scaling.scheduled ? { scheduled: this.release ? this.release.whenReady(scaling.scheduled) : scaling.scheduled } : {}),
+      });
+    }
+  }
+
+  /** Whether the service runs tasks now: its release has images (always, for a fixed image). */
+  public get running(): boolean {
+    return this.release?.ready ?? true;
+  }
+
+  /**
+   * CPU, memory and task-count alarms of the service (`Monitoring.addServiceAlarms`); the task
+   * count expected is the floor once images exist, else 0.
+   */
+  public addServiceAlarms(monitoring: Monitoring, id: string, options: ContainerAlarmOptions = {}): CloudwatchMetricAlarm[] {
+    return monitoring.addServiceAlarms(id, this.service, { label: this.service.containerName, expectedTasks: this.running ? this.floor : 0, ...options });
+  }
+
+  /**
+   * The load balancer's view of the service (`Monitoring.addNoHealthyTargetsAlarm`): no healthy
+   * target (or, with `unhealthy`, any unhealthy one) while the service is expected to run.
+   */
+  public addTargetAlarm(monitoring: Monitoring, id: string, options: { readonly label?: string; readonly unhealthy?: boolean; readonly expectRunning?: boolean } = {}): CloudwatchMetricAlarm {
+    const targetGroup = this.service.targetGroup;
+    if (!targetGroup) throw new Error(`${this.service.node.path}: addTargetAlarm needs the service behind a load balancer`);
+    return monitoring.addNoHealthyTargetsAlarm(id, { label: this.service.containerName, targetGroup, service: this.service, expectRunning: this.running, ...options });
+  }
+}

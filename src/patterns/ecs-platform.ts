@@ -1,0 +1,117 @@
+/**
+ * `EcsPlatform`: what every container system of the library stands on. A VPC (or an existing
+ * one), an ECS cluster (with a private Cloud Map namespace when services find each other by name),
+ * and, as the system needs them, container repositories with one policy, the public load balancer
+ * with its access logs, and the alarm topic and dashboard.
+ *
+ * Like every pattern here, it is a recipe, not a construct of its own: it builds into the stack it
+ * is given, under the ids it documents (`vpc`, `ecs-cluster`, `access-logs`, `alb`, `monitoring`,
+ * and the repository ids the caller names). A nested construct would put every resource of a
+ * deployed stack under a new path, and so a new address Terraform would destroy and create again;
+ * built this way, a stack moved onto the pattern keeps every address it had.
+ */
+import { Construct } from 'constructs';
+import { AwsStack } from '../core/aws-stack';
+import { Vpc, VpcProps } from '../network/vpc';
+import { CapacityProviderStrategyItem, EcsCluster } from '../compute/ecs-cluster';
+import { AccessLogBucket } from '../data/access-logs';
+import { EcrRepositoryProps, RepositoryReference, repositoryFor } from '../data/registry';
+import { ApplicationLoadBalancer, ApplicationLoadBalancerProps } from '../edge/alb';
+import { Monitoring, MonitoringProps } from '../observability/monitoring';
+
+/** What the platform's repositories share (each names only itself). */
+export type RepositoryPolicy = Pick<EcrRepositoryProps, 'imageTagMutability' | 'keepImages' | 'untaggedExpiryDays'>;
+
+export interface EcsPlatformProps {
+  /** Prefix of every name (`artwork-matcher-demo`); the cluster and the load balancer take it. */
+  readonly namePrefix: string;
+  /**
+   * The VPC: the props of a new one (`vpc`, in the stack's region, named after `namePrefix`), or
+   * an existing `Vpc` of the stack.
+   */
+  readonly network: Omit<VpcProps, 'namePrefix' | 'region'> | Vpc;
+  /** Name of the cluster. @default namePrefix */
+  readonly clusterName?: string;
+  /** CloudWatch Container Insights on the cluster (billed per metric). */
+  readonly containerInsights: boolean;
+  /** The cluster's default capacity provider strategy. @default - the cluster's (FARGATE) */
+  readonly defaultCapacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
+  /** Fargate capacity providers on the cluster. @default true */
+  readonly fargate?: boolean;
+  /** A private Cloud Map namespace (`<system>.local`) for Service Connect or service discovery. @default - none */
+  readonly namespace?: string;
+  /** What every repository of `addRepository` shares (scan on push is always on). @default - the repositories' defaults */
+  readonly repositories?: RepositoryPolicy;
+}
+
+/** The public load balancer: `ApplicationLoadBalancer` props without what the platform gives. */
+export interface PlatformLoadBalancerProps extends Omit<ApplicationLoadBalancerProps, 'namePrefix' | 'vpcId' | 'vpcCidr' | 'subnetIds' | 'accessLogs'> {
+  /**
+   * Keep the load balancer's access logs in an access-log bucket `<prefix>-logs-<account>-<region>`
+   * (id `access-logs`), which the stack's data buckets may log to as well.
+   */
+  readonly accessLogs: boolean;
+}
+
+/** The VPC, cluster and shared pieces of a container system, built into `scope`. */
+export class EcsPlatform {
+  /** The stack the platform is built into. */
+  public readonly scope: AwsStack;
+  /** Prefix of every name. */
+  public readonly namePrefix: string;
+  public readonly vpc: Vpc;
+  public readonly cluster: EcsCluster;
+  /** The access-log bucket (`addLoadBalancer` with `accessLogs`, or `addAccessLogs`). */
+  public accessLogs?: AccessLogBucket;
+  /** The public load balancer (`addLoadBalancer`). */
+  public alb?: ApplicationLoadBalancer;
+  /** Alarm topic and dashboard (`addMonitoring`). */
+  public monitoring?: Monitoring;
+  private readonly repositoryPolicy: RepositoryPolicy;
+
+  constructor(scope: Construct, props: EcsPlatformProps) {
+    this.scope = AwsStack.of(scope);
+    this.namePrefix = props.namePrefix;
+    this.repositoryPolicy = props.repositories ?? {};
+    this.vpc = props.network instanceof Vpc ? props.network : new Vpc(scope, 'vpc', { namePrefix: props.namePrefix, region: this.scope.region, ...props.network });
+    this.cluster = new EcsCluster(scope, 'ecs-cluster', {
+      clusterName: props.clusterName ?? props.namePrefix,
+      containerInsights: props.containerInsights ? 'enabled' : 'disabled',
+      fargate: props.fargate,
+      defaultCapacityProviderStrategy: props.defaultCapacityProviderStrategy,
+      privateNamespace: props.namespace ? { name: props.namespace, vpcId: this.vpc.vpcId } : undefined,
+    });
+  }
+
+  /** A repository `repositoryName` (id `id`) under the platform's policy, scanned on push. */
+  public addRepository(id: string, repositoryName: string): RepositoryReference {
+    return repositoryFor(this.scope, id, { repositoryName, scanOnPush: true, ...this.repositoryPolicy });
+  }
+
+  /** The access-log bucket `<prefix>-logs-<account>-<region>` (id `access-logs`), once. */
+  public addAccessLogs(): AccessLogBucket {
+    this.accessLogs ??= new AccessLogBucket(this.scope, 'access-logs', { bucketName: this.scope.qualifiedName(`${this.namePrefix}-logs`) });
+    return this.accessLogs;
+  }
+
+  /** The public load balancer (id `alb`) in the public subnets, its access logs first when asked. */
+  public addLoadBalancer(props: PlatformLoadBalancerProps): ApplicationLoadBalancer {
+    const { accessLogs, ...rest } = props;
+    const bucket = accessLogs ? this.addAccessLogs() : undefined;
+    this.alb = new ApplicationLoadBalancer(this.scope, 'alb', {
+      namePrefix: this.namePrefix,
+      accessLogs: bucket ? { bucket } : undefined,
+      vpcId: this.vpc.vpcId,
+      vpcCidr: this.vpc.cidr,
+      subnetIds: this.vpc.publicSubnetIds,
+      ...rest,
+    });
+    return this.alb;
+  }
+
+  /** The alarm topic (or `props.topic`) and dashboard (id `monitoring`). */
+  public addMonitoring(props: Omit<MonitoringProps, 'namePrefix' | 'region'> = {}): Monitoring {
+    this.monitoring = new Monitoring(this.scope, 'monitoring', { namePrefix: this.namePrefix, region: this.scope.region, ...props });
+    return this.monitoring;
+  }
+}
