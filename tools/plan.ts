@@ -10,7 +10,8 @@
  *   the provider never calls AWS. Required sensitive variables get placeholder values. It shows
  *   what a first apply would create, not what your account holds.
  *
- * Each stack's plan is printed as Terraform prints it, then one summary line per stack.
+ * Each stack's plan is printed as Terraform prints it, then one summary line per stack, counted from
+ * the saved plan read back as JSON (`terraform show -json`, see `terraform/plan.ts`).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -20,7 +21,8 @@ import { createApp, synthesize } from './synth';
 import { runOrExit } from '../src/core/errors';
 import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../stacks/settings';
 import { STACK_NAMES, buildApp } from '../stacks';
-import { CLI_DIR, PlanSummary, ROOT, TerraformUnavailable, awsProviderAliases, hasAwsCredentials, parsePlan, placeholderVariables, previewOverride, runTerraform, sharedProviderInstall, terraformEnv } from './terraform/cli';
+import { CLI_DIR, ROOT, TerraformUnavailable, awsProviderAliases, hasAwsCredentials, placeholderVariables, previewOverride, runTerraform, sharedProviderInstall, terraformEnv } from './terraform/cli';
+import { PlanSummary, planAndShow, summarizePlan } from './terraform/plan';
 
 interface Options {
   readonly stacks: string[];
@@ -74,10 +76,11 @@ async function planStack(stack: string, outdir: string, preview: boolean): Promi
     const init = await runTerraform(dir, ['init', '-input=false', '-no-color'], env);
     if (init.code !== 0) return { stack, output: init.stdout, error: init.stderr };
   }
-  const args = ['plan', '-input=false', '-no-color', ...(preview ? ['-refresh=false', '-lock=false', ...Object.entries(placeholderVariables(doc)).flatMap(([k, v]) => ['-var', `${k}=${v}`])] : [])];
-  const r = await runTerraform(dir, args, env);
-  if (r.code !== 0) return { stack, output: r.stdout, error: r.stderr };
-  return { stack, output: r.stdout, summary: parsePlan(r.stdout) };
+  const args = ['-input=false', '-no-color', ...(preview ? ['-refresh=false', '-lock=false', ...Object.entries(placeholderVariables(doc)).flatMap(([k, v]) => ['-var', `${k}=${v}`])] : [])];
+  // People read the plan Terraform prints; the summary reads the saved plan as JSON.
+  const r = await planAndShow(dir, args, env);
+  if (!r.plan) return { stack, output: r.stdout, error: r.stderr };
+  return { stack, output: r.stdout, summary: summarizePlan(r.plan) };
 }
 
 async function main(): Promise<number> {

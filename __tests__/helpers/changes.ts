@@ -9,8 +9,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack } from 'cdktf';
-import { CLI_DIR, PREVIEW_STATE, PlanSummary, parsePlan, sharedProviderInstall, terraform, terraformEnv } from '../../tools/terraform/cli';
-import { writeStack } from './terraform';
+import { CLI_DIR, PREVIEW_STATE, sharedProviderInstall, terraform, terraformEnv } from '../../tools/terraform/cli';
+import type { PlanSummary } from '../../tools/terraform/plan';
+import { savedPlan, writeStack } from './terraform';
 
 type AttributeType = string | [string, unknown];
 interface ResourceSchema {
@@ -105,6 +106,5 @@ export async function planChange(before: TerraformStack, after: TerraformStack):
   const second = writeStack(after, 'json');
   fs.copyFileSync(lockFile, path.join(second.dir, '.terraform.lock.hcl'));
   fs.writeFileSync(path.join(second.dir, PREVIEW_STATE), JSON.stringify(state));
-  const text = await terraform(second.dir, ['plan', '-refresh=false', '-lock=false', '-input=false', '-no-color'], env);
-  return parsePlan(text);
+  return savedPlan(second.dir, ['-refresh=false', '-lock=false', '-input=false', '-no-color'], env);
 }

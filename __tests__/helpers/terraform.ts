@@ -18,18 +18,16 @@ import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { assertValid, unquoteReferences } from '../../tools/synth';
 import {
   CLI_DIR,
-  PlanSummary,
   TerraformUnavailable,
   awsProviderAliases,
-  parsePlan,
   placeholderVariables,
   previewOverride,
   requireTerraform,
   runTerraform,
   sharedProviderInstall,
-  terraform,
   terraformEnv,
 } from '../../tools/terraform/cli';
+import { PlanSummary, planAndShow, summarizePlan } from '../../tools/terraform/plan';
 
 const STATUS_FILE = path.join(CLI_DIR, 'test-status.json');
 /** Where the Terraform tests write their configurations: emptied at the start of each run. */
@@ -127,12 +125,22 @@ export interface PlanOptions {
   readonly vars?: Record<string, string>;
 }
 
-/** A real `terraform plan` of `dir` with the preview override: fake credentials, no AWS calls. */
+/**
+ * A real `terraform plan` of `dir` with the preview override (fake credentials, no AWS calls), read
+ * back from the saved plan as JSON (`terraform show -json`). Throws with Terraform's output when
+ * the plan fails.
+ */
 export async function planOffline(dir: string, options: PlanOptions = {}): Promise<PlanSummary> {
   const env = await useSharedInstall(dir);
   const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
-  const text = await terraform(dir, ['plan', '-refresh=false', '-lock=false', '-input=false', '-no-color', ...varArgs], env);
-  return parsePlan(text);
+  return savedPlan(dir, ['-refresh=false', '-lock=false', '-input=false', '-no-color', ...varArgs], env);
+}
+
+/** `terraform plan <args>` in `dir`, summarized from its JSON plan; throws with Terraform's output when it fails. */
+export async function savedPlan(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<PlanSummary> {
+  const r = await planAndShow(dir, args, env);
+  if (!r.plan) throw new Error(`terraform plan ${args.join(' ')} failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
+  return summarizePlan(r.plan);
 }
 
 /** Writes `tests/<name>.tftest.hcl` into `dir` and runs `terraform test` (mock providers). */

@@ -20,7 +20,8 @@ import { EncryptionKey } from '../../src/security/kms';
 import { SecureBucket } from '../../src/data/bucket';
 import { SharedFileSystem } from '../../src/data/efs';
 import { WebAcl } from '../../src/edge/waf';
-import { Assumptions, CostLine, DEFAULT_ASSUMPTIONS, Estimate, FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, estimate, weeklyCapacity } from '../../tools/cost/estimate';
+import { Assumptions, CostLine, DEFAULT_ASSUMPTIONS, Estimate, FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, PRICERS, estimate, weeklyCapacity } from '../../tools/cost/estimate';
+import { StackModel } from '../../tools/model';
 import { PRICES, PRICES_AS_OF, priceEntries } from '../../tools/cost/prices';
 import { Synthesized, TEST_REGION, buildStack, synth, testApp, testStack } from '../helpers/synth';
 
@@ -300,6 +301,22 @@ describe('coverage of the stacks', () => {
   // Every stack's types priced or free: __tests__/stacks/all-stacks.test.ts (one synth per stack).
   it('keeps the priced and the free resource types apart', () => {
     expect([...PRICED_RESOURCE_TYPES].filter((t) => FREE_RESOURCE_TYPES.has(t))).toEqual([]);
+  });
+
+  it('prices each priced type in exactly one family pricer', () => {
+    const types = PRICERS.flatMap((p) => p.types);
+    expect(types.length).toBe(new Set(types).size);
+    expect(new Set(types)).toEqual(PRICED_RESOURCE_TYPES);
+  });
+
+  it('prices a stack\'s model as it prices its document', () => {
+    const stack = testStack();
+    fargateService(stack, { cpu: '512', memory: '1024', min: 1, max: 3, strategy: [{ capacityProvider: 'FARGATE', weight: 1 }] });
+    new Eip(stack, 'ip', { domain: 'vpc' });
+    const { json, document } = synth(stack);
+    const fromModel = estimate(StackModel.fromStack(stack, document));
+    expect(fromModel).toEqual(estimate(json));
+    expect(lineOf(fromModel, 'ECS api: Fargate').quantity).toEqual({ floor: 1, ceiling: 3 });
   });
 
   it('prices the production GPU group at one instance at the floor once the embeddings service runs, and a second one while the day doubles it', () => {

@@ -1,4 +1,5 @@
 import type { Viz } from '@viz-js/viz';
+import { TerraformVariable } from 'cdktf';
 import { ApplicationLoadBalancer } from '../../src/edge/alb';
 import { EcsCluster } from '../../src/compute/ecs-cluster';
 import { EcsService } from '../../src/compute/ecs-service';
@@ -6,8 +7,11 @@ import { LogGroup } from '../../src/observability/logs';
 import { SecureBucket } from '../../src/data/bucket';
 import { Vpc } from '../../src/network/vpc';
 import { STACK_NAMES } from '../../stacks';
+import { Table } from '../../src/data/table';
+import { AwsStack } from '../../src/core/aws-stack';
 import { graphOf } from '../../tools/diagrams/graph';
 import { createViz, main, svgOf } from '../../tools/diagrams';
+import { StackModel } from '../../tools/model';
 import { TEST_REGION, synth, testStack } from '../helpers/synth';
 
 const IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.0';
@@ -20,8 +24,17 @@ beforeAll(async () => {
 
 // Each stack's committed picture is checked in __tests__/stacks/all-stacks.test.ts (one synth per stack).
 
-/** A VPC, an ALB routing `/` to `web` and `/api/*` to `api` (autoscaled, Fargate Spot), and a bucket `api` reads and `web` writes. */
-function shopDot(): string {
+/** The picture of `stack`, from its model (with the relations its constructs recorded). */
+function dotOf(stack: AwsStack, title: string): string {
+  return graphOf(StackModel.fromStack(stack, synth(stack).document), title);
+}
+
+/**
+ * A VPC, an ALB routing `/` to `web` and `/api/*` to `api` (autoscaled, Fargate Spot), a bucket
+ * `api` reads and `web` writes, and a table `web` may only write (its grant includes
+ * `dynamodb:DescribeTable`, which reads no item).
+ */
+function shopDot(extra: (stack: AwsStack, services: { web: EcsService; api: EcsService; alb: ApplicationLoadBalancer }) => void = () => undefined): string {
   const stack = testStack();
   const vpc = new Vpc(stack, 'vpc', { namePrefix: 'shop', region: TEST_REGION, availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single', gatewayEndpoints: ['s3'] });
   const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'shop' });
@@ -44,7 +57,9 @@ function shopDot(): string {
   api.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 6, cpu: { target: 60 } });
   bucket.grantRead(api);
   bucket.grantWrite(web);
-  return graphOf(synth(stack).json, 'shop');
+  new Table(stack, 'orders', { tableName: 'shop-orders', partitionKey: { name: 'id', type: 'S' } }).grantWriteData(web);
+  extra(stack, { web, api, alb });
+  return dotOf(stack, 'shop');
 }
 
 /** The DOT statements (one a line) of `dot`, for exact matches. */
@@ -106,6 +121,31 @@ describe('graphOf', () => {
     expect(dot).not.toMatch(/"(aws_|role|security|subnet)/);
     expect(edge(dot, 'route:shop:api', 'target-group:web')).toBeUndefined();
     expect(edge(dot, 'service:api', 'service:web')).toBeUndefined();
+  });
+
+  it('draws access from the grants the constructs recorded, in their words', () => {
+    expect(edge(dot, 'service:web', 'table:shop-orders')).toContain('label="write"');
+    expect(edge(dot, 'service:api', 'table:shop-orders')).toBeUndefined();
+  });
+
+  it('draws no access edge for a policy statement no construct recorded as a grant', () => {
+    const withStatement = shopDot((stack, { api }) => {
+      const table = stack.node.findChild('orders') as Table;
+      api.addToPolicy({ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: table.tableArn });
+    });
+    expect(edge(withStatement, 'service:api', 'table:shop-orders')).toBeUndefined();
+  });
+
+  it('routes the default path to the rule that replaced the listener default (a required header)', () => {
+    const guarded = shopDot((stack, { alb }) => alb.requireHeader('X-Origin-Verify', new TerraformVariable(stack, 'secret', { type: 'string', sensitive: true }).stringValue));
+    expect(node(guarded, 'route:shop:web')).toContain('<B>rule 50000</B>');
+    expect(node(guarded, 'lb:shop')).toContain('HTTP :80 · default 403');
+  });
+
+  it('needs the relations: a synthesized document alone is refused', () => {
+    const stack = testStack();
+    new SecureBucket(stack, 'data', { bucketName: 'shop-data' });
+    expect(() => graphOf(synth(stack).json, 'shop')).toThrow(/StackModel\.fromStack/);
   });
 
   it('is deterministic and lays out as SVG', () => {

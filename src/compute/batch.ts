@@ -15,6 +15,7 @@ import { jsonencode } from '../core/json';
 import { RETENTION_DAYS, namePrefix } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { ENV_VAR_PATTERN, PropsValidator } from '../core/validation';
+import { Relations } from '../core/relations';
 import { GPU_INSTANCE_TYPES, InstanceLaunchTemplate, InstanceRole, InstanceSize, gpuInstanceTypeProblem, taskMemoryMiB } from './instance-types';
 import { ServiceRole } from '../security/iam';
 import { LogGroup } from '../observability/logs';
@@ -334,6 +335,7 @@ export class BatchGpuCompute extends Construct implements IGrantable {
    * (`batch:DescribeJobs` supports no resource-level permissions, so it is granted on `*`).
    */
   public grantSubmit(grantee: IGrantable): void {
+    Relations.grant(this, grantee, 'submit');
     grantee.addToPolicy({ Effect: 'Allow', Action: 'batch:SubmitJob', Resource: [this.jobQueueArn, `${this.jobDefinition.arnPrefix}:*`] });
     grantee.addToPolicy({ Effect: 'Allow', Action: 'batch:DescribeJobs', Resource: '*' });
   }

@@ -13,6 +13,7 @@ import { Lazy, TerraformResource } from 'cdktf';
 import { IGrantable, IKeyUser, PolicyStatement, grantKeyUse, policyDocument } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
+import { Relations } from '../core/relations';
 
 /** A lifecycle transition of current objects to another storage class. */
 export interface BucketTransition {
@@ -350,6 +351,7 @@ export class SecureBucket extends Construct implements IKeyUser {
     events.forEach((e, i) => v.matches(`addQueueNotification.events[${i}]`, e, /^s3:[A-Za-z]+:(\*|[A-Za-z]+)$/, 'an S3 event type such as "s3:ObjectCreated:*"'));
     v.throwIfInvalid();
     queue.allowSendFrom('s3.amazonaws.com', this.bucketArn);
+    Relations.notify(this.bucket, queue.queueArn);
     this.queueNotifications.push({
       id: `queue-${this.queueNotifications.length + 1}`,
       queueArn: queue.queueArn,
@@ -369,6 +371,7 @@ export class SecureBucket extends Construct implements IKeyUser {
 
   /** Lets `grantee` list the bucket and read its objects (and decrypt them with a customer key). */
   public grantRead(grantee: IGrantable, keyPattern = '*'): void {
+    Relations.grant(this.bucket, grantee, 'list', 'read');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: this.bucketArn });
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: this.arnForObjects(keyPattern) });
     grantKeyUse(grantee, this, false);
@@ -376,6 +379,7 @@ export class SecureBucket extends Construct implements IKeyUser {
 
   /** Lets `grantee` write objects (no delete): `s3:PutObject` and multipart abort (and encrypt with a customer key). */
   public grantWrite(grantee: IGrantable, keyPattern = '*'): void {
+    Relations.grant(this.bucket, grantee, 'write');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: this.arnForObjects(keyPattern) });
     grantKeyUse(grantee, this, true);
   }
@@ -392,6 +396,7 @@ export class SecureBucket extends Construct implements IKeyUser {
     const v = new PropsValidator(this).check(access.length > 0, 'grant', access, `is empty; give what the grantee does: ${known.join(', ')}`);
     access.forEach((a, i) => v.check(known.includes(a), `grant[${i}]`, a, `is not a bucket access; allowed: ${known.join(', ')}`));
     v.throwIfInvalid();
+    Relations.grant(this.bucket, grantee, ...access);
     const wanted = new Set(access);
     if (wanted.has('list')) grantee.addToPolicy({ Effect: 'Allow', Action: [...BUCKET_ACCESS_ACTIONS.list], Resource: this.bucketArn });
     const objectActions = (['read', 'write', 'delete'] as const).filter((a) => wanted.has(a)).flatMap((a) => BUCKET_ACCESS_ACTIONS[a]);
@@ -401,6 +406,7 @@ export class SecureBucket extends Construct implements IKeyUser {
 
   /** Lets `grantee` list the bucket and read, write and delete its objects. */
   public grantReadWrite(grantee: IGrantable, keyPattern = '*'): void {
+    Relations.grant(this.bucket, grantee, 'list', 'read', 'write', 'delete');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: this.bucketArn });
     grantee.addToPolicy({
       Effect: 'Allow',

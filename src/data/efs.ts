@@ -8,6 +8,7 @@ import { IGrantable } from '../core/iam';
 import { SecurityGroup } from '../network/security-group';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
+import { Relations } from '../core/relations';
 
 export interface EfsAccessPointProps {
   /** Directory the access point exposes as its root, e.g. `/index`. */
@@ -98,6 +99,7 @@ export class SharedFileSystem extends Construct {
 
   /** Lets `grantee` mount (and, unless read-only, write) through the access point. */
   public grantMount(grantee: IGrantable, readOnly = false): void {
+    Relations.grant(this.fileSystem, grantee, ...(readOnly ? (['mount'] as const) : (['mount', 'write'] as const)));
     grantee.addToPolicy({
       Effect: 'Allow',
       Action: readOnly ? ['elasticfilesystem:ClientMount'] : ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],

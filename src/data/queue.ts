@@ -10,6 +10,7 @@ import { Metric } from '../core/metric';
 import { fitName } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn } from '../core/validation';
+import { Relations } from '../core/relations';
 import type { EncryptionKey } from '../security/kms';
 
 /** Longest SQS queue name (a FIFO queue's includes its `.fifo` suffix). */
@@ -182,12 +183,14 @@ export class Queue extends Construct implements IKeyUser {
 
   /** Lets `grantee` send messages (and encrypt them with the customer key). */
   public grantSend(grantee: IGrantable): void {
+    Relations.grant(this.queue, grantee, 'send');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: this.queueArn });
     grantKeyUse(grantee, this, true);
   }
 
   /** Lets `grantee` receive, delete and hide messages (and decrypt them with the customer key). */
   public grantConsume(grantee: IGrantable): void {
+    Relations.grant(this.queue, grantee, 'consume');
     grantee.addToPolicy({
       Effect: 'Allow',
       Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],

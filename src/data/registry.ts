@@ -6,6 +6,7 @@ import { IGrantable } from '../core/iam';
 import { jsonencode } from '../core/json';
 import { nameTags } from '../core/tags';
 import { PropsValidator, REPOSITORY_PATTERN } from '../core/validation';
+import { Relations } from '../core/relations';
 
 export interface EcrRepositoryProps {
   /** Repository name, e.g. `artwork-matcher/gateway`. */
@@ -94,6 +95,7 @@ export class EcrRepository extends Construct {
 
   /** Lets `grantee` pull images (the execution role's managed policy already can, for any repository). */
   public grantPull(grantee: IGrantable): void {
+    Relations.grant(this.repository, grantee, 'pull');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: this.repositoryArn });
     grantee.addToPolicy({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
   }

@@ -4,6 +4,7 @@ import { IGrantable, IKeyUser, grantKeyUse } from '../core/iam';
 import { Metric } from '../core/metric';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn } from '../core/validation';
+import { Relations } from '../core/relations';
 import type { EncryptionKey } from '../security/kms';
 
 /** A key attribute: its name and DynamoDB type (`S` string, `N` number, `B` binary). */
@@ -235,18 +236,21 @@ export class Table extends Construct implements IKeyUser {
 
   /** Lets `grantee` read items of the table and its indexes (and decrypt with the customer key). */
   public grantReadData(grantee: IGrantable): void {
+    Relations.grant(this.table, grantee, 'read');
     grantee.addToPolicy({ Effect: 'Allow', Action: READ_ACTIONS, Resource: this.resources() });
     grantKeyUse(grantee, this, false);
   }
 
   /** Lets `grantee` put, update and delete items (and encrypt with the customer key). */
   public grantWriteData(grantee: IGrantable): void {
+    Relations.grant(this.table, grantee, 'write');
     grantee.addToPolicy({ Effect: 'Allow', Action: WRITE_ACTIONS, Resource: this.resources() });
     grantKeyUse(grantee, this, true);
   }
 
   /** Lets `grantee` read and write items (one statement; and use the customer key). */
   public grantReadWriteData(grantee: IGrantable): void {
+    Relations.grant(this.table, grantee, 'read', 'write');
     grantee.addToPolicy({ Effect: 'Allow', Action: [...new Set([...READ_ACTIONS, ...WRITE_ACTIONS])].sort(), Resource: this.resources() });
     grantKeyUse(grantee, this, true);
   }

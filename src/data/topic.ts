@@ -7,6 +7,7 @@ import { AwsStack } from '../core/aws-stack';
 import { IGrantable, PolicyStatement, grantKeyUse, policyDocument } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { EMAIL_PATTERN, PropsValidator } from '../core/validation';
+import { Relations } from '../core/relations';
 import type { EncryptionKey } from '../security/kms';
 
 export interface TopicProps {
@@ -92,6 +93,7 @@ export class Topic extends Construct {
 
   /** Lets `grantee` publish (and use the key). */
   public grantPublish(grantee: IGrantable): void {
+    Relations.grant(this.topic, grantee, 'publish');
     grantee.addToPolicy({ Effect: 'Allow', Action: 'sns:Publish', Resource: this.topicArn });
     grantKeyUse(grantee, this.kmsKey, true);
   }

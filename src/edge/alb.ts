@@ -9,6 +9,7 @@ import { Metric } from '../core/metric';
 import { NameLimits, fitName } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn, isCidr } from '../core/validation';
+import { Relations } from '../core/relations';
 import { SecurityGroup } from '../network/security-group';
 
 /** TLS policy of HTTPS listeners: TLS 1.3 and 1.2 (older clients and most load testers need 1.2). */
@@ -168,6 +169,7 @@ export class TargetGroup extends Construct {
   /** Records what attaches the group to the load balancer (called by the load balancer). */
   public attachedBy(resource: TerraformResource): void {
     this.attachments.add(resource);
+    Relations.route(resource, this.resource);
   }
 
   /** Makes `resource` wait until the group is attached to the load balancer. */
@@ -346,6 +348,7 @@ export class ApplicationLoadBalancer extends Construct {
     this.requiredHeader = { name, value };
     const forbidden = [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'Forbidden', statusCode: '403' } }];
     this.listener.putDefaultAction(forbidden);
+    Relations.withdrawRoutes(this.listener);
     for (const r of this.routes) r.rule.putCondition([...r.conditions, this.headerCondition()]);
     if (this.defaultTarget) this.forwardDefaultWithHeader();
   }

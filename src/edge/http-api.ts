@@ -9,6 +9,7 @@ import { Metric, MetricMath } from '../core/metric';
 import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn } from '../core/validation';
+import { Relations } from '../core/relations';
 import { LogGroup } from '../observability/logs';
 import { SecurityGroup } from '../network/security-group';
 import type { Vpc } from '../network/vpc';
@@ -167,8 +168,9 @@ export class HttpApi extends Construct {
       connectionId: this.vpcLink.id,
       payloadFormatVersion: '1.0',
     });
+    Relations.route(this.integration, 'cloudMapServiceArn' in props.integration ? props.integration.cloudMapServiceArn : props.integration.listenerArn);
     for (const routeKey of routes) {
-      new Apigatewayv2Route(this, `route-${routeKey.replace(/\//g, '|')}`, { apiId: this.api.id, routeKey, target: `integrations/${this.integration.id}` });
+      Relations.route(new Apigatewayv2Route(this, `route-${routeKey.replace(/\//g, '|')}`, { apiId: this.api.id, routeKey, target: `integrations/${this.integration.id}` }), this.integration);
     }
 
     // ----- stage -----

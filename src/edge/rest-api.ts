@@ -21,6 +21,7 @@ import { Metric, MetricMath } from '../core/metric';
 import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn } from '../core/validation';
+import { Relations } from '../core/relations';
 import { ServiceRole } from '../security/iam';
 import type { LambdaFunction } from '../compute/lambda';
 import { LogGroup } from '../observability/logs';
@@ -222,6 +223,8 @@ export class RestApi extends Construct {
         integrationHttpMethod: 'POST',
         uri: route.function.invokeArn,
       });
+      Relations.route(method, integration);
+      Relations.route(integration, route.function);
       deployed.push(method, integration);
       definitions.push({ path: route.path, method: route.method, apiKeyRequired: required, uri: route.function.invokeArn, resource: resourceId, methodId: method.id, integrationId: integration.id });
       methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);

@@ -5,6 +5,7 @@ import { IGrantable } from '../core/iam';
 import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
+import { Relations } from '../core/relations';
 import type { EncryptionKey } from '../security/kms';
 
 export interface LogGroupProps {
@@ -62,6 +63,7 @@ export class LogGroup extends Construct {
 
   /** Lets `grantee` create streams and write events. */
   public grantWrite(grantee: IGrantable): void {
+    Relations.grant(this.resource, grantee, 'write');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${this.logGroupArn}:*` });
   }
 }

@@ -9,6 +9,7 @@ import { RemoteStateConfig, stateKey } from '../core/backend';
 import { IGrantable, PolicyStatement, policyDocument } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn } from '../core/validation';
+import { Relations } from '../core/relations';
 
 import { GITHUB_OIDC_HOST } from './github-oidc';
 
@@ -226,6 +227,7 @@ export class GithubDeployRole extends Construct implements IGrantable {
     new PropsValidator(this).check(repositories.length > 0, 'grantEcrPush', repositories, 'is empty; give the repositories the workflow pushes to').throwIfInvalid();
     this.addToPolicy({ Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
     this.addToPolicy({ Sid: 'EcrPush', Effect: 'Allow', Action: [...ECR_PUSH_ACTIONS], Resource: repositories.map((r) => r.repositoryArn) });
+    for (const r of repositories) Relations.grantOn(this, r.repositoryArn, this, 'push');
   }
 
   /**

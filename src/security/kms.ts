@@ -6,6 +6,7 @@ import { AwsStack } from '../core/aws-stack';
 import { IGrantable, IKeyUser, PolicyCondition, PolicyStatement, policyDocument } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
+import { Relations } from '../core/relations';
 
 export interface EncryptionKeyProps {
   /** Alias, without `alias/` (e.g. `artwork-matcher-demo-alarms`). */
@@ -98,11 +99,13 @@ export class EncryptionKey extends Construct implements IKeyUser {
 
   /** Lets `grantee` decrypt with the key. */
   public grantDecrypt(grantee: IGrantable): void {
+    Relations.grant(this.key, grantee, 'decrypt');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: this.keyArn });
   }
 
   /** Lets `grantee` encrypt and decrypt with the key. */
   public grantEncryptDecrypt(grantee: IGrantable): void {
+    Relations.grant(this.key, grantee, 'encrypt', 'decrypt');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], Resource: this.keyArn });
   }
 }

@@ -5,6 +5,7 @@ import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmana
 import { IGrantable, IKeyUser, grantKeyUse } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn, isUnresolved } from '../core/validation';
+import { Relations } from '../core/relations';
 import type { EncryptionKey } from './kms';
 
 /**
@@ -157,6 +158,7 @@ export class SecretValue extends Construct implements IKeyUser {
 
   /** Lets `grantee` read the value: `secretsmanager:GetSecretValue` on this secret only (and decrypt with its customer key). */
   public grantRead(grantee: IGrantable): void {
+    Relations.grant(this.secret ?? this, grantee, 'read');
     grantee.addToPolicy({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: this.secretArn });
     grantKeyUse(grantee, this, false);
   }

@@ -18,6 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { enforce } from '../guardrails';
+import { StackModel } from '../model';
 import { installFastPath, synthesizeInMemory } from '../synth';
 import { UserError } from '../../src/core/errors';
 import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../../stacks/settings';
@@ -75,17 +76,17 @@ function readContext(): unknown {
   }
 }
 
-/** The synthesized JSON of each stack, in preview mode. */
-function synthStacks(names: readonly string[]): Map<string, any> {
+/** The model of each stack, synthesized in preview mode. */
+function synthStacks(names: readonly string[]): Map<string, StackModel> {
   installFastPath();
   const app = Testing.app();
   try {
     const built = buildApp(app, { context: readContext(), file: process.env[SETTINGS_FILE_ENV] }, { only: names, preview: true });
-    const synthesized = new Map(names.map((n) => [n, synthesizeInMemory(built.get(n) as TerraformStack)]));
+    const stacks = new Map(names.map((n) => [n, built.get(n) as TerraformStack]));
+    const documents = new Map(names.map((n) => [n, synthesizeInMemory(stacks.get(n)!).document]));
     // The guardrails, as on every synth: an error-severity finding stops the estimate.
-    enforce(names.map((n) => ({ name: n, json: synthesized.get(n)!.document })), (line) => process.stderr.write(`${line}\n`));
-    const stacks = new Map(names.map((n) => [n, JSON.parse(synthesized.get(n)!.text)]));
-    return stacks;
+    enforce(names.map((n) => ({ name: n, json: documents.get(n)! })), (line) => process.stderr.write(`${line}\n`));
+    return new Map(names.map((n) => [n, StackModel.fromStack(stacks.get(n)!, documents.get(n)!)]));
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true }); // the empty temporary directory Testing.app makes
   }
@@ -138,7 +139,7 @@ function render(name: string, e: Estimate): string {
   return out.join('\n');
 }
 
-function regionCheck(jsons: Map<string, any>): number {
+function regionCheck(models: ReadonlyMap<string, StackModel>): number {
   let missing = 0;
   process.stdout.write(`Price table of ${PRICES_AS_OF}: regions ${Object.keys(PRICES).join(', ')}\n`);
   for (const [region, prices] of Object.entries(PRICES)) {
@@ -146,8 +147,8 @@ function regionCheck(jsons: Map<string, any>): number {
     for (const [, p] of priceEntries(prices)) counts.set(p.check, (counts.get(p.check) ?? 0) + 1);
     process.stdout.write(`  ${region}: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
   }
-  for (const [name, json] of jsons) {
-    const regions = new Set<string>((Array.isArray(json.provider?.aws) ? json.provider.aws : [json.provider?.aws]).filter(Boolean).map((p: any) => p.region));
+  for (const [name, model] of models) {
+    const regions = new Set(model.providers.filter((p) => p.type === 'aws').map((p) => String(p.body.region)));
     for (const region of regions) {
       const ok = region in PRICES;
       if (!ok) missing++;
@@ -160,9 +161,9 @@ function regionCheck(jsons: Map<string, any>): number {
 function main(): number {
   const options = parseArgs(process.argv.slice(2));
   if (!options) return 0;
-  const jsons = synthStacks(options.stacks);
-  if (options.regionCheck) return regionCheck(jsons);
-  const estimates = new Map([...jsons].map(([name, json]) => [name, estimate(json, { assumptions: options.assumptions })]));
+  const models = synthStacks(options.stacks);
+  if (options.regionCheck) return regionCheck(models);
+  const estimates = new Map([...models].map(([name, model]) => [name, estimate(model, { assumptions: options.assumptions })]));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(Object.fromEntries(estimates), null, 2)}\n`);
     return 0;

@@ -1,7 +1,8 @@
 /**
  * `npm run diagrams [-- [--check] [stack ...]]`: the picture of each stack, `docs/<stack>.svg`,
- * drawn from its synthesized Terraform (default settings, plan-time look-ups pinned as in
- * `npm run plan`) by `graphOf` and laid out by Graphviz (`@viz-js/viz`, WebAssembly).
+ * drawn from its model (its synthesized Terraform and the relations its constructs recorded;
+ * default settings, plan-time look-ups pinned as in `npm run plan`) by `graphOf` and laid out by
+ * Graphviz (`@viz-js/viz`, WebAssembly).
  *
  * - no stack named: every stack of the app;
  * - `--check`: writes nothing, lists the pictures that differ from what the stacks give now and
@@ -16,7 +17,8 @@ import type { Viz } from '@viz-js/viz';
 import { enforce } from '../guardrails';
 import { installFastPath, synthesizeInMemory } from '../synth';
 import { STACK_NAMES, buildApp } from '../../stacks';
-import { TerraformJson, graphOf } from './graph';
+import { StackModel } from '../model';
+import { graphOf } from './graph';
 
 /** Where the pictures live. */
 export const DOCS_DIR = path.resolve(__dirname, '..', '..', 'docs');
@@ -26,18 +28,17 @@ export function diagramFile(stack: string): string {
   return `docs/${stack}.svg`;
 }
 
-/** The synthesized Terraform JSON of one stack with its default settings. */
-export function synthesizeStack(stack: string): TerraformJson {
+/** The model of one stack with its default settings (synthesized in memory, with its constructs' relations). */
+export function synthesizeStack(stack: string): StackModel {
   installFastPath();
   const app = Testing.app();
   const built = buildApp(app, { context: {} }, { only: [stack], preview: true });
   const construct = built.get(stack);
   if (!construct) throw new Error(`unknown stack ${JSON.stringify(stack)}; stacks: ${STACK_NAMES.join(', ')}`);
-  const { text, document } = synthesizeInMemory(construct as TerraformStack);
+  const { document } = synthesizeInMemory(construct as TerraformStack);
   // The guardrails, as on every synth: an error-severity finding stops the picture (warnings are synth's to print).
   enforce([{ name: stack, json: document }], () => undefined);
-  const json = JSON.parse(text) as TerraformJson;
-  return json;
+  return StackModel.fromStack(construct as TerraformStack, document);
 }
 
 /** The stack's picture as DOT. */

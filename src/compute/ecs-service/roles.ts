@@ -3,6 +3,7 @@ import { TerraformResource } from 'cdktf';
 import { isUnresolved } from '../../core/validation';
 import { ServiceRole } from '../../security/iam';
 import type { IGrantable } from '../../core/iam';
+import { Relations } from '../../core/relations';
 
 /** A secret the container reads from Secrets Manager (the `SecretValue` construct has this shape). */
 export interface ISecretSource {
@@ -65,6 +66,7 @@ export class TaskRoles extends Construct {
     const resource = isUnresolved(arn) ? arn : arn.split(':').slice(0, 7).join(':');
     if (this.secrets.has(resource)) return;
     this.secrets.add(resource);
+    Relations.grantOn(this, resource, this.execution, 'read');
     this.execution.addToPolicy({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: resource });
   }
 

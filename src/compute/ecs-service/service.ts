@@ -8,6 +8,7 @@ import { IGrantable, PolicyStatement } from '../../core/iam';
 import { Metric } from '../../core/metric';
 import { nameTags } from '../../core/tags';
 import { PropsValidator, isCidr } from '../../core/validation';
+import { Relations } from '../../core/relations';
 import type { ApplicationLoadBalancer, TargetGroup, TargetGroupHealthCheck } from '../../edge/alb';
 import { ServiceAutoscaling, ServiceAutoscalingOptions } from '../autoscaling';
 import { CapacityProviderStrategyItem, IEcsCluster, validateStrategy } from '../ecs-cluster';
@@ -388,6 +389,7 @@ export class EcsService extends Construct implements IGrantable {
     this.taskDefinition.roles.addDependent(this.service);
     this.securityGroup.addDependent(this.service);
     this.targetGroup?.addDependent(this.service);
+    if (this.targetGroup) Relations.route(this.targetGroup.resource, this.service);
     for (const vol of props.efsVolumes ?? []) {
       dependOn(this.service, ...vol.fileSystem.mountDependables);
       vol.fileSystem.securityGroup.addDependent(this.service);

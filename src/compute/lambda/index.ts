@@ -13,6 +13,7 @@ import { Metric, MetricMath } from '../../core/metric';
 import { RETENTION_DAYS } from '../../core/naming';
 import { nameTags } from '../../core/tags';
 import { BUCKET_PATTERN, ENV_VAR_PATTERN, PropsValidator, isArn } from '../../core/validation';
+import { Relations } from '../../core/relations';
 import { ServiceRole } from '../../security/iam';
 import type { EncryptionKey } from '../../security/kms';
 import { LogGroup } from '../../observability/logs';
@@ -372,6 +373,7 @@ export class LambdaFunction extends Construct implements IGrantable {
    * through any version or alias (`lambda:InvokeFunction` on the function and `<arn>:*`).
    */
   public grantInvokeRole(grantee: IGrantable): void {
+    Relations.grant(this.function, grantee, 'invoke');
     grantee.addToPolicy({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [this.functionArn, `${this.functionArn}:*`] });
   }
 

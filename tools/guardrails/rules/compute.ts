@@ -1,5 +1,6 @@
 /** Rules for ECS, EC2 launch templates and Auto Scaling, Batch and ECR. */
-import { Resource, Rule, StackIndex, block, blocks, isExpression, isTrue } from '../engine';
+import type { Rule } from '../engine';
+import { Resource, StackModel, block, blocks, isExpression, isTrue } from '../../model';
 import { describe, publicAllows } from '../policy';
 
 /** Environment variable names that hold a secret when their value is written in the configuration. */
@@ -25,13 +26,13 @@ interface ContainerDefinition {
   readonly linuxParameters?: { capabilities?: { add?: string[] } };
 }
 
-function containers(stack: StackIndex, r: Resource): ContainerDefinition[] {
+function containers(stack: StackModel, r: Resource): ContainerDefinition[] {
   const defs = stack.document<ContainerDefinition[]>(r, 'container_definitions');
   return Array.isArray(defs) ? defs : [];
 }
 
 /** Container-level check over every container of a task definition. */
-function eachContainer(fn: (c: ContainerDefinition) => string | undefined): (r: Resource, stack: StackIndex) => string[] {
+function eachContainer(fn: (c: ContainerDefinition) => string | undefined): (r: Resource, stack: StackModel) => string[] {
   return (r, stack) => containers(stack, r).flatMap((c) => {
     const problem = fn(c);
     return problem ? [`container "${c.name ?? '?'}" ${problem}`] : [];

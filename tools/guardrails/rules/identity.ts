@@ -1,9 +1,10 @@
 /** Rules for IAM, KMS, Secrets Manager and Terraform variables. */
-import { Resource, Rule, StackIndex, blocks, isExpression } from '../engine';
+import type { Rule } from '../engine';
+import { Resource, StackModel, blocks, isExpression } from '../../model';
 import { Statement, allows, describe, hasAction, list, onAnyResource, publicAllows, wildcardPrincipal } from '../policy';
 
 /** Identity policies of a resource: the `policy` of policy resources, the inline policies of a role. */
-function identityPolicies(r: Resource, stack: StackIndex): unknown[] {
+function identityPolicies(r: Resource, stack: StackModel): unknown[] {
   if (r.type === 'aws_iam_role') {
     return blocks(r.body.inline_policy).map((p) => (typeof p.policy === 'string' ? safeDecode(p.policy) : undefined)).filter((d) => d !== undefined);
   }
@@ -21,7 +22,7 @@ function safeDecode(text: string): unknown {
 
 const POLICY_TYPES = ['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role'];
 
-function eachAllow(fn: (s: Statement) => string | undefined): (r: Resource, stack: StackIndex) => string[] {
+function eachAllow(fn: (s: Statement) => string | undefined): (r: Resource, stack: StackModel) => string[] {
   return (r, stack) => identityPolicies(r, stack).flatMap((doc) => allows(doc).flatMap((s) => {
     const problem = fn(s);
     return problem ? [problem] : [];

@@ -1,5 +1,6 @@
 /** Rules for the VPC, security groups and load balancers. */
-import { Resource, Rule, StackIndex, block, blocks, isExpression, isFalse, isTrue, referenceTarget } from '../engine';
+import type { Rule } from '../engine';
+import { Resource, StackModel, block, blocks, isExpression, isFalse, isTrue, referenceTarget } from '../../model';
 
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
 /** Ports a public load balancer listens on. */
@@ -45,7 +46,7 @@ function portText(p: Permission): string {
 }
 
 /** Addresses of the security groups attached to load balancers. */
-function loadBalancerGroups(stack: StackIndex): Set<string> {
+function loadBalancerGroups(stack: StackModel): Set<string> {
   const out = new Set<string>();
   for (const lb of [...stack.resources('aws_lb'), ...stack.resources('aws_alb')]) {
     for (const g of lb.body.security_groups ?? []) {
@@ -60,7 +61,7 @@ function loadBalancerGroups(stack: StackIndex): Set<string> {
  * Addresses of the security groups of routers: instances and interfaces with the source/destination
  * check off (a NAT instance forwards whatever the private subnets send, any protocol or port).
  */
-function routerGroups(stack: StackIndex): Set<string> {
+function routerGroups(stack: StackModel): Set<string> {
   const out = new Set<string>();
   const add = (ids: unknown) => {
     for (const g of Array.isArray(ids) ? ids : []) {
@@ -83,7 +84,7 @@ function isPrivateCidr(cidr: string): boolean {
 
 const INGRESS_TYPES = ['aws_vpc_security_group_ingress_rule', 'aws_security_group_rule', 'aws_security_group'];
 
-function listenersOf(stack: StackIndex, lb: Resource): Resource[] {
+function listenersOf(stack: StackModel, lb: Resource): Resource[] {
   return [...stack.attached('aws_lb_listener', 'load_balancer_arn', lb), ...stack.attached('aws_alb_listener', 'load_balancer_arn', lb)];
 }
 

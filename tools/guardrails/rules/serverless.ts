@@ -1,17 +1,18 @@
 /** Rules for SQS, SNS, Lambda, API Gateway and CloudWatch. */
-import { Resource, Rule, StackIndex, block, isExpression, isFalse, referenceTarget } from '../engine';
+import type { Rule } from '../engine';
+import { Resource, StackModel, block, isExpression, isFalse, referenceTarget } from '../../model';
 import { deniesInsecureTransport, describe, publicAllows } from '../policy';
 import { secretLookingVariables } from './compute';
 
 /** Lambda runtimes past their deprecation date (AWS Lambda runtime deprecation table, 2025). */
 const DEPRECATED_RUNTIMES = /^(nodejs(4\.3|6\.10|8\.10|10\.x|12\.x|14\.x|16\.x|18\.x)|python(2\.7|3\.6|3\.7|3\.8)|ruby2\.[57]|dotnetcore[123]\.[01]|dotnet(5\.0|6|7)|java8|go1\.x|provided)$/;
 
-function queuePolicies(stack: StackIndex, queue: Resource): Resource[] {
+function queuePolicies(stack: StackModel, queue: Resource): Resource[] {
   return stack.attached('aws_sqs_queue_policy', 'queue_url', queue);
 }
 
 /** Whether some queue's redrive policy names `queue` as its dead-letter queue. */
-function isDeadLetterQueue(stack: StackIndex, queue: Resource): boolean {
+function isDeadLetterQueue(stack: StackModel, queue: Resource): boolean {
   if (queue.body.redrive_allow_policy !== undefined || stack.hasAttached('aws_sqs_queue_redrive_allow_policy', 'queue_url', queue)) return true;
   return stack.resources('aws_sqs_queue').some((q) => {
     const redrive = stack.document<{ deadLetterTargetArn?: string }>(q, 'redrive_policy');
@@ -20,7 +21,7 @@ function isDeadLetterQueue(stack: StackIndex, queue: Resource): boolean {
 }
 
 /** Resources whose `field` is a JSON policy, to check for public grants. */
-function publicGrant(field: string): (r: Resource, stack: StackIndex) => string[] {
+function publicGrant(field: string): (r: Resource, stack: StackModel) => string[] {
   return (r, stack) => publicAllows(stack.document(r, field)).map((s) => `allows everyone: statement ${describe(s)} has Principal "*" and no condition`);
 }
 

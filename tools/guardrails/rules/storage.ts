@@ -1,9 +1,10 @@
 /** Rules for S3, EFS, DynamoDB. */
-import { Resource, Rule, StackIndex, block, blocks, isExpression, isFalse, isTrue, referenceTarget } from '../engine';
+import type { Rule } from '../engine';
+import { Resource, StackModel, block, blocks, isExpression, isFalse, isTrue, referenceTarget } from '../../model';
 import { deniesInsecureTransport, describe, publicAllows } from '../policy';
 
 /** Companion resources of a bucket point to it by reference, or by its literal name. */
-function ofBucket(stack: StackIndex, type: string, bucket: Resource): Resource[] {
+function ofBucket(stack: StackModel, type: string, bucket: Resource): Resource[] {
   return stack.attached(type, 'bucket', bucket, ['bucket']);
 }
 
