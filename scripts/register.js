@@ -68,7 +68,7 @@ require.extensions['.ts'] = function loadTs(module, filename) {
 // V8 rejects (another Node version) is rewritten; any failure falls back to Node's own compile.
 const Module = require('module');
 const vm = require('vm');
-const CACHED = /[\\/]node_modules[\\/](cdktf|@cdktf[\\/]provider-aws|constructs)[\\/]/;
+const CACHED = /[\\/]node_modules[\\/](cdktf|@cdktf[\\/]provider-aws|constructs|@sinclair[\\/]typebox)[\\/]/;
 const enabled = process.env.V8_COMPILE_CACHE !== '0' && !process.execArgv.includes('--enable-source-maps') && !(process.env.NODE_OPTIONS || '').includes('--enable-source-maps');
 if (enabled) {
   const codeCacheDir = path.join(process.env.V8_CODE_CACHE_DIR || path.join(root, 'node_modules', '.cache', 'v8-code'), `${process.version}-${process.arch}`);

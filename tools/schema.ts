@@ -1,142 +1,72 @@
 /**
  * `npm run schema`: publishes the settings as a JSON Schema (`schema/settings.schema.json`) so that
- * editors complete and check settings files, and writes one example settings file per stack
- * (`examples/<stack>.json`, each with `$schema`).
+ * editors complete and check settings files.
  *
- * The schema is generated, not written: constraints (types, ranges, patterns, enums) come from the
- * runtime settings schemas (stacks/settings/schema.ts `jsonSchema`), descriptions from the TSDoc of
- * the settings interfaces (read with the TypeScript parser, no type-checking), defaults from each
- * stack's defaults. Settings are overrides deep-merged onto the defaults, so object fields are
- * optional in the published schema; list items and map entries without a template stay complete.
- * `--check` fails when a committed file differs (the test does the same).
+ * The schema is generated from the settings declarations: each stack's TypeBox schema already is
+ * JSON Schema, with its constraints and descriptions (`stacks/settings/schema.ts`). Publishing
+ * adapts it to what users write, overrides deep-merged onto the defaults: object fields are
+ * optional, map entries with a template may be partial, each field's `default` is the stack's own
+ * (an environment's, for artwork-matcher), a choice is an `enum`, and the kit's metadata (Symbol
+ * keys) never shows. List items and map entries without a template stay complete. `--check` fails
+ * when the committed file differs (the test does the same).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as TS from 'typescript';
-import { Schema } from '../stacks/settings/schema';
+import { Kind } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
+import { metaOf } from '../stacks/settings/meta';
 import { remoteStateSchema } from '../stacks/settings';
 import { STACKS } from '../stacks';
 import { ROOT } from './terraform/cli';
 
-/** Where the settings interfaces are declared. */
-const SOURCES = ['src/core/backend.ts', 'stacks/settings/shapes.ts', 'src/compute/ecs-cluster.ts', ...fs.readdirSync(path.join(ROOT, 'stacks')).flatMap((d) => ['settings.ts', 'index.ts'].map((f) => `stacks/${d}/${f}`))].filter((f) => fs.existsSync(path.join(ROOT, f)));
-
+/** The published settings schema, relative to the project root. */
 export const SCHEMA_FILE = 'schema/settings.schema.json';
 
-interface Doc {
-  readonly description?: string;
-  /** The property's type node, to follow into nested interfaces. */
-  readonly type?: TS.TypeNode;
+type Json = Record<string, unknown>;
+
+/** The JSON Schema keywords of `schema` itself (not its subschemas, nor the kit's metadata). */
+function keywords(schema: TSchema, partial: boolean): Json {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (['properties', 'patternProperties', 'items', 'anyOf', 'default'].includes(k)) continue;
+    if (k === 'required' && partial) continue;
+    out[k] = v;
+  }
+  return out;
 }
 
-/** Interfaces by name, with their own members and those they extend. */
-class InterfaceIndex {
-  private readonly interfaces = new Map<string, TS.InterfaceDeclaration>();
-  private readonly aliases = new Map<string, TS.TypeAliasDeclaration>();
-
-  constructor(private readonly ts: typeof TS) {
-    for (const file of SOURCES) {
-      const source = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.ES2022, true);
-      source.forEachChild((node) => {
-        if (ts.isInterfaceDeclaration(node)) this.interfaces.set(node.name.text, node);
-        if (ts.isTypeAliasDeclaration(node)) this.aliases.set(node.name.text, node);
-      });
-    }
+/** The published form of `schema`; `defaults` is the stack's value there, `partial` makes object fields optional. */
+function published(schema: TSchema, defaults: unknown, partial: boolean): Json {
+  const { values, entryDefaults } = metaOf(schema);
+  const out = keywords(schema, partial);
+  const kind = schema[Kind];
+  if (values !== undefined) {
+    delete out.type;
+    out.enum = [...values];
+  } else if (kind === 'Object') {
+    const properties = (schema as TSchema & { properties: Record<string, TSchema> }).properties;
+    const given = (defaults ?? {}) as Json;
+    out.properties = Object.fromEntries(Object.entries(properties).map(([k, p]) => [k, withDefault(published(p, given[k], partial), p, given[k])]));
+  } else if (kind === 'Record') {
+    const [[pattern, entry]] = Object.entries((schema as TSchema & { patternProperties: Record<string, TSchema> }).patternProperties);
+    out.patternProperties = { [pattern]: published(entry, entryDefaults, partial && entryDefaults !== undefined) };
+    // A key outside the pattern meets `Never` at validation: in JSON Schema, no other key.
+    if (out.additionalProperties !== undefined) out.additionalProperties = false;
+  } else if (kind === 'Array') {
+    out.items = published((schema as TSchema & { items: TSchema }).items, undefined, false);
   }
-
-  /** The documented members of a type (a node, or an interface name): an interface (with its `extends`), a type literal, an intersection. */
-  members(type: TS.TypeNode | string | undefined): Map<string, Doc> {
-    const ts = this.ts;
-    const out = new Map<string, Doc>();
-    if (!type) return out;
-    if (typeof type === 'string') {
-      const decl = this.interfaces.get(type);
-      if (decl) {
-        for (const h of decl.heritageClauses ?? []) for (const t of h.types) for (const [k, v] of this.members(t.expression.getText())) out.set(k, v);
-        this.collect(decl.members, out);
-      } else if (this.aliases.has(type)) {
-        return this.members(this.aliases.get(type)!.type);
-      }
-      return out;
-    }
-    if (ts.isIntersectionTypeNode(type)) {
-      for (const t of type.types) for (const [k, v] of this.members(t)) out.set(k, v);
-    } else if (ts.isTypeLiteralNode(type)) {
-      this.collect(type.members, out);
-    } else if (ts.isTypeReferenceNode(type)) {
-      return this.members(type.typeName.getText());
-    }
-    return out;
-  }
-
-  /** The element type of `X[]` / `readonly X[]`, or the value type of `Record<K, V>`. */
-  inner(type: TS.TypeNode | undefined): TS.TypeNode | undefined {
-    const ts = this.ts;
-    if (!type) return undefined;
-    if (ts.isTypeOperatorNode(type)) return this.inner(type.type);
-    if (ts.isArrayTypeNode(type)) return type.elementType;
-    if (ts.isTypeReferenceNode(type) && ['Record', 'Readonly', 'ReadonlyArray', 'Array'].includes(type.typeName.getText())) {
-      const args = type.typeArguments ?? [];
-      return type.typeName.getText() === 'Record' ? args[1] : args[0];
-    }
-    return type;
-  }
-
-  private collect(members: TS.NodeArray<TS.TypeElement>, out: Map<string, Doc>): void {
-    const ts = this.ts;
-    for (const m of members) {
-      if (!ts.isPropertySignature(m) || !m.name) continue;
-      const tags = ts.getJSDocCommentsAndTags(m).filter(ts.isJSDoc);
-      const text = tags
-        .map((d) => {
-          const body = typeof d.comment === 'string' ? d.comment : (d.comment ?? []).map((c) => c.getText()).join('');
-          const def = (d.tags ?? []).find((t) => t.tagName.text === 'default');
-          const defText = def ? (typeof def.comment === 'string' ? def.comment : (def.comment ?? []).map((c) => c.getText()).join('')) : undefined;
-          return [body.trim(), defText ? `Default: ${defText.trim().replace(/^- /, '')}` : ''].filter(Boolean).join(' ');
-        })
-        .join(' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-      out.set(m.name.getText(), { description: text || undefined, type: m.type });
-    }
-  }
+  return out;
 }
 
-/** The JSON Schema of a settings schema, with descriptions and defaults, `partial` for overrides. */
-function document(index: InterfaceIndex, schema: Schema<unknown>, type: TS.TypeNode | string | undefined, defaults: unknown, partial: boolean): Record<string, unknown> {
-  const base: Record<string, unknown> = { ...schema.jsonSchema };
-  if (schema.kind === 'object' && schema.fields) {
-    const docs = index.members(type);
-    // A `Record<Name, T>` with fixed names: every field is a T.
-    const entryType = docs.size === 0 && type !== undefined && typeof type !== 'string' ? index.inner(type) : undefined;
-    const properties: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(schema.fields)) {
-      const doc = docs.get(key);
-      const value = defaults && typeof defaults === 'object' ? (defaults as Record<string, unknown>)[key] : undefined;
-      const prop = document(index, field, doc?.type ?? (entryType !== type ? entryType : undefined), value, partial);
-      if (doc?.description) prop.description = doc.description;
-      else if (entryType) prop.description = `The entry "${key}".`;
-      if (value !== undefined && field.kind !== 'object' && field.kind !== 'record') prop.default = value;
-      properties[key] = prop;
-    }
-    base.properties = properties;
-    if (partial) delete base.required;
-  } else if (schema.kind === 'array' && schema.item) {
-    base.items = document(index, schema.item, typeof type === 'string' ? undefined : index.inner(type), undefined, false);
-  } else if (schema.kind === 'record' && schema.item) {
-    base.additionalProperties = document(index, schema.item, typeof type === 'string' ? undefined : index.inner(type), schema.entryDefaults, partial && schema.entryDefaults !== undefined);
-  }
-  return base;
+/** `node` with the stack's default, for a field that is a value or a list (an object's defaults are its fields'). */
+function withDefault(node: Json, schema: TSchema, value: unknown): Json {
+  return value === undefined || schema[Kind] === 'Object' || schema[Kind] === 'Record' ? node : { ...node, default: value };
 }
 
 /** The published settings schema. */
-export function settingsSchema(): Record<string, unknown> {
-  const ts = require('typescript') as typeof TS;
-  const index = new InterfaceIndex(ts);
-  const stacks: Record<string, unknown> = {};
-  for (const def of STACKS) {
-    stacks[def.name] = { ...document(index, def.schema, def.settingsType, def.defaults, true), description: def.description };
-  }
+export function settingsSchema(): Json {
+  const stacks: Json = {};
+  for (const def of STACKS) stacks[def.name] = { ...published(def.schema, def.defaults, true), description: def.description };
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://github.com/cdktf-aws-deployments/settings.schema.json',
@@ -146,7 +76,7 @@ export function settingsSchema(): Record<string, unknown> {
     additionalProperties: false,
     properties: {
       $schema: { type: 'string', description: 'The schema of this file, for editors.' },
-      remoteState: { ...document(index, remoteStateSchema as Schema<unknown>, 'RemoteStateConfig', undefined, false), description: 'Remote state in S3 for every stack (create the bucket with the state-bootstrap stack). Default: local state.' },
+      remoteState: published(remoteStateSchema, undefined, false),
       stacks: { type: 'object', additionalProperties: false, description: 'Settings per stack, by public stack name.', properties: stacks },
     },
   };

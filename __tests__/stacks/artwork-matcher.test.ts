@@ -399,7 +399,7 @@ describe('artwork-matcher settings', () => {
       '  gpu: has no effect: no service runs on GPU (set services.<name>.gpu true, or leave gpu at its defaults)',
     ]);
     expect(errorOf(() => buildStack('artwork-matcher-production', { stacks: { 'artwork-matcher-production': { services: { embeddings: { memoryMiB: 16384 } } } } }))).toContain(
-      'services.embeddings.cpu: a task of 16384 MiB (about 15564 MiB are left for tasks) does not fit on g4dn.xlarge; give the task less or the group a bigger type',
+      'services.embeddings.memoryMiB: a task of 16384 MiB (about 15564 MiB are left for tasks) does not fit on g4dn.xlarge; give the task less or the group a bigger type',
     );
   });
 

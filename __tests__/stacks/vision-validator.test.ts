@@ -210,7 +210,7 @@ describe('vision-validator', () => {
     it('a group without room for a rolling deployment, and a task that does not fit the instance', () => {
       const message = errorFor({ gpu: { maxSize: 3 }, service: { memoryMiB: 16384 } });
       expect(message).toContain('gpu.maxSize: 3 instances hold 3 tasks: no room for the extra task a rolling deployment starts at service.maxCapacity 3; allowed: at least 4');
-      expect(message).toContain('service.cpu: a task of 16384 MiB (about 15564 MiB are left for tasks) does not fit on g4dn.xlarge');
+      expect(message).toContain('service.memoryMiB: a task of 16384 MiB (about 15564 MiB are left for tasks) does not fit on g4dn.xlarge');
     });
 
     it('no NAT gateway for an image on ghcr.io, no AI provider, and variables the stack sets itself', () => {

@@ -22,19 +22,34 @@ describe('published settings schema', () => {
     expect(committed).toBe(generated[SCHEMA_FILE]);
   });
 
-  test('covers every stack, and every field has a description', () => {
+  test('covers every stack, and every field, map entry and list item object has a real description', () => {
     expect(Object.keys(schema.properties.stacks.properties)).toEqual([...STACK_NAMES]);
     const missing: string[] = [];
+    // A description must say something: not the key, not a placeholder such as `The entry "cpu".`
+    const real = (text: unknown, key: string) => typeof text === 'string' && text.length >= 12 && text !== key && !/^The entry\b/.test(text);
     const walk = (node: any, at: string): void => {
       for (const [key, prop] of Object.entries<any>(node?.properties ?? {})) {
-        if (!prop.description) missing.push(`${at}.${key}`);
+        if (!real(prop.description, key)) missing.push(`${at}.${key}: ${JSON.stringify(prop.description)}`);
         walk(prop, `${at}.${key}`);
       }
+      for (const [pattern, entry] of Object.entries<any>(node?.patternProperties ?? {})) {
+        if (entry.type === 'object' && !real(entry.description, pattern)) missing.push(`${at}.<${pattern}>: ${JSON.stringify(entry.description)}`);
+        walk(entry, `${at}.<entry>`);
+      }
+      if (node?.items?.type === 'object' && !real(node.items.description, '')) missing.push(`${at}[]: ${JSON.stringify(node.items.description)}`);
       if (node?.items) walk(node.items, `${at}[]`);
-      if (node?.additionalProperties && typeof node.additionalProperties === 'object') walk(node.additionalProperties, `${at}.*`);
     };
     walk(schema, '');
     expect(missing).toEqual([]);
+    expect(generated[SCHEMA_FILE]).not.toMatch(/The entry "/);
+  });
+
+  test('is the declarations as JSON Schema: no TSDoc scraping, no kit metadata', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'tools', 'schema.ts'), 'utf8');
+    expect(source).not.toMatch(/typescript|getJSDoc/);
+    const karma = schema.properties.stacks.properties.karmacadabra.properties;
+    expect(karma.agents.patternProperties['^[a-z][a-z0-9-]{0,30}[a-z0-9]$'].properties.port.description).toMatch(/A new agent must name it/);
+    expect(karma.network.properties.natGateways).toMatchObject({ enum: ['none', 'single', 'perAz', 'instance'], default: 'single' });
   });
 
   test('carries the defaults the stacks use', () => {
@@ -74,6 +89,9 @@ describe('the schema rejects what synth rejects', () => {
     ['a malformed CIDR', { stacks: { 'artwork-matcher-demo': { alb: { allowedCidrs: ['10.0.0.0/33'] } } } }],
     ['a wrong type', { stacks: { 'state-bootstrap': { protect: 'yes' } } }],
     ['a remote state without a bucket', { remoteState: { region: 'eu-west-1' } }],
+    ['a map key outside its pattern', { stacks: { karmacadabra: { agents: { Market_Maker: { port: 9006 } } } } }],
+    ['a tag the stack sets itself', { stacks: { 'state-bootstrap': { tags: { Project: 'x' } } } }],
+    ['a string too long', { stacks: { 'vision-validator': { environment: 'a'.repeat(33) } } }],
   ];
   test.each(cases)('%s', (_name, doc) => {
     expect(validate(doc)).toBe(false);

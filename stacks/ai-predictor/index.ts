@@ -12,7 +12,6 @@ export * from './stack';
 export const aiPredictor: StackDefinition<AiPredictorSettings, Construct> = {
   name: AI_PREDICTOR,
   description: 'AI Predictor backend: FastAPI on Fargate Spot behind an HTTP API and VPC link, no NAT gateway (document 001)',
-  settingsType: 'AiPredictorSettings',
   schema: aiPredictorSchema,
   defaults: aiPredictorDefaults,
   preview: (s) => ({

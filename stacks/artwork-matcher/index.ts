@@ -14,8 +14,7 @@ export function artworkMatcher(env: ArtworkEnvironment): StackDefinition<Artwork
   return {
     name,
     description: `Artwork Matcher (${env}): four microservices on ECS behind an ALB (document 004)`,
-    settingsType: 'ArtworkMatcherSettings',
-    schema: artworkMatcherSchema,
+    schema: artworkMatcherSchema(env),
     defaults: artworkMatcherDefaults(env),
     preview: (s) => ({
       accountId: s.accountId ?? PREVIEW_ACCOUNT,

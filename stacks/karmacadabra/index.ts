@@ -12,7 +12,6 @@ export * from './stack';
 export const karmacadabra: StackDefinition<KarmacadabraSettings, Construct> = {
   name: KARMACADABRA,
   description: 'Karmacadabra: five AI agents on Fargate Spot behind one path-routed ALB, with Service Connect (document 003)',
-  settingsType: 'KarmacadabraSettings',
   schema: karmacadabraSchema,
   defaults: karmacadabraDefaults(),
   preview: (s) => ({ accountId: s.accountId ?? PREVIEW_ACCOUNT, network: previewNetwork(s.region, s.network) }),

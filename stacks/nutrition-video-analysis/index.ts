@@ -12,7 +12,6 @@ export * from './stack';
 export const nutritionVideoAnalysis: StackDefinition<NutritionVideoAnalysisSettings, Construct> = {
   name: NUTRITION_VIDEO_ANALYSIS,
   description: 'Nutrition Video Analysis: API Gateway, 4 Lambda functions, SQS, SNS, DynamoDB, S3, EFS, KMS, a Fargate worker on queue depth and AWS Batch GPU spot jobs (document 002)',
-  settingsType: 'NutritionVideoAnalysisSettings',
   schema: nutritionVideoAnalysisSchema,
   defaults: nutritionVideoAnalysisDefaults(),
   preview: (s) => ({

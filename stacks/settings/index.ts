@@ -1,6 +1,7 @@
 /**
- * Settings: typed defaults in code, overrides from cdktf.json context and from a JSON file, merged
- * and validated once, before any construct is built.
+ * Settings: declared once per stack on TypeBox (each field's constraints, description and default:
+ * `schema.ts`), overrides from cdktf.json context and from a JSON file, merged onto the defaults and
+ * validated once, before any construct is built.
  *
  * Override document (both sources share it; the file wins over the context):
  * ```json
@@ -13,14 +14,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../../src/core/errors';
-import type { RemoteStateConfig } from '../../src/core/backend';
 import { didYouMean, show } from '../../src/core/format';
 import { JsonSyntaxError, parseJsonStrict } from './json';
-import { Issue, Schema, arn, boolean, bucketName, deepMerge, fill, object, optional, region, string, validate } from './schema';
+import type { TSchema } from '@sinclair/typebox';
+import { Issue } from './meta';
+import * as s from './schema';
+import { deepMerge, fill, validate } from './validate';
 
 export * as s from './schema';
-export type { Issue, Schema } from './schema';
-export { deepMerge } from './schema';
+export type { Issue } from './meta';
+export { deepMerge } from './validate';
 
 /** Environment variable naming a JSON file of setting overrides. */
 export const SETTINGS_FILE_ENV = 'STACK_SETTINGS_FILE';
@@ -28,25 +31,29 @@ export const SETTINGS_FILE_ENV = 'STACK_SETTINGS_FILE';
 export const SETTINGS_CONTEXT_KEY = 'settings';
 
 /** Where Terraform keeps the state of every stack except `state-bootstrap`. */
-export type RemoteStateSettings = RemoteStateConfig;
-
-export const remoteStateSchema: Schema<RemoteStateSettings> = object<RemoteStateSettings>(
+export const remoteStateSchema = s.object(
   {
-    bucket: bucketName(),
-    region: region(),
-    keyPrefix: optional(string({ pattern: /^[A-Za-z0-9!_.*'()\-/]*[A-Za-z0-9!_.*'()-]$/, describe: 'an S3 key prefix without a trailing "/"', maxLength: 512 })),
-    dynamodbTable: optional(string({ pattern: /^[A-Za-z0-9_.-]{3,255}$/, describe: 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)' })),
-    useLockfile: optional(boolean()),
-    kmsKeyArn: optional(arn('kms')),
+    bucket: s.bucketName({ description: 'Name of the S3 bucket holding the state (create it with the `state-bootstrap` stack).' }),
+    region: s.region({ description: 'Region of the state bucket.' }),
+    keyPrefix: s.optional(s.string({ pattern: /^[A-Za-z0-9!_.*'()\-/]*[A-Za-z0-9!_.*'()-]$/, expected: 'an S3 key prefix without a trailing "/"', maxLength: 512, description: 'Prefix of every state key: `<keyPrefix>/<stack key>`. Default: no prefix.' })),
+    dynamodbTable: s.optional(s.dynamodbTableName({ description: 'DynamoDB table used for state locking. Default: no table: S3-native locking (`use_lockfile`, Terraform >= 1.10).' })),
+    useLockfile: s.optional(s.boolean({ description: 'Lock with a lock file next to the state object (S3-native locking). Default: true when no `dynamodbTable` is named, false otherwise.' })),
+    kmsKeyArn: s.optional(s.arn('kms', { description: 'KMS key (ARN) that encrypts the state objects. Default: the bucket\'s default encryption.' })),
   },
-  (v, issue) => {
-    const keyRegion = v.kmsKeyArn?.split(':')[3];
-    if (keyRegion && keyRegion !== v.region) issue('kmsKeyArn', `${show(v.kmsKeyArn)} is in region ${JSON.stringify(keyRegion)}, not the state bucket's region ${JSON.stringify(v.region)}; allowed: a key in ${v.region}`);
-    if (v.useLockfile === false && v.dynamodbTable === undefined) {
-      issue('useLockfile', 'false leaves the state unlocked; name a dynamodbTable or set useLockfile to true');
-    }
+  {
+    description: 'Remote state in S3 for every stack (create the bucket with the state-bootstrap stack). Default: local state.',
+    refine: (v, issue) => {
+      const keyRegion = v.kmsKeyArn?.split(':')[3];
+      if (keyRegion && keyRegion !== v.region) issue('kmsKeyArn', `${show(v.kmsKeyArn)} is in region ${JSON.stringify(keyRegion)}, not the state bucket's region ${JSON.stringify(v.region)}; allowed: a key in ${v.region}`);
+      if (v.useLockfile === false && v.dynamodbTable === undefined) {
+        issue('useLockfile', 'false leaves the state unlocked; name a dynamodbTable or set useLockfile to true');
+      }
+    },
   },
 );
+
+/** Where Terraform keeps the state of every stack except `state-bootstrap`. */
+export type RemoteStateSettings = s.Static<typeof remoteStateSchema>;
 
 /** The raw override document: what a user may write in context or in the settings file. */
 export interface SettingsOverrides {
@@ -163,10 +170,8 @@ export interface StackDefinition<T, A = unknown> {
   readonly name: string;
   /** One line on what the system is. */
   readonly description: string;
-  /** Name of the settings interface (for the published JSON Schema's documentation). */
-  readonly settingsType: string;
-  /** Schema of the stack's settings. */
-  readonly schema: Schema<T>;
+  /** Schema of the stack's settings (with their descriptions, for the published JSON Schema). */
+  readonly schema: TSchema;
   /** Defaults of every setting (the design document's values). */
   readonly defaults: T;
   /**

@@ -78,7 +78,7 @@ class Reader {
       out[key] = this.value();
       this.ws();
       if (this.s[this.i] === ',') {
-        this.i++;
+        this.comma('}');
         continue;
       }
       if (this.s[this.i] === '}') {
@@ -102,7 +102,7 @@ class Reader {
       out.push(this.value());
       this.ws();
       if (this.s[this.i] === ',') {
-        this.i++;
+        this.comma(']');
         continue;
       }
       if (this.s[this.i] === ']') {
@@ -111,6 +111,14 @@ class Reader {
       }
       this.fail('expected "," or "]"');
     }
+  }
+
+  /** Steps over a "," that must be followed by another member, not by `close`: a trailing comma is reported where it is. */
+  private comma(close: '}' | ']'): void {
+    const at = this.position(this.i);
+    this.i++;
+    this.ws();
+    if (this.s[this.i] === close) this.fail(`trailing comma before "${close}" (JSON allows none); remove it`, at);
   }
 
   private string(): string {

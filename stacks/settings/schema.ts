@@ -1,169 +1,91 @@
 /**
- * A small, dependency-free schema language for settings.
- *
- * Every stack declares its settings as a TypeScript interface (with TSDoc and `@default`) plus a
- * schema built from these functions. `object<T>()` requires a schema for every key of `T`, so the
- * interface and the schema cannot drift apart. Validation collects every problem at once, each
- * with its dotted path, the offending value and what is allowed; cross-field checks run together
- * with the field checks. Each schema also describes itself as a JSON Schema fragment
- * (`jsonSchema`), from which the published settings schema is generated.
+ * The settings kit: settings are declared once, as TypeBox schemas. Each builder returns a plain
+ * TypeBox schema (its JSON Schema constraints, a `description` and, where it is one value, a
+ * `default`) with the words of its messages attached under a Symbol key (`meta.ts`); the
+ * TypeScript type of a setting is `Static<typeof schema>`. TypeBox's own validator checks values
+ * (`validate.ts` turns its errors into the project's messages), and the published JSON Schema is
+ * these schemas as they are (`tools/schema.ts`).
  */
-import { camelCase, didYouMean, show } from '../../src/core/format';
-import { AMI_PATTERN, BUCKET_PATTERN, CIDR_PATTERN, EMAIL_PATTERN, ENV_VAR_PATTERN, IMAGE_TAG_PATTERN, REGION_PATTERN, ZONE_PATTERN, isCidr } from '../../src/core/validation';
+import { OptionalKind, Type } from '@sinclair/typebox';
+import type { Static, TArray, TBoolean, TInteger, TLiteral, TNumber, TObject, TOptionalWithFlag, TProperties, TRecord, TSchema, TString, TUnion } from '@sinclair/typebox';
+import { didYouMean } from '../../src/core/format';
+import { AMI_PATTERN, BUCKET_PATTERN, CIDR_PATTERN, EMAIL_PATTERN, ENV_VAR_PATTERN, IMAGE_TAG_PATTERN, REGION_PATTERN, ZONE_PATTERN } from '../../src/core/validation';
 import { RETENTION_DAYS } from '../../src/core/naming';
+import { Meta, Refinement, metaOf, withMeta } from './meta';
+import { regionHint } from './regions';
 
-export { didYouMean, show };
+export type { Issue, IssueFn, Refinement } from './meta';
+export type { Static, TObject, TSchema } from '@sinclair/typebox';
+export { defaultsOf, fill, validate } from './validate';
+export { didYouMean };
 
-/** One problem found while validating settings. */
-export interface Issue {
-  /** Dotted path of the setting, e.g. `services.gateway.cpu`. Empty for the root. */
-  readonly path: string;
-  /** What is wrong and what is allowed, starting with the offending value. */
-  readonly message: string;
+/** How a setting reads in the published JSON Schema (editors show both). */
+export interface Doc<T> {
+  /** What the setting is and does. */
+  readonly description?: string;
+  /** Its default, when it is one value (values that vary by environment or entry come from the stack's defaults). */
+  readonly default?: T;
 }
 
-/** A validator for values of type `T` (the type parameter is used by `object<T>()` only). */
-export interface Schema<T> {
-  /** Human description of what is allowed, used in messages of enclosing schemas. */
-  readonly expected: string;
-  /** Whether `undefined`/`null` is acceptable. */
-  readonly optional: boolean;
-  /** Check `value` and push every problem onto `issues`. */
-  validate(value: unknown, path: string, issues: Issue[]): void;
-  /** Applies defaults the schema knows (map entries); returns the filled value. */
-  fill?(value: unknown): unknown;
-  /** The constraints as a JSON Schema fragment (no descriptions: those come from the TSDoc). */
-  readonly jsonSchema: Record<string, unknown>;
-  /** Field schemas, for objects. */
-  readonly fields?: Readonly<Record<string, Schema<unknown>>>;
-  /** Item schema, for lists; value schema, for maps. */
-  readonly item?: Schema<unknown>;
-  /** What kind of value: the published JSON Schema treats object fields and map entries as partial overrides. */
-  readonly kind?: 'object' | 'array' | 'record' | 'leaf';
-  /** For maps whose new entries are filled from a template (entries may then be partial). */
-  readonly entryDefaults?: unknown;
-  /** Phantom field carrying the value type; never set. */
-  readonly __type?: T;
+/** The JSON Schema keywords of `doc` (leaving out what is not set). */
+function json(doc: Doc<unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries({ ...extra, description: doc.description, default: doc.default })) if (v !== undefined) out[k] = v;
+  return out;
 }
 
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
+/** `schema` with another description (and default): one shape documented for each place it is used. */
+export function documented<T extends TSchema>(schema: T, doc: Doc<Static<T>>): T {
+  return { ...schema, ...json(doc) };
 }
 
-function join(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  return path ? `${path}.${key}` : key;
+/** An optional property of type `T`. */
+export type Optional<T extends TSchema> = TOptionalWithFlag<T, true>;
+
+/** Marks a property optional: `undefined` (or `null` in a JSON override) means "not set". */
+export function optional<T extends TSchema>(schema: T): Optional<T> {
+  return Type.Optional(schema);
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * Deep-merges `override` onto `base`: objects merge key by key, arrays and scalars replace,
- * `null` removes the key (back to "not set").
- */
-export function deepMerge<T>(base: T, override: unknown): T {
-  if (override === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(override)) return override as T;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) {
-    if (v === null) delete out[k];
-    else out[k] = deepMerge(out[k], v);
-  }
-  return out as T;
-}
-
-interface MakeOptions {
-  readonly jsonSchema: Record<string, unknown>;
-  readonly fill?: (value: unknown) => unknown;
-  readonly fields?: Readonly<Record<string, Schema<unknown>>>;
-  readonly item?: Schema<unknown>;
-  readonly kind?: Schema<unknown>['kind'];
-  readonly entryDefaults?: unknown;
-}
-
-function make<T>(expected: string, options: MakeOptions, check: (value: unknown, path: string, issues: Issue[]) => void): Schema<T> {
-  return {
-    expected,
-    optional: false,
-    jsonSchema: options.jsonSchema,
-    fill: options.fill,
-    fields: options.fields,
-    item: options.item,
-    kind: options.kind ?? 'leaf',
-    entryDefaults: options.entryDefaults,
-    validate(value, path, issues) {
-      if (value === undefined || value === null) {
-        issues.push({ path, message: `is required; expected ${expected}` });
-        return;
-      }
-      check(value, path, issues);
-    },
-  };
-}
-
-/** Marks a schema optional: `undefined` (or `null` in a JSON override) means "not set". */
-export function optional<T>(schema: Schema<T>): Schema<T | undefined> {
-  return {
-    ...schema,
-    optional: true,
-    fill: schema.fill ? (v) => (v === undefined || v === null ? v : schema.fill!(v)) : undefined,
-    validate(value, path, issues) {
-      if (value === undefined || value === null) return;
-      schema.validate(value, path, issues);
-    },
-  };
-}
-
-export interface StringOptions {
+/** Options of `string`. */
+export interface StringOptions extends Doc<string> {
   /** Regular expression the whole value must match. */
   readonly pattern?: RegExp;
-  /** What the pattern means, for messages, e.g. "an S3 bucket name". */
-  readonly describe?: string;
+  /** What the value should be, for messages, e.g. "an S3 bucket name". @default "a string" */
+  readonly expected?: string;
   readonly minLength?: number;
   readonly maxLength?: number;
+  /** A did-you-mean for a value the pattern rejects. */
+  readonly hint?: (value: string) => string;
 }
 
-export function string(options: StringOptions = {}): Schema<string> {
-  const expected = options.describe ?? 'a string';
-  const jsonSchema: Record<string, unknown> = { type: 'string' };
-  if (options.pattern) jsonSchema.pattern = options.pattern.source;
-  if (options.minLength !== undefined) jsonSchema.minLength = options.minLength;
-  if (options.maxLength !== undefined) jsonSchema.maxLength = options.maxLength;
-  return make<string>(expected, { jsonSchema }, (value, path, issues) => {
-    if (typeof value !== 'string') {
-      issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${expected}` });
-      return;
-    }
-    if (options.minLength !== undefined && value.length < options.minLength) {
-      issues.push({ path, message: `${show(value)} is too short; expected ${expected} of at least ${options.minLength} characters` });
-    } else if (options.maxLength !== undefined && value.length > options.maxLength) {
-      issues.push({ path, message: `${show(value)} is too long (${value.length} characters); expected ${expected} of at most ${options.maxLength}` });
-    } else if (options.pattern && !options.pattern.test(value)) {
-      issues.push({ path, message: `${show(value)} is not ${expected}` });
-    }
-  });
+/** A string, optionally matching a pattern and within lengths. */
+export function string(options: StringOptions = {}): TString {
+  const what = options.expected ?? 'a string';
+  const expected = options.maxLength !== undefined ? `${what} of at most ${options.maxLength} characters` : what;
+  const schema = Type.String(json(options, { pattern: options.pattern?.source, minLength: options.minLength, maxLength: options.maxLength }));
+  return withMeta(schema, { expected, what, hint: options.hint });
+}
+
+/** The literals a choice allows, as TypeBox sees them. */
+export type TChoice<V extends string | number> = TUnion<TLiteral<V>[]>;
+
+/** Options of `oneOf`. */
+export interface OneOfOptions<T> extends Doc<T> {
+  /** What the value should be, for messages, e.g. "a NAT strategy". */
+  readonly expected?: string;
 }
 
 /** One of a fixed set of strings or numbers. */
-export function oneOf<T extends string | number>(values: readonly T[], describe?: string): Schema<T> {
+export function oneOf<const V extends readonly (string | number)[]>(values: V, options: OneOfOptions<V[number]> = {}): TChoice<V[number]> {
   const allowed = values.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ');
-  const expected = describe ? `${describe} (one of ${allowed})` : `one of ${allowed}`;
-  return make<T>(expected, { jsonSchema: { enum: [...values] } }, (value, path, issues) => {
-    if (!(values as readonly unknown[]).includes(value)) {
-      const what = describe ? `is not ${describe}` : 'is not allowed';
-      const hint = typeof value === 'string' ? didYouMean(value, values.filter((v): v is T & string => typeof v === 'string')) : '';
-      const units = typeof value === 'string' && values.every((v) => typeof v === 'number') && /^\d/.test(value) ? '; give a number without units or quotes' : '';
-      issues.push({ path, message: `${show(value)} ${what}${hint}${units}; allowed: ${allowed}` });
-    }
-  });
+  const expected = options.expected ? `${options.expected} (one of ${allowed})` : `one of ${allowed}`;
+  const schema = Type.Union(values.map((v) => Type.Literal(v)), json(options)) as TChoice<V[number]>;
+  return withMeta(schema, { expected, what: options.expected, values });
 }
 
-export interface NumberOptions {
+/** Options of `number`. */
+export interface NumberOptions extends Doc<number> {
   readonly min?: number;
   readonly max?: number;
   /** Whole numbers only. @default true */
@@ -172,298 +94,169 @@ export interface NumberOptions {
   readonly unit?: string;
 }
 
-export function number(options: NumberOptions = {}): Schema<number> {
+/** A number (whole unless `integer: false`) within bounds. */
+export function number(options: NumberOptions = {}): TInteger | TNumber {
   const integer = options.integer ?? true;
-  const range =
-    options.min !== undefined && options.max !== undefined
-      ? ` from ${options.min} to ${options.max}`
-      : options.min !== undefined
-        ? ` of at least ${options.min}`
-        : options.max !== undefined
-          ? ` of at most ${options.max}`
-          : '';
+  const { min, max } = options;
+  const range = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : '';
   const expected = `${integer ? 'a whole number' : 'a number'}${range}${options.unit ? ` (${options.unit})` : ''}`;
-  const jsonSchema: Record<string, unknown> = { type: integer ? 'integer' : 'number' };
-  if (options.min !== undefined) jsonSchema.minimum = options.min;
-  if (options.max !== undefined) jsonSchema.maximum = options.max;
-  return make<number>(expected, { jsonSchema }, (value, path, issues) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      // "2GB", "5m", "70%": a number written with its unit.
-      const units = typeof value === 'string' && /^\s*-?\d/.test(value) ? `; give the number alone${options.unit ? ` in ${options.unit}` : ''}, without units or quotes` : '';
-      issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${expected}${units}` });
-    } else if (integer && !Number.isInteger(value)) {
-      issues.push({ path, message: `${show(value)} is not a whole number; expected ${expected}` });
-    } else if ((options.min !== undefined && value < options.min) || (options.max !== undefined && value > options.max)) {
-      issues.push({ path, message: `${show(value)} is out of range; expected ${expected}` });
-    }
-  });
+  const keywords = json(options, { minimum: min, maximum: max });
+  return withMeta(integer ? Type.Integer(keywords) : Type.Number(keywords), { expected, unit: options.unit });
 }
 
-export function boolean(): Schema<boolean> {
-  return make<boolean>('true or false', { jsonSchema: { type: 'boolean' } }, (value, path, issues) => {
-    if (typeof value !== 'boolean') issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected true or false` });
-  });
+/** `true` or `false`. */
+export function boolean(doc: Doc<boolean> = {}): TBoolean {
+  return withMeta(Type.Boolean(json(doc)), { expected: 'true or false' });
 }
 
-export interface ArrayOptions {
+/** Options of `array`. */
+export interface ArrayOptions<T> extends Doc<T[]> {
   readonly minLength?: number;
   readonly maxLength?: number;
   /** Reject repeated items. @default false */
   readonly unique?: boolean;
-  /** The plural for messages, e.g. "IPv4 CIDR blocks". @default "items of <item>" */
+  /** The plural for messages, e.g. "IPv4 CIDR blocks". @default "items (each <item>)" */
   readonly plural?: string;
 }
 
-export function array<T>(item: Schema<T>, options: ArrayOptions = {}): Schema<T[]> {
-  const expected = `a list of ${options.plural ?? `items (each ${item.expected})`}`;
-  const jsonSchema: Record<string, unknown> = { type: 'array', items: item.jsonSchema };
-  if (options.minLength !== undefined) jsonSchema.minItems = options.minLength;
-  if (options.maxLength !== undefined) jsonSchema.maxItems = options.maxLength;
-  if (options.unique) jsonSchema.uniqueItems = true;
-  const fill = item.fill ? (v: unknown) => (Array.isArray(v) ? v.map((x) => item.fill!(x)) : v) : undefined;
-  return make<T[]>(expected, { jsonSchema, fill, item: item as Schema<unknown>, kind: 'array' }, (value, path, issues) => {
-    if (!Array.isArray(value)) {
-      issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${expected}` });
-      return;
-    }
-    if (options.minLength !== undefined && value.length < options.minLength) {
-      issues.push({ path, message: `${show(value)} has ${value.length} item${value.length === 1 ? '' : 's'}; expected at least ${options.minLength}` });
-    }
-    if (options.maxLength !== undefined && value.length > options.maxLength) {
-      issues.push({ path, message: `${show(value)} has ${value.length} items; expected at most ${options.maxLength}` });
-    }
-    value.forEach((v, i) => item.validate(v, join(path, i), issues));
-    if (options.unique) {
-      const seen = new Set<string>();
-      value.forEach((v, i) => {
-        const k = JSON.stringify(v);
-        if (seen.has(k)) issues.push({ path: join(path, i), message: `${show(v)} is repeated; items must be unique` });
-        seen.add(k);
-      });
-    }
-  });
+/** A list of items of one schema. */
+export function array<T extends TSchema>(item: T, options: ArrayOptions<Static<T>> = {}): TArray<T> {
+  const expected = `a list of ${options.plural ?? `items (each ${metaOf(item).expected})`}`;
+  const schema = Type.Array(item, json(options, { minItems: options.minLength, maxItems: options.maxLength, uniqueItems: options.unique || undefined }));
+  return withMeta(schema, { expected });
 }
 
-export interface RecordOptions<T> {
-  /** Schema of the keys. @default - any string */
-  readonly key?: Schema<string>;
-  /**
-   * What a new entry starts from: an entry names only what differs (a sixth agent is one line).
-   * @default - entries must be complete
-   */
+/** Options of `record`. */
+export interface RecordOptions<T> extends Doc<Record<string, T>> {
+  /** What a key must be: its pattern (lengths included) and, for messages, what it is. @default any string */
+  readonly key?: { readonly pattern: RegExp; readonly expected: string };
+  /** What a new entry starts from: an entry then names only what differs. @default entries must be complete */
   readonly defaults?: T;
-  /** Most entries. @default - no limit */
+  /** Most entries. @default no limit */
   readonly maxEntries?: number;
 }
 
 /** A map from free-form keys (optionally constrained) to values of one schema. */
-export function record<T>(value: Schema<T>, options: RecordOptions<T> = {}): Schema<Record<string, T>> {
-  const expected = `a map of ${value.expected}`;
-  const jsonSchema: Record<string, unknown> = { type: 'object', additionalProperties: value.jsonSchema };
-  if (options.key) jsonSchema.propertyNames = options.key.jsonSchema;
-  if (options.maxEntries !== undefined) jsonSchema.maxProperties = options.maxEntries;
-  const fill = (v: unknown): unknown => {
-    if (!isPlainObject(v)) return v;
-    const out: Record<string, unknown> = {};
-    for (const [k, entry] of Object.entries(v)) {
-      const merged = options.defaults !== undefined && isPlainObject(entry) ? deepMerge(options.defaults, entry) : entry;
-      out[k] = value.fill ? value.fill(merged) : merged;
-    }
-    return out;
-  };
-  return make<Record<string, T>>(expected, { jsonSchema, fill, item: value as Schema<unknown>, kind: 'record', entryDefaults: options.defaults }, (v, path, issues) => {
-    if (!isPlainObject(v)) {
-      issues.push({ path, message: `${show(v)} is ${typeName(v)}; expected ${expected}` });
-      return;
-    }
-    const entries = Object.entries(v);
-    if (options.maxEntries !== undefined && entries.length > options.maxEntries) {
-      issues.push({ path, message: `has ${entries.length} entries; expected at most ${options.maxEntries}` });
-    }
-    for (const [k, item] of entries) {
-      options.key?.validate(k, join(path, k), issues);
-      value.validate(item, join(path, k), issues);
-    }
-  });
+export function record<T extends TSchema>(entry: T, options: RecordOptions<Static<T>> = {}): TRecord<TString, T> {
+  const key = Type.String(options.key ? { pattern: options.key.pattern.source } : {});
+  // A key outside the pattern meets `Never`: TypeBox then reports every such key, not only the first.
+  const extra = options.key ? { additionalProperties: Type.Never() } : {};
+  const schema = Type.Record(key, entry, json(options, { ...extra, maxProperties: options.maxEntries }));
+  return withMeta(schema, { expected: `a map of ${metaOf(entry).expected}`, key: options.key?.expected, entryDefaults: options.defaults });
 }
 
-/** The schema of every key of `T`; optional keys need `optional(...)` schemas. */
-export type Shape<T> = { readonly [K in keyof T]-?: Schema<T[K]> };
-
-/** Cross-field check: report problems with `issue(relativePath, message)`. */
-export type Refinement<T> = (value: T, issue: (path: string, message: string) => void) => void;
-
-/**
- * An object with exactly the keys of `shape`; unknown keys are rejected with a suggestion.
- * `refine` runs cross-field checks in the same pass as the field checks: a check that trips over
- * a malformed field is skipped, and a cross-field problem on a setting that already has one is
- * not repeated.
- */
-export function object<T>(shape: Shape<T>, refine?: Refinement<T>, describe = 'an object'): Schema<T> {
-  const keys = Object.keys(shape) as (keyof T & string)[];
-  const fields = shape as unknown as Record<string, Schema<unknown>>;
-  const properties = Object.fromEntries(keys.map((k) => [k, fields[k].jsonSchema]));
-  const required = keys.filter((k) => !fields[k].optional);
-  const jsonSchema: Record<string, unknown> = { type: 'object', properties, additionalProperties: false };
-  if (required.length > 0) jsonSchema.required = required;
-  const fill = keys.some((k) => fields[k].fill)
-    ? (v: unknown) => {
-        if (!isPlainObject(v)) return v;
-        const out: Record<string, unknown> = { ...v };
-        for (const k of keys) if (fields[k].fill && out[k] !== undefined) out[k] = fields[k].fill!(out[k]);
-        return out;
-      }
-    : undefined;
-  return make<T>(describe, { jsonSchema, fill, fields, kind: 'object' }, (value, path, issues) => {
-    if (!isPlainObject(value)) {
-      issues.push({ path, message: `${show(value)} is ${typeName(value)}; expected ${describe}` });
-      return;
-    }
-    const before = issues.length;
-    for (const k of Object.keys(value)) {
-      if (!(keys as string[]).includes(k)) {
-        issues.push({ path: join(path, k), message: `unknown setting${suggestKey(k, fields)}; allowed: ${keys.join(', ')}` });
-      }
-    }
-    for (const k of keys) fields[k].validate(value[k], join(path, k), issues);
-    if (!refine) return;
-    const bad = issues.slice(before).map((i) => i.path);
-    const overlaps = (p: string) => bad.some((b) => b === p || b.startsWith(`${p}.`) || b.startsWith(`${p}[`) || p.startsWith(`${b}.`) || p.startsWith(`${b}[`));
-    const found: Issue[] = [];
-    try {
-      refine(value as T, (p, message) => found.push({ path: p ? join(path, p) : path, message }));
-    } catch {
-      // A cross-field check read a malformed field; the field's own problem is already reported.
-    }
-    issues.push(...found.filter((i) => !overlaps(i.path)));
-  });
+/** Options of `object`. */
+export interface ObjectOptions<T> extends Doc<T> {
+  /** What the value should be, for messages. @default "an object" */
+  readonly expected?: string;
+  /**
+   * Cross-field checks, run in the same pass as the field checks: a check that trips over a
+   * malformed field is skipped, and a problem on a setting that already has one is not repeated.
+   */
+  readonly refine?: Refinement<T>;
+  /** The design document's variable names and what they became here, reported instead of "unknown setting". */
+  readonly variables?: Readonly<Record<string, string>>;
+  /** Defaults of the fields (nested objects merge), when they are one value for this use of the shape. */
+  readonly defaults?: DeepPartial<T>;
 }
 
-/**
- * `; did you mean "x"?` for an unknown key of an object with `fields`: a key close to it
- * (`didYouMean`, which knows the documents' snake_case names), else the same word without the
- * prefix of a Terraform variable (`aws_region` is `region`, `enable_gpu` is `gpu`), else the one key
- * it begins, or the one that only adds a unit (`memory` is `memoryMiB`), else the one field of a nested object it names
- * (`vpc_cidr` is `network.vpcCidr`, `instance_type` is `gpu.instanceTypes`).
- */
-export function suggestKey(word: string, fields: Readonly<Record<string, Schema<unknown>>>): string {
-  const keys = Object.keys(fields);
-  const direct = didYouMean(word, keys);
-  if (direct) return direct;
-  const stripped = word.replace(/^(aws|enable|use)_/i, '');
-  const same = (w: string, key: string) => [camelCase(w).toLowerCase(), `${camelCase(w).toLowerCase()}s`].includes(key.toLowerCase());
-  const one = (found: string[]) => (found.length === 1 ? `; did you mean ${JSON.stringify(found[0])}?` : '');
-  const plain = one(keys.filter((k) => stripped !== word && same(stripped, k)));
-  if (plain) return plain;
-  const start = camelCase(word).toLowerCase();
-  // Several keys begin it (`memoryMiB`, `memoryTarget`): the one that only adds a unit.
-  const longer = start.length >= 3 ? keys.filter((k) => k.toLowerCase().startsWith(start) && k.length > start.length) : [];
-  const begun = one(longer.length === 1 ? longer : longer.filter((k) => /^(MiB|GiB|Sec|Days|Minutes|Percent|Usd)$/.test(k.slice(start.length))));
-  if (begun) return begun;
-  const nested = keys.flatMap((k) => {
-    const f = fields[k];
-    return f.kind === 'object' && f.fields ? Object.keys(f.fields).filter((n) => same(word, n) || same(stripped, n)).map((n) => `${k}.${n}`) : [];
-  });
-  return one(nested);
+/** `T` with every field, at every depth, optional. */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** An object with exactly these properties; an unknown key is an error with a suggestion. */
+export function object<P extends TProperties>(properties: P, options: ObjectOptions<Static<TObject<P>>> = {}): TObject<P> {
+  const meta: Partial<Meta> = { expected: options.expected ?? 'an object', refine: options.refine as Refinement<never> | undefined, variables: options.variables };
+  const schema = withMeta(Type.Object(properties, json(options, { additionalProperties: false })), meta);
+  return options.defaults === undefined ? schema : withDefaults(schema, options.defaults);
 }
 
-/**
- * `schema` with what a design document's Terraform variables became in it: an unknown key listed
- * in `variables` is reported with its message there (`"the document's aws_region is region"`,
- * `"is a secret, never a setting: ..."`) instead of "unknown setting". For the names no suggestion
- * finds (`task_cpu` is `agentDefaults.cpu`, `single_nat_gateway` is `network.natGateways`).
- */
-export function documentVariables<T>(schema: Schema<T>, variables: Readonly<Record<string, string>>): Schema<T> {
-  return {
-    ...schema,
-    validate(value, path, issues) {
-      const found: Issue[] = [];
-      schema.validate(value, path, found);
-      const given = isPlainObject(value) ? value : {};
-      for (const issue of found) {
-        const key = Object.keys(variables).find((k) => k in given && issue.path === join(path, k) && issue.message.startsWith('unknown setting'));
-        issues.push(key ? { path: issue.path, message: variables[key] } : issue);
-      }
-    },
-  };
-}
-
-/** Validates `value`, returning every problem (empty when valid). */
-export function validate<T>(schema: Schema<T>, value: unknown): Issue[] {
-  const issues: Issue[] = [];
-  schema.validate(value, '', issues);
-  return issues;
-}
-
-/** `value` with the defaults the schema knows applied (map entries from their template). */
-export function fill<T>(schema: Schema<T>, value: unknown): unknown {
-  return schema.fill ? schema.fill(value) : value;
+/** `schema` with `values` as the defaults of its fields (into nested objects; an optional object takes them whole). */
+export function withDefaults<T extends TSchema>(schema: T, values: unknown): T {
+  const properties = (schema as TSchema & { properties?: TProperties }).properties;
+  const whole = properties === undefined || schema[OptionalKind] === 'Optional' || typeof values !== 'object' || values === null || Array.isArray(values);
+  if (whole) return { ...schema, default: values };
+  const given = values as Record<string, unknown>;
+  const next = Object.fromEntries(Object.entries(properties).map(([k, p]) => [k, given[k] === undefined ? p : withDefaults(p, given[k])]));
+  return { ...schema, properties: next };
 }
 
 // ----- domain-specific leaves -------------------------------------------------------------
 
 /** An IPv4 CIDR block such as "10.0.0.0/16". */
-export function cidr(): Schema<string> {
-  return string({ pattern: CIDR_PATTERN, describe: 'an IPv4 CIDR block such as "10.0.0.0/16"' });
+export function cidr(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: CIDR_PATTERN, expected: 'an IPv4 CIDR block such as "10.0.0.0/16"' });
 }
 
-export { isCidr };
-
-/** An AWS region code such as "eu-west-1". */
-export function region(): Schema<string> {
-  return string({ pattern: REGION_PATTERN, describe: 'an AWS region such as "eu-west-1"' });
+/** An AWS region code such as "eu-west-1" (a mistyped one gets a did-you-mean). */
+export function region(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: REGION_PATTERN, expected: 'an AWS region such as "eu-west-1"', hint: regionHint });
 }
 
 /** An availability zone such as "eu-west-1a". */
-export function zone(): Schema<string> {
-  return string({ pattern: ZONE_PATTERN, describe: 'an availability zone such as "eu-west-1a"' });
+export function zone(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: ZONE_PATTERN, expected: 'an availability zone such as "eu-west-1a"' });
 }
 
 /** An ARN, optionally of one service (e.g. "acm", "secretsmanager"). */
-export function arn(service?: string): Schema<string> {
-  const svc = service ?? '[a-z0-9-]+';
-  const pattern = new RegExp(`^arn:aws(-cn|-us-gov)?:${svc}:[a-z0-9-]*:(\\d{12})?:.+$`);
-  return string({ pattern, describe: service ? `an ARN of ${service} (arn:aws:${service}:<region>:<account>:...)` : 'an ARN (arn:aws:<service>:...)' });
+export function arn(service: string | undefined, doc: Doc<string> = {}): TString {
+  const pattern = new RegExp(`^arn:aws(-cn|-us-gov)?:${service ?? '[a-z0-9-]+'}:[a-z0-9-]*:(\\d{12})?:.+$`);
+  return string({ ...doc, pattern, expected: service ? `an ARN of ${service} (arn:aws:${service}:<region>:<account>:...)` : 'an ARN (arn:aws:<service>:...)' });
 }
 
 /** An e-mail address (loosely checked). */
-export function email(): Schema<string> {
-  return string({ pattern: EMAIL_PATTERN, describe: 'an e-mail address' });
+export function email(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: EMAIL_PATTERN, expected: 'an e-mail address' });
 }
 
 /** An S3 bucket name (3-63 lowercase letters, digits, dots and hyphens). */
-export function bucketName(): Schema<string> {
-  return string({ pattern: BUCKET_PATTERN, describe: 'an S3 bucket name (3-63 lowercase letters, digits, "." and "-")' });
+export function bucketName(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: BUCKET_PATTERN, expected: 'an S3 bucket name (3-63 lowercase letters, digits, "." and "-")' });
 }
 
-/** A DNS-safe name fragment: lowercase letters, digits and hyphens. */
-export function slug(maxLength = 63): Schema<string> {
-  return string({ pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, describe: `a name of lowercase letters, digits and "-" (at most ${maxLength})`, maxLength });
+/** A DNS-safe name fragment: lowercase letters, digits and hyphens, at most `maxLength` of them. */
+export function slug(maxLength: number, doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, expected: 'a name of lowercase letters, digits and "-"', maxLength });
 }
 
 /** An AMI id such as "ami-0123456789abcdef0". */
-export function amiId(): Schema<string> {
-  return string({ pattern: AMI_PATTERN, describe: 'an AMI id such as "ami-0123456789abcdef0"' });
+export function amiId(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: AMI_PATTERN, expected: 'an AMI id such as "ami-0123456789abcdef0"' });
 }
 
 /** A container image tag. */
-export function imageTag(): Schema<string> {
-  return string({ pattern: IMAGE_TAG_PATTERN, describe: 'an image tag (1-128 letters, digits, "_", "." and "-", not starting with "." or "-")' });
+export function imageTag(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: IMAGE_TAG_PATTERN, expected: 'an image tag (1-128 letters, digits, "_", "." and "-", not starting with "." or "-")' });
 }
 
 /** An AWS account id (12 digits, as a string). */
-export function accountId(): Schema<string> {
-  return string({ pattern: /^\d{12}$/, describe: 'an AWS account id (12 digits, in quotes)' });
+export function accountId(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: /^\d{12}$/, expected: 'an AWS account id (12 digits, in quotes)' });
 }
 
 /** A CloudWatch Logs retention in days. */
-export function retentionDays(): Schema<number> {
-  return oneOf(RETENTION_DAYS, 'a CloudWatch Logs retention in days');
+export function retentionDays(doc: Doc<number> = {}): TChoice<number> {
+  return oneOf(RETENTION_DAYS, { ...doc, expected: 'a CloudWatch Logs retention in days' });
+}
+
+/** A DynamoDB table name. */
+export function dynamodbTableName(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: /^[A-Za-z0-9_.-]{3,255}$/, expected: 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)' });
+}
+
+/** A six-field `cron(...)` expression. */
+export function cron(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, expected: 'a six-field cron expression such as "cron(0 20 ? * MON-FRI *)"' });
+}
+
+/** A URL path starting with "/". */
+export function urlPath(doc: Doc<string> = {}): TString {
+  return string({ ...doc, pattern: /^\/[^\s]*$/, expected: 'a path starting with "/"' });
 }
 
 /** Plain environment variables: name to value. */
-export function environmentVariables(): Schema<Record<string, string>> {
-  return record(string({ maxLength: 4096, describe: 'a string value' }), { key: string({ pattern: ENV_VAR_PATTERN, describe: 'an environment variable name (letters, digits and "_", not starting with a digit)' }) });
+export function environmentVariables(doc: Doc<Record<string, string>> = {}): TRecord<TString, TString> {
+  const key = { pattern: ENV_VAR_PATTERN, expected: 'an environment variable name (letters, digits and "_", not starting with a digit)' };
+  return record(string({ maxLength: 4096, expected: 'a string value' }), { default: {}, ...doc, key });
 }
 
 /**
@@ -471,8 +264,10 @@ export function environmentVariables(): Schema<Record<string, string>> {
  * `ManagedBy` are the stack's own default tags: a value given here would be silently replaced, so
  * they are refused.
  */
-export function tags(): Schema<Record<string, string>> {
-  return record(string({ maxLength: 256, describe: 'a tag value (at most 256 characters)' }), {
-    key: string({ minLength: 1, maxLength: 128, pattern: /^(?!aws:)(?!(Project|Environment|ManagedBy)$)/, describe: 'a tag key you may set (1-128 characters, not starting with "aws:"; Project, Environment and ManagedBy are set by the stack: change projectName/environment instead)' }),
-  });
+export function tags(doc: Doc<Record<string, string>> = {}): TRecord<TString, TString> {
+  const key = {
+    pattern: /^(?!aws:)(?!(Project|Environment|ManagedBy)$)[\s\S]{1,128}$/,
+    expected: 'a tag key you may set (1-128 characters, not starting with "aws:"; Project, Environment and ManagedBy are set by the stack: change projectName/environment instead)',
+  };
+  return record(string({ maxLength: 256, expected: 'a tag value' }), { description: 'Extra default tags on every resource of the stack.', default: {}, ...doc, key });
 }

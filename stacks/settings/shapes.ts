@@ -1,129 +1,66 @@
 /**
  * The settings shapes every stack shares: network, task size and scaling, capacity provider
- * strategies, GPU capacity, load balancer, container registry, alarms. Each is an interface (with
- * TSDoc and `@default`), a field map that stack schemas spread into their own objects, and the
- * cross-field rules, which are the constructs' own rules (one place) reported at the setting path
- * the user wrote.
+ * strategies, GPU capacity, load balancer, container registry, API throttling, a stack's own remote
+ * state. Each is declared once (fields with their descriptions, a type from `Static`), used by the
+ * stacks with their own defaults, and has cross-field rules that are the constructs' own rules (one
+ * place), reported at the setting path the user wrote.
  */
+import type { Static, TObject } from '@sinclair/typebox';
 import type { RemoteStateConfig } from '../../src/core/backend';
 import { REGION_PATTERN, zoneInRegion } from '../../src/core/validation';
 import { AsgSpotProps, CapacityProviderStrategyItem, strategyProblems } from '../../src/compute/ecs-cluster';
 import { fargateSizeProblem } from '../../src/compute/ecs-service/task-definition';
 import { GPU_FAMILIES, GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskFitProblem } from '../../src/compute/instance-types';
-import { EgressNeed, INTERFACE_ENDPOINT_SERVICES, NAT_STRATEGIES, NatStrategy, VpcProps, egressProblems } from '../../src/network/vpc';
+import { EgressNeed, INTERFACE_ENDPOINT_SERVICES, NAT_STRATEGIES, VpcProps, egressProblems } from '../../src/network/vpc';
 import { ApplicationLoadBalancerProps, TLS13_ONLY_SSL_POLICY } from '../../src/edge/alb';
 import { isProductionEnvironment } from '../../src/core/environment';
+import type { IssueFn } from './meta';
+import { zonesInRegion } from './regions';
 import * as s from './schema';
 
-/** Reports a problem at a path relative to the object being refined. */
-export type IssueFn = (path: string, message: string) => void;
+export type { IssueFn } from './meta';
 
 // ----- network ---------------------------------------------------------------------------------
 
-/** The NAT instance of `natGateways: "instance"`. */
-export interface NatInstanceSettings {
-  /** Instance type (Graviton `t4g` boots the arm64 AMI). @default "t4g.nano" */
-  readonly instanceType?: string;
-  /** Pinned Amazon Linux 2023 AMI id of the type's architecture. @default - looked up from its public SSM parameter at plan time */
-  readonly amiId?: string;
-}
-
-/** The VPC of a stack. */
-export interface NetworkSettings {
-  /** IPv4 CIDR block of the VPC. @default "10.0.0.0/16" */
-  readonly vpcCidr: string;
-  /**
-   * Pinned availability zones (must belong to the stack's region; at least 2 for a load balancer).
-   * @default - the first `azCount` zones of the region, looked up at plan time
-   */
-  readonly availabilityZones?: string[];
-  /** Zones to look up when none are pinned. @default 2 */
-  readonly azCount: number;
-  /**
-   * NAT: "none", one shared gateway ("single"), one per zone ("perAz"), or one small EC2 NAT
-   * instance ("instance": about 7 USD a month with its address instead of about 37, one instance's
-   * availability).
-   * @default per stack
-   */
-  readonly natGateways: NatStrategy;
-  /**
-   * The NAT instance of `natGateways: "instance"`: its type and a pinned AMI.
-   * @default t4g.nano, the latest Amazon Linux 2023 AMI looked up at plan time
-   */
-  readonly natInstance?: NatInstanceSettings;
-  /**
-   * Interface endpoints (`ecr.api`, `ecr.dkr`, `logs`, `secretsmanager`, ...). Each costs about
-   * 7.30 USD a month per zone it is in.
-   * @default per stack
-   */
-  readonly interfaceEndpoints: string[];
-  /** How many zones get an interface in each endpoint. @default every zone */
-  readonly interfaceEndpointZones?: number;
-}
-
-export const networkFields = {
-  vpcCidr: s.cidr(),
-  availabilityZones: s.optional(s.array(s.zone(), { minLength: 1, maxLength: 6, unique: true, plural: 'availability zones such as "eu-west-1a"' })),
-  azCount: s.number({ min: 1, max: 6 }),
-  natGateways: s.oneOf<NatStrategy>(NAT_STRATEGIES, 'a NAT strategy'),
-  natInstance: s.optional(
-    s.object<NatInstanceSettings>({
-      instanceType: s.optional(s.string({ pattern: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, describe: 'an EC2 instance type such as "t4g.nano"' })),
-      amiId: s.optional(s.amiId()),
+const networkFields = {
+  vpcCidr: s.cidr({ description: 'IPv4 CIDR block of the VPC.', default: '10.0.0.0/16' }),
+  availabilityZones: s.optional(
+    s.array(s.zone(), {
+      minLength: 1,
+      maxLength: 6,
+      unique: true,
+      plural: 'availability zones such as "eu-west-1a"',
+      description: 'Pinned availability zones (they must belong to the stack\'s region; at least 2 for a load balancer). Default: the first `azCount` zones of the region, looked up at plan time.',
     }),
   ),
-  interfaceEndpoints: s.array(s.oneOf([...INTERFACE_ENDPOINT_SERVICES], 'an interface endpoint service'), { unique: true, plural: 'interface endpoint services' }),
-  interfaceEndpointZones: s.optional(s.number({ min: 1, max: 6 })),
+  azCount: s.number({ min: 1, max: 6, description: 'Zones to look up when none are pinned.', default: 2 }),
+  natGateways: s.oneOf(NAT_STRATEGIES, {
+    expected: 'a NAT strategy',
+    description: 'NAT: "none", one shared gateway ("single"), one per zone ("perAz"), or one small EC2 NAT instance ("instance": about 7 USD a month with its address instead of about 37, one instance\'s availability).',
+  }),
+  natInstance: s.optional(
+    s.object(
+      {
+        instanceType: s.optional(s.string({ pattern: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, expected: 'an EC2 instance type such as "t4g.nano"', description: 'Instance type of the NAT instance (Graviton `t4g` boots the arm64 AMI). Default: "t4g.nano".' })),
+        amiId: s.optional(s.amiId({ description: 'Pinned Amazon Linux 2023 AMI id of the instance type\'s architecture. Default: looked up from its public SSM parameter at plan time.' })),
+      },
+      { description: 'The NAT instance of `natGateways: "instance"`: its type and a pinned AMI. Default: t4g.nano, the latest Amazon Linux 2023 AMI looked up at plan time.' },
+    ),
+  ),
+  interfaceEndpoints: s.array(s.oneOf([...INTERFACE_ENDPOINT_SERVICES], { expected: 'an interface endpoint service' }), {
+    unique: true,
+    plural: 'interface endpoint services',
+    description: 'Interface endpoints (`ecr.api`, `ecr.dkr`, `logs`, `secretsmanager`, ...). Each costs about 7.30 USD a month per zone it is in.',
+  }),
+  interfaceEndpointZones: s.optional(s.number({ min: 1, max: 6, description: 'How many zones get an interface in each endpoint. Default: every zone.' })),
 };
 
-/**
- * Availability zones a region offers (the most any account sees; AWS maps zone names per account).
- * A region missing here is not limited beyond the schema's 6; the plan's zone look-up then fails
- * with Terraform's own message if the account has fewer.
- */
-const REGION_ZONES: Readonly<Record<string, number>> = {
-  'us-east-1': 6,
-  'us-east-2': 3,
-  'us-west-1': 3,
-  'us-west-2': 4,
-  'ca-central-1': 3,
-  'sa-east-1': 3,
-  'eu-west-1': 3,
-  'eu-west-2': 3,
-  'eu-west-3': 3,
-  'eu-central-1': 3,
-  'eu-central-2': 3,
-  'eu-north-1': 3,
-  'eu-south-1': 3,
-  'eu-south-2': 3,
-  'ap-south-1': 3,
-  'ap-northeast-1': 3,
-  'ap-northeast-2': 4,
-  'ap-northeast-3': 3,
-  'ap-southeast-1': 3,
-  'ap-southeast-2': 3,
-  'ap-east-1': 3,
-  'me-south-1': 3,
-  'af-south-1': 3,
-  // Regions opened since 2022 (three zones each at launch, per AWS's region announcements).
-  'ap-south-2': 3,
-  'ap-southeast-3': 3,
-  'ap-southeast-4': 3,
-  'ap-southeast-5': 3,
-  'ap-southeast-7': 3,
-  'ca-west-1': 3,
-  'il-central-1': 3,
-  'me-central-1': 3,
-  'mx-central-1': 3,
-};
-/** Regions where some (older) accounts see fewer zones than `REGION_ZONES` says. */
-const ACCOUNT_DEPENDENT: Readonly<Record<string, string>> = {
-  'us-west-1': 'accounts created before 2014 may see only 2: only the account can tell',
-};
+/** The VPC of a stack. */
+export type NetworkSettings = Static<TObject<typeof networkFields>>;
 
-/** How many zones `region` has, and a note when that depends on the account. */
-export function zonesInRegion(region: string): { readonly zones: number; readonly note?: string } {
-  return { zones: REGION_ZONES[region] ?? 6, note: ACCOUNT_DEPENDENT[region] };
+/** The network schema, with the stack's description and defaults. */
+export function network(options: s.ObjectOptions<NetworkSettings>): TObject<typeof networkFields> {
+  return s.object(networkFields, options);
 }
 
 /** The `Vpc` props a stack's network settings give (the stack adds its name prefix, region and gateway endpoints). */
@@ -170,17 +107,13 @@ export function checkNetwork(n: NetworkSettings, region: string, issue: IssueFn,
 // ----- task size, scaling, strategies ---------------------------------------------------------
 
 /** CPU and memory of a task. */
-export interface TaskSize {
-  /** Task CPU units (a Fargate size on Fargate: 256, 512, 1024, 2048, 4096, 8192, 16384). */
-  readonly cpu: number;
-  /** Task memory in MiB (on Fargate a size valid for the CPU). */
-  readonly memoryMiB: number;
-}
-
 export const taskSizeFields = {
-  cpu: s.number({ min: 128, max: 196608, unit: 'CPU units' }),
-  memoryMiB: s.number({ min: 128, max: 1048576, unit: 'MiB' }),
+  cpu: s.number({ min: 128, max: 196608, unit: 'CPU units', description: 'Task CPU units (on Fargate one of its sizes: 256, 512, 1024, 2048, 4096, 8192, 16384).' }),
+  memoryMiB: s.number({ min: 128, max: 1048576, unit: 'MiB', description: 'Task memory in MiB (on Fargate a size valid for the CPU).' }),
 };
+
+/** CPU and memory of a task. */
+export type TaskSize = Static<TObject<typeof taskSizeFields>>;
 
 /** Reports a task size Fargate does not offer. */
 export function checkFargateSize(size: TaskSize, issue: IssueFn, prefix = ''): void {
@@ -189,29 +122,17 @@ export function checkFargateSize(size: TaskSize, issue: IssueFn, prefix = ''): v
 }
 
 /** The autoscaling of a service's task count (target tracking on CPU and memory). */
-export interface ScalingSettings {
-  /** Autoscaling floor. */
-  readonly minCapacity: number;
-  /** Autoscaling ceiling. */
-  readonly maxCapacity: number;
-  /** Target average CPU, percent. */
-  readonly cpuTarget: number;
-  /** Target average memory, percent. */
-  readonly memoryTarget: number;
-  /** Seconds between scale-ins. */
-  readonly scaleInCooldownSec: number;
-  /** Seconds between scale-outs. */
-  readonly scaleOutCooldownSec: number;
-}
-
 export const scalingFields = {
-  minCapacity: s.number({ min: 0, max: 1000 }),
-  maxCapacity: s.number({ min: 1, max: 1000 }),
-  cpuTarget: s.number({ min: 1, max: 100, unit: 'percent' }),
-  memoryTarget: s.number({ min: 1, max: 100, unit: 'percent' }),
-  scaleInCooldownSec: s.number({ min: 0, max: 86400, unit: 'seconds' }),
-  scaleOutCooldownSec: s.number({ min: 0, max: 86400, unit: 'seconds' }),
+  minCapacity: s.number({ min: 0, max: 1000, description: 'Autoscaling floor: the fewest tasks.' }),
+  maxCapacity: s.number({ min: 1, max: 1000, description: 'Autoscaling ceiling: the most tasks.' }),
+  cpuTarget: s.number({ min: 1, max: 100, unit: 'percent', description: 'Target average CPU utilization, percent.' }),
+  memoryTarget: s.number({ min: 1, max: 100, unit: 'percent', description: 'Target average memory utilization, percent.' }),
+  scaleInCooldownSec: s.number({ min: 0, max: 86400, unit: 'seconds', description: 'Seconds between scale-ins.' }),
+  scaleOutCooldownSec: s.number({ min: 0, max: 86400, unit: 'seconds', description: 'Seconds between scale-outs.' }),
 };
+
+/** The autoscaling of a service's task count. */
+export type ScalingSettings = Static<TObject<typeof scalingFields>>;
 
 /** Reports a floor above the ceiling, and a desired count outside them. */
 export function checkScaling(v: ScalingSettings & { readonly desiredCount?: number }, issue: IssueFn, prefix = ''): void {
@@ -222,15 +143,18 @@ export function checkScaling(v: ScalingSettings & { readonly desiredCount?: numb
 }
 
 /** One entry of a Fargate capacity provider strategy. */
-export const fargateStrategyItem = s.object<CapacityProviderStrategyItem>({
-  capacityProvider: s.oneOf(['FARGATE', 'FARGATE_SPOT'], 'a Fargate capacity provider'),
-  weight: s.number({ min: 0, max: 1000 }),
-  base: s.optional(s.number({ min: 0, max: 100000 })),
-});
+const fargateStrategyItem = s.object(
+  {
+    capacityProvider: s.oneOf(['FARGATE', 'FARGATE_SPOT'], { expected: 'a Fargate capacity provider', description: 'The capacity provider: FARGATE (on-demand) or FARGATE_SPOT.' }),
+    weight: s.number({ min: 0, max: 1000, description: 'Relative share of the tasks placed on this provider.' }),
+    base: s.optional(s.number({ min: 0, max: 100000, description: 'Tasks placed on this provider before the weights apply (one entry of a strategy at most). Default: 0.' })),
+  },
+  { description: 'One capacity provider of the strategy, with its weight and base.' },
+);
 
 /** A Fargate capacity provider strategy. */
-export function fargateStrategy(): s.Schema<CapacityProviderStrategyItem[]> {
-  return s.array(fargateStrategyItem, { minLength: 1, maxLength: 2, plural: 'strategy entries {capacityProvider, weight, base}' });
+export function fargateStrategy(doc: s.Doc<Static<typeof fargateStrategyItem>[]>) {
+  return s.array(fargateStrategyItem, { minLength: 1, maxLength: 2, plural: 'strategy entries {capacityProvider, weight, base}', ...doc });
 }
 
 /** Reports what ECS rejects in a strategy (shared with the cluster and service constructs). */
@@ -243,7 +167,7 @@ export function checkStrategy(strategy: readonly CapacityProviderStrategyItem[],
  * the rest on FARGATE_SPOT. ECS does not fall back to FARGATE when Spot has no capacity; tasks
  * wait (the service event log says so) until Spot capacity returns.
  */
-export function spotStrategy(spotPercent: number, base: number): CapacityProviderStrategyItem[] {
+export function spotStrategy(spotPercent: number, base: number): { capacityProvider: 'FARGATE' | 'FARGATE_SPOT'; weight: number; base: number }[] {
   if (spotPercent >= 100) return base > 0 ? [{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }, { capacityProvider: 'FARGATE', weight: 0, base }] : [{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }];
   if (spotPercent <= 0) return [{ capacityProvider: 'FARGATE', weight: 1, base }];
   return [
@@ -255,55 +179,31 @@ export function spotStrategy(spotPercent: number, base: number): CapacityProvide
 // ----- GPU capacity ---------------------------------------------------------------------------
 
 /** An EC2 Auto Scaling Group of NVIDIA GPU instances as an ECS capacity provider. */
-export interface GpuCapacitySettings {
-  /**
-   * Instance types (x86 NVIDIA: g4dn, g5, g6, g6e, p3, p4d, p5); the first is the on-demand type,
-   * all are used with spot.
-   */
-  readonly instanceTypes: string[];
-  /**
-   * Fewest instances. 0 lets ECS managed scaling start instances only when a task needs one (new
-   * accounts often have no G-instance quota; see the README).
-   */
-  readonly minSize: number;
-  /** Most instances. */
-  readonly maxSize: number;
-  /** Instances at creation; managed scaling owns the count afterwards. @default minSize */
-  readonly desiredCapacity?: number;
-  /**
-   * Pinned AMI id.
-   * @default - the ECS-optimized Amazon Linux 2023 GPU AMI, looked up from its public SSM parameter at plan time
-   */
-  readonly amiId?: string;
-  /** Run on spot (a mixed instances policy over every type of `instanceTypes`). @default false */
-  readonly spot: boolean;
-  /** On-demand instances before any spot instance, with `spot`. @default 0 */
-  readonly onDemandBaseCapacity: number;
-  /**
-   * How spot instances are chosen, with `spot`: `capacity-optimized` takes the pools least likely
-   * to be interrupted, `price-capacity-optimized` (AWS's recommendation) the cheapest of those.
-   * @default "price-capacity-optimized"
-   */
-  readonly spotAllocationStrategy?: 'price-capacity-optimized' | 'capacity-optimized';
-}
-
 export const gpuCapacityFields = {
   instanceTypes: s.array(
-    s.string({ pattern: new RegExp(`^(${Object.keys(GPU_INSTANCE_TYPES).map((t) => t.replace('.', '\\.')).join('|')})$`), describe: `an x86 NVIDIA GPU instance type such as "g4dn.xlarge" (families ${GPU_FAMILIES.join(', ')})` }),
-    { minLength: 1, unique: true, plural: 'GPU instance types' },
+    s.string({ pattern: new RegExp(`^(${Object.keys(GPU_INSTANCE_TYPES).map((t) => t.replace('.', '\\.')).join('|')})$`), expected: `an x86 NVIDIA GPU instance type such as "g4dn.xlarge" (families ${GPU_FAMILIES.join(', ')})` }),
+    { minLength: 1, unique: true, plural: 'GPU instance types', description: 'Instance types (x86 NVIDIA: g4dn, g5, g6, g6e, p3, p4d, p5); the first is the on-demand type, all are used with spot.', default: ['g4dn.xlarge'] },
   ),
-  minSize: s.number({ min: 0, max: 1000 }),
-  maxSize: s.number({ min: 1, max: 1000 }),
-  desiredCapacity: s.optional(s.number({ min: 0, max: 1000 })),
-  amiId: s.optional(s.amiId()),
-  spot: s.boolean(),
-  onDemandBaseCapacity: s.number({ min: 0, max: 1000 }),
-  spotAllocationStrategy: s.optional(s.oneOf<'price-capacity-optimized' | 'capacity-optimized'>(['price-capacity-optimized', 'capacity-optimized'], 'a spot allocation strategy')),
+  minSize: s.number({ min: 0, max: 1000, description: 'Fewest instances. 0 lets ECS managed scaling start instances only when a task needs one (new accounts often have no G-instance quota; see the README).', default: 0 }),
+  maxSize: s.number({ min: 1, max: 1000, description: 'Most instances.' }),
+  desiredCapacity: s.optional(s.number({ min: 0, max: 1000, description: 'Instances at creation; managed scaling owns the count afterwards. Default: minSize.' })),
+  amiId: s.optional(s.amiId({ description: 'Pinned AMI id. Default: the ECS-optimized Amazon Linux 2023 GPU AMI, looked up from its public SSM parameter at plan time.' })),
+  spot: s.boolean({ description: 'Run on spot (a mixed instances policy over every type of `instanceTypes`).', default: false }),
+  onDemandBaseCapacity: s.number({ min: 0, max: 1000, description: 'On-demand instances before any spot instance, with `spot`.', default: 0 }),
+  spotAllocationStrategy: s.optional(
+    s.oneOf(['price-capacity-optimized', 'capacity-optimized'], {
+      expected: 'a spot allocation strategy',
+      description: 'How spot instances are chosen, with `spot`: `capacity-optimized` takes the pools least likely to be interrupted, `price-capacity-optimized` (AWS\'s recommendation) the cheapest of those. Default: "price-capacity-optimized".',
+    }),
+  ),
 };
 
-/** The GPU capacity schema (its own refinement included). */
-export function gpuCapacity(): s.Schema<GpuCapacitySettings> {
-  return s.object<GpuCapacitySettings>(gpuCapacityFields, checkGpuCapacity);
+/** An EC2 Auto Scaling Group of NVIDIA GPU instances as an ECS capacity provider. */
+export type GpuCapacitySettings = Static<TObject<typeof gpuCapacityFields>>;
+
+/** The GPU capacity schema (its own cross-field rules included). */
+export function gpuCapacity(options: s.ObjectOptions<GpuCapacitySettings>): TObject<typeof gpuCapacityFields> {
+  return s.object(gpuCapacityFields, { refine: checkGpuCapacity, ...options });
 }
 
 /** Cross-field rules of GPU capacity (paths relative to it), for schemas that extend its fields. */
@@ -327,13 +227,17 @@ export function gpuSpot(gpu: GpuCapacitySettings): AsgSpotProps | undefined {
 }
 
 /**
- * Reports a GPU task that does not fit the smallest instance type of the group, and a service
- * ceiling the group cannot hold (each task takes `gpus` of an instance's GPUs).
+ * Reports a GPU task that does not fit the smallest instance type of the group, at the first
+ * setting that does not fit (CPU, then memory, then GPUs when `gpusSetting` names them), and a
+ * service ceiling the group cannot hold (each task takes `gpus` of an instance's GPUs).
  */
-export function checkGpuFit(gpu: GpuCapacitySettings, task: TaskSize & { readonly gpus: number; readonly maxTasks: number }, issue: IssueFn, servicePath: string): void {
+export function checkGpuFit(gpu: GpuCapacitySettings, task: TaskSize & { readonly gpus: number; readonly maxTasks: number; readonly gpusSetting?: boolean }, issue: IssueFn, servicePath: string): void {
   for (const t of gpu.instanceTypes) {
     const problem = taskFitProblem(t, task.cpu, task.memoryMiB, task.gpus);
-    if (problem) issue(`${servicePath}.cpu`, `${problem}; give the task less or the group a bigger type`);
+    if (!problem) continue;
+    const cpuFits = !taskFitProblem(t, task.cpu, 0, 0);
+    const field = !cpuFits ? 'cpu' : taskFitProblem(t, 0, task.memoryMiB, 0) ? 'memoryMiB' : task.gpusSetting ? 'gpus' : 'cpu';
+    issue(`${servicePath}.${field}`, `${problem}; give the task less or the group a bigger type`);
   }
   const perInstance = Math.min(...gpu.instanceTypes.map((t) => Math.floor((GPU_INSTANCE_TYPES[t]?.gpus ?? 1) / task.gpus)));
   if (perInstance > 0 && task.maxTasks > gpu.maxSize * perInstance) {
@@ -341,33 +245,44 @@ export function checkGpuFit(gpu: GpuCapacitySettings, task: TaskSize & { readonl
   }
 }
 
-// ----- load balancer, registry, monitoring -----------------------------------------------------
+// ----- off hours ------------------------------------------------------------------------------
 
-/** The public load balancer. */
-export interface AlbSettings {
-  /** Clients allowed to reach the ALB. @default ["0.0.0.0/0"] */
-  readonly allowedCidrs: string[];
-  /** ACM certificate for HTTPS (HTTP then redirects to HTTPS). @default - HTTP only */
-  readonly certificateArn?: string;
-  /** Accept TLS 1.3 only on HTTPS (old clients and many tools speak only TLS 1.2). @default false */
-  readonly tls13Only: boolean;
-  /** Deletion protection (turn off to let `terraform destroy` delete it). @default per stack */
-  readonly deletionProtection: boolean;
-  /**
-   * Access logs of the load balancer (and of the stack's data buckets) in an access-log bucket
-   * `<prefix>-logs-<account>-<region>`, kept 90 days.
-   * @default true in a production environment (`prod`, `production`, `prd`, `live`), false otherwise
-   */
-  readonly accessLogs?: boolean;
+const offHoursFields = {
+  stopSchedule: s.cron({ description: 'When the services stop (scale to 0 tasks): a `cron(...)` expression in `timezone`, e.g. "cron(0 20 ? * MON-FRI *)".' }),
+  startSchedule: s.cron({ description: 'When they start again with their normal floors: a `cron(...)` expression in `timezone`, e.g. "cron(0 7 ? * MON-FRI *)".' }),
+  timezone: s.string({ pattern: /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, expected: 'an IANA time zone such as "Europe/Paris"', description: 'IANA time zone of both schedules, e.g. "UTC" or "Europe/Paris".' }),
+};
+
+/** Scale to zero outside working hours. */
+export type OffHoursSettings = Static<TObject<typeof offHoursFields>>;
+
+/** The off-hours schema, with the stack's description. */
+export function offHours(description: string): TObject<typeof offHoursFields> {
+  return s.object(offHoursFields, { description });
 }
 
+/** Reports off hours that never stop anything. */
+export function checkOffHours(off: OffHoursSettings | undefined, issue: IssueFn): void {
+  if (off && off.stopSchedule === off.startSchedule) issue('offHours.startSchedule', 'is the same as stopSchedule; give two different times');
+}
+
+// ----- load balancer, registry, throttling ------------------------------------------------------
+
+/** The public load balancer. */
 export const albFields = {
-  allowedCidrs: s.array(s.cidr(), { minLength: 1, unique: true, plural: 'IPv4 CIDR blocks' }),
-  certificateArn: s.optional(s.arn('acm')),
-  tls13Only: s.boolean(),
-  deletionProtection: s.boolean(),
-  accessLogs: s.optional(s.boolean()),
+  allowedCidrs: s.array(s.cidr(), { minLength: 1, unique: true, plural: 'IPv4 CIDR blocks', description: 'Clients allowed to reach the load balancer.', default: ['0.0.0.0/0'] }),
+  certificateArn: s.optional(s.arn('acm', { description: 'ACM certificate for HTTPS (HTTP then redirects to HTTPS). Default: HTTP only.' })),
+  tls13Only: s.boolean({ description: 'Accept TLS 1.3 only on HTTPS (old clients and many tools speak only TLS 1.2).', default: false }),
+  deletionProtection: s.boolean({ description: 'Deletion protection of the load balancer (turn it off, and apply, to let `terraform destroy` delete it).' }),
+  accessLogs: s.optional(
+    s.boolean({
+      description: 'Access logs of the load balancer (and of the stack\'s data buckets) in an access-log bucket `<prefix>-logs-<account>-<region>`, kept 90 days. Default: true in a production environment (`prod`, `production`, `prd`, `live`), false otherwise.',
+    }),
+  ),
 };
+
+/** The public load balancer. */
+export type AlbSettings = Static<TObject<typeof albFields>>;
 
 /** The `ApplicationLoadBalancer` props a stack's ALB settings give (the stack adds the network and name). */
 export function albProps(a: AlbSettings): Pick<ApplicationLoadBalancerProps, 'allowedCidrs' | 'certificateArn' | 'sslPolicy' | 'deletionProtection'> {
@@ -384,15 +299,18 @@ export function checkAlb(a: AlbSettings, issue: IssueFn, prefix = 'alb.'): void 
   if (a.tls13Only && !a.certificateArn) issue(`${prefix}tls13Only`, 'true has no effect without certificateArn (there is no HTTPS listener)');
 }
 
-/** Throttling of every route of an API (requests beyond it get 429). */
-export interface ApiThrottleSettings {
-  /** Burst of requests. */
-  readonly burstLimit: number;
-  /** Steady requests per second. */
-  readonly rateLimit: number;
-}
+const apiThrottleFields = {
+  burstLimit: s.number({ min: 0, max: 5000, description: 'Requests that may arrive at once (the burst).' }),
+  rateLimit: s.number({ min: 0, max: 10000, integer: false, unit: 'requests per second', description: 'Steady requests per second.' }),
+};
 
-export const apiThrottleSchema = s.object<ApiThrottleSettings>({ burstLimit: s.number({ min: 0, max: 5000 }), rateLimit: s.number({ min: 0, max: 10000, integer: false, unit: 'requests per second' }) });
+/** Throttling of every route of an API (requests beyond it get 429). */
+export type ApiThrottleSettings = Static<TObject<typeof apiThrottleFields>>;
+
+/** The throttling schema, with its description (and defaults) where it is used. */
+export function apiThrottle(options: s.ObjectOptions<ApiThrottleSettings>): TObject<typeof apiThrottleFields> {
+  return s.object(apiThrottleFields, options);
+}
 
 /** Reports a throttle that answers every request 429, or a burst below one second of requests. */
 export function checkApiThrottle(throttle: ApiThrottleSettings | undefined, issue: IssueFn, path: string, nullRemoves = true): void {
@@ -405,20 +323,19 @@ export function checkApiThrottle(throttle: ApiThrottleSettings | undefined, issu
 }
 
 /** Container image repositories. */
-export interface RegistrySettings {
-  /** `IMMUTABLE` tags cannot be pushed twice (use commit tags); `MUTABLE` allows moving tags such as `latest`. */
-  readonly imageTagMutability: 'MUTABLE' | 'IMMUTABLE';
-  /** Images kept per repository (older ones expire). @default 30 */
-  readonly keepImages: number;
-  /** Days before untagged images expire. @default 7 */
-  readonly untaggedExpiryDays: number;
-}
-
 export const registryFields = {
-  imageTagMutability: s.oneOf<'MUTABLE' | 'IMMUTABLE'>(['MUTABLE', 'IMMUTABLE'], 'a tag mutability'),
-  keepImages: s.number({ min: 1, max: 10000 }),
-  untaggedExpiryDays: s.number({ min: 1, max: 3650, unit: 'days' }),
+  imageTagMutability: s.oneOf(['MUTABLE', 'IMMUTABLE'], { expected: 'a tag mutability', description: '`IMMUTABLE` tags cannot be pushed twice (use commit tags); `MUTABLE` allows moving tags such as `latest`.' }),
+  keepImages: s.number({ min: 1, max: 10000, description: 'Images kept per repository (older ones expire).' }),
+  untaggedExpiryDays: s.number({ min: 1, max: 3650, unit: 'days', description: 'Days before untagged images expire.', default: 7 }),
 };
+
+/** Container image repositories. */
+export type RegistrySettings = Static<TObject<typeof registryFields>>;
+
+/** An ECR repository path prefix. */
+export function repositoryPrefix(doc: s.Doc<string>) {
+  return s.string({ pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, expected: 'an ECR repository path prefix (lowercase letters, digits, ".", "_", "-" and "/")', maxLength: 200, ...doc });
+}
 
 /** Reports a moving tag on a repository that cannot move tags. */
 export function checkImageTag(tag: string | undefined, mutability: 'MUTABLE' | 'IMMUTABLE', issue: IssueFn, path: string): void {
@@ -429,41 +346,29 @@ export function checkImageTag(tag: string | undefined, mutability: 'MUTABLE' | '
 
 // ----- a stack's own remote state --------------------------------------------------------------
 
+const stackRemoteStateFields = {
+  enabled: s.boolean({
+    description: 'Keep this stack\'s state in `bucket`, locked with `dynamodbTable`. Create both first (the `state-bootstrap` stack with `bucketName` and `lockTableName` set to them, or by hand), then synth and run `terraform init -migrate-state` in `cdktf.out/stacks/<stack>`.',
+    default: false,
+  }),
+  bucket: s.bucketName({ description: 'The state bucket (the document\'s by default).' }),
+  region: s.optional(s.region({ description: 'Region of the state bucket. Default: the stack\'s region.' })),
+  dynamodbTable: s.optional(s.dynamodbTableName({ description: 'DynamoDB table for state locking (the document\'s by default); null for S3-native locking (a lock file next to the state, Terraform >= 1.10).' })),
+  key: s.optional(s.string({ pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, expected: 'an S3 object key such as "my-stack/terraform.tfstate"', maxLength: 1024, description: 'Key of the state object. Default: "<stack name>/terraform.tfstate".' })),
+};
+
 /**
  * A stack's own S3 backend, for a document that names its state bucket and lock table: those
  * names are the defaults and `enabled` switches it on. Off, the stack follows the app-wide
  * `remoteState` when that is set and keeps local state otherwise; on, it takes precedence over the
  * app-wide one, for this stack only.
  */
-export interface StackRemoteStateSettings {
-  /**
-   * Keep this stack's state in `bucket`, locked with `dynamodbTable`. Create both first (the
-   * `state-bootstrap` stack with `bucketName` and `lockTableName` set to them, or by hand), then
-   * synth and run `terraform init -migrate-state` in `cdktf.out/stacks/<stack>`.
-   * @default false
-   */
-  readonly enabled: boolean;
-  /** The state bucket. @default per stack: the document's bucket */
-  readonly bucket: string;
-  /** Region of the state bucket. @default the stack's region */
-  readonly region?: string;
-  /**
-   * DynamoDB table for state locking; null for S3-native locking (a lock file next to the state,
-   * Terraform >= 1.10).
-   * @default per stack: the document's table
-   */
-  readonly dynamodbTable?: string;
-  /** Key of the state object. @default "<stack name>/terraform.tfstate" */
-  readonly key?: string;
-}
+export type StackRemoteStateSettings = Static<TObject<typeof stackRemoteStateFields>>;
 
-export const stackRemoteStateFields = {
-  enabled: s.boolean(),
-  bucket: s.bucketName(),
-  region: s.optional(s.region()),
-  dynamodbTable: s.optional(s.string({ pattern: /^[A-Za-z0-9_.-]{3,255}$/, describe: 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)' })),
-  key: s.optional(s.string({ pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, describe: 'an S3 object key such as "my-stack/terraform.tfstate"', maxLength: 1024 })),
-};
+/** The schema of a stack's own remote state, with the stack's description and the document's names as defaults. */
+export function stackRemoteStateSchema(options: s.ObjectOptions<StackRemoteStateSettings>): TObject<typeof stackRemoteStateFields> {
+  return s.object(stackRemoteStateFields, options);
+}
 
 /**
  * Reports what has no effect while the stack's own remote state is off: a field changed from the

@@ -12,7 +12,6 @@ export * from './stack';
 export const stateBootstrap: StackDefinition<StateBootstrapSettings, Construct> = {
   name: STATE_BOOTSTRAP,
   description: 'The S3 bucket and DynamoDB lock table that hold every other stack\'s Terraform state',
-  settingsType: 'StateBootstrapSettings',
   preview: (s) => ({ accountId: s.accountId ?? PREVIEW_ACCOUNT }),
   schema: stateBootstrapSchema,
   defaults: stateBootstrapDefaults,

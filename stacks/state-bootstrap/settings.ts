@@ -1,107 +1,46 @@
 /** Settings of the state-bootstrap stack. */
 import { s } from '../settings';
-import type { BucketEncryption } from '../../src/data/bucket';
 
-export interface StateBootstrapSettings {
-  /**
-   * Region of the state bucket and lock table.
-   * @default "eu-west-1" (document 004's backend region)
-   */
-  readonly region: string;
-  /**
-   * The AWS account: it qualifies the default bucket name; pin it to plan without credentials.
-   * @default - looked up at plan time
-   */
-  readonly accountId?: string;
-  /**
-   * Name of the state bucket. Bucket names are global: the default carries the account and
-   * region, so it is free; the documents' names (`artwork-matcher-terraform-state`,
-   * `predictor-model-terraform-state`) can be given here, with `adoptExisting` when the bucket
-   * was already made by hand.
-   * @default "terraform-state-<account>-<region>"
-   */
-  readonly bucketName?: string;
-  /**
-   * Create the DynamoDB lock table. Turn off when every stack uses S3-native locking.
-   * @default true
-   */
-  readonly createLockTable: boolean;
-  /**
-   * Name of the DynamoDB lock table.
-   * @default "terraform-state-lock" (documents 000 and 004)
-   */
-  readonly lockTableName: string;
-  /**
-   * Default encryption of the bucket: SSE-KMS (`aws:kms`) or SSE-S3 (`AES256`).
-   * @default "aws:kms"
-   */
-  readonly encryption: BucketEncryption;
-  /**
-   * Customer managed KMS key for the bucket and the table.
-   * @default - AWS managed keys
-   */
-  readonly kmsKeyArn?: string;
-  /**
-   * Days a superseded state version is kept.
-   * @default 90
-   */
-  readonly noncurrentVersionExpirationDays: number;
-  /**
-   * `prevent_destroy` on bucket and table plus DynamoDB deletion protection.
-   * @default true
-   */
-  readonly protect: boolean;
-  /**
-   * Adopt an existing bucket and lock table of these names (created by hand, as the documents'
-   * setup commands do) with Terraform `import` blocks, and harden them in place, instead of
-   * failing with `BucketAlreadyOwnedByYou`. Needs Terraform >= 1.5 and credentials to plan.
-   * @default false
-   */
-  readonly adoptExisting: boolean;
-  /**
-   * Keep this stack's own state in the bucket it creates (key `state-bootstrap/terraform.tfstate`
-   * under `remoteState`). Turn on after the first apply, synth, then run
-   * `terraform init -migrate-state` in `cdktf.out/stacks/state-bootstrap`. Needs `remoteState`.
-   * @default false
-   */
-  readonly storeOwnState: boolean;
-  /**
-   * Extra default tags.
-   * @default {}
-   */
-  readonly tags: Record<string, string>;
-}
-
-export const stateBootstrapDefaults: StateBootstrapSettings = {
-  region: 'eu-west-1',
-  createLockTable: true,
-  lockTableName: 'terraform-state-lock',
-  encryption: 'aws:kms',
-  noncurrentVersionExpirationDays: 90,
-  protect: true,
-  adoptExisting: false,
-  storeOwnState: false,
-  tags: {},
+const fields = {
+  region: s.region({ description: 'Region of the state bucket and lock table (document 004\'s backend region by default).', default: 'eu-west-1' }),
+  accountId: s.optional(s.accountId({ description: 'The AWS account: it qualifies the default bucket name; pin it to plan without credentials. Default: looked up at plan time.' })),
+  bucketName: s.optional(
+    s.bucketName({
+      description:
+        'Name of the state bucket. Bucket names are global: the default carries the account and region, so it is free; the documents\' names (`artwork-matcher-terraform-state`, `predictor-model-terraform-state`) can be given here, with `adoptExisting` when the bucket was already made by hand. Default: "terraform-state-<account>-<region>".',
+    }),
+  ),
+  createLockTable: s.boolean({ description: 'Create the DynamoDB lock table. Turn it off when every stack uses S3-native locking.', default: true }),
+  lockTableName: s.dynamodbTableName({ description: 'Name of the DynamoDB lock table (documents 000 and 004 name it so).', default: 'terraform-state-lock' }),
+  encryption: s.oneOf(['aws:kms', 'AES256'], { expected: 'an S3 encryption', description: 'Default encryption of the bucket: SSE-KMS (`aws:kms`) or SSE-S3 (`AES256`).', default: 'aws:kms' }),
+  kmsKeyArn: s.optional(s.arn('kms', { description: 'Customer managed KMS key for the bucket and the table. Default: AWS managed keys.' })),
+  noncurrentVersionExpirationDays: s.number({ min: 1, max: 36500, unit: 'days', description: 'Days a superseded state version is kept.', default: 90 }),
+  protect: s.boolean({ description: '`prevent_destroy` on the bucket and the table, plus DynamoDB deletion protection.', default: true }),
+  adoptExisting: s.boolean({
+    description:
+      'Adopt an existing bucket and lock table of these names (created by hand, as the documents\' setup commands do) with Terraform `import` blocks, and harden them in place, instead of failing with `BucketAlreadyOwnedByYou`. Needs Terraform >= 1.5 and credentials to plan.',
+    default: false,
+  }),
+  storeOwnState: s.boolean({
+    description:
+      'Keep this stack\'s own state in the bucket it creates (key `state-bootstrap/terraform.tfstate` under `remoteState`). Turn it on after the first apply, synth, then run `terraform init -migrate-state` in `cdktf.out/stacks/state-bootstrap`. Needs `remoteState`.',
+    default: false,
+  }),
+  tags: s.tags(),
 };
 
-export const stateBootstrapSchema = s.object<StateBootstrapSettings>(
-  {
-    region: s.region(),
-    accountId: s.optional(s.accountId()),
-    bucketName: s.optional(s.bucketName()),
-    createLockTable: s.boolean(),
-    lockTableName: s.string({ pattern: /^[A-Za-z0-9_.-]{3,255}$/, describe: 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)' }),
-    encryption: s.oneOf<BucketEncryption>(['aws:kms', 'AES256'], 'an S3 encryption'),
-    kmsKeyArn: s.optional(s.arn('kms')),
-    noncurrentVersionExpirationDays: s.number({ min: 1, max: 36500, unit: 'days' }),
-    protect: s.boolean(),
-    adoptExisting: s.boolean(),
-    storeOwnState: s.boolean(),
-    tags: s.tags(),
-  },
-  (v, issue) => {
-    if (v.kmsKeyArn !== undefined && v.encryption !== 'aws:kms') issue('kmsKeyArn', `needs encryption "aws:kms", not ${JSON.stringify(v.encryption)}`);
-    if (v.adoptExisting && v.bucketName === undefined) issue('adoptExisting', 'true needs bucketName: the name of the bucket to adopt');
-    if (!v.createLockTable && v.lockTableName !== stateBootstrapDefaults.lockTableName) issue('lockTableName', `${JSON.stringify(v.lockTableName)} has no effect with createLockTable false`);
-  },
-);
+/** What a user may set for the state-bootstrap stack. */
+export type StateBootstrapSettings = s.Static<s.TObject<typeof fields>>;
+
+/** The cross-field rules. */
+function checkStateBootstrap(v: StateBootstrapSettings, issue: s.IssueFn): void {
+  if (v.kmsKeyArn !== undefined && v.encryption !== 'aws:kms') issue('kmsKeyArn', `needs encryption "aws:kms", not ${JSON.stringify(v.encryption)}`);
+  if (v.adoptExisting && v.bucketName === undefined) issue('adoptExisting', 'true needs bucketName: the name of the bucket to adopt');
+  if (!v.createLockTable && v.lockTableName !== stateBootstrapDefaults.lockTableName) issue('lockTableName', `${JSON.stringify(v.lockTableName)} has no effect with createLockTable false`);
+}
+
+/** The settings schema: every field, its description and its default. */
+export const stateBootstrapSchema = s.object(fields, { refine: checkStateBootstrap });
+
+/** The defaults, as the schema declares them. */
+export const stateBootstrapDefaults = s.defaultsOf(stateBootstrapSchema);

@@ -12,7 +12,6 @@ export * from './stack';
 export const visionValidator: StackDefinition<VisionValidatorSettings, Construct> = {
   name: VISION_VALIDATOR,
   description: 'Vision Validation plugin: a GPU container service on ECS with g4dn EC2 capacity behind an ALB (document 000)',
-  settingsType: 'VisionValidatorSettings',
   schema: visionValidatorSchema,
   defaults: visionValidatorDefaults(),
   preview: (s) => ({

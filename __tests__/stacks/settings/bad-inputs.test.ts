@@ -53,7 +53,8 @@ const NVA = 'nutrition-video-analysis';
 const ROWS: readonly Row[] = [
   // ----- state-bootstrap -----
   row(SB, { region: 'Ireland' }, 'region: "Ireland" is not an AWS region such as "eu-west-1"'),
-  row(SB, { region: 'eu-west-1 ' }, 'region: "eu-west-1 " is not an AWS region such as "eu-west-1"'),
+  row(SB, { region: 'eu-west-1 ' }, 'region: "eu-west-1 " is not an AWS region such as "eu-west-1"; did you mean "eu-west-1"?'),
+  row(SB, { region: 'us-west2' }, 'region: "us-west2" is not an AWS region such as "eu-west-1"; did you mean "us-west-2"?'),
   row(SB, { bucketName: 'My_State_Bucket' }, 'bucketName: "My_State_Bucket" is not an S3 bucket name (3-63 lowercase letters, digits, "." and "-")'),
   row(SB, { lockTableName: 'ab' }, 'lockTableName: "ab" is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)'),
   row(SB, { encryption: 'SSE-KMS' }, 'encryption: "SSE-KMS" is not an S3 encryption; allowed: "aws:kms", "AES256"'),
@@ -92,7 +93,7 @@ const ROWS: readonly Row[] = [
   row(DEMO, { budget: { monthlyLimitUsd: '100 USD' } }, 'budget.monthlyLimitUsd: "100 USD" is a string; expected a number from 1 to 10000000 (USD); give the number alone in USD, without units or quotes'),
   row(DEMO, { services: { gateway: { cpuTarget: '70%' } } }, 'services.gateway.cpuTarget: "70%" is a string; expected a whole number from 1 to 100 (percent); give the number alone in percent, without units or quotes'),
   row(DEMO, { services: { gateway: { maxCapacity: 0 } } }, 'services.gateway.maxCapacity: 0 is out of range; expected a whole number from 1 to 1000'),
-  row(DEMO, { services: { embeddings: { gpu: true, cpu: 4096, memoryMiB: 16384 } } }, 'services.embeddings.cpu: a task of 16384 MiB (about 15564 MiB are left for tasks) does not fit on g4dn.xlarge; give the task less or the group a bigger type'),
+  row(DEMO, { services: { embeddings: { gpu: true, cpu: 4096, memoryMiB: 16384 } } }, 'services.embeddings.memoryMiB: a task of 16384 MiB (about 15564 MiB are left for tasks) does not fit on g4dn.xlarge; give the task less or the group a bigger type'),
 
   // ----- artwork-matcher-staging -----
   row(STAGING, { services: { search: { memoryMiB: '2GB' } } }, 'services.search.memoryMiB: "2GB" is a string; expected a whole number from 128 to 1048576 (MiB); give the number alone in MiB, without units or quotes'),
@@ -138,7 +139,8 @@ const ROWS: readonly Row[] = [
 
   // ----- vision-validator -----
   row(VV, { service: { cpu: 8192, memoryMiB: 30000 } }, 'service.cpu: a task of 8192 CPU units (the instance has 4096), 30000 MiB (about 15564 MiB are left for tasks) does not fit on g4dn.xlarge; give the task less or the group a bigger type'),
-  row(VV, { service: { gpus: 2 } }, 'service.cpu: a task of 2 GPUs (the instance has 1) does not fit on g4dn.xlarge; give the task less or the group a bigger type'),
+  row(VV, { service: { gpus: 2 } }, 'service.gpus: a task of 2 GPUs (the instance has 1) does not fit on g4dn.xlarge; give the task less or the group a bigger type'),
+  row(VV, { service: { memoryMiB: 16384 } }, 'service.memoryMiB: a task of 16384 MiB (about 15564 MiB are left for tasks) does not fit on g4dn.xlarge; give the task less or the group a bigger type'),
   row(VV, { gpu: { maxSize: 3 } }, 'gpu.maxSize: 3 instances hold 3 tasks: no room for the extra task a rolling deployment starts at service.maxCapacity 3; allowed: at least 4'),
   row(VV, { service: { cpu: '2 vCPU' } }, 'service.cpu: "2 vCPU" is a string; expected a whole number from 128 to 196608 (CPU units); give the number alone in CPU units, without units or quotes'),
   row(VV, { service: { healthCheckGracePeriodSec: '2m' } }, 'service.healthCheckGracePeriodSec: "2m" is a string; expected a whole number from 0 to 2147483647 (seconds); give the number alone in seconds, without units or quotes'),
@@ -154,7 +156,7 @@ const ROWS: readonly Row[] = [
   row(VV, { existingSecrets: { geminiApiKey: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vision/gemini-AbCdEf' } }, 'existingSecrets.geminiApiKey: has no effect: "gemini" is not in aiProviders; add it or remove the secret'),
   row(VV, { service: { environment: { OPENAI_API_KEY: 'sk-proj-123' } } }, 'service.environment.OPENAI_API_KEY: is set by the stack (from backendUrl, containerPort or a secret); remove it'),
   row(VV, { containerImage: 'ghcr.io/unforkableco/forge-plugins-vision' }, 'containerImage: "ghcr.io/unforkableco/forge-plugins-vision" is not a container image with a tag or digest, such as "ghcr.io/org/image:v1.2.3"'),
-  row(VV, { environment: 'a'.repeat(33) }, `environment: "${'a'.repeat(33)}" is too long (33 characters); expected a name of lowercase letters, digits and "-" (at most 32) of at most 32`),
+  row(VV, { environment: 'a'.repeat(33) }, `environment: "${'a'.repeat(33)}" is too long (33 characters); expected a name of lowercase letters, digits and "-" of at most 32 characters`),
   row(VV, { gpu: { spotAllocationStrategy: 'capacity-optimized' } }, 'gpu.spotAllocationStrategy: "capacity-optimized" has no effect without spot; set spot true or remove it'),
   row(VV, { gpu: { instanceTypes: 'g4dn.xlarge' } }, 'gpu.instanceTypes: "g4dn.xlarge" is a string; expected a list of GPU instance types'),
   row(VV, { service: { desiredCount: 0 } }, 'service.desiredCount: 0 is outside minCapacity..maxCapacity; allowed: 1 to 3'),
@@ -185,6 +187,9 @@ const ROWS: readonly Row[] = [
   row(KARMA, { imageTag: 'latest' }, 'imageTag: "latest" cannot be pushed twice to an IMMUTABLE repository; tag each image with its commit (e.g. "a1b2c3d") and deploy that tag'),
   row(KARMA, { alb: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' } }, 'alb.certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc" is in region "eu-west-1", not the stack\'s region "us-east-1" (a load balancer or regional API uses only certificates of its own region); allowed: an ARN in us-east-1'),
   row(KARMA, { agentDefaults: { requestsPerTarget: 100 } }, /^agentDefaults\.requestsPerTarget: unknown setting; allowed: cpu, memoryMiB, /),
+  row(KARMA, { agents: { 'market-maker': { cpu: 512, memoryMiB: 1024 } } }, 'agents.market-maker.port: is required: each agent names the port its image listens on (ports in use: validator 9001, karma-hello 9002, abracadabra 9003, skill-extractor 9004, voice-extractor 9005); e.g. {"port": 9006}'),
+  row(KARMA, { agentDefaults: { port: 8080 } }, 'agentDefaults.port: 8080 has no effect: every agent names its own port; remove it'),
+  row(KARMA, { agents: { validator: { secretKeys: { PRIVATE_KEY: null } } } }, 'agents.validator.secretKeys.PRIVATE_KEY: is required; expected a JSON key of the agent\'s secret'),
 
   // ----- ai-predictor -----
   row(AI, { backend: { capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 1, base: 1 }] } }, 'backend.capacityProviderStrategy: sets "base" on more than one provider; ECS allows one'),
@@ -258,7 +263,8 @@ const ROWS: readonly Row[] = [
   row(SHARED, 'null', /^invalid settings in settings file .*settings\.json \(from STACK_SETTINGS_FILE\): holds null; expected an object \{"remoteState": \{\.\.\.\}, "stacks": \{"<stack>": \{\.\.\.\}\}\}$/, 'file'),
   row(SHARED, '[{"stacks": {}}]', /^invalid settings in settings file .*settings\.json \(from STACK_SETTINGS_FILE\): \[\{"stacks":\{\}\}\] is a list; expected an object /, 'file'),
   row(SHARED, '{\n  "stacks": {\n    "vision-validator": { "region": "us-east-1", "region": "us-west-2" }\n  }\n}', /not valid JSON: duplicate key "region" \(first at line 3, column 27\); a key may appear once per object at line 3, column 50$/, 'file'),
-  row(SHARED, '{\n  "stacks": {\n    "ai-predictor": { "region": "us-east-1", }\n  }\n}', /: not valid JSON: .* at line 3, column \d+$/, 'file'),
+  row(SHARED, '{\n  "stacks": {\n    "ai-predictor": { "region": "us-east-1", }\n  }\n}', /: not valid JSON: trailing comma before "\}" \(JSON allows none\); remove it at line 3, column 44$/, 'file'),
+  row(SHARED, '{\n  "stacks": {\n    "ai-predictor": { "region": "us-east-1" },\n  }\n}', /: not valid JSON: trailing comma before "\}" \(JSON allows none\); remove it at line 3, column 46$/, 'file'),
 ];
 
 let tmp: string | undefined;

@@ -1,5 +1,5 @@
 import { s } from '../../../stacks/settings';
-import { StackRemoteStateSettings, checkStackRemoteState, stackRemoteState, stackRemoteStateFields } from '../../../stacks/settings/shapes';
+import { StackRemoteStateSettings, checkStackRemoteState, stackRemoteState, stackRemoteStateSchema } from '../../../stacks/settings/shapes';
 
 const DEFAULTS: StackRemoteStateSettings = { enabled: false, bucket: 'doc-terraform-state', dynamodbTable: 'doc-terraform-locks' };
 const SHARED = { bucket: 'org-state', region: 'eu-west-1', keyPrefix: 'org' };
@@ -34,8 +34,9 @@ describe('a stack\'s own remote state', () => {
   });
 
   it('validates names the S3 backend accepts', () => {
-    const schema = s.object<StackRemoteStateSettings>(stackRemoteStateFields);
+    const schema = stackRemoteStateSchema({ defaults: DEFAULTS });
     expect(s.validate(schema, { ...DEFAULTS, bucket: 'Bad_Bucket', region: 'mars-1', key: '/abs/key' }).map((i) => i.path)).toEqual(['bucket', 'region', 'key']);
     expect(s.validate(schema, { ...DEFAULTS, enabled: true, key: 'ai-predictor/terraform.tfstate' })).toEqual([]);
+    expect(s.defaultsOf(schema)).toEqual(DEFAULTS);
   });
 });
