@@ -32,12 +32,12 @@ export const VARIANTS: readonly Variant[] = [
         },
       },
     },
-    creates: 179,
+    creates: 183,
   },
   {
     label: 'artwork-matcher-demo lean (HTTP API, off hours)',
     stack: 'artwork-matcher-demo',
     overrides: { stacks: { 'artwork-matcher-demo': { imageTag: 'a1b2c3d', ingress: 'httpApi', offHours: { stopSchedule: 'cron(0 19 ? * MON-FRI *)', startSchedule: 'cron(0 8 ? * MON-FRI *)', timezone: 'Europe/Paris' } } } },
-    creates: 141,
+    creates: 145,
   },
 ];

@@ -237,7 +237,7 @@ describe('nutrition-video-analysis', () => {
   it('runs the GPU work on AWS Batch: a spot g4dn compute environment from 0 to maxVcpus, a job queue and a GPU job definition', () => {
     const { json } = stackOf('defaults');
     const ce = onlyOf(json, 'aws_batch_compute_environment');
-    expect(ce.compute_resources).toMatchObject({ type: 'SPOT', allocation_strategy: 'SPOT_PRICE_CAPACITY_OPTIMIZED', instance_type: ['g4dn.xlarge', 'g4dn.2xlarge'], min_vcpus: 0, max_vcpus: 256, ec2_configuration: [{ image_type: 'ECS_AL2023_NVIDIA' }] });
+    expect(ce.compute_resources).toMatchObject({ type: 'SPOT', allocation_strategy: 'SPOT_CAPACITY_OPTIMIZED', instance_type: ['g4dn.xlarge', 'g4dn.2xlarge'], min_vcpus: 0, max_vcpus: 256, ec2_configuration: [{ image_type: 'ECS_AL2023_NVIDIA' }] });
     expect(onlyOf(json, 'aws_batch_job_queue').name).toBe(`${P}-gpu`);
     const job = onlyOf(json, 'aws_batch_job_definition');
     expect(parseField(job, 'container_properties').resourceRequirements).toEqual([{ type: 'VCPU', value: '4' }, { type: 'MEMORY', value: '15360' }, { type: 'GPU', value: '1' }]);

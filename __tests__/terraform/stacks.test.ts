@@ -11,6 +11,7 @@ import { STACK_NAMES } from '../../stacks';
 import { check } from '../../tools/guardrails';
 import type { PlanSummary } from '../../tools/terraform/plan';
 import { buildStack, totalResources } from '../helpers/synth';
+import { VARIANTS } from '../helpers/variants';
 import { TERRAFORM_PARALLELISM, describeWithTerraform, mapLimit, planOffline, writeStack } from '../helpers/terraform';
 
 /** Resources a fresh plan of each stack creates (look-ups pinned, settings at their defaults). */
@@ -18,44 +19,12 @@ const CREATES: Record<string, number> = {
   'state-bootstrap': 8,
   'artwork-matcher-demo': 132,
   'artwork-matcher-staging': 128,
-  'artwork-matcher-production': 157,
+  'artwork-matcher-production': 161,
   'vision-validator': 77,
   karmacadabra: 196,
   'ai-predictor': 65,
   'nutrition-video-analysis': 176,
 };
-
-/**
- * Settings variants planned as well: the options a stack's defaults leave off must produce valid
- * Terraform too. `creates` is the fresh plan's resource count.
- */
-const VARIANTS: { label: string; stack: string; overrides: Record<string, unknown>; creates: number }[] = [
-  {
-    label: 'artwork-matcher-production with every checklist option (domain, CloudFront, edge WAF, backup, budget, GitHub deploy role, cache)',
-    stack: 'artwork-matcher-production',
-    overrides: {
-      remoteState: { bucket: 'acme-tf-state', region: 'eu-west-1', dynamodbTable: 'terraform-state-lock' },
-      stacks: {
-        'artwork-matcher-production': {
-          imageTag: 'a1b2c3d',
-          domain: { name: 'artwork.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
-          // The origin-facing prefix list is looked up; the preview pins it, as npm run plan does.
-          cloudfront: { enabled: true, cachedPathPatterns: ['/static/*'] },
-          budget: { enabled: true, monthlyLimitUsd: 1500, emails: ['finance@example.com'] },
-          cicd: { githubRepository: 'acme/artwork-matcher', environments: ['production'] },
-          cache: { enabled: true },
-        },
-      },
-    },
-    creates: 179,
-  },
-  {
-    label: 'artwork-matcher-demo lean (HTTP API, off hours)',
-    stack: 'artwork-matcher-demo',
-    overrides: { stacks: { 'artwork-matcher-demo': { imageTag: 'a1b2c3d', ingress: 'httpApi', offHours: { stopSchedule: 'cron(0 19 ? * MON-FRI *)', startSchedule: 'cron(0 8 ? * MON-FRI *)', timezone: 'Europe/Paris' } } } },
-    creates: 141,
-  },
-];
 
 it('covers every stack of the app', () => {
   expect(Object.keys(CREATES).sort()).toEqual([...STACK_NAMES].sort());

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformResource } from 'cdktf';
+import { DataResource, TerraformResource, dependable } from 'cdktf';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingScheduledAction } from '@cdktf/provider-aws/lib/appautoscaling-scheduled-action';
@@ -105,12 +105,22 @@ export interface ServiceAutoscalingOptions {
   /** Step scaling on an SQS queue's backlog. @default - none */
   readonly queue?: QueueScalingOptions;
   /**
-   * Scheduled actions. Terraform then ignores the target's min/max after creation: a daytime
-   * apply must not undo the morning action (change the bounds here and replace the target, or
-   * change the schedule).
+   * Scheduled actions. Between applies they own the target's bounds: Terraform ignores
+   * `min_capacity` and `max_capacity`, so a daytime apply does not undo the morning action (see
+   * `scheduleOwnsBounds` for how a changed configuration still reaches the target).
    * @default []
    */
   readonly scheduled?: readonly ScheduledScaling[];
+  /**
+   * Scheduled actions own the bounds, now or later (a service waiting for its first image gets
+   * its schedule with the image). Terraform then ignores `min_capacity` and `max_capacity`, and a
+   * change of the configured bounds re-registers the target instead (it is replaced, with its
+   * policies and actions): Terraform plans with the new configuration's `ignore_changes`, so a
+   * bounds change that arrived together with the schedule, or during an incident, would otherwise
+   * never reach AWS. Registering moves the task count into the new range at once.
+   * @default true when `scheduled` is not empty
+   */
+  readonly scheduleOwnsBounds?: boolean;
 }
 
 export interface ServiceAutoscalingProps extends ServiceAutoscalingOptions {
@@ -137,6 +147,7 @@ export class ServiceAutoscaling extends Construct {
   public readonly policies: AppautoscalingPolicy[] = [];
   public readonly scheduledActions: AppautoscalingScheduledAction[] = [];
   private last?: TerraformResource;
+  private followsTarget = false;
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
@@ -156,14 +167,18 @@ export class ServiceAutoscaling extends Construct {
     }
     v.throwIfInvalid();
 
+    // The configured bounds: when they change, the target is registered again (see scheduleOwnsBounds).
+    const bounds = props.scheduleOwnsBounds ?? (props.scheduled?.length ?? 0) > 0 ? new DataResource(this, 'bounds', { input: { min_capacity: props.minCapacity, max_capacity: props.maxCapacity } }) : undefined;
     this.target = new AppautoscalingTarget(this, 'target', {
       serviceNamespace: 'ecs',
       scalableDimension: 'ecs:service:DesiredCount',
       resourceId: `service/${props.clusterName}/${props.serviceName}`,
       minCapacity: props.minCapacity,
       maxCapacity: props.maxCapacity,
-      lifecycle: props.scheduled?.length ? { ignoreChanges: ['min_capacity', 'max_capacity'] } : undefined,
+      lifecycle: bounds ? { ignoreChanges: ['min_capacity', 'max_capacity'], replaceTriggeredBy: [dependable(bounds)] } : undefined,
     });
+    // Deregistering a target deletes its policies and scheduled actions: they follow its replacement.
+    this.followsTarget = bounds !== undefined;
     const base = { serviceNamespace: this.target.serviceNamespace, scalableDimension: this.target.scalableDimension, resourceId: this.target.resourceId };
 
     const tracking = (key: string, target: number, cooldowns: Cooldowns, metric: { predefinedMetricType: string; resourceLabel?: string }) => {
@@ -210,10 +225,14 @@ export class ServiceAutoscaling extends Construct {
     }
   }
 
-  /** Makes `resource` wait for the previous policy or action of the target. */
+  /**
+   * Makes `resource` wait for the previous policy or action of the target, and be created again
+   * with the target when that is replaced.
+   */
   private inSequence<T extends TerraformResource>(resource: T): T {
     if (this.last) dependOn(resource, this.last);
     this.last = resource;
+    if (this.followsTarget) resource.lifecycle = { ...(resource.lifecycle ?? {}), replaceTriggeredBy: [dependable(this.target)] };
     return resource;
   }
 

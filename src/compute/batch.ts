@@ -91,9 +91,10 @@ export interface BatchGpuComputeProps {
    */
   readonly instanceTypes?: readonly string[];
   /**
-   * Spot instances (`SPOT` with `SPOT_PRICE_CAPACITY_OPTIMIZED`: no spot fleet role, at most the
-   * on-demand price); false runs on demand (`EC2` with `BEST_FIT_PROGRESSIVE`). Jobs interrupted by
-   * a spot reclaim are retried (see `job.attempts`). Changing it replaces the compute environment.
+   * Spot instances (`SPOT` with `SPOT_CAPACITY_OPTIMIZED`: the pools least likely to be
+   * interrupted, no spot fleet role, at most the on-demand price); false runs on demand (`EC2`
+   * with `BEST_FIT_PROGRESSIVE`). Jobs interrupted by a spot reclaim are retried (see
+   * `job.attempts`). Changing it replaces the compute environment (running jobs end).
    * @default true
    */
   readonly spot?: boolean;
@@ -240,11 +241,15 @@ export class BatchGpuCompute extends Construct implements IGrantable {
       computeEnvironmentNamePrefix: namePrefix(name, COMPUTE_ENVIRONMENT_PREFIX),
       type: 'MANAGED',
       state: 'ENABLED',
-      // No service_role: Batch's service-linked role, which also lets Batch update most settings in place.
-      // The prefix and create_before_destroy make the replacements the others force safe.
+      // No service_role: Batch's service-linked role, which lets Batch update settings in place
+      // (subnets when a zone is added, instance types, the launch template version) without
+      // ending running jobs. Provider 5.x allows those in-place updates for SPOT_CAPACITY_OPTIMIZED
+      // and BEST_FIT_PROGRESSIVE only; with SPOT_PRICE_CAPACITY_OPTIMIZED it replaces the
+      // environment instead (fixed in provider 6.10). The prefix and create_before_destroy keep the
+      // replacements that remain (type, spot on or off) from failing on the job queue.
       computeResources: {
         type: spot ? 'SPOT' : 'EC2',
-        allocationStrategy: spot ? 'SPOT_PRICE_CAPACITY_OPTIMIZED' : 'BEST_FIT_PROGRESSIVE',
+        allocationStrategy: spot ? 'SPOT_CAPACITY_OPTIMIZED' : 'BEST_FIT_PROGRESSIVE',
         instanceType: [...instanceTypes],
         minVcpus,
         maxVcpus,

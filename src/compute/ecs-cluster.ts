@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { Lazy, TerraformResource } from 'cdktf';
+import { Lazy, TerraformResource, Token } from 'cdktf';
+import { dependOn } from '../core/dependencies';
 import { EcsCluster as EcsClusterResource } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { EcsCapacityProvider } from '@cdktf/provider-aws/lib/ecs-capacity-provider';
@@ -70,6 +71,13 @@ export interface IEcsCluster {
   readonly capacityProviderNames: readonly string[];
   /** Claims a Service Connect discovery name; a second claim of one name fails synth. */
   claimServiceConnectName(name: string, by: Construct): void;
+  /**
+   * Joins a service to the cluster's Service Connect mesh: the services already in it are updated
+   * after it exists (their new tasks then see its endpoint: a running task never learns of a new
+   * one). Returns the mesh's endpoint names, resolved at synth, for the service's redeployment
+   * trigger.
+   */
+  joinServiceConnectMesh(service: TerraformResource): string;
   /** A strategy in Terraform's terms (EC2 providers by reference). */
   renderStrategy(strategy: readonly CapacityProviderStrategyItem[]): { capacityProvider: string; weight: number; base: number }[];
   /** Problems for strategy entries that name no provider of the cluster. */
@@ -122,6 +130,7 @@ export class EcsCluster extends Construct implements IEcsCluster {
   private readonly fargate: boolean;
   private readonly asgProviders: AsgCapacityProvider[] = [];
   private readonly serviceConnectNames = new Map<string, string[]>();
+  private readonly meshMembers: TerraformResource[] = [];
 
   constructor(scope: Construct, id: string, props: EcsClusterProps) {
     super(scope, id);
@@ -200,6 +209,12 @@ export class EcsCluster extends Construct implements IEcsCluster {
 
   public claimServiceConnectName(name: string, by: Construct): void {
     this.serviceConnectNames.set(name, [...(this.serviceConnectNames.get(name) ?? []), by.node.path]);
+  }
+
+  public joinServiceConnectMesh(service: TerraformResource): string {
+    for (const member of this.meshMembers) dependOn(member, service);
+    this.meshMembers.push(service);
+    return Lazy.stringValue({ produce: () => [...this.serviceConnectNames.keys()].sort().join(',') });
   }
 
   /**
@@ -432,7 +447,11 @@ export class AsgCapacityProvider extends Construct {
       rootVolumeSizeGiB: rootSize,
     });
 
-    const template = { id: this.launchTemplate.launchTemplateId, version: '$Latest' };
+    // The template's latest version by number, not "$Latest": a new version (a new AMI, type or
+    // user data) is then a change of the group, which rolls it out with an instance refresh
+    // instead of reaching only instances started later (a refresh never starts on "$Latest").
+    const version = Token.asString(this.launchTemplate.template.latestVersion);
+    const template = { id: this.launchTemplate.launchTemplateId, version };
     this.autoScalingGroup = new AutoscalingGroup(this, 'asg', {
       name: prefix,
       vpcZoneIdentifier: [...props.subnetIds],
@@ -452,7 +471,7 @@ export class AsgCapacityProvider extends Construct {
               spotAllocationStrategy: props.spot.allocationStrategy ?? 'price-capacity-optimized',
             },
             launchTemplate: {
-              launchTemplateSpecification: { launchTemplateId: this.launchTemplate.launchTemplateId, version: '$Latest' },
+              launchTemplateSpecification: { launchTemplateId: this.launchTemplate.launchTemplateId, version },
               override: props.instanceTypes.map((t) => ({ instanceType: t })),
             },
           }
@@ -461,6 +480,9 @@ export class AsgCapacityProvider extends Construct {
         { key: 'Name', value: prefix, propagateAtLaunch: true },
         { key: 'AmazonECSManaged', value: 'true', propagateAtLaunch: true },
       ],
+      // Replaces running instances when the launch template changes: one new instance is started
+      // before each old one stops (ECS drains the old one's tasks first), so capacity never dips.
+      instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, skipMatching: true, scaleInProtectedInstances: 'Refresh' } },
       // ECS managed scaling owns the desired capacity after creation.
       lifecycle: { ignoreChanges: ['desired_capacity'] },
       dependsOn: [...this.instanceRole.role.policyResources],

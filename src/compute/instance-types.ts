@@ -120,8 +120,8 @@ export function gpuMetricsUserData(intervalSec = 60): string[] {
   };
   const file = '/opt/aws/amazon-cloudwatch-agent/etc/gpu-metrics.json';
   return [
-    '# CloudWatch agent: NVIDIA GPU metrics',
-    'dnf install -y amazon-cloudwatch-agent',
+    '# CloudWatch agent: NVIDIA GPU metrics (retried: the NAT route may still be coming up at first boot)',
+    'for attempt in $(seq 1 60); do dnf install -y amazon-cloudwatch-agent && break; echo amazon-cloudwatch-agent: attempt $attempt failed, retrying in 10 s >&2; sleep 10; done',
     `echo ${Buffer.from(JSON.stringify(config)).toString('base64')} | base64 -d > ${file}`,
     `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${file}`,
   ];

@@ -223,6 +223,14 @@ export interface RouteProps {
  * to HTTPS when a certificate is given), an optional HTTPS listener, target groups (ip targets)
  * and path/host routing rules.
  */
+/**
+ * A listener rule is replaced only when its listener is (turning HTTPS on moves every rule from
+ * the HTTP listener to the HTTPS one): the new rule is created first, on the new listener, so
+ * path routing never has a gap. (Priorities are unique per listener, and a rule on the same
+ * listener is updated in place, never replaced.)
+ */
+const RULE_LIFECYCLE = { createBeforeDestroy: true };
+
 export class ApplicationLoadBalancer extends Construct {
   public readonly loadBalancer: Lb;
   public readonly loadBalancerArn: string;
@@ -369,6 +377,7 @@ export class ApplicationLoadBalancer extends Construct {
       action: [{ type: 'forward', targetGroupArn: target.targetGroupArn }],
       condition: [this.headerCondition()],
       tags: nameTags(`${target.name}-route`),
+      lifecycle: RULE_LIFECYCLE,
     });
     target.attachedBy(this.headerDefaultRule);
   }
@@ -391,6 +400,7 @@ export class ApplicationLoadBalancer extends Construct {
       action: [{ type: 'forward', targetGroupArn: props.targetGroup.targetGroupArn }],
       condition: this.requiredHeader ? [...conditions, this.headerCondition()] : conditions,
       tags: nameTags(`${props.targetGroup.name}-route`),
+      lifecycle: RULE_LIFECYCLE,
     });
     this.routes.push({ rule, conditions });
     props.targetGroup.attachedBy(rule);

@@ -52,7 +52,7 @@ export interface HttpApiProps {
   readonly description?: string;
   /** The VPC of the private backend. */
   readonly vpc: Vpc;
-  /** Subnets of the VPC link's network interfaces. @default the VPC's private subnets */
+  /** Subnets of the VPC link's network interfaces. @default the VPC's first two private subnets (a zone added later leaves the link as it is) */
   readonly subnetIds?: readonly string[];
   /** Where requests go: a Cloud Map service (SRV records) or a load balancer listener, as an HTTP proxy. */
   readonly integration: HttpApiIntegration;
@@ -151,7 +151,10 @@ export class HttpApi extends Construct {
     this.vpcLinkSecurityGroupId = this.vpcLinkSecurityGroup.securityGroupId;
     this.vpcLink = new Apigatewayv2VpcLink(this, 'vpc-link', {
       name: props.name,
-      subnetIds: [...(props.subnetIds ?? props.vpc.privateSubnetIds)],
+      // Its subnets cannot change without replacing the link (and cutting the API off while it is
+      // re-created): two zones are enough for its availability and it reaches every zone of the
+      // VPC, so a zone added later does not touch it.
+      subnetIds: [...(props.subnetIds ?? props.vpc.privateSubnetIds.slice(0, 2))],
       securityGroupIds: [this.vpcLinkSecurityGroupId],
       tags: nameTags(props.name),
     });

@@ -111,17 +111,26 @@ export interface VpcProps {
    */
   readonly azCount?: number;
   /**
-   * Bits added to the VPC prefix for each subnet: public subnet i is `cidrsubnet(cidr, bits, i)`,
-   * private subnet i is `cidrsubnet(cidr, bits, privateSubnetOffset + i)` (/20s of a /16).
+   * Bits added to the VPC prefix for each subnet (/20s of a /16 by default); see `subnetLayoutZones`
+   * for which network number each subnet takes.
    * @default 4
    */
   readonly subnetNewBits?: number;
   /**
-   * Network number of the first private subnet: private subnet i is
-   * `cidrsubnet(cidr, subnetNewBits, privateSubnetOffset + i)`. The default is the documents'
-   * layout, which renumbers every private subnet when a zone is added; set a fixed offset (e.g. 8,
-   * the upper half of a /16) for a layout that can grow.
-   * @default the number of zones
+   * The zone count the subnet layout was first made for. Its zones keep the documents' layout
+   * (public subnet i is `cidrsubnet(cidr, bits, i)`, private subnet i is
+   * `cidrsubnet(cidr, bits, subnetLayoutZones + i)`); each zone beyond it takes the next free pair
+   * (public `2i`, private `2i + 1`). Adding a zone therefore only adds subnets: no range moves,
+   * nothing is replaced. Set it to the zone count of a deployment made with release 0.4 or earlier
+   * that did not have 2 zones.
+   * @default 2
+   */
+  readonly subnetLayoutZones?: number;
+  /**
+   * A fixed network number for the first private subnet instead of the zone layout: private
+   * subnet i is `cidrsubnet(cidr, subnetNewBits, privateSubnetOffset + i)`, public subnet i is
+   * `cidrsubnet(cidr, subnetNewBits, i)` (e.g. 8, the upper half of a /16).
+   * @default - the zone layout of `subnetLayoutZones`
    */
   readonly privateSubnetOffset?: number;
   /**
@@ -230,7 +239,7 @@ export class Vpc extends Construct {
     const nat = props.natGateways ?? 'perAz';
     const hasPublic = props.publicSubnets ?? true;
     const azCount = props.availabilityZones?.length ?? props.azCount ?? 2;
-    const privateOffset = props.privateSubnetOffset ?? (hasPublic ? azCount : 0);
+    const layout = subnetLayout(azCount, hasPublic, props.privateSubnetOffset, props.subnetLayoutZones ?? 2);
     const prefixLength = Number(cidr.split('/')[1]);
     const interfaces = props.interfaceEndpoints ?? [];
     const endpointZones = props.interfaceEndpointZones ?? azCount;
@@ -246,8 +255,9 @@ export class Vpc extends Construct {
     if (props.natInstance && nat !== 'instance') v.fail('natInstance', `has no effect with natGateways ${JSON.stringify(nat)}; set natGateways "instance" or remove it`);
     if (props.natInstance?.instanceType !== undefined) v.matches('natInstance.instanceType', props.natInstance.instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as "t4g.nano"');
     if (props.natInstance?.amiId !== undefined) v.matches('natInstance.amiId', props.natInstance.amiId, /^ami-[0-9a-f]{8,17}$/, 'an AMI id such as "ami-0123456789abcdef0"');
-    if (hasPublic && privateOffset < azCount) v.fail('privateSubnetOffset', `${privateOffset} overlaps the ${azCount} public subnets; allowed: ${azCount} or more`);
-    if (privateOffset + azCount > 2 ** bits) v.fail('subnetNewBits', `${bits} bits give ${2 ** bits} subnets, fewer than the ${privateOffset + azCount} the layout needs`);
+    if (props.privateSubnetOffset !== undefined && hasPublic && props.privateSubnetOffset < azCount) v.fail('privateSubnetOffset', `${props.privateSubnetOffset} overlaps the ${azCount} public subnets; allowed: ${azCount} or more`);
+    if (props.subnetLayoutZones !== undefined) v.range('subnetLayoutZones', props.subnetLayoutZones, 1, 6);
+    if (layout.needed > 2 ** bits) v.fail('subnetNewBits', `${bits} bits give ${2 ** bits} subnets, fewer than the ${layout.needed} the layout needs`);
     if (!hasPublic && nat !== 'none') v.fail('natGateways', `${JSON.stringify(nat)} needs public subnets (a NAT gateway lives in one); set publicSubnets true or natGateways "none"`);
     interfaces.forEach((s, i) => v.check((INTERFACE_ENDPOINT_SERVICES as readonly string[]).includes(s), `interfaceEndpoints[${i}]`, s, `is not an interface endpoint service${didYouMean(s, INTERFACE_ENDPOINT_SERVICES)}; allowed: ${INTERFACE_ENDPOINT_SERVICES.join(', ')}`));
     if (props.interfaceEndpointZones !== undefined) {
@@ -272,14 +282,14 @@ export class Vpc extends Construct {
       this.availabilityZones = Array.from({ length: azCount }, (_, i) => Fn.element(zones.names, i));
     }
 
-    // Subnets are separate resources keyed by position (no count-index cascade). With the default
-    // private offset, adding a zone still renumbers the private CIDRs: see privateSubnetOffset.
+    // Subnets are separate resources keyed by zone position (no count-index cascade), and their
+    // ranges by zone too (subnetLayoutZones): adding a zone only adds subnets.
     const publicSubnets = hasPublic
       ? this.availabilityZones.map(
           (az, i) =>
             new Subnet(this, `public-${i + 1}`, {
               vpcId: vpc.id,
-              cidrBlock: cidrSubnet(cidr, bits, i),
+              cidrBlock: cidrSubnet(cidr, bits, layout.publicNetnum(i)),
               availabilityZone: az,
               mapPublicIpOnLaunch: props.mapPublicIpOnLaunch ?? false,
               tags: nameTags(`${props.namePrefix}-public-${i + 1}`, { Type: 'public' }),
@@ -290,7 +300,7 @@ export class Vpc extends Construct {
       (az, i) =>
         new Subnet(this, `private-${i + 1}`, {
           vpcId: vpc.id,
-          cidrBlock: cidrSubnet(cidr, bits, privateOffset + i),
+          cidrBlock: cidrSubnet(cidr, bits, layout.privateNetnum(i)),
           availabilityZone: az,
           tags: nameTags(`${props.namePrefix}-private-${i + 1}`, { Type: 'private' }),
         }),
@@ -418,8 +428,10 @@ export class Vpc extends Construct {
       userDataReplaceOnChange: true,
       tags: nameTags(name),
       volumeTags: nameTags(name),
-      // A new AMI release must not replace the instance on some later plan: patch on purpose.
-      lifecycle: { ignoreChanges: ['ami'] },
+      // A new AMI release must not replace the instance on some later plan: patch on purpose. A
+      // replacement (new type or user data) starts the new instance before the old one goes: the
+      // address and the routes move to it in place.
+      lifecycle: { ignoreChanges: ['ami'], createBeforeDestroy: true },
       dependsOn: [igw, ...role.role.policyResources],
     });
     const eip = new Eip(this, 'nat-instance-eip', { domain: 'vpc', instance: instance.id, tags: nameTags(name), dependsOn: [igw] });
@@ -430,13 +442,16 @@ export class Vpc extends Construct {
 /**
  * User data of the NAT instance: IPv4 forwarding and masquerading out of its primary interface,
  * applied at every boot by a systemd unit. Amazon Linux 2023 has no iptables by default
- * (`iptables-nft` installs it); the instance reaches the package repository through the internet
- * gateway itself. Passed base64-encoded (see `userDataBase64`).
+ * (`iptables-nft` installs it), and at first boot the instance may not have its Elastic IP yet
+ * (the address is associated once the instance runs): the package install is retried for up to
+ * 15 minutes instead of failing once and leaving the private subnets without a way out. Passed
+ * base64-encoded (see `userDataBase64`).
  */
 const NAT_USER_DATA = [
   '#!/bin/bash',
   'set -eu',
-  'dnf install -y iptables-nft',
+  'for attempt in $(seq 1 90); do dnf install -y iptables-nft && break; echo "iptables-nft: attempt $attempt failed, retrying in 10 s" >&2; sleep 10; done',
+  'command -v iptables >/dev/null',
   "cat > /usr/local/sbin/nat.sh <<'NAT_SCRIPT'",
   '#!/bin/bash',
   'sysctl -q -w net.ipv4.ip_forward=1',
@@ -473,4 +488,17 @@ export function cidrSubnet(prefix: string, newBits: number, netNum: number): str
   const network = (base & mask) >>> 0;
   const addr = (network + netNum * 2 ** (32 - newLen)) >>> 0;
   return `${[24, 16, 8, 0].map((s) => (addr >>> s) & 255).join('.')}/${newLen}`;
+}
+
+/**
+ * Which network number (`cidrsubnet`'s third argument) each zone's subnets take. A fixed private
+ * offset: public i, private offset + i. Without public subnets: private i. Otherwise the zone
+ * layout: the first `baseZones` zones as the documents number them (public i, private
+ * baseZones + i), every further zone the next free pair (public 2i, private 2i + 1).
+ */
+export function subnetLayout(zones: number, hasPublic: boolean, privateOffset: number | undefined, baseZones: number): { publicNetnum(i: number): number; privateNetnum(i: number): number; readonly needed: number } {
+  const publicNetnum = (i: number) => (privateOffset !== undefined || i < baseZones ? i : 2 * i);
+  const privateNetnum = (i: number) => (privateOffset !== undefined ? privateOffset + i : !hasPublic ? i : i < baseZones ? baseZones + i : 2 * i + 1);
+  const used = Array.from({ length: zones }, (_, i) => [...(hasPublic ? [publicNetnum(i)] : []), privateNetnum(i)]).flat();
+  return { publicNetnum, privateNetnum, needed: Math.max(...used) + 1 };
 }

@@ -74,12 +74,17 @@ export class ContainerService {
   public readonly scaling?: ServiceAutoscaling;
   /** The scaling floor (or the desired count): the tasks alarms expect once images exist. */
   public readonly floor: number;
+  /** A scheduled action stops the service (off hours): no task is expected then. */
+  public readonly stopsOnSchedule: boolean;
+  private readonly platform: EcsPlatform;
 
   constructor(scope: Construct, id: string, props: ContainerServiceProps) {
     const { platform, image, desiredCount, writableRoot, scaling, ...service } = props;
     const released = typeof image === 'string' ? undefined : image;
     this.release = released?.release;
+    this.platform = platform;
     this.floor = scaling?.minCapacity ?? desiredCount ?? 1;
+    this.stopsOnSchedule = (scaling?.scheduled ?? []).some((s) => s.minCapacity === 0);
     const gate = (n: number) => (this.release ? this.release.tasks(n) : n);
     this.service = new EcsService(scope, id, {
       ...service,
@@ -96,6 +101,8 @@ export class ContainerService {
         minCapacity: gate(scaling.minCapacity),
         maxCapacity: gate(scaling.maxCapacity),
         ...(scaling.scheduled ? { scheduled: this.release ? this.release.whenReady(scaling.scheduled) : scaling.scheduled } : {}),
+        // The schedule arrives with the image: the bounds follow it from the first apply.
+        scheduleOwnsBounds: scaling.scheduleOwnsBounds ?? (scaling.scheduled?.length ?? 0) > 0,
       });
     }
   }
@@ -106,20 +113,24 @@ export class ContainerService {
   }
 
   /**
-   * CPU, memory and task-count alarms of the service (`Monitoring.addServiceAlarms`); the task
-   * count expected is the floor once images exist, else 0.
+   * CPU, memory and task-count alarms of the service (`Monitoring.addServiceAlarms`). The task
+   * count expected is the floor once images exist; 0 before, and, without Container Insights, for
+   * a service stopped on a schedule (without a desired-task metric the alarm cannot tell a night
+   * off from an outage; with it, it compares running with desired tasks at any hour).
    */
   public addServiceAlarms(monitoring: Monitoring, id: string, options: ContainerAlarmOptions = {}): CloudwatchMetricAlarm[] {
-    return monitoring.addServiceAlarms(id, this.service, { label: this.service.containerName, expectedTasks: this.running ? this.floor : 0, ...options });
+    const expected = this.running && !(this.stopsOnSchedule && !this.platform.cluster.containerInsightsEnabled) ? this.floor : 0;
+    return monitoring.addServiceAlarms(id, this.service, { label: this.service.containerName, expectedTasks: expected, ...options });
   }
 
   /**
    * The load balancer's view of the service (`Monitoring.addNoHealthyTargetsAlarm`): no healthy
-   * target (or, with `unhealthy`, any unhealthy one) while the service is expected to run.
+   * target (or, with `unhealthy`, any unhealthy one) while the service is expected to run: not
+   * before its images exist, nor, without Container Insights, when it is stopped on a schedule.
    */
   public addTargetAlarm(monitoring: Monitoring, id: string, options: { readonly label?: string; readonly unhealthy?: boolean; readonly expectRunning?: boolean } = {}): CloudwatchMetricAlarm {
     const targetGroup = this.service.targetGroup;
     if (!targetGroup) throw new Error(`${this.service.node.path}: addTargetAlarm needs the service behind a load balancer`);
-    return monitoring.addNoHealthyTargetsAlarm(id, { label: this.service.containerName, targetGroup, service: this.service, expectRunning: this.running, ...options });
+    return monitoring.addNoHealthyTargetsAlarm(id, { label: this.service.containerName, targetGroup, service: this.service, expectRunning: this.running && !this.stopsOnSchedule, ...options });
   }
 }

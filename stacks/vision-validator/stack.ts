@@ -114,9 +114,8 @@ export class VisionValidatorStack extends AwsStack {
     if (gpu.gpuMetrics) this.monitoring.addWidget({ title: 'GPU utilization', metrics: [this.gpuCapacity.metricGpuUtilization(), this.gpuCapacity.metricGpuMemoryUtilization()] });
     this.monitoring.addWidget({ title: 'Requests', metrics: [alb.metricRequestCount()] });
     this.monitoring.addWidget({ title: 'Response time (P99)', metrics: [alb.metricTargetResponseTime('p99')] });
-    // Off hours: the desired count is 0 and the task alarm compares with it (Container Insights).
-    this.service.addServiceAlarms(this.monitoring, 'service', { cpuPercent: m.cpuAlarmPercent, memoryPercent: m.memoryAlarmPercent, expectedTasks: off && !settings.containerInsights ? 0 : svc.minCapacity });
-    this.service.addTargetAlarm(this.monitoring, 'no-healthy-targets', { expectRunning: !off });
+    this.service.addServiceAlarms(this.monitoring, 'service', { cpuPercent: m.cpuAlarmPercent, memoryPercent: m.memoryAlarmPercent });
+    this.service.addTargetAlarm(this.monitoring, 'no-healthy-targets');
     this.monitoring.addErrorRateAlarm('error-rate', { loadBalancer: alb, thresholdPercent: m.errorRatePercent });
     this.monitoring.addAlarm('latency', { name: 'high-latency', description: `P99 response time above ${m.latencyThresholdSec} seconds`, metric: alb.metricTargetResponseTime('p99'), threshold: m.latencyThresholdSec, comparison: 'GreaterThanThreshold', evaluationPeriods: 3 });
     this.addOutputs(settings);

@@ -92,6 +92,10 @@ export const FREE_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'aws_xray_sampling_rule', 'aws_cloudwatch_log_resource_policy', 'aws_cloudwatch_log_subscription_filter',
   // EventBridge rules and targets: rules are free, and events from AWS services are free
   'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target',
+  // Account settings: cost allocation tags cost nothing to activate
+  'aws_ce_cost_allocation_tag',
+  // Terraform's own bookkeeping (no AWS resource)
+  'terraform_data',
 ]);
 
 /** The pricers, in the order their lines are reported (shared lines stay where first added). */

@@ -3,7 +3,7 @@ import { AppautoscalingScheduledAction } from '@cdktf/provider-aws/lib/appautosc
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { ServiceAutoscaling, ServiceAutoscalingOptions } from '../../../src/compute/autoscaling';
-import { allOf, countOf, errorOf, findBy, onlyOf, synthConstructs, Synthesized } from '../../helpers/synth';
+import { allOf, countOf, errorOf, findBy, onlyOf, resourcesOf, synthConstructs, Synthesized } from '../../helpers/synth';
 
 function build(options: Partial<ServiceAutoscalingOptions> = {}): { text: string; json: Synthesized } {
   return synthConstructs((stack) => {
@@ -216,9 +216,26 @@ describe('ServiceAutoscaling queue steps', () => {
 });
 
 describe('ServiceAutoscaling with schedules', () => {
-  it('lets scheduled actions own the bounds: Terraform ignores min and max after creation', () => {
-    const scheduled = build({ scheduled: [{ name: 'up', schedule: 'cron(0 8 * * ? *)', minCapacity: 2, maxCapacity: 4 }] });
-    expect(onlyOf(scheduled.json, 'aws_appautoscaling_target').lifecycle).toEqual({ ignore_changes: ['min_capacity', 'max_capacity'] });
-    expect(onlyOf(build({}).json, 'aws_appautoscaling_target').lifecycle).toBeUndefined();
+  it('lets scheduled actions own the bounds between applies, and re-registers the target (with its policies and actions) when the configured bounds change', () => {
+    const scheduled = build({ minCapacity: 2, maxCapacity: 10, cpu: { target: 70 }, scheduled: [{ name: 'up', schedule: 'cron(0 8 * * ? *)', minCapacity: 4, maxCapacity: 10 }] });
+    const [[boundsName, bounds]] = resourcesOf(scheduled.json, 'terraform_data');
+    expect(bounds.input).toEqual({ min_capacity: 2, max_capacity: 10 });
+    const [[targetName, target]] = resourcesOf(scheduled.json, 'aws_appautoscaling_target');
+    expect(target.lifecycle).toEqual({ ignore_changes: ['min_capacity', 'max_capacity'], replace_triggered_by: [`terraform_data.${boundsName}`] });
+    // Deregistering a target deletes its policies and actions: they are created again with it.
+    for (const type of ['aws_appautoscaling_policy', 'aws_appautoscaling_scheduled_action']) {
+      for (const r of allOf(scheduled.json, type)) expect(r.lifecycle).toEqual({ replace_triggered_by: [`aws_appautoscaling_target.${targetName}`] });
+    }
+    // Without a schedule Terraform owns the bounds and updates them in place.
+    const plain = build({ minCapacity: 2, maxCapacity: 10, cpu: { target: 70 } });
+    expect(onlyOf(plain.json, 'aws_appautoscaling_target').lifecycle).toBeUndefined();
+    expect(countOf(plain.json, 'terraform_data')).toBe(0);
+    expect(onlyOf(plain.json, 'aws_appautoscaling_policy').lifecycle).toBeUndefined();
+  });
+
+  it('follows the bounds with no schedule yet when told the schedule owns them (a service waiting for its image)', () => {
+    const waiting = build({ minCapacity: 0, maxCapacity: 0, scheduleOwnsBounds: true });
+    expect(onlyOf(waiting.json, 'terraform_data').input).toEqual({ min_capacity: 0, max_capacity: 0 });
+    expect(onlyOf(waiting.json, 'aws_appautoscaling_target').lifecycle.ignore_changes).toEqual(['min_capacity', 'max_capacity']);
   });
 });

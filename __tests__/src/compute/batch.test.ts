@@ -53,7 +53,7 @@ describe('BatchGpuCompute', () => {
       expect(ce).toMatchObject({ type: 'MANAGED', state: 'ENABLED', compute_environment_name_prefix: 'demo-gpu-', tags: { Name: 'demo-gpu' } });
       expect(ce.compute_resources).toMatchObject({
         type: 'SPOT',
-        allocation_strategy: 'SPOT_PRICE_CAPACITY_OPTIMIZED',
+        allocation_strategy: 'SPOT_CAPACITY_OPTIMIZED',
         instance_type: ['g4dn.xlarge', 'g4dn.2xlarge'],
         min_vcpus: 0,
         max_vcpus: 256,

@@ -170,7 +170,7 @@ describe('EcsCluster', () => {
       expect(countOf(json, 'aws_vpc_security_group_ingress_rule')).toBe(0);
     });
 
-    it('runs an on-demand ASG tagged AmazonECSManaged whose desired capacity ECS owns', () => {
+    it('runs an on-demand ASG tagged AmazonECSManaged whose desired capacity ECS owns, and rolls a new launch template out to running instances', () => {
       const { text, json } = synthCluster({}, { cpu: ASG });
       expect(text).toHaveResourceWithProperties(AutoscalingGroup, {
         name: 'demo-cpu',
@@ -181,7 +181,9 @@ describe('EcsCluster', () => {
         protect_from_scale_in: false,
         health_check_type: 'EC2',
         default_instance_warmup: 300,
-        launch_template: { id: refOnly(json, 'aws_launch_template', 'id'), version: '$Latest' },
+        launch_template: { id: refOnly(json, 'aws_launch_template', 'id'), version: refOnly(json, 'aws_launch_template', 'latest_version') },
+        // A new template version (AMI, type, user data) replaces instances, one started before each stops.
+        instance_refresh: { strategy: 'Rolling', preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200, skip_matching: true, scale_in_protected_instances: 'Refresh' } },
         tag: [
           { key: 'Name', value: 'demo-cpu', propagate_at_launch: true },
           { key: 'AmazonECSManaged', value: 'true', propagate_at_launch: true },
@@ -270,7 +272,7 @@ describe('EcsCluster', () => {
       expect(asg.mixed_instances_policy).toEqual({
         instances_distribution: { on_demand_base_capacity: 0, on_demand_percentage_above_base_capacity: 0, spot_allocation_strategy: 'price-capacity-optimized' },
         launch_template: {
-          launch_template_specification: { launch_template_id: refOnly(json, 'aws_launch_template', 'id'), version: '$Latest' },
+          launch_template_specification: { launch_template_id: refOnly(json, 'aws_launch_template', 'id'), version: refOnly(json, 'aws_launch_template', 'latest_version') },
           override: [{ instance_type: 'm6i.large' }, { instance_type: 'm7i.large' }, { instance_type: 'm5.large' }],
         },
       });
@@ -288,7 +290,9 @@ describe('EcsCluster', () => {
       });
       const lines = userDataScript(onlyOf(json, 'aws_launch_template')).split('\n');
       // The agent is installed after the ECS agent is configured: a failed install cannot keep the instance out of the cluster.
-      expect(lines.indexOf('dnf install -y amazon-cloudwatch-agent')).toBeGreaterThan(lines.indexOf('EOF'));
+      // Retried: at first boot the NAT route may not carry traffic yet.
+      const install = lines.findIndex((l) => l.startsWith('for attempt in $(seq 1 60); do dnf install -y amazon-cloudwatch-agent && break;'));
+      expect(install).toBeGreaterThan(lines.indexOf('EOF'));
       const encoded = /^echo ([A-Za-z0-9+/=]+) \| base64 -d > (\S+)$/.exec(lines.find((l) => l.startsWith('echo '))!)!;
       const config = JSON.parse(Buffer.from(encoded[1], 'base64').toString('utf8'));
       expect(config.metrics.namespace).toBe('CWAgent');

@@ -8,7 +8,7 @@ import { Route } from '@cdktf/provider-aws/lib/route';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Vpc as VpcResource } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { cidrSubnet, NatStrategy, Vpc, VpcProps } from '../../../src/network/vpc';
+import { cidrSubnet, NatStrategy, Vpc, VpcProps, subnetLayout } from '../../../src/network/vpc';
 import { allOf, countOf, errorOf, filterOf, findBy, isAbsent, onlyOf, parseField, resourcesOf, statementsOf, Synthesized, synthConstructs } from '../../helpers/synth';
 
 const BASE: VpcProps = { namePrefix: 'demo', region: 'eu-west-1' };
@@ -170,17 +170,29 @@ describe('Vpc', () => {
     const { text, json } = synthVpc({ availabilityZones: PINNED, azCount: 5 });
     expect(text).not.toHaveDataSource(DataAwsAvailabilityZones);
     expect(json.data).toBeUndefined();
-    expect(subnetsOfType(json, 'public').map((s) => [s.availability_zone, s.cidr_block])).toEqual([
-      ['eu-west-1a', '10.0.0.0/20'],
-      ['eu-west-1b', '10.0.16.0/20'],
-      ['eu-west-1c', '10.0.32.0/20'],
-    ]);
-    // Private subnet i is cidrsubnet(cidr, bits, i + zone count).
-    expect(subnetsOfType(json, 'private').map((s) => [s.availability_zone, s.cidr_block])).toEqual([
-      ['eu-west-1a', '10.0.48.0/20'],
-      ['eu-west-1b', '10.0.64.0/20'],
-      ['eu-west-1c', '10.0.80.0/20'],
-    ]);
+    expect(subnetsOfType(json, 'public').map((s) => s.availability_zone)).toEqual(PINNED);
+  });
+
+  it('numbers subnets by zone: the first two as the documents do, each further zone the next free pair, so a new zone only adds subnets', () => {
+    const cidrs = (props: Partial<VpcProps>) => {
+      const { json } = synthVpc(props);
+      return { public: subnetsOfType(json, 'public').map((s) => s.cidr_block), private: subnetsOfType(json, 'private').map((s) => s.cidr_block) };
+    };
+    const two = cidrs({ availabilityZones: PINNED.slice(0, 2) });
+    expect(two).toEqual({ public: ['10.0.0.0/20', '10.0.16.0/20'], private: ['10.0.32.0/20', '10.0.48.0/20'] });
+    const three = cidrs({ availabilityZones: PINNED });
+    expect(three).toEqual({ public: [...two.public, '10.0.64.0/20'], private: [...two.private, '10.0.80.0/20'] });
+    // A deployment first made with three zones (release 0.4 numbered public 0..2, private 3..5) keeps its ranges.
+    expect(cidrs({ availabilityZones: PINNED, subnetLayoutZones: 3 })).toEqual({ public: ['10.0.0.0/20', '10.0.16.0/20', '10.0.32.0/20'], private: ['10.0.48.0/20', '10.0.64.0/20', '10.0.80.0/20'] });
+    // A fixed private offset: public i, private offset + i.
+    expect(cidrs({ availabilityZones: PINNED, privateSubnetOffset: 8 }).private).toEqual(['10.0.128.0/20', '10.0.144.0/20', '10.0.160.0/20']);
+  });
+
+  it('lays six zones out within 16 subnets, and says when the bits cannot hold the layout', () => {
+    expect(subnetLayout(6, true, undefined, 2).needed).toBe(12);
+    const used = Array.from({ length: 6 }, (_, i) => [subnetLayout(6, true, undefined, 2).publicNetnum(i), subnetLayout(6, true, undefined, 2).privateNetnum(i)]).flat();
+    expect(new Set(used).size).toBe(12);
+    expect(errorOf(() => synthVpc({ azCount: 6, subnetNewBits: 3 }))).toContain('subnetNewBits: 3 bits give 8 subnets, fewer than the 12 the layout needs');
   });
 
   it('looks up azCount zones by position when none are pinned', () => {

@@ -346,8 +346,9 @@ export class EcsService extends Construct implements IGrantable {
       taskDefinition: this.taskDefinition.resource.arn,
       desiredCount: desired,
       capacityProviderStrategy: strategy ? props.cluster.renderStrategy(strategy) : undefined,
-      // Strategy changes (non-empty to non-empty) update the service in place with this set.
-      forceNewDeployment: strategy ? true : undefined,
+      // Strategy changes (non-empty to non-empty) update the service in place with this set, and
+      // a changed trigger starts a new deployment.
+      forceNewDeployment: strategy || props.serviceConnect ? true : undefined,
       launchType: props.launchType,
       networkConfiguration: { subnets: [...(props.subnetIds ?? props.vpc.privateSubnetIds)], securityGroups: [this.securityGroupId], assignPublicIp: props.assignPublicIp ?? false },
       deploymentMinimumHealthyPercent: props.minHealthyPercent ?? 100,
@@ -383,6 +384,9 @@ export class EcsService extends Construct implements IGrantable {
       tags: nameTags(props.serviceName),
     });
     this.serviceName = this.service.name;
+    // A Service Connect client learns the mesh's endpoints when its task starts: a new peer
+    // redeploys every member (after the peer exists).
+    if (props.serviceConnect) this.service.triggers = { service_connect_endpoints: props.cluster.joinServiceConnectMesh(this.service) };
 
     // Everything the first task needs, so it starts on the first try.
     dependOn(this.service, props.cluster.capacityProviderAssociation, ...props.vpc.egressDependables, ...(props.dependsOn ?? []));
