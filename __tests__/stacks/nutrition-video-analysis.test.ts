@@ -179,7 +179,8 @@ describe('nutrition-video-analysis', () => {
     const { json } = stackOf('defaults');
     const queue = findBy(json, 'aws_sqs_queue', 'name', `${P}-jobs`);
     const dlq = findBy(json, 'aws_sqs_queue', 'name', `${P}-jobs-dlq`);
-    expect(queue.visibility_timeout_seconds).toBe(900);
+    // A GPU job (3600 s) with its 3 attempts, and the worker's own work: the job never returns to the queue while it runs.
+    expect(queue.visibility_timeout_seconds).toBe(11700);
     expect(parseField(queue, 'redrive_policy')).toEqual({ deadLetterTargetArn: expect.stringMatching(/aws_sqs_queue\.jobs-queue_dlq.*\.arn/), maxReceiveCount: 3 });
     expect(dlq.message_retention_seconds).toBe(1209600);
     expect(onlyOf(json, 'aws_dynamodb_table')).toMatchObject({

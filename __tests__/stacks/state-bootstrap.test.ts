@@ -2,7 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { StateBootstrapStack } from '../../stacks/state-bootstrap';
 import { Testing } from 'cdktf';
-import { buildStack, countOf, errorOf, onlyOf, synth, totalResources } from '../helpers/synth';
+import { allOf, buildStack, countOf, errorOf, onlyOf, synth, totalResources } from '../helpers/synth';
 
 describe('state-bootstrap stack', () => {
   it('creates a bucket named after the account and region, and the lock table, on local state', () => {
@@ -67,5 +67,24 @@ describe('state-bootstrap stack', () => {
     expect(onlyOf(json, 'aws_s3_bucket').bucket).toBe('acme-tf-state');
     expect(json.provider?.aws[0].default_tags[0].tags).toEqual({ CostCenter: 'platform', Project: 'terraform-state', Environment: 'shared', ManagedBy: 'terraform', Stack: 'state-bootstrap' });
     expect(onlyOf(json, 'aws_s3_bucket_server_side_encryption_configuration').rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
+  });
+
+  it('sets up what the stacks assume of the account, only what is asked: service-linked roles (created or adopted), the API Gateway logging role, cost allocation tags', () => {
+    const none = synth(buildStack<StateBootstrapStack>('state-bootstrap', { stacks: { 'state-bootstrap': { accountId: '123456789012' } } })).json;
+    for (const type of ['aws_iam_service_linked_role', 'aws_api_gateway_account', 'aws_ce_cost_allocation_tag']) expect(countOf(none, type)).toBe(0);
+
+    const account = { serviceLinkedRoles: { ecs: 'create', spot: 'adopt' }, apiGatewayCloudWatchRole: true, costAllocationTags: ['Stack'] };
+    const { json } = synth(buildStack<StateBootstrapStack>('state-bootstrap', { stacks: { 'state-bootstrap': { accountId: '123456789012', account } } }));
+    expect(allOf(json, 'aws_iam_service_linked_role').map((r) => r.aws_service_name).sort()).toEqual(['ecs.amazonaws.com', 'spot.amazonaws.com']);
+    // An existing role is taken over with an import block, not created again ("has been taken in this account").
+    expect((json.import as { id: string }[]).map((i) => i.id)).toEqual(['arn:aws:iam::123456789012:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot']);
+    const apiAccount = onlyOf(json, 'aws_api_gateway_account');
+    expect(apiAccount.cloudwatch_role_arn).toMatch(/^\$\{aws_iam_role\..+\.arn\}$/);
+    // Other stacks' APIs keep logging when this stack goes.
+    expect(apiAccount.reset_on_delete).toBe(false);
+    expect(onlyOf(json, 'aws_ce_cost_allocation_tag')).toMatchObject({ tag_key: 'Stack', status: 'Active' });
+    expect(errorOf(() => buildStack('state-bootstrap', { stacks: { 'state-bootstrap': { account: { serviceLinkedRoles: { ecs: 'make' } } } } }))).toBe(
+      'invalid settings for stack "state-bootstrap":\n  account.serviceLinkedRoles.ecs: "make" is not what to do with the role; allowed: "create", "adopt"',
+    );
   });
 });

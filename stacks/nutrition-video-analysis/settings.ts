@@ -127,7 +127,14 @@ const fields = {
   waf: s.object({ rateLimitPer5Min: s.number({ min: 100, max: 2000000000, unit: 'requests', description: 'Requests one IP address may send in 5 minutes before it is blocked.', default: 2000 }) }, { description: 'The web ACL, with `enableWaf`.' }),
   queue: s.object(
     {
-      visibilityTimeoutSec: s.number({ min: 0, max: 43200, unit: 'seconds', description: 'Seconds a received job stays hidden from other workers: longer than the worker needs for one video, or the video is processed twice.', default: 900 }),
+      visibilityTimeoutSec: s.number({
+        min: 0,
+        max: 43200,
+        unit: 'seconds',
+        description:
+          'Seconds a received job stays hidden from other workers. The worker keeps the message until the job is done, GPU work included, so it must outlast a GPU job with every retry (gpu.timeoutSec x gpu.attempts) plus the CPU work, or the job returns to the queue, is processed twice and reaches the dead-letter queue while it still runs. SQS allows 12 hours.',
+        default: 11700,
+      }),
       maxReceiveCount: s.number({ min: 1, max: 1000, description: 'Receives of a job before it moves to the dead-letter queue.', default: 3 }),
     },
     { description: 'The job queue.' },
@@ -225,6 +232,13 @@ function checkNutritionVideoAnalysis(v: NutritionVideoAnalysisSettings, issue: I
     }
   }
 
+  // The worker holds the message until the GPU job (with its retries) is done.
+  const gpuJobSec = v.gpu.timeoutSec * v.gpu.attempts;
+  if (gpuJobSec > 43200 - 60) {
+    issue('gpu.timeoutSec', `${v.gpu.timeoutSec} x gpu.attempts ${v.gpu.attempts} = ${gpuJobSec} seconds is longer than a job can stay hidden in SQS (12 hours, the worker's CPU work included); lower gpu.timeoutSec or gpu.attempts`);
+  } else if (v.queue.visibilityTimeoutSec < gpuJobSec + 60) {
+    issue('queue.visibilityTimeoutSec', `${v.queue.visibilityTimeoutSec} is shorter than a GPU job with its retries (gpu.timeoutSec ${v.gpu.timeoutSec} x gpu.attempts ${v.gpu.attempts} = ${gpuJobSec} seconds) and the worker's own work: the job would return to the queue while it runs and be processed twice; allowed: at least ${gpuJobSec + 60}`);
+  }
   checkFargateSize(v.worker, issue, 'worker.');
   if (v.worker.minCapacity > v.worker.maxCapacity) issue('worker.minCapacity', `${v.worker.minCapacity} is above maxCapacity ${v.worker.maxCapacity}`);
   checkImageTag(v.imageTag, v.ecr.imageTagMutability, issue, 'imageTag');

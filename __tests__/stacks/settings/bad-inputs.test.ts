@@ -217,6 +217,8 @@ const ROWS: readonly Row[] = [
   row(AI, { backend: { healthCheckPath: null, healthCheckStartPeriodSec: 120 } }, 'backend.healthCheckStartPeriodSec: 120 has no effect without healthCheckPath (there is no health check)'),
 
   // ----- nutrition-video-analysis -----
+  row(NVA, { queue: { visibilityTimeoutSec: 900 } }, 'queue.visibilityTimeoutSec: 900 is shorter than a GPU job with its retries (gpu.timeoutSec 3600 x gpu.attempts 3 = 10800 seconds) and the worker\'s own work: the job would return to the queue while it runs and be processed twice; allowed: at least 10860'),
+  row(NVA, { gpu: { timeoutSec: 21600 } }, 'gpu.timeoutSec: 21600 x gpu.attempts 3 = 64800 seconds is longer than a job can stay hidden in SQS (12 hours, the worker\'s CPU work included); lower gpu.timeoutSec or gpu.attempts'),
   row(NVA, { aws_region: 'us-west-2' }, /^aws_region: unknown setting; did you mean "region"\?; allowed: region, /),
   row(NVA, { gemini_api_key: 'AIzaSy-example' }, 'gemini_api_key: is a secret, never a setting: give it as the sensitive Terraform variable gemini_api_key (TF_VAR_gemini_api_key), or the ARN of an existing Secrets Manager secret in geminiApiKeySecretArn'),
   row(NVA, { max_vcpus: 64 }, /^max_vcpus: unknown setting; did you mean "maxVcpus"\?; allowed: /),
