@@ -49,6 +49,24 @@ export function synthConstructs(build: (stack: AwsStack) => void): { text: strin
   return synth(stack);
 }
 
+/** Ids of the VPC `existingVpc` describes. */
+export const EXISTING_VPC = {
+  vpcId: 'vpc-0123456789abcdef0',
+  cidr: '10.0.0.0/16',
+  privateSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
+  publicSubnetIds: ['subnet-0000000000000000c', 'subnet-0000000000000000d'],
+} as const;
+
+/**
+ * A VPC made elsewhere (`Vpc.fromAttributes`, id `vpc`): two private and two public subnets and a
+ * NAT gateway, for constructs that only need the VPC's ids. Loaded here, not at the top: tests
+ * that need no VPC do not load its provider modules.
+ */
+export function existingVpc(scope: Construct, attributes: Partial<import('../../src/network/vpc').VpcAttributes> = {}): import('../../src/network/vpc').IVpc {
+  const { Vpc } = require('../../src/network/vpc') as typeof import('../../src/network/vpc');
+  return Vpc.fromAttributes(scope, 'vpc', { ...EXISTING_VPC, ...attributes });
+}
+
 /** A fresh test app (no cdktf.json, stubbed version). */
 export function testApp(): App {
   return Testing.app();

@@ -28,9 +28,9 @@ interface Variant {
 
 function system(v: Variant): AwsStack {
   const stack = testStack();
-  const vpc = new Vpc(stack, 'vpc', { namePrefix: 'shop', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
+  const vpc = new Vpc(stack, 'vpc', { namePrefix: 'shop', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
   const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'shop' });
-  const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpcId: vpc.vpcId, subnetIds: vpc.publicSubnetIds, deletionProtection: false });
+  const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpc, deletionProtection: false });
   const logs = new LogGroup(stack, 'logs', { name: '/ecs/shop' });
   const strategy = v.spot
     ? [
@@ -40,7 +40,7 @@ function system(v: Variant): AwsStack {
     : [{ capacityProvider: 'FARGATE', weight: 1, base: 1 }];
   // The same service without force_new_deployment, as provider 5.x users usually write it.
   const legacy = new EcsService(stack, 'legacy', { serviceName: 'shop-legacy', cluster, vpc, logGroup: logs, image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1', capacityProviderStrategy: strategy });
-  legacy.service.forceNewDeployment = false;
+  legacy.resource.forceNewDeployment = false;
   new EcsService(stack, 'api', {
     serviceName: 'shop-api',
     cluster,

@@ -23,7 +23,7 @@ import { WebAcl } from '../../src/edge/waf';
 import { Assumptions, CostLine, DEFAULT_ASSUMPTIONS, Estimate, FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, PRICERS, estimate, weeklyCapacity } from '../../tools/cost/estimate';
 import { StackModel } from '../../tools/model';
 import { PRICES, PRICES_AS_OF, priceEntries } from '../../tools/cost/prices';
-import { Synthesized, TEST_REGION, buildStack, synth, testApp, testStack } from '../helpers/synth';
+import { Synthesized, TEST_REGION, buildStack, existingVpc, synth, testApp, testStack } from '../helpers/synth';
 
 const P = PRICES[TEST_REGION];
 const H = 730;
@@ -136,8 +136,7 @@ describe('cost estimate arithmetic', () => {
         const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo' });
         cluster.addAsgCapacityProvider('gpu', {
           name: 'demo-gpu',
-          vpcId: 'vpc-1',
-          subnetIds: ['subnet-a', 'subnet-b'],
+          vpc: existingVpc(stack),
           instanceTypes: ['g4dn.xlarge'],
           gpu: true,
           amiId: 'ami-0123456789abcdef0',
@@ -174,7 +173,7 @@ describe('cost estimate arithmetic', () => {
   it('charges an interface endpoint once per zone it has a subnet in', () => {
     const endpoints = (zones: number) =>
       estimateOf((stack) => {
-        new Vpc(stack, 'vpc', { namePrefix: 'demo', region: TEST_REGION, availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'none', interfaceEndpoints: ['logs'], interfaceEndpointZones: zones });
+        new Vpc(stack, 'vpc', { namePrefix: 'demo', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'none', interfaceEndpoints: ['logs'], interfaceEndpointZones: zones });
       });
     const one = endpoints(1);
     const two = endpoints(2);
@@ -246,7 +245,7 @@ describe('cost of the production checklist constructs', () => {
     const e = estimateOf(
       (stack) => {
         const kmsKey = new EncryptionKey(stack, 'key', { alias: 'b', description: 'b' });
-        const fs = new SharedFileSystem(stack, 'efs', { name: 'idx', vpcId: 'vpc-1', subnetIds: ['subnet-a'], backup: false });
+        const fs = new SharedFileSystem(stack, 'efs', { name: 'idx', vpc: existingVpc(stack, { privateSubnetIds: ['subnet-0000000000000000a'] }), backup: false });
         const bucket = new SecureBucket(stack, 'data', { bucketName: 'data-123456789012-eu-west-1' });
         new BackupPlan(stack, 'backup', { name: 'am', kmsKey, fileSystems: [fs], buckets: [bucket] });
       },
@@ -261,7 +260,7 @@ describe('cost of the production checklist constructs', () => {
   it('prices a Valkey replication group per node at the Valkey rate, below Redis OSS', () => {
     const cache = (engine: 'valkey' | 'redis') =>
       estimateOf((stack) => {
-        new RedisCache(stack, 'cache', { name: 'am-cache', vpcId: 'vpc-1', subnetIds: ['subnet-a', 'subnet-b'], engine, nodeType: 'cache.t4g.small', replicas: 1 });
+        new RedisCache(stack, 'cache', { name: 'am-cache', vpc: existingVpc(stack), engine, nodeType: 'cache.t4g.small', replicas: 1 });
       });
     const valkey = cache('valkey');
     expect(valkey.unpriced).toEqual([]);

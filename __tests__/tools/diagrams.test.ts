@@ -12,7 +12,7 @@ import { AwsStack } from '../../src/core/aws-stack';
 import { graphOf } from '../../tools/diagrams/graph';
 import { createViz, main, svgOf } from '../../tools/diagrams';
 import { StackModel } from '../../tools/model';
-import { TEST_REGION, synth, testStack } from '../helpers/synth';
+import { synth, testStack } from '../helpers/synth';
 
 const IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.0';
 
@@ -36,10 +36,10 @@ function dotOf(stack: AwsStack, title: string): string {
  */
 function shopDot(extra: (stack: AwsStack, services: { web: EcsService; api: EcsService; alb: ApplicationLoadBalancer }) => void = () => undefined): string {
   const stack = testStack();
-  const vpc = new Vpc(stack, 'vpc', { namePrefix: 'shop', region: TEST_REGION, availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single', gatewayEndpoints: ['s3'] });
+  const vpc = new Vpc(stack, 'vpc', { namePrefix: 'shop', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single', gatewayEndpoints: ['s3'] });
   const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'shop' });
   const logGroup = new LogGroup(stack, 'logs', { name: '/ecs/shop' });
-  const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpcId: vpc.vpcId, subnetIds: vpc.publicSubnetIds });
+  const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpc });
   const bucket = new SecureBucket(stack, 'data', { bucketName: 'shop-data', versioned: true });
   const common = { cluster, vpc, logGroup, image: IMAGE, containerPort: 8080 };
   const web = new EcsService(stack, 'web', { ...common, serviceName: 'shop-web', cpu: 256, memoryMiB: 512, loadBalancer: { alb, route: 'default' } });

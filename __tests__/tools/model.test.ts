@@ -15,7 +15,7 @@ import { SecureBucket } from '../../src/data/bucket';
 import { Table } from '../../src/data/table';
 import { Vpc } from '../../src/network/vpc';
 import { Relation, StackModel } from '../../tools/model';
-import { TEST_REGION, synth, testStack } from '../helpers/synth';
+import { synth, testStack } from '../helpers/synth';
 
 const IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.0';
 
@@ -27,10 +27,10 @@ interface Shop {
 /** A VPC, an ALB in front of one service, a bucket the service reads (twice) and writes, a table it writes, a queue the bucket notifies. */
 function shop(build: (s: Shop) => void = () => undefined): { model: StackModel; document: Record<string, any>; text: string } {
   const stack = testStack();
-  const vpc = new Vpc(stack, 'vpc', { namePrefix: 'shop', region: TEST_REGION, availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
+  const vpc = new Vpc(stack, 'vpc', { namePrefix: 'shop', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
   const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'shop' });
   const logGroup = new LogGroup(stack, 'logs', { name: '/ecs/shop' });
-  const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpcId: vpc.vpcId, subnetIds: vpc.publicSubnetIds });
+  const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpc });
   const bucket = new SecureBucket(stack, 'data', { bucketName: 'shop-data' });
   const queue = new Queue(stack, 'jobs', { queueName: 'shop-jobs' });
   const table = new Table(stack, 'orders', { tableName: 'shop-orders', partitionKey: { name: 'id', type: 'S' } });

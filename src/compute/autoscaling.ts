@@ -143,7 +143,8 @@ const DEFAULT_QUEUE_STEPS: readonly QueueStep[] = [
  * parallel changes to one target with ConcurrentUpdateException (provider issue 17915).
  */
 export class ServiceAutoscaling extends Construct {
-  public readonly target: AppautoscalingTarget;
+  /** The scalable target resource (the service's task count), which the policies and actions scale. */
+  public readonly resource: AppautoscalingTarget;
   public readonly policies: AppautoscalingPolicy[] = [];
   public readonly scheduledActions: AppautoscalingScheduledAction[] = [];
   private last?: TerraformResource;
@@ -169,7 +170,7 @@ export class ServiceAutoscaling extends Construct {
 
     // The configured bounds: when they change, the target is registered again (see scheduleOwnsBounds).
     const bounds = props.scheduleOwnsBounds ?? (props.scheduled?.length ?? 0) > 0 ? new DataResource(this, 'bounds', { input: { min_capacity: props.minCapacity, max_capacity: props.maxCapacity } }) : undefined;
-    this.target = new AppautoscalingTarget(this, 'target', {
+    this.resource = new AppautoscalingTarget(this, 'target', {
       serviceNamespace: 'ecs',
       scalableDimension: 'ecs:service:DesiredCount',
       resourceId: `service/${props.clusterName}/${props.serviceName}`,
@@ -179,7 +180,7 @@ export class ServiceAutoscaling extends Construct {
     });
     // Deregistering a target deletes its policies and scheduled actions: they follow its replacement.
     this.followsTarget = bounds !== undefined;
-    const base = { serviceNamespace: this.target.serviceNamespace, scalableDimension: this.target.scalableDimension, resourceId: this.target.resourceId };
+    const base = { serviceNamespace: this.resource.serviceNamespace, scalableDimension: this.resource.scalableDimension, resourceId: this.resource.resourceId };
 
     const tracking = (key: string, target: number, cooldowns: Cooldowns, metric: { predefinedMetricType: string; resourceLabel?: string }) => {
       this.policies.push(
@@ -232,7 +233,7 @@ export class ServiceAutoscaling extends Construct {
   private inSequence<T extends TerraformResource>(resource: T): T {
     if (this.last) dependOn(resource, this.last);
     this.last = resource;
-    if (this.followsTarget) resource.lifecycle = { ...(resource.lifecycle ?? {}), replaceTriggeredBy: [dependable(this.target)] };
+    if (this.followsTarget) resource.lifecycle = { ...(resource.lifecycle ?? {}), replaceTriggeredBy: [dependable(this.resource)] };
     return resource;
   }
 

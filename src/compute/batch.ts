@@ -20,10 +20,10 @@ import { GPU_INSTANCE_TYPES, InstanceLaunchTemplate, InstanceRole, InstanceSize,
 import { ServiceRole } from '../security/iam';
 import { LogGroup } from '../observability/logs';
 import { SecurityGroup } from '../network/security-group';
-import type { Vpc } from '../network/vpc';
+import type { IVpc } from '../network/vpc';
 
 /** The Batch image types (`ec2_configuration.image_type`) of the ECS GPU AMIs. */
-export const BATCH_GPU_IMAGE_TYPES = ['ECS_AL2023_NVIDIA', 'ECS_AL2_NVIDIA'] as const;
+const BATCH_GPU_IMAGE_TYPES = ['ECS_AL2023_NVIDIA', 'ECS_AL2_NVIDIA'] as const;
 /** A Batch image type with the NVIDIA driver. */
 export type BatchGpuImageType = (typeof BATCH_GPU_IMAGE_TYPES)[number];
 
@@ -78,13 +78,8 @@ export interface BatchGpuComputeProps {
    * and roles start with it, the log group is `/aws/batch/<name>`.
    */
   readonly name: string;
-  /** VPC the instances run in; they wait for its egress routes and endpoints. */
-  readonly vpc: Vpc;
-  /**
-   * Subnets for the instances.
-   * @default - the VPC's private subnets
-   */
-  readonly subnetIds?: readonly string[];
+  /** The VPC: the instances run in its private subnets and wait for its egress routes and endpoints. */
+  readonly vpc: IVpc;
   /**
    * x86 NVIDIA GPU instance types Batch may launch (see `GPU_INSTANCE_TYPES`).
    * @default ["g4dn.xlarge", "g4dn.2xlarge"]
@@ -150,7 +145,8 @@ export interface BatchGpuComputeProps {
  * `grantSubmit(grantee)` lets a caller submit jobs of this definition to this queue.
  */
 export class BatchGpuCompute extends Construct implements IGrantable {
-  public readonly computeEnvironment: BatchComputeEnvironment;
+  /** The compute environment resource (the queue and job definition are `jobQueue` and `jobDefinition`). */
+  public readonly resource: BatchComputeEnvironment;
   public readonly computeEnvironmentArn: string;
   public readonly jobQueue: BatchJobQueue;
   public readonly jobQueueArn: string;
@@ -173,9 +169,49 @@ export class BatchGpuCompute extends Construct implements IGrantable {
 
   constructor(scope: Construct, id: string, props: BatchGpuComputeProps) {
     super(scope, id);
+    const c = this.validate(props);
+    const name = props.name;
+    this.instanceTypes = c.instanceTypes;
+    this.spot = props.spot ?? true;
+    this.imageType = c.imageType;
+
+    this.logGroup = new LogGroup(this, 'logs', { name: `/aws/batch/${name}`, retentionDays: c.retention });
+    this.instanceRole = new InstanceRole(this, 'instance', { name });
+    this.securityGroup = new SecurityGroup(this, 'instance-sg', { name: `${name}-batch`, description: `AWS Batch GPU instances of ${name}, outbound only`, vpcId: props.vpc.vpcId });
+    // No image (Batch picks the AMI of imageType), no profile or security groups (Batch sets its
+    // own), no user data (Batch accepts only MIME multi-part).
+    this.launchTemplate = new InstanceLaunchTemplate(this, 'launch-template', { name: `${name}-batch`, rootVolumeSizeGiB: c.rootSize });
+    this.resource = this.computeEnvironment(props, c);
+    this.computeEnvironmentArn = this.resource.arn;
+
+    this.jobQueue = new BatchJobQueue(this, 'job-queue', {
+      name,
+      priority: 1,
+      state: 'ENABLED',
+      computeEnvironmentOrder: [{ order: 1, computeEnvironment: this.resource.arn }],
+      tags: nameTags(name),
+    });
+    this.jobQueueArn = this.jobQueue.arn;
+    this.jobQueueName = this.jobQueue.name;
+
+    this.jobRole = new ServiceRole(this, 'job-role', { name: `${name}-job`, assumedBy: 'ecs-tasks.amazonaws.com', description: `Containers of the ${name} Batch jobs` });
+    this.executionRole = new ServiceRole(this, 'execution-role', {
+      name: `${name}-execution`,
+      assumedBy: 'ecs-tasks.amazonaws.com',
+      managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'],
+      description: `ECS pulls images and writes logs of the ${name} Batch jobs`,
+    });
+    this.jobDefinition = this.jobDefinitionFor(name, props.job);
+    // A definition exists only once its roles can do what it needs (grants added later included).
+    this.jobRole.addDependent(this.jobDefinition);
+    this.executionRole.addDependent(this.jobDefinition);
+    this.jobDefinitionArn = this.jobDefinition.arn;
+    this.jobDefinitionName = this.jobDefinition.name;
+  }
+
+  /** Checks every prop (before any resource exists) and applies the defaults. */
+  private validate(props: BatchGpuComputeProps): { instanceTypes: readonly string[]; imageType: BatchGpuImageType; rootSize: number; retention: number; minVcpus: number; maxVcpus: number } {
     const instanceTypes = props.instanceTypes ?? ['g4dn.xlarge', 'g4dn.2xlarge'];
-    const subnetIds = props.subnetIds ?? props.vpc.privateSubnetIds;
-    const spot = props.spot ?? true;
     const maxVcpus = props.maxVcpus ?? 256;
     const minVcpus = props.minVcpus ?? 0;
     const rootSize = props.rootVolumeSizeGiB ?? 100;
@@ -185,12 +221,9 @@ export class BatchGpuCompute extends Construct implements IGrantable {
     const gpus = job.gpus ?? 1;
     const timeoutSec = job.timeoutSec ?? 3600;
     const attempts = job.attempts ?? 3;
-    const environment = job.environment ?? {};
-
     const v = new PropsValidator(this)
       .matches('name', props.name, /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'a Batch name (1-100 letters, digits, "-" and "_", starting with a letter or digit)')
       .check(instanceTypes.length > 0, 'instanceTypes', instanceTypes, 'is empty; give at least one GPU instance type')
-      .check(subnetIds.length > 0, 'subnetIds', subnetIds, 'is empty; give at least one subnet')
       .oneOf('imageType', imageType, BATCH_GPU_IMAGE_TYPES)
       .check(Number.isInteger(maxVcpus) && maxVcpus >= 1, 'maxVcpus', maxVcpus, 'is not allowed; allowed: a whole number of at least 1')
       .check(Number.isInteger(minVcpus) && minVcpus >= 0, 'minVcpus', minVcpus, 'is not allowed; allowed: a whole number of at least 0')
@@ -218,27 +251,18 @@ export class BatchGpuCompute extends Construct implements IGrantable {
     });
     const typesLabel = props.instanceTypes ? 'instanceTypes' : `instanceTypes (default ${JSON.stringify(instanceTypes)})`;
     if (known.length > 0) for (const problem of jobFitProblems(known, typesLabel, job.vcpus, job.memoryMiB, gpus)) v.fail(problem[0], problem[1]);
-    for (const k of Object.keys(environment)) {
+    for (const k of Object.keys(job.environment ?? {})) {
       v.check(ENV_VAR_PATTERN.test(k), 'job.environment', k, 'is not an environment variable name');
       v.check(!k.startsWith('AWS_BATCH'), 'job.environment', k, 'starts with "AWS_BATCH", which Batch reserves for its own variables');
     }
     v.throwIfInvalid();
+    return { instanceTypes, imageType, rootSize, retention, minVcpus, maxVcpus };
+  }
 
-    const name = props.name;
-    const stack = AwsStack.of(this);
-    this.instanceTypes = instanceTypes;
-    this.spot = spot;
-    this.imageType = imageType;
-
-    this.logGroup = new LogGroup(this, 'logs', { name: `/aws/batch/${name}`, retentionDays: retention });
-    this.instanceRole = new InstanceRole(this, 'instance', { name });
-    this.securityGroup = new SecurityGroup(this, 'instance-sg', { name: `${name}-batch`, description: `AWS Batch GPU instances of ${name}, outbound only`, vpcId: props.vpc.vpcId });
-    // No image (Batch picks the AMI of imageType), no profile or security groups (Batch sets its
-    // own), no user data (Batch accepts only MIME multi-part).
-    this.launchTemplate = new InstanceLaunchTemplate(this, 'launch-template', { name: `${name}-batch`, rootVolumeSizeGiB: rootSize });
-
-    this.computeEnvironment = new BatchComputeEnvironment(this, 'compute-environment', {
-      computeEnvironmentNamePrefix: namePrefix(name, COMPUTE_ENVIRONMENT_PREFIX),
+  /** The managed compute environment, waiting for its role, security group and the VPC's egress. */
+  private computeEnvironment(props: BatchGpuComputeProps, c: { instanceTypes: readonly string[]; imageType: BatchGpuImageType; minVcpus: number; maxVcpus: number }): BatchComputeEnvironment {
+    const environment = new BatchComputeEnvironment(this, 'compute-environment', {
+      computeEnvironmentNamePrefix: namePrefix(props.name, COMPUTE_ENVIRONMENT_PREFIX),
       type: 'MANAGED',
       state: 'ENABLED',
       // No service_role: Batch's service-linked role, which lets Batch update settings in place
@@ -248,46 +272,32 @@ export class BatchGpuCompute extends Construct implements IGrantable {
       // environment instead (fixed in provider 6.10). The prefix and create_before_destroy keep the
       // replacements that remain (type, spot on or off) from failing on the job queue.
       computeResources: {
-        type: spot ? 'SPOT' : 'EC2',
-        allocationStrategy: spot ? 'SPOT_CAPACITY_OPTIMIZED' : 'BEST_FIT_PROGRESSIVE',
-        instanceType: [...instanceTypes],
-        minVcpus,
-        maxVcpus,
-        subnets: [...subnetIds],
+        type: this.spot ? 'SPOT' : 'EC2',
+        allocationStrategy: this.spot ? 'SPOT_CAPACITY_OPTIMIZED' : 'BEST_FIT_PROGRESSIVE',
+        instanceType: [...c.instanceTypes],
+        minVcpus: c.minVcpus,
+        maxVcpus: c.maxVcpus,
+        subnets: [...props.vpc.privateSubnetIds],
         securityGroupIds: [this.securityGroup.securityGroupId],
         instanceRole: this.instanceRole.profileArn,
-        ec2Configuration: [{ imageType }],
+        ec2Configuration: [{ imageType: c.imageType }],
         // The template's latest version, not "$Latest": Batch resolves "$Latest" once, at creation,
         // so a changed template would never reach the instances. A new version moves the
         // environment to it: in place (a Batch infrastructure update) or by a safe replacement.
-        launchTemplate: { launchTemplateId: this.launchTemplate.launchTemplateId, version: Token.asString(this.launchTemplate.template.latestVersion) },
+        launchTemplate: { launchTemplateId: this.launchTemplate.launchTemplateId, version: Token.asString(this.launchTemplate.resource.latestVersion) },
       },
-      tags: nameTags(name),
+      tags: nameTags(props.name),
       lifecycle: { createBeforeDestroy: true },
     });
-    this.instanceRole.role.addDependent(this.computeEnvironment);
-    this.securityGroup.addDependent(this.computeEnvironment);
-    dependOn(this.computeEnvironment, ...props.vpc.egressDependables);
-    this.computeEnvironmentArn = this.computeEnvironment.arn;
+    this.instanceRole.role.addDependent(environment);
+    this.securityGroup.addDependent(environment);
+    dependOn(environment, ...props.vpc.egressDependables);
+    return environment;
+  }
 
-    this.jobQueue = new BatchJobQueue(this, 'job-queue', {
-      name,
-      priority: 1,
-      state: 'ENABLED',
-      computeEnvironmentOrder: [{ order: 1, computeEnvironment: this.computeEnvironment.arn }],
-      tags: nameTags(name),
-    });
-    this.jobQueueArn = this.jobQueue.arn;
-    this.jobQueueName = this.jobQueue.name;
-
-    this.jobRole = new ServiceRole(this, 'job-role', { name: `${name}-job`, assumedBy: 'ecs-tasks.amazonaws.com', description: `Containers of the ${name} Batch jobs` });
-    this.executionRole = new ServiceRole(this, 'execution-role', {
-      name: `${name}-execution`,
-      assumedBy: 'ecs-tasks.amazonaws.com',
-      managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'],
-      description: `ECS pulls images and writes logs of the ${name} Batch jobs`,
-    });
-
+  /** The container job definition: resources, roles, logs, timeout, and retries on spot reclaims only. */
+  private jobDefinitionFor(name: string, job: BatchGpuJobProps): BatchJobDefinition {
+    const environment = job.environment ?? {};
     const containerProperties = {
       image: job.image,
       command: job.command ? [...job.command] : undefined,
@@ -297,37 +307,32 @@ export class BatchGpuCompute extends Construct implements IGrantable {
       resourceRequirements: [
         { type: 'VCPU', value: String(job.vcpus) },
         { type: 'MEMORY', value: String(job.memoryMiB) },
-        { type: 'GPU', value: String(gpus) },
+        { type: 'GPU', value: String(job.gpus ?? 1) },
       ],
       jobRoleArn: this.jobRole.roleArn,
       executionRoleArn: this.executionRole.roleArn,
       logConfiguration: {
         logDriver: 'awslogs',
-        options: { 'awslogs-group': this.logGroup.logGroupName, 'awslogs-region': stack.region, 'awslogs-stream-prefix': name },
+        options: { 'awslogs-group': this.logGroup.logGroupName, 'awslogs-region': AwsStack.of(this).region, 'awslogs-stream-prefix': name },
       },
     };
-    this.jobDefinition = new BatchJobDefinition(this, 'job-definition', {
+    return new BatchJobDefinition(this, 'job-definition', {
       name,
       type: 'container',
       platformCapabilities: ['EC2'],
       containerProperties: jsonencode(containerProperties),
       retryStrategy: {
-        attempts,
+        attempts: job.attempts ?? 3,
         // Evaluated in order: a host reclaimed by EC2 (spot) is retried, anything else ends the job.
         evaluateOnExit: [
           { onStatusReason: 'Host EC2*', action: 'RETRY' },
           { onReason: '*', action: 'EXIT' },
         ],
       },
-      timeout: { attemptDurationSeconds: timeoutSec },
+      timeout: { attemptDurationSeconds: job.timeoutSec ?? 3600 },
       propagateTags: true,
       tags: nameTags(name),
     });
-    // A definition exists only once its roles can do what it needs (grants added later included).
-    this.jobRole.addDependent(this.jobDefinition);
-    this.executionRole.addDependent(this.jobDefinition);
-    this.jobDefinitionArn = this.jobDefinition.arn;
-    this.jobDefinitionName = this.jobDefinition.name;
   }
 
   /** Adds a statement to the job role: what the job's containers may do. */

@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Lazy, TerraformResource, Token } from 'cdktf';
 import { dependOn } from '../core/dependencies';
 import { EcsCluster as EcsClusterResource } from '@cdktf/provider-aws/lib/ecs-cluster';
@@ -11,6 +11,7 @@ import { PropsValidator } from '../core/validation';
 import { CLOUDWATCH_AGENT_NAMESPACE, CLOUDWATCH_AGENT_POLICY, InstanceLaunchTemplate, InstanceRole, ecsOptimizedAmi, gpuInstanceTypeProblem, gpuMetricsUserData } from './instance-types';
 import type { Metric } from '../core/metric';
 import { SecurityGroup } from '../network/security-group';
+import type { IVpc } from '../network/vpc';
 
 /** One entry of a capacity provider strategy. */
 export interface CapacityProviderStrategyItem {
@@ -26,7 +27,7 @@ export interface CapacityProviderStrategyItem {
 }
 
 /** The Fargate capacity providers. */
-export const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
+const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
 
 /**
  * Every problem of a capacity provider strategy, each as `[relative path, message]`: empty, a
@@ -53,8 +54,16 @@ export function validateStrategy(v: PropsValidator, prop: string, strategy: read
   for (const [path, message] of strategyProblems(strategy)) v.fail(`${prop}${path}`, message);
 }
 
+/** A Cloud Map namespace, by the attributes services register with. */
+export interface ICloudMapNamespace {
+  /** Namespace id (Cloud Map registrations). */
+  readonly id: string;
+  /** Namespace ARN (Service Connect). */
+  readonly arn: string;
+}
+
 /** What a service needs to know about its cluster. */
-export interface IEcsCluster {
+export interface IEcsCluster extends IConstruct {
   /** Cluster ARN. */
   readonly clusterArn: string;
   /** Cluster name. */
@@ -65,6 +74,8 @@ export interface IEcsCluster {
   readonly defaultCapacityProviderStrategy: readonly CapacityProviderStrategyItem[];
   /** Whether the cluster publishes Container Insights metrics. */
   readonly containerInsightsEnabled: boolean;
+  /** The cluster's private DNS namespace (Cloud Map and Service Connect), when it has one. */
+  readonly namespace?: ICloudMapNamespace;
   /** The names a strategy may use, and the EC2 providers behind them. */
   capacityProvider(name: string): 'fargate' | AsgCapacityProvider | undefined;
   /** The names a strategy may use. */
@@ -106,11 +117,12 @@ export interface EcsClusterProps {
    */
   readonly defaultCapacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
   /**
-   * Create a private Cloud Map DNS namespace in this VPC (e.g. `artwork-matcher.local`) for service
-   * discovery and Service Connect; it also becomes the cluster's Service Connect default.
+   * Create a private Cloud Map DNS namespace `name` (e.g. `artwork-matcher.local`) in `vpc`, for
+   * service discovery and Service Connect; it also becomes the cluster's Service Connect default,
+   * and services of the cluster register in it (`cloudMap`, `serviceConnect`).
    * @default - no namespace
    */
-  readonly privateNamespace?: { readonly name: string; readonly vpcId: string };
+  readonly privateNamespace?: { readonly name: string; readonly vpc: IVpc };
 }
 
 /**
@@ -119,7 +131,8 @@ export interface EcsClusterProps {
  * registered, and an optional Cloud Map namespace for service discovery and Service Connect.
  */
 export class EcsCluster extends Construct implements IEcsCluster {
-  public readonly cluster: EcsClusterResource;
+  /** The cluster resource. */
+  public readonly resource: EcsClusterResource;
   public readonly clusterArn: string;
   public readonly clusterName: string;
   public readonly capacityProviderAssociation: EcsClusterCapacityProviders;
@@ -148,23 +161,23 @@ export class EcsCluster extends Construct implements IEcsCluster {
     if (props.privateNamespace) {
       this.namespace = new ServiceDiscoveryPrivateDnsNamespace(this, 'namespace', {
         name: props.privateNamespace.name,
-        vpc: props.privateNamespace.vpcId,
+        vpc: props.privateNamespace.vpc.vpcId,
         description: `Service discovery for ${props.clusterName}`,
         tags: nameTags(props.privateNamespace.name),
       });
     }
 
-    this.cluster = new EcsClusterResource(this, 'this', {
+    this.resource = new EcsClusterResource(this, 'this', {
       name: props.clusterName,
       setting: [{ name: 'containerInsights', value: insights }],
       serviceConnectDefaults: this.namespace ? { namespace: this.namespace.arn } : undefined,
       tags: nameTags(props.clusterName),
     });
-    this.clusterArn = this.cluster.arn;
-    this.clusterName = this.cluster.name;
+    this.clusterArn = this.resource.arn;
+    this.clusterName = this.resource.name;
 
     this.capacityProviderAssociation = new EcsClusterCapacityProviders(this, 'capacity-providers', {
-      clusterName: this.cluster.name,
+      clusterName: this.resource.name,
       capacityProviders: Lazy.listValue({ produce: () => this.associatedProviders() }),
       // Literal names: the association already waits for every provider it lists.
       defaultCapacityProviderStrategy: strategy.map((s) => ({ capacityProvider: s.capacityProvider, weight: s.weight, base: s.base ?? 0 })),
@@ -224,7 +237,7 @@ export class EcsCluster extends Construct implements IEcsCluster {
   public renderStrategy(strategy: readonly CapacityProviderStrategyItem[]): { capacityProvider: string; weight: number; base: number }[] {
     return strategy.map((s) => {
       const provider = this.capacityProvider(s.capacityProvider);
-      const name = provider && provider !== 'fargate' ? provider.capacityProvider.name : s.capacityProvider;
+      const name = provider && provider !== 'fargate' ? provider.resource.name : s.capacityProvider;
       return { capacityProvider: name, weight: s.weight, base: s.base ?? 0 };
     });
   }
@@ -238,7 +251,7 @@ export class EcsCluster extends Construct implements IEcsCluster {
   }
 
   private associatedProviders(): string[] {
-    return [...(this.fargate ? FARGATE_PROVIDERS : []), ...this.asgProviders.map((p) => p.capacityProvider.name)];
+    return [...(this.fargate ? FARGATE_PROVIDERS : []), ...this.asgProviders.map((p) => p.resource.name)];
   }
 }
 
@@ -272,10 +285,8 @@ export interface AsgCapacityProviderProps {
   readonly cluster: EcsCluster;
   /** Name of the capacity provider and prefix of its resources (may not start with "aws", "ecs" or "fargate"). */
   readonly name: string;
-  /** Private subnets for the instances. */
-  readonly subnetIds: readonly string[];
-  /** VPC of the subnets (for the instance security group). */
-  readonly vpcId: string;
+  /** The VPC: the instances run in its private subnets, with a security group of their own. */
+  readonly vpc: IVpc;
   /** Instance types; the first is the launch template's, all are used with spot. */
   readonly instanceTypes: readonly string[];
   /**
@@ -371,7 +382,8 @@ export interface AsgCapacityProviderProps {
  * itself with its cluster.
  */
 export class AsgCapacityProvider extends Construct {
-  public readonly capacityProvider: EcsCapacityProvider;
+  /** The capacity provider resource. */
+  public readonly resource: EcsCapacityProvider;
   public readonly capacityProviderName: string;
   public readonly autoScalingGroup: AutoscalingGroup;
   public readonly launchTemplate: InstanceLaunchTemplate;
@@ -386,15 +398,57 @@ export class AsgCapacityProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: AsgCapacityProviderProps) {
     super(scope, id);
+    const { rootSize, termination } = this.validate(props);
+    const prefix = props.name;
+    this.capacityProviderName = prefix;
+    this.instanceTypes = props.instanceTypes;
+    this.gpu = props.gpu ?? false;
+    this.minSize = props.minSize ?? 0;
+    this.maxSize = props.maxSize;
+    this.gpuMetrics = props.gpuMetrics !== undefined;
+    const extraPolicies = [...(props.extraManagedPolicyArns ?? []), ...(props.gpuMetrics ? [CLOUDWATCH_AGENT_POLICY] : [])];
+
+    this.instanceRole = new InstanceRole(this, 'instance', { name: prefix, extraManagedPolicyArns: [...new Set(extraPolicies)] });
+    // Tasks use awsvpc ENIs with their own security groups; the instance itself takes no inbound traffic.
+    this.securityGroup = new SecurityGroup(this, 'instance-sg', { name: `${prefix}-instances`, description: `ECS container instances of ${prefix}`, vpcId: props.vpc.vpcId });
+    this.launchTemplate = new InstanceLaunchTemplate(this, 'launch-template', {
+      name: prefix,
+      imageId: ecsOptimizedAmi(this, 'ami', { gpu: this.gpu, amiId: props.amiId, ssmParameter: props.amiSsmParameter }),
+      instanceType: props.instanceTypes[0],
+      instanceProfileArn: this.instanceRole.profileArn,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      userData: this.userData(props),
+      rootVolumeSizeGiB: rootSize,
+    });
+    this.autoScalingGroup = this.group(props, termination);
+    this.resource = new EcsCapacityProvider(this, 'this', {
+      name: prefix,
+      autoScalingGroupProvider: {
+        autoScalingGroupArn: this.autoScalingGroup.arn,
+        managedTerminationProtection: termination ? 'ENABLED' : 'DISABLED',
+        managedDraining: props.managedDraining ?? true ? 'ENABLED' : 'DISABLED',
+        managedScaling: {
+          status: 'ENABLED',
+          targetCapacity: props.targetCapacityPercent ?? 100,
+          minimumScalingStepSize: 1,
+          maximumScalingStepSize: 10,
+          instanceWarmupPeriod: props.instanceWarmupSec ?? 300,
+        },
+      },
+      tags: nameTags(prefix),
+    });
+    props.cluster.registerAsgCapacityProvider(this);
+  }
+
+  /** Checks every prop (before any resource exists); returns the root volume size and whether termination protection is on. */
+  private validate(props: AsgCapacityProviderProps): { rootSize: number; termination: boolean } {
     const gpu = props.gpu ?? false;
     const minSize = props.minSize ?? 0;
     const desired = props.desiredCapacity ?? minSize;
     const rootSize = props.rootVolumeSizeGiB ?? (gpu ? 50 : 30);
-    const termination = props.managedTerminationProtection ?? false;
     const v = new PropsValidator(this)
       .check(/^(?!aws|ecs|fargate)[A-Za-z0-9_-]{1,90}$/i.test(props.name), 'name', props.name, 'is not a capacity provider name; allowed: 1-90 letters, digits, "-" and "_", not starting with "aws", "ecs" or "fargate"')
       .check(props.instanceTypes.length > 0, 'instanceTypes', props.instanceTypes, 'is empty; give at least one instance type')
-      .check(props.subnetIds.length > 0, 'subnetIds', props.subnetIds, 'is empty; give at least one subnet')
       .range('minSize', minSize, 0, 1000)
       .range('maxSize', props.maxSize, 1, 1000)
       .range('rootVolumeSizeGiB', rootSize, 30, 16384, 'GiB')
@@ -412,52 +466,35 @@ export class AsgCapacityProvider extends Construct {
       v.check([10, 30, 60, 120, 300].includes(interval), 'gpuMetrics.intervalSec', interval, 'is not an agent collection interval; allowed: 10, 30, 60, 120, 300 (below 60 costs high-resolution metric rates)');
     }
     v.throwIfInvalid();
+    return { rootSize, termination: props.managedTerminationProtection ?? false };
+  }
 
-    const cluster = props.cluster;
-    const prefix = props.name;
-    this.capacityProviderName = prefix;
-    this.instanceTypes = props.instanceTypes;
-    this.gpu = gpu;
-    this.minSize = minSize;
-    this.maxSize = props.maxSize;
-    this.gpuMetrics = props.gpuMetrics !== undefined;
-    const metricsUserData = props.gpuMetrics ? gpuMetricsUserData(props.gpuMetrics.intervalSec ?? 60) : [];
-    const extraPolicies = [...(props.extraManagedPolicyArns ?? []), ...(props.gpuMetrics ? [CLOUDWATCH_AGENT_POLICY] : [])];
-
-    this.instanceRole = new InstanceRole(this, 'instance', { name: prefix, extraManagedPolicyArns: [...new Set(extraPolicies)] });
-    // Tasks use awsvpc ENIs with their own security groups; the instance itself takes no inbound traffic.
-    this.securityGroup = new SecurityGroup(this, 'instance-sg', { name: `${prefix}-instances`, description: `ECS container instances of ${prefix}`, vpcId: props.vpcId });
-
+  /** User data: the ECS agent's settings (cluster, GPU, spot draining), GPU metrics and the extra commands. */
+  private userData(props: AsgCapacityProviderProps): string {
     const ecsConfig = {
-      ECS_CLUSTER: cluster.clusterName,
-      ...(gpu ? { ECS_ENABLE_GPU_SUPPORT: 'true' } : {}),
+      ECS_CLUSTER: props.cluster.clusterName,
+      ...(this.gpu ? { ECS_ENABLE_GPU_SUPPORT: 'true' } : {}),
       ...(props.spot ? { ECS_ENABLE_SPOT_INSTANCE_DRAINING: 'true' } : {}),
       ECS_ENABLE_CONTAINER_METADATA: 'true',
       ...(props.ecsAgentConfig ?? {}),
     };
-    const userData = ['#!/bin/bash', "cat <<'EOF' >> /etc/ecs/ecs.config", ...Object.entries(ecsConfig).map(([k, x]) => `${k}=${x}`), 'EOF', ...metricsUserData, ...(props.extraUserData ?? []), ''].join('\n');
+    const metricsUserData = props.gpuMetrics ? gpuMetricsUserData(props.gpuMetrics.intervalSec ?? 60) : [];
+    return ['#!/bin/bash', "cat <<'EOF' >> /etc/ecs/ecs.config", ...Object.entries(ecsConfig).map(([k, x]) => `${k}=${x}`), 'EOF', ...metricsUserData, ...(props.extraUserData ?? []), ''].join('\n');
+  }
 
-    this.launchTemplate = new InstanceLaunchTemplate(this, 'launch-template', {
-      name: prefix,
-      imageId: ecsOptimizedAmi(this, 'ami', { gpu, amiId: props.amiId, ssmParameter: props.amiSsmParameter }),
-      instanceType: props.instanceTypes[0],
-      instanceProfileArn: this.instanceRole.profileArn,
-      securityGroupIds: [this.securityGroup.securityGroupId],
-      userData,
-      rootVolumeSizeGiB: rootSize,
-    });
-
+  /** The Auto Scaling Group in the VPC's private subnets, on demand or spot, refreshed when the launch template changes. */
+  private group(props: AsgCapacityProviderProps, termination: boolean): AutoscalingGroup {
     // The template's latest version by number, not "$Latest": a new version (a new AMI, type or
     // user data) is then a change of the group, which rolls it out with an instance refresh
     // instead of reaching only instances started later (a refresh never starts on "$Latest").
-    const version = Token.asString(this.launchTemplate.template.latestVersion);
+    const version = Token.asString(this.launchTemplate.resource.latestVersion);
     const template = { id: this.launchTemplate.launchTemplateId, version };
-    this.autoScalingGroup = new AutoscalingGroup(this, 'asg', {
-      name: prefix,
-      vpcZoneIdentifier: [...props.subnetIds],
-      minSize,
+    return new AutoscalingGroup(this, 'asg', {
+      name: props.name,
+      vpcZoneIdentifier: [...props.vpc.privateSubnetIds],
+      minSize: this.minSize,
       maxSize: props.maxSize,
-      desiredCapacity: desired,
+      desiredCapacity: props.desiredCapacity ?? this.minSize,
       protectFromScaleIn: termination,
       capacityRebalance: props.spot ? props.spot.capacityRebalance ?? true : undefined,
       healthCheckType: 'EC2',
@@ -477,7 +514,7 @@ export class AsgCapacityProvider extends Construct {
           }
         : undefined,
       tag: [
-        { key: 'Name', value: prefix, propagateAtLaunch: true },
+        { key: 'Name', value: props.name, propagateAtLaunch: true },
         { key: 'AmazonECSManaged', value: 'true', propagateAtLaunch: true },
       ],
       // Replaces running instances when the launch template changes: one new instance is started
@@ -487,24 +524,6 @@ export class AsgCapacityProvider extends Construct {
       lifecycle: { ignoreChanges: ['desired_capacity'] },
       dependsOn: [...this.instanceRole.role.policyResources],
     });
-
-    this.capacityProvider = new EcsCapacityProvider(this, 'this', {
-      name: prefix,
-      autoScalingGroupProvider: {
-        autoScalingGroupArn: this.autoScalingGroup.arn,
-        managedTerminationProtection: termination ? 'ENABLED' : 'DISABLED',
-        managedDraining: props.managedDraining ?? true ? 'ENABLED' : 'DISABLED',
-        managedScaling: {
-          status: 'ENABLED',
-          targetCapacity: props.targetCapacityPercent ?? 100,
-          minimumScalingStepSize: 1,
-          maximumScalingStepSize: 10,
-          instanceWarmupPeriod: props.instanceWarmupSec ?? 300,
-        },
-      },
-      tags: nameTags(prefix),
-    });
-    cluster.registerAsgCapacityProvider(this);
   }
 
   /** Average GPU utilization (percent) over the group's GPUs; needs `gpuMetrics`. */

@@ -78,7 +78,7 @@ export function taskFitProblem(type: string, cpu: number, memoryMiB: number, gpu
 }
 
 /** Public SSM parameters of the ECS-optimized Amazon Linux 2023 AMIs. */
-export const ECS_AMI_PARAMETERS = {
+const ECS_AMI_PARAMETERS = {
   standard: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id',
   gpu: '/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id',
 } as const;
@@ -97,7 +97,7 @@ export const CLOUDWATCH_AGENT_NAMESPACE = 'CWAgent';
 /** The managed policy the CloudWatch agent needs on an instance role. */
 export const CLOUDWATCH_AGENT_POLICY = 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy';
 /** NVIDIA measurements published by `gpuMetricsUserData`, as CloudWatch metric names (`nvidia_smi_<measurement>`). */
-export const GPU_METRICS = ['utilization_gpu', 'utilization_memory', 'memory_used', 'memory_total', 'temperature_gpu', 'power_draw'] as const;
+const GPU_METRICS = ['utilization_gpu', 'utilization_memory', 'memory_used', 'memory_total', 'temperature_gpu', 'power_draw'] as const;
 
 /**
  * User data lines that install the CloudWatch agent (Amazon Linux 2023 package) and publish the
@@ -145,7 +145,8 @@ export interface InstanceRoleProps {
 /** The ECS container instance role and its instance profile. */
 export class InstanceRole extends Construct {
   public readonly role: ServiceRole;
-  public readonly profile: IamInstanceProfile;
+  /** The instance profile resource (the role is `role`). */
+  public readonly resource: IamInstanceProfile;
   public readonly profileArn: string;
 
   constructor(scope: Construct, id: string, props: InstanceRoleProps) {
@@ -155,13 +156,13 @@ export class InstanceRole extends Construct {
       'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
     ];
     this.role = new ServiceRole(this, 'role', { name: `${props.name}-instance`, assumedBy: 'ec2.amazonaws.com', managedPolicyArns: [...managed, ...(props.extraManagedPolicyArns ?? [])] });
-    this.profile = new IamInstanceProfile(this, 'profile', {
+    this.resource = new IamInstanceProfile(this, 'profile', {
       namePrefix: namePrefix(`${props.name}-instance`, NameLimits.iamRolePrefix),
       role: this.role.roleName,
       tags: nameTags(`${props.name}-instance`),
       lifecycle: { createBeforeDestroy: true },
     });
-    this.profileArn = this.profile.arn;
+    this.profileArn = this.resource.arn;
   }
 }
 
@@ -193,14 +194,15 @@ export interface InstanceLaunchTemplateProps {
  * `create_before_destroy` let it be replaced while an Auto Scaling Group still uses it.
  */
 export class InstanceLaunchTemplate extends Construct {
-  public readonly template: LaunchTemplate;
+  /** The launch template resource. */
+  public readonly resource: LaunchTemplate;
   public readonly launchTemplateId: string;
 
   constructor(scope: Construct, id: string, props: InstanceLaunchTemplateProps) {
     super(scope, id);
     const rootSize = props.rootVolumeSizeGiB ?? 30;
     new PropsValidator(this).range('rootVolumeSizeGiB', rootSize, 8, 16384, 'GiB').throwIfInvalid();
-    this.template = new LaunchTemplate(this, 'this', {
+    this.resource = new LaunchTemplate(this, 'this', {
       namePrefix: namePrefix(props.name, 125),
       imageId: props.imageId,
       instanceType: props.instanceType,
@@ -220,6 +222,6 @@ export class InstanceLaunchTemplate extends Construct {
       tags: nameTags(props.name),
       lifecycle: { createBeforeDestroy: true },
     });
-    this.launchTemplateId = this.template.id;
+    this.launchTemplateId = this.resource.id;
   }
 }

@@ -1,3 +1,26 @@
+/**
+ * The ground floor of the construct library (src/core): the stack base every construct reads its
+ * account and region from, and, here, the conventions every construct of the library follows.
+ *
+ * - The main provider resource of a construct is its `resource` property: `bucket.resource`,
+ *   `table.resource`, `service.resource`, `vpc.resource` (the escape hatch for overrides,
+ *   `importFrom`, `moveFromId` and `dependsOn`). One name, because the construct's class already
+ *   says what the resource is (a `Queue`'s `queue` only repeated it), because a caller reaches the
+ *   resource of any construct the same way, and because it is what cdktf calls it
+ *   (`TerraformResource`). Secondary resources keep descriptive names (`deadLetterQueue`,
+ *   `jobQueue`, `httpListener`, `aaaa`), attributes keep theirs (`bucketName`, `tableArn`), and a
+ *   construct made of other constructs only (`AccessLogBucket`, `StateStore`, `Monitoring`,
+ *   `TaskRoles`, `AccountBaseline`) names those instead.
+ * - The region is the stack's (`AwsStack.of(this).region`), never a prop.
+ * - Props take constructs, or their interfaces (`IVpc`, `IEcsCluster`, `ITopic`, `IRepository`,
+ *   `ISecret`), not the ids and ARNs of what the library builds. Strings remain for values the
+ *   user brings from outside the stack (a certificate or KMS key ARN from the settings) and for
+ *   security-group rule peers.
+ * - What was made elsewhere comes in through a static `fromXxx` of the construct's class
+ *   (`Vpc.fromAttributes`, `Topic.fromTopicArn`, `EcrRepository.fromRepositoryName`,
+ *   `SecretValue.fromSecretArn`, `AccessLogBucket.fromBucketName`): it describes the resource,
+ *   creates none, and is accepted wherever the construct is.
+ */
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { App, TerraformStack } from 'cdktf';

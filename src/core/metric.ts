@@ -20,11 +20,6 @@ export interface Metric {
   readonly label?: string;
 }
 
-/** The same metric with other settings (`{ stat: 'Maximum' }`, a label, a period). */
-export function withMetric(m: Metric, change: Partial<Pick<Metric, 'stat' | 'periodSec' | 'label'>>): Metric {
-  return { ...m, ...change };
-}
-
 /**
  * Metric math over named metrics: spread it into `Monitoring.addMathAlarm(id, { ...math, name,
  * threshold, ... })`. Ids are lowercase-first (`errors`, `invocations`).

@@ -17,9 +17,9 @@
 import { Construct, IConstruct } from 'constructs';
 
 /** Metadata type of a relation entry. */
-export const RELATION_METADATA = 'relations:relation';
+const RELATION_METADATA = 'relations:relation';
 /** Metadata type of the entry that withdraws the routes recorded so far from a construct. */
-export const ROUTES_WITHDRAWN_METADATA = 'relations:routes-withdrawn';
+const ROUTES_WITHDRAWN_METADATA = 'relations:routes-withdrawn';
 
 /** What a grant lets the grantee do, in the words of the grant method. */
 export type Access = 'read' | 'list' | 'write' | 'delete' | 'send' | 'consume' | 'publish' | 'submit' | 'invoke' | 'mount' | 'encrypt' | 'decrypt' | 'pull' | 'push';

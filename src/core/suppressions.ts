@@ -12,10 +12,10 @@ import { IConstruct } from 'constructs';
 import { ValidationError } from './validation';
 
 /** Metadata type of a suppression entry. */
-export const SUPPRESSION_METADATA = 'guardrails:suppress';
+const SUPPRESSION_METADATA = 'guardrails:suppress';
 
 /** A suppression as recorded on a construct. */
-export interface SuppressionEntry {
+interface SuppressionEntry {
   readonly rule: string;
   readonly reason: string;
 }

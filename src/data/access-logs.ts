@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { AwsStack } from '../core/aws-stack';
-import { PropsValidator } from '../core/validation';
+import { BUCKET_PATTERN, PropsValidator } from '../core/validation';
 import { Guardrails } from '../core/suppressions';
-import { SecureBucket } from './bucket';
+import { IServerAccessLogDestination, SecureBucket } from './bucket';
+import type { ILoadBalancerLogDestination } from '../edge/alb';
 
 /**
  * The Elastic Load Balancing account of each region opened before August 2022: in those regions
@@ -12,7 +14,7 @@ import { SecureBucket } from './bucket';
  * policy always names as well.
  * Source: Elastic Load Balancing user guide, "Enable access logs", bucket policy.
  */
-export const ELB_LOG_ACCOUNTS: Readonly<Record<string, string>> = {
+const ELB_LOG_ACCOUNTS: Readonly<Record<string, string>> = {
   'us-east-1': '127311923021',
   'us-east-2': '033677994240',
   'us-west-1': '027434742980',
@@ -40,7 +42,7 @@ export const ELB_LOG_ACCOUNTS: Readonly<Record<string, string>> = {
 };
 
 /** Service principal of load balancer log delivery (every region opened since August 2022, and the others too). */
-export const ELB_LOG_DELIVERY_PRINCIPAL = 'logdelivery.elasticloadbalancing.amazonaws.com';
+const ELB_LOG_DELIVERY_PRINCIPAL = 'logdelivery.elasticloadbalancing.amazonaws.com';
 
 export interface AccessLogBucketProps {
   /** Bucket name (global: qualify it with the account and region, `AwsStack.qualifiedName`). */
@@ -68,7 +70,22 @@ export interface AccessLogBucketProps {
  * It keeps no access logs of its own: logging a log bucket into itself loops, and into another
  * bucket only moves the question.
  */
-export class AccessLogBucket extends Construct {
+/** A bucket that takes access logs: an `AccessLogBucket`, or one made elsewhere (`AccessLogBucket.fromBucketName`). */
+export interface IAccessLogBucket extends ILoadBalancerLogDestination, IServerAccessLogDestination {
+  readonly bucketName: string;
+}
+
+export class AccessLogBucket extends Construct implements IAccessLogBucket {
+  /**
+   * A bucket made elsewhere, by its name: nothing is created, and nothing is added to its policy,
+   * which must already let the region's load balancers (and S3's logging service, for server
+   * access logs) write to it, with SSE-S3 default encryption.
+   */
+  public static fromBucketName(scope: Construct, id: string, bucketName: string): IAccessLogBucket {
+    return new ImportedAccessLogBucket(scope, id, bucketName);
+  }
+
+  /** The bucket (a `SecureBucket`; its resource is `bucket.resource`). */
   public readonly bucket: SecureBucket;
   public readonly bucketName: string;
   public readonly bucketArn: string;
@@ -132,5 +149,27 @@ export class AccessLogBucket extends Construct {
       });
     }
     return this.bucket.policy!;
+  }
+}
+
+/** A bucket made elsewhere, as `AccessLogBucket.fromBucketName` describes it: no resource. */
+class ImportedAccessLogBucket extends Construct implements IAccessLogBucket {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly bucketName: string,
+  ) {
+    super(scope, id);
+    new PropsValidator(this).check(Token.isUnresolved(bucketName) || BUCKET_PATTERN.test(bucketName), 'bucketName', bucketName, 'is not an S3 bucket name; allowed: 3-63 lowercase letters, digits, "." and "-"').throwIfInvalid();
+  }
+
+  /** Nothing to add: the bucket's policy is not this app's and must allow the log delivery already. */
+  public allowLoadBalancerLogs(_prefix: string): undefined {
+    return undefined;
+  }
+
+  /** Nothing to add: the bucket's policy is not this app's and must allow S3's logging service already. */
+  public allowServerAccessLogs(_sourceBucketArn: string, _prefix: string): undefined {
+    return undefined;
   }
 }

@@ -10,7 +10,7 @@ import type { EncryptionKey } from '../security/kms';
 import type { SecureBucket } from './bucket';
 
 /** AWS managed policies of the backup role: EFS and the other services, and S3 (separate policies). */
-export const BACKUP_POLICY_ARNS = {
+const BACKUP_POLICY_ARNS = {
   backup: 'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
   restore: 'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores',
   s3Backup: 'arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup',
@@ -108,7 +108,8 @@ export interface BackupPlanProps {
  */
 export class BackupPlan extends Construct {
   public readonly vault: BackupVault;
-  public readonly plan: BackupPlanResource;
+  /** The backup plan resource. */
+  public readonly resource: BackupPlanResource;
   public readonly selection: BackupSelection;
   public readonly role: ServiceRole;
   public readonly vaultName: string;
@@ -156,7 +157,7 @@ export class BackupPlan extends Construct {
     this.vaultName = this.vault.name;
     this.vaultArn = this.vault.arn;
 
-    this.plan = new BackupPlanResource(this, 'plan', {
+    this.resource = new BackupPlanResource(this, 'plan', {
       name: `${props.name}-daily`,
       rule: [
         {
@@ -171,7 +172,7 @@ export class BackupPlan extends Construct {
       ],
       tags: nameTags(`${props.name}-daily`),
     });
-    this.planId = this.plan.id;
+    this.planId = this.resource.id;
 
     this.role = new ServiceRole(this, 'role', {
       name: `${props.name}-backup`,
@@ -182,7 +183,7 @@ export class BackupPlan extends Construct {
 
     this.selection = new BackupSelection(this, 'selection', {
       name: `${props.name}-resources`.slice(0, 50),
-      planId: this.plan.id,
+      planId: this.resource.id,
       iamRoleArn: this.role.roleArn,
       resources: arns,
     });

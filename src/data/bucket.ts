@@ -14,6 +14,7 @@ import { IGrantable, IKeyUser, PolicyStatement, grantKeyUse, policyDocument } fr
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 import { Relations } from '../core/relations';
+import type { EncryptionKey } from '../security/kms';
 
 /** A lifecycle transition of current objects to another storage class. */
 export interface BucketTransition {
@@ -81,7 +82,7 @@ export type BucketAccess = 'list' | 'read' | 'write' | 'delete';
  * (`s3:PutObject` allows CreateMultipartUpload, UploadPart and CompleteMultipartUpload) and
  * aborting one.
  */
-export const BUCKET_ACCESS_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
+const BUCKET_ACCESS_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
   list: ['s3:ListBucket'],
   read: ['s3:GetObject'],
   write: ['s3:PutObject', 's3:AbortMultipartUpload'],
@@ -102,7 +103,14 @@ export interface SecureBucketProps {
    */
   readonly encryption?: BucketEncryption;
   /**
-   * KMS key for SSE-KMS; only with `encryption: "aws:kms"`.
+   * Customer managed key of this app for SSE-KMS (not with `kmsKeyArn`); only with
+   * `encryption: "aws:kms"`. Grants on the bucket include its use.
+   * @default - the AWS managed key `aws/s3`
+   */
+  readonly kmsKey?: EncryptionKey;
+  /**
+   * ARN of a customer managed key made elsewhere, for SSE-KMS (not with `kmsKey`); only with
+   * `encryption: "aws:kms"`.
    * @default - the AWS managed key `aws/s3`
    */
   readonly kmsKeyArn?: string;
@@ -167,8 +175,11 @@ export interface SecureBucketProps {
 /** A bucket that receives S3 server access logs (`AccessLogBucket`). */
 export interface IServerAccessLogDestination {
   readonly bucketName: string;
-  /** Lets S3's logging service write the logs of `sourceBucketArn` under `prefix`; returns the policy to wait for. */
-  allowServerAccessLogs(sourceBucketArn: string, prefix: string): TerraformResource;
+  /**
+   * Lets S3's logging service write the logs of `sourceBucketArn` under `prefix`; returns the
+   * policy to wait for (undefined for a bucket made elsewhere, whose policy allows it already).
+   */
+  allowServerAccessLogs(sourceBucketArn: string, prefix: string): TerraformResource | undefined;
 }
 
 /**
@@ -177,7 +188,7 @@ export interface IServerAccessLogDestination {
  */
 export class SecureBucket extends Construct implements IKeyUser {
   /** The bucket resource. */
-  public readonly bucket: S3Bucket;
+  public readonly resource: S3Bucket;
   /** Bucket name. */
   public readonly bucketName: string;
   /** Bucket ARN. */
@@ -196,15 +207,62 @@ export class SecureBucket extends Construct implements IKeyUser {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
+    const encryption = this.validate(props);
+    const keyArn = props.kmsKey?.keyArn ?? props.kmsKeyArn;
+    this.kmsKeyArn = encryption === 'aws:kms' ? keyArn : undefined;
+    this.versioned = props.versioned ?? true;
+
+    this.resource = new S3Bucket(this, 'this', {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+      tags: nameTags(props.bucketName, props.tags),
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    this.bucketName = this.resource.bucket;
+    this.bucketArn = this.resource.arn;
+    this.bucketRegionalDomainName = this.resource.bucketRegionalDomainName;
+
+    new S3BucketOwnershipControls(this, 'ownership', {
+      bucket: this.resource.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    if (this.versioned) {
+      new S3BucketVersioningA(this, 'versioning', {
+        bucket: this.resource.id,
+        versioningConfiguration: { status: 'Enabled' },
+      });
+    }
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket: this.resource.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: {
+            sseAlgorithm: encryption,
+            kmsMasterKeyId: encryption === 'aws:kms' ? keyArn : undefined,
+          },
+          bucketKeyEnabled: encryption === 'aws:kms' ? true : undefined,
+        },
+      ],
+    });
+    const publicAccessBlock = props.blockPublicAccess ?? true ? this.blockPublicAccess() : undefined;
+    if (props.enforceTls ?? true) this.policy = this.tlsOnlyPolicy(publicAccessBlock);
+    if (props.serverAccessLogs) this.logTo(props.serverAccessLogs.bucket, props.serverAccessLogs.prefix ?? `s3/${props.bucketName}/`);
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket: this.resource.id, rule: lifecycleRules(props) });
+    if (props.corsRules?.length) this.cors(props.corsRules);
+  }
+
+  /** Checks every prop (before any resource exists); returns the encryption. */
+  private validate(props: SecureBucketProps): BucketEncryption {
     const encryption = props.encryption ?? 'aws:kms';
-    const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
     const v = new PropsValidator(this)
       .check(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName), 'bucketName', props.bucketName, 'is not an S3 bucket name; allowed: 3-63 lowercase letters, digits, "." and "-"')
       .check(encryption === 'aws:kms' || encryption === 'AES256', 'encryption', encryption, 'is not supported; allowed: "aws:kms", "AES256"')
       .check(!(props.kmsKeyArn && encryption !== 'aws:kms'), 'kmsKeyArn', props.kmsKeyArn, 'needs encryption "aws:kms"')
+      .check(!(props.kmsKey && encryption !== 'aws:kms'), 'kmsKey', props.kmsKey?.node.path, 'needs encryption "aws:kms"')
+      .check(!(props.kmsKey && props.kmsKeyArn), 'kmsKeyArn', props.kmsKeyArn, 'is set together with kmsKey; give one of them')
       .range('noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays, 1, 36500, 'days')
       .range('expirationDays', props.expirationDays, 1, 36500, 'days')
-      .range('abortIncompleteMultipartUploadDays', abortDays, 1, 365, 'days');
+      .range('abortIncompleteMultipartUploadDays', props.abortIncompleteMultipartUploadDays ?? 7, 1, 365, 'days');
     (props.transitions ?? []).forEach((t, i) => v.range(`transitions[${i}].days`, t.days, 0, 36500, 'days'));
     (props.corsRules ?? []).forEach((r, i) => {
       v.check(r.allowedMethods.length > 0, `corsRules[${i}].allowedMethods`, r.allowedMethods, 'is empty; give the methods browsers use (e.g. "PUT")');
@@ -213,124 +271,55 @@ export class SecureBucket extends Construct implements IKeyUser {
       v.range(`corsRules[${i}].maxAgeSec`, r.maxAgeSec, 0, 86400, 'seconds');
     });
     v.throwIfInvalid();
-    this.kmsKeyArn = encryption === 'aws:kms' ? props.kmsKeyArn : undefined;
-    this.versioned = props.versioned ?? true;
+    return encryption;
+  }
 
-    this.bucket = new S3Bucket(this, 'this', {
-      bucket: props.bucketName,
-      forceDestroy: props.forceDestroy ?? false,
-      tags: nameTags(props.bucketName, props.tags),
-      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+  /** All four public access block settings. */
+  private blockPublicAccess(): S3BucketPublicAccessBlock {
+    return new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket: this.resource.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
     });
-    this.bucketName = this.bucket.bucket;
-    this.bucketArn = this.bucket.arn;
-    this.bucketRegionalDomainName = this.bucket.bucketRegionalDomainName;
+  }
 
-    new S3BucketOwnershipControls(this, 'ownership', {
-      bucket: this.bucket.id,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
+  /** The bucket policy: TLS only, plus the statements `addToResourcePolicy` adds later. */
+  private tlsOnlyPolicy(publicAccessBlock: S3BucketPublicAccessBlock | undefined): S3BucketPolicy {
+    this.policyStatements.push({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [this.resource.arn, `${this.resource.arn}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
-
-    if (this.versioned) {
-      new S3BucketVersioningA(this, 'versioning', {
-        bucket: this.bucket.id,
-        versioningConfiguration: { status: 'Enabled' },
-      });
-    }
-
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket: this.bucket.id,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: {
-            sseAlgorithm: encryption,
-            kmsMasterKeyId: encryption === 'aws:kms' ? props.kmsKeyArn : undefined,
-          },
-          bucketKeyEnabled: encryption === 'aws:kms' ? true : undefined,
-        },
-      ],
+    return new S3BucketPolicy(this, 'policy', {
+      bucket: this.resource.id,
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements) }),
+      dependsOn: publicAccessBlock ? [publicAccessBlock] : undefined,
     });
+  }
 
-    const publicAccessBlock =
-      props.blockPublicAccess ?? true
-        ? new S3BucketPublicAccessBlock(this, 'public-access-block', {
-            bucket: this.bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-          })
-        : undefined;
+  /** Server access logs to `target` under `prefix`. */
+  private logTo(target: IServerAccessLogDestination, prefix: string): void {
+    // S3 checks nothing when logging is configured, but delivery fails until the target's policy allows it.
+    const targetPolicy = target.allowServerAccessLogs(this.resource.arn, prefix);
+    new S3BucketLoggingA(this, 'logging', { bucket: this.resource.id, targetBucket: target.bucketName, targetPrefix: prefix, dependsOn: targetPolicy ? [targetPolicy] : undefined });
+  }
 
-    if (props.enforceTls ?? true) {
-      this.policyStatements.push({
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      });
-      this.policy = new S3BucketPolicy(this, 'policy', {
-        bucket: this.bucket.id,
-        policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements) }),
-        dependsOn: publicAccessBlock ? [publicAccessBlock] : undefined,
-      });
-    }
-
-    if (props.serverAccessLogs) {
-      const prefix = props.serverAccessLogs.prefix ?? `s3/${props.bucketName}/`;
-      // S3 checks nothing when logging is configured, but delivery fails until the target's policy allows it.
-      const targetPolicy = props.serverAccessLogs.bucket.allowServerAccessLogs(this.bucket.arn, prefix);
-      new S3BucketLoggingA(this, 'logging', { bucket: this.bucket.id, targetBucket: props.serverAccessLogs.bucket.bucketName, targetPrefix: prefix, dependsOn: [targetPolicy] });
-    }
-
-    const rules: S3BucketLifecycleConfigurationRule[] = [
-      {
-        id: 'abort-incomplete-multipart-uploads',
-        status: 'Enabled',
-        filter: [{ prefix: '' }],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }],
-      },
-    ];
-    if (props.noncurrentVersionExpirationDays !== undefined) {
-      rules.push({
-        id: 'expire-noncurrent-versions',
-        status: 'Enabled',
-        filter: [{ prefix: '' }],
-        noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays }],
-      });
-    }
-    if (props.transitions?.length) {
-      rules.push({
-        id: 'transition-current-objects',
-        status: 'Enabled',
-        filter: [{ prefix: '' }],
-        transition: props.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
-      });
-    }
-    if (props.expirationDays !== undefined) {
-      rules.push({
-        id: 'expire-current-objects',
-        status: 'Enabled',
-        filter: [{ prefix: '' }],
-        expiration: [{ days: props.expirationDays }],
-      });
-    }
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket: this.bucket.id, rule: rules });
-
-    if (props.corsRules?.length) {
-      new S3BucketCorsConfiguration(this, 'cors', {
-        bucket: this.bucket.id,
-        corsRule: props.corsRules.map((r) => ({
-          allowedMethods: [...r.allowedMethods],
-          allowedOrigins: [...r.allowedOrigins],
-          allowedHeaders: [...(r.allowedHeaders ?? ['*'])],
-          exposeHeaders: [...(r.exposeHeaders ?? ['ETag'])],
-          maxAgeSeconds: r.maxAgeSec ?? 3000,
-        })),
-      });
-    }
+  private cors(rules: readonly BucketCorsRule[]): void {
+    new S3BucketCorsConfiguration(this, 'cors', {
+      bucket: this.resource.id,
+      corsRule: rules.map((r) => ({
+        allowedMethods: [...r.allowedMethods],
+        allowedOrigins: [...r.allowedOrigins],
+        allowedHeaders: [...(r.allowedHeaders ?? ['*'])],
+        exposeHeaders: [...(r.exposeHeaders ?? ['ETag'])],
+        maxAgeSeconds: r.maxAgeSec ?? 3000,
+      })),
+    });
   }
 
   /** Adds a statement to the bucket policy (the bucket must enforce TLS, which creates the policy). */
@@ -351,7 +340,7 @@ export class SecureBucket extends Construct implements IKeyUser {
     events.forEach((e, i) => v.matches(`addQueueNotification.events[${i}]`, e, /^s3:[A-Za-z]+:(\*|[A-Za-z]+)$/, 'an S3 event type such as "s3:ObjectCreated:*"'));
     v.throwIfInvalid();
     queue.allowSendFrom('s3.amazonaws.com', this.bucketArn);
-    Relations.notify(this.bucket, queue.queueArn);
+    Relations.notify(this.resource, queue.queueArn);
     this.queueNotifications.push({
       id: `queue-${this.queueNotifications.length + 1}`,
       queueArn: queue.queueArn,
@@ -359,7 +348,7 @@ export class SecureBucket extends Construct implements IKeyUser {
       filterPrefix: options.prefix,
       filterSuffix: options.suffix,
     });
-    if (!this.notification) this.notification = new S3BucketNotification(this, 'notification', { bucket: this.bucket.id, queue: [] });
+    if (!this.notification) this.notification = new S3BucketNotification(this, 'notification', { bucket: this.resource.id, queue: [] });
     this.notification.putQueue([...this.queueNotifications]);
     queue.addDependent(this.notification);
   }
@@ -371,7 +360,7 @@ export class SecureBucket extends Construct implements IKeyUser {
 
   /** Lets `grantee` list the bucket and read its objects (and decrypt them with a customer key). */
   public grantRead(grantee: IGrantable, keyPattern = '*'): void {
-    Relations.grant(this.bucket, grantee, 'list', 'read');
+    Relations.grant(this.resource, grantee, 'list', 'read');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: this.bucketArn });
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: this.arnForObjects(keyPattern) });
     grantKeyUse(grantee, this, false);
@@ -379,7 +368,7 @@ export class SecureBucket extends Construct implements IKeyUser {
 
   /** Lets `grantee` write objects (no delete): `s3:PutObject` and multipart abort (and encrypt with a customer key). */
   public grantWrite(grantee: IGrantable, keyPattern = '*'): void {
-    Relations.grant(this.bucket, grantee, 'write');
+    Relations.grant(this.resource, grantee, 'write');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: this.arnForObjects(keyPattern) });
     grantKeyUse(grantee, this, true);
   }
@@ -396,7 +385,7 @@ export class SecureBucket extends Construct implements IKeyUser {
     const v = new PropsValidator(this).check(access.length > 0, 'grant', access, `is empty; give what the grantee does: ${known.join(', ')}`);
     access.forEach((a, i) => v.check(known.includes(a), `grant[${i}]`, a, `is not a bucket access; allowed: ${known.join(', ')}`));
     v.throwIfInvalid();
-    Relations.grant(this.bucket, grantee, ...access);
+    Relations.grant(this.resource, grantee, ...access);
     const wanted = new Set(access);
     if (wanted.has('list')) grantee.addToPolicy({ Effect: 'Allow', Action: [...BUCKET_ACCESS_ACTIONS.list], Resource: this.bucketArn });
     const objectActions = (['read', 'write', 'delete'] as const).filter((a) => wanted.has(a)).flatMap((a) => BUCKET_ACCESS_ACTIONS[a]);
@@ -406,7 +395,7 @@ export class SecureBucket extends Construct implements IKeyUser {
 
   /** Lets `grantee` list the bucket and read, write and delete its objects. */
   public grantReadWrite(grantee: IGrantable, keyPattern = '*'): void {
-    Relations.grant(this.bucket, grantee, 'list', 'read', 'write', 'delete');
+    Relations.grant(this.resource, grantee, 'list', 'read', 'write', 'delete');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: this.bucketArn });
     grantee.addToPolicy({
       Effect: 'Allow',
@@ -417,3 +406,40 @@ export class SecureBucket extends Construct implements IKeyUser {
   }
 }
 
+
+/** The lifecycle rules: incomplete uploads aborted, then noncurrent versions, transitions and expiry as asked. */
+function lifecycleRules(props: SecureBucketProps): S3BucketLifecycleConfigurationRule[] {
+  const rules: S3BucketLifecycleConfigurationRule[] = [
+    {
+      id: 'abort-incomplete-multipart-uploads',
+      status: 'Enabled',
+      filter: [{ prefix: '' }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartUploadDays ?? 7 }],
+    },
+  ];
+  if (props.noncurrentVersionExpirationDays !== undefined) {
+    rules.push({
+      id: 'expire-noncurrent-versions',
+      status: 'Enabled',
+      filter: [{ prefix: '' }],
+      noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays }],
+    });
+  }
+  if (props.transitions?.length) {
+    rules.push({
+      id: 'transition-current-objects',
+      status: 'Enabled',
+      filter: [{ prefix: '' }],
+      transition: props.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
+    });
+  }
+  if (props.expirationDays !== undefined) {
+    rules.push({
+      id: 'expire-current-objects',
+      status: 'Enabled',
+      filter: [{ prefix: '' }],
+      expiration: [{ days: props.expirationDays }],
+    });
+  }
+  return rules;
+}

@@ -6,9 +6,10 @@ import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 import type { EncryptionKey } from '../security/kms';
 import { SecurityGroup } from '../network/security-group';
+import type { IVpc } from '../network/vpc';
 
 /** Engine versions used unless told otherwise (Valkey needs one named; AWS has no default for it). */
-export const DEFAULT_ENGINE_VERSION = { valkey: '8.0', redis: '7.1' } as const;
+const DEFAULT_ENGINE_VERSION = { valkey: '8.0', redis: '7.1' } as const;
 
 const DAY = '(mon|tue|wed|thu|fri|sat|sun)';
 const TIME = '([01]\\d|2[0-3]):[0-5]\\d';
@@ -22,10 +23,8 @@ export interface RedisCacheProps {
    * empties it).
    */
   readonly name: string;
-  /** VPC of the cache's security group. */
-  readonly vpcId: string;
-  /** Private subnets of the subnet group, one per zone (two zones or more with replicas). */
-  readonly subnetIds: readonly string[];
+  /** The VPC: the subnet group holds its private subnets (two zones or more with replicas). */
+  readonly vpc: IVpc;
   /**
    * `valkey` or `redis` (Redis OSS). Valkey is the open-source continuation of Redis OSS 7.2,
    * speaks the same protocol to the same clients (`redis-py`, `ioredis`, `rediss://` URLs), and
@@ -100,7 +99,8 @@ export interface RedisCacheProps {
  * its identity); the security group is replaceable.
  */
 export class RedisCache extends Construct {
-  public readonly replicationGroup: ElasticacheReplicationGroup;
+  /** The replication group resource. */
+  public readonly resource: ElasticacheReplicationGroup;
   public readonly subnetGroup: ElasticacheSubnetGroup;
   public readonly securityGroup: SecurityGroup;
   public readonly securityGroupId: string;
@@ -122,6 +122,7 @@ export class RedisCache extends Construct {
     const snapshotWindow = props.snapshotWindow ?? '03:00-04:00';
     const maintenanceWindow = props.maintenanceWindow ?? 'sun:04:30-sun:05:30';
     const nodeType = props.nodeType ?? 'cache.t4g.micro';
+    const subnetIds = props.vpc.privateSubnetIds;
     const v = new PropsValidator(this)
       .check(/^[a-z](?!.*--)[a-z0-9-]{0,39}$/.test(props.name) && !props.name.endsWith('-'), 'name', props.name, 'is not a replication group id (1-40 lowercase letters, digits and "-", starting with a letter, no "--", not ending with "-")')
       .oneOf('engine', props.engine, ['valkey', 'redis'])
@@ -133,8 +134,7 @@ export class RedisCache extends Construct {
       .range('snapshotRetentionDays', retention, 0, 35, 'days')
       .matches('snapshotWindow', snapshotWindow, SNAPSHOT_WINDOW, 'a daily UTC window "hh:mm-hh:mm"')
       .matches('maintenanceWindow', maintenanceWindow, MAINTENANCE_WINDOW, 'a weekly UTC window "ddd:hh:mm-ddd:hh:mm" such as "sun:04:30-sun:05:30"')
-      .check(props.subnetIds.length > 0, 'subnetIds', props.subnetIds, 'is empty; give the private subnets, one per zone')
-      .check(replicas === 0 || props.subnetIds.length >= 2, 'subnetIds', props.subnetIds, `has ${props.subnetIds.length} subnet; Multi-AZ with replicas needs subnets in two zones or more`)
+      .check(replicas === 0 || subnetIds.length >= 2, 'vpc', props.vpc.node.path, `has ${subnetIds.length} private subnet; Multi-AZ with replicas needs subnets in two zones or more`)
       .matches('finalSnapshotName', props.finalSnapshotName, /^[A-Za-z][A-Za-z0-9-]{0,254}$/, 'a snapshot name (letters, digits and "-", starting with a letter)');
     if (nodeType.startsWith('cache.t1.') && replicas > 0) v.fail('nodeType', `${JSON.stringify(nodeType)} does not support automatic failover; use cache.t3 or newer with replicas`);
     if (props.authToken !== undefined) v.check(Token.isUnresolved(props.authToken), 'authToken', '(a literal)', 'would be written into the synthesized configuration; give a plan-time value such as a sensitive Terraform variable');
@@ -144,16 +144,16 @@ export class RedisCache extends Construct {
     this.engine = engine;
     this.port = 6379;
 
-    this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.name}-cache`, description: `${engine === 'valkey' ? 'Valkey' : 'Redis'} ${props.name}`, vpcId: props.vpcId, allowAllOutbound: false });
+    this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.name}-cache`, description: `${engine === 'valkey' ? 'Valkey' : 'Redis'} ${props.name}`, vpcId: props.vpc.vpcId, allowAllOutbound: false });
     this.securityGroupId = this.securityGroup.securityGroupId;
     this.subnetGroup = new ElasticacheSubnetGroup(this, 'subnets', {
       name: props.name,
       description: `Private subnets of ${props.name}`,
-      subnetIds: [...props.subnetIds],
+      subnetIds: [...subnetIds],
       tags: nameTags(props.name),
     });
     const failover = replicas > 0;
-    this.replicationGroup = new ElasticacheReplicationGroup(this, 'this', {
+    this.resource = new ElasticacheReplicationGroup(this, 'this', {
       replicationGroupId: props.name,
       description: `${engine === 'valkey' ? 'Valkey' : 'Redis OSS'} cache ${props.name}`,
       engine,
@@ -177,8 +177,8 @@ export class RedisCache extends Construct {
       finalSnapshotIdentifier: props.finalSnapshotName,
       tags: nameTags(props.name),
     });
-    this.primaryEndpoint = this.replicationGroup.primaryEndpointAddress;
-    this.readerEndpoint = this.replicationGroup.readerEndpointAddress;
+    this.primaryEndpoint = this.resource.primaryEndpointAddress;
+    this.readerEndpoint = this.resource.readerEndpointAddress;
     this.url = `rediss://${this.primaryEndpoint}:${this.port}`;
   }
 

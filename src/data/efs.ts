@@ -6,6 +6,8 @@ import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
 import { ITerraformDependable } from 'cdktf';
 import { IGrantable } from '../core/iam';
 import { SecurityGroup } from '../network/security-group';
+import type { IVpc } from '../network/vpc';
+import type { EncryptionKey } from '../security/kms';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 import { Relations } from '../core/relations';
@@ -24,12 +26,13 @@ export interface EfsAccessPointProps {
 export interface SharedFileSystemProps {
   /** Name tag and prefix. */
   readonly name: string;
-  /** VPC of the mount targets. */
-  readonly vpcId: string;
-  /** One mount target per subnet (one per zone). */
-  readonly subnetIds: readonly string[];
-  /** @default - AWS managed key `aws/elasticfilesystem` */
-  readonly kmsKeyArn?: string;
+  /** The VPC: one mount target in each of its private subnets (one per zone), and the security group. */
+  readonly vpc: IVpc;
+  /**
+   * Customer managed key of the file system.
+   * @default - the AWS managed key `aws/elasticfilesystem`
+   */
+  readonly kmsKey?: EncryptionKey;
   /** @default "elastic" */
   readonly throughputMode?: 'elastic' | 'bursting';
   /** Move files unused this long to Infrequent Access. @default "AFTER_30_DAYS" */
@@ -42,7 +45,8 @@ export interface SharedFileSystemProps {
 
 /** An encrypted EFS file system with mount targets, a security group, backups and an access point. */
 export class SharedFileSystem extends Construct {
-  public readonly fileSystem: EfsFileSystem;
+  /** The file system resource. */
+  public readonly resource: EfsFileSystem;
   public readonly fileSystemId: string;
   public readonly fileSystemArn: string;
   public readonly accessPoint: EfsAccessPoint;
@@ -57,28 +61,27 @@ export class SharedFileSystem extends Construct {
     super(scope, id);
     const ap = props.accessPoint ?? { path: '/data' };
     new PropsValidator(this)
-      .check(props.subnetIds.length > 0, 'subnetIds', props.subnetIds, 'is empty; give one subnet per zone')
       .check(ap.path.startsWith('/'), 'accessPoint.path', ap.path, 'does not start with "/"')
       .throwIfInvalid();
 
-    this.fileSystem = new EfsFileSystem(this, 'this', {
+    this.resource = new EfsFileSystem(this, 'this', {
       encrypted: true,
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: props.kmsKey?.keyArn,
       performanceMode: 'generalPurpose',
       throughputMode: props.throughputMode ?? 'elastic',
       lifecyclePolicy: [{ transitionToIa: props.transitionToIa ?? 'AFTER_30_DAYS' }],
       tags: nameTags(props.name),
     });
-    this.fileSystemId = this.fileSystem.id;
-    this.fileSystemArn = this.fileSystem.arn;
-    new EfsBackupPolicy(this, 'backup', { fileSystemId: this.fileSystem.id, backupPolicy: { status: props.backup ?? true ? 'ENABLED' : 'DISABLED' } });
+    this.fileSystemId = this.resource.id;
+    this.fileSystemArn = this.resource.arn;
+    new EfsBackupPolicy(this, 'backup', { fileSystemId: this.resource.id, backupPolicy: { status: props.backup ?? true ? 'ENABLED' : 'DISABLED' } });
 
-    this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.name}-efs`, description: `NFS to ${props.name}`, vpcId: props.vpcId, allowAllOutbound: false });
+    this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.name}-efs`, description: `NFS to ${props.name}`, vpcId: props.vpc.vpcId, allowAllOutbound: false });
     this.securityGroupId = this.securityGroup.securityGroupId;
-    this.mountTargets = props.subnetIds.map((subnetId, i) => new EfsMountTarget(this, `mount-${i + 1}`, { fileSystemId: this.fileSystem.id, subnetId, securityGroups: [this.securityGroupId] }));
+    this.mountTargets = props.vpc.privateSubnetIds.map((subnetId, i) => new EfsMountTarget(this, `mount-${i + 1}`, { fileSystemId: this.resource.id, subnetId, securityGroups: [this.securityGroupId] }));
 
     this.accessPoint = new EfsAccessPoint(this, 'access-point', {
-      fileSystemId: this.fileSystem.id,
+      fileSystemId: this.resource.id,
       posixUser: { uid: ap.uid ?? 1000, gid: ap.gid ?? 1000 },
       rootDirectory: { path: ap.path, creationInfo: { ownerUid: ap.uid ?? 1000, ownerGid: ap.gid ?? 1000, permissions: ap.permissions ?? '0755' } },
       tags: nameTags(`${props.name}${ap.path.replace(/\//g, '-')}`),
@@ -99,7 +102,7 @@ export class SharedFileSystem extends Construct {
 
   /** Lets `grantee` mount (and, unless read-only, write) through the access point. */
   public grantMount(grantee: IGrantable, readOnly = false): void {
-    Relations.grant(this.fileSystem, grantee, ...(readOnly ? (['mount'] as const) : (['mount', 'write'] as const)));
+    Relations.grant(this.resource, grantee, ...(readOnly ? (['mount'] as const) : (['mount', 'write'] as const)));
     grantee.addToPolicy({
       Effect: 'Allow',
       Action: readOnly ? ['elasticfilesystem:ClientMount'] : ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],

@@ -85,7 +85,7 @@ export interface QueueProps {
  */
 export class Queue extends Construct implements IKeyUser {
   /** The queue resource. */
-  public readonly queue: SqsQueue;
+  public readonly resource: SqsQueue;
   /** Queue URL (its id in the SQS API). */
   public readonly queueUrl: string;
   public readonly queueArn: string;
@@ -151,7 +151,7 @@ export class Queue extends Construct implements IKeyUser {
       this.deadLetterQueueName = this.deadLetterQueue.name;
     }
 
-    this.queue = new SqsQueue(this, 'this', {
+    this.resource = new SqsQueue(this, 'this', {
       name: props.queueName,
       fifoQueue: fifo || undefined,
       visibilityTimeoutSeconds: props.visibilityTimeoutSec ?? 30,
@@ -161,9 +161,9 @@ export class Queue extends Construct implements IKeyUser {
       ...encryption,
       tags: nameTags(props.queueName),
     });
-    this.queueUrl = this.queue.url;
-    this.queueArn = this.queue.arn;
-    this.queueName = this.queue.name;
+    this.queueUrl = this.resource.url;
+    this.queueArn = this.resource.arn;
+    this.queueName = this.resource.name;
 
     if (this.deadLetterQueue) {
       // A separate resource (not the DLQ's own argument): the DLQ names the queue that names it.
@@ -183,14 +183,14 @@ export class Queue extends Construct implements IKeyUser {
 
   /** Lets `grantee` send messages (and encrypt them with the customer key). */
   public grantSend(grantee: IGrantable): void {
-    Relations.grant(this.queue, grantee, 'send');
+    Relations.grant(this.resource, grantee, 'send');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: this.queueArn });
     grantKeyUse(grantee, this, true);
   }
 
   /** Lets `grantee` receive, delete and hide messages (and decrypt them with the customer key). */
   public grantConsume(grantee: IGrantable): void {
-    Relations.grant(this.queue, grantee, 'consume');
+    Relations.grant(this.resource, grantee, 'consume');
     grantee.addToPolicy({
       Effect: 'Allow',
       Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],

@@ -1,12 +1,14 @@
 import { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { EcrRepository as EcrRepositoryResource } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
-import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repository';
+import { AwsStack } from '../core/aws-stack';
 import { IGrantable } from '../core/iam';
 import { jsonencode } from '../core/json';
 import { nameTags } from '../core/tags';
 import { PropsValidator, REPOSITORY_PATTERN } from '../core/validation';
 import { Relations } from '../core/relations';
+import type { EncryptionKey } from '../security/kms';
 
 export interface EcrRepositoryProps {
   /** Repository name, e.g. `artwork-matcher/gateway`. */
@@ -32,10 +34,10 @@ export interface EcrRepositoryProps {
    */
   readonly untaggedExpiryDays?: number;
   /**
-   * KMS key; `undefined` uses AES256.
-   * @default - AES256
+   * Customer managed key of the images (KMS encryption).
+   * @default - AES256 (Amazon S3 managed keys)
    */
-  readonly kmsKeyArn?: string;
+  readonly kmsKey?: EncryptionKey;
   /**
    * Let `terraform destroy` delete a repository that still holds images.
    * @default false
@@ -43,9 +45,30 @@ export interface EcrRepositoryProps {
   readonly forceDelete?: boolean;
 }
 
+/** What a service or a deploy role needs of a repository: one made by `EcrRepository`, or one that exists (`EcrRepository.fromRepositoryName`). */
+export interface IRepository {
+  /** Repository name. */
+  readonly repositoryName: string;
+  /** Repository URL (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
+  readonly repositoryUrl: string;
+  /** Repository ARN. */
+  readonly repositoryArn: string;
+}
+
 /** An ECR repository scanned on push, encrypted, with a lifecycle policy. */
-export class EcrRepository extends Construct {
-  public readonly repository: EcrRepositoryResource;
+export class EcrRepository extends Construct implements IRepository {
+  /**
+   * A repository made elsewhere in the stack's account and region (e.g. by another environment's
+   * stack), by its name: nothing is created or looked up; its URL and ARN are the account's and
+   * region's (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). The repository must exist
+   * before a task pulls from it.
+   */
+  public static fromRepositoryName(scope: Construct, id: string, repositoryName: string): IRepository {
+    return new ImportedRepository(scope, id, repositoryName);
+  }
+
+  /** The repository resource. */
+  public readonly resource: EcrRepositoryResource;
   public readonly repositoryName: string;
   public readonly repositoryArn: string;
   public readonly repositoryUrl: string;
@@ -60,20 +83,20 @@ export class EcrRepository extends Construct {
       .range('untaggedExpiryDays', untagged, 1, 3650)
       .throwIfInvalid();
 
-    this.repository = new EcrRepositoryResource(this, 'this', {
+    this.resource = new EcrRepositoryResource(this, 'this', {
       name: props.repositoryName,
       imageTagMutability: props.imageTagMutability ?? 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: props.scanOnPush ?? true },
-      encryptionConfiguration: [props.kmsKeyArn ? { encryptionType: 'KMS', kmsKey: props.kmsKeyArn } : { encryptionType: 'AES256' }],
+      encryptionConfiguration: [props.kmsKey ? { encryptionType: 'KMS', kmsKey: props.kmsKey.keyArn } : { encryptionType: 'AES256' }],
       forceDelete: props.forceDelete ?? false,
       tags: nameTags(props.repositoryName),
     });
-    this.repositoryName = this.repository.name;
-    this.repositoryArn = this.repository.arn;
-    this.repositoryUrl = this.repository.repositoryUrl;
+    this.repositoryName = this.resource.name;
+    this.repositoryArn = this.resource.arn;
+    this.repositoryUrl = this.resource.repositoryUrl;
 
     new EcrLifecyclePolicy(this, 'lifecycle', {
-      repository: this.repository.name,
+      repository: this.resource.name,
       policy: jsonencode({
         rules: [
           {
@@ -95,34 +118,26 @@ export class EcrRepository extends Construct {
 
   /** Lets `grantee` pull images (the execution role's managed policy already can, for any repository). */
   public grantPull(grantee: IGrantable): void {
-    Relations.grant(this.repository, grantee, 'pull');
+    Relations.grant(this.resource, grantee, 'pull');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: this.repositoryArn });
     grantee.addToPolicy({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
   }
 }
 
-/** What a service needs of a repository, whether created here or looked up. */
-export interface RepositoryReference {
-  /** Repository name. */
-  readonly repositoryName: string;
-  /** Repository URL (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
-  readonly repositoryUrl: string;
-  /** Repository ARN. */
-  readonly repositoryArn: string;
-}
+/** A repository made elsewhere, as `EcrRepository.fromRepositoryName` describes it: no resource. */
+class ImportedRepository extends Construct implements IRepository {
+  public readonly repositoryName: string;
+  public readonly repositoryUrl: string;
+  public readonly repositoryArn: string;
 
-export interface RepositoryForProps extends EcrRepositoryProps {
-  /**
-   * Create the repository; false looks up an existing one by name at plan time (it must exist,
-   * e.g. created by another environment's stack in the same account).
-   * @default true
-   */
-  readonly create?: boolean;
-}
-
-/** Creates an ECR repository, or brings an existing one (`create: false`). */
-export function repositoryFor(scope: Construct, id: string, props: RepositoryForProps): RepositoryReference {
-  if (props.create ?? true) return new EcrRepository(scope, id, props);
-  const existing = new DataAwsEcrRepository(scope, id, { name: props.repositoryName });
-  return { repositoryName: existing.name, repositoryUrl: existing.repositoryUrl, repositoryArn: existing.arn };
+  constructor(scope: Construct, id: string, repositoryName: string) {
+    super(scope, id);
+    new PropsValidator(this)
+      .check(Token.isUnresolved(repositoryName) || REPOSITORY_PATTERN.test(repositoryName), 'repositoryName', repositoryName, 'is not an ECR repository name (lowercase letters, digits, ".", "_", "-" and "/" separated parts)')
+      .throwIfInvalid();
+    const stack = AwsStack.of(this);
+    this.repositoryName = repositoryName;
+    this.repositoryUrl = `${stack.accountId}.dkr.ecr.${stack.region}.amazonaws.com/${repositoryName}`;
+    this.repositoryArn = `arn:aws:ecr:${stack.region}:${stack.accountId}:repository/${repositoryName}`;
+  }
 }

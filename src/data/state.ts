@@ -3,9 +3,6 @@ import { BucketEncryption, SecureBucket } from './bucket';
 import { PropsValidator } from '../core/validation';
 import { Table } from './table';
 
-export type { RemoteStateConfig } from '../core/backend';
-export { s3Backend, stateKey } from '../core/backend';
-
 export interface StateStoreProps {
   /** Name of the S3 bucket that will hold Terraform state. */
   readonly bucketName: string;
@@ -70,7 +67,7 @@ export class StateStore extends Construct {
       preventDestroy: protect,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
     });
-    if (props.adoptExisting) this.bucket.bucket.importFrom(props.bucketName);
+    if (props.adoptExisting) this.bucket.resource.importFrom(props.bucketName);
 
     if (props.lockTableName !== undefined) {
       this.lockTable = new Table(this, 'lock-table', {
@@ -84,8 +81,8 @@ export class StateStore extends Construct {
       });
       // The table was a plain resource at `state/lock-table` before it moved onto `Table`: a
       // `moved` block keeps a deployed table (Terraform would otherwise plan to replace it).
-      this.lockTable.table.moveFromId('aws_dynamodb_table.state_lock-table_6543B35D');
-      if (props.adoptExisting) this.lockTable.table.importFrom(props.lockTableName);
+      this.lockTable.resource.moveFromId('aws_dynamodb_table.state_lock-table_6543B35D');
+      if (props.adoptExisting) this.lockTable.resource.importFrom(props.lockTableName);
     }
   }
 }

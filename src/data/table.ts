@@ -47,7 +47,7 @@ export type TableOperation =
   | 'TransactWriteItems';
 
 /** The operations `metricXxxForOperations` sums by default: every data-plane operation. */
-export const TABLE_OPERATIONS: readonly TableOperation[] = [
+const TABLE_OPERATIONS: readonly TableOperation[] = [
   'GetItem',
   'PutItem',
   'UpdateItem',
@@ -158,7 +158,7 @@ export interface TableProps {
  */
 export class Table extends Construct implements IKeyUser {
   /** The table resource. */
-  public readonly table: DynamodbTable;
+  public readonly resource: DynamodbTable;
   public readonly tableName: string;
   public readonly tableArn: string;
   /** The customer managed key of the table, when it has one (grants include its use). */
@@ -201,7 +201,7 @@ export class Table extends Construct implements IKeyUser {
     this.label = props.tableName;
     this.kmsKeyArn = props.kmsKey?.keyArn ?? props.kmsKeyArn;
     const provisioned = billingMode === 'PROVISIONED';
-    this.table = new DynamodbTable(this, 'this', {
+    this.resource = new DynamodbTable(this, 'this', {
       name: props.tableName,
       billingMode,
       readCapacity: provisioned ? props.readCapacity : undefined,
@@ -230,27 +230,27 @@ export class Table extends Construct implements IKeyUser {
       tags: nameTags(props.tableName, props.tags),
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
-    this.tableName = this.table.name;
-    this.tableArn = this.table.arn;
+    this.tableName = this.resource.name;
+    this.tableArn = this.resource.arn;
   }
 
   /** Lets `grantee` read items of the table and its indexes (and decrypt with the customer key). */
   public grantReadData(grantee: IGrantable): void {
-    Relations.grant(this.table, grantee, 'read');
+    Relations.grant(this.resource, grantee, 'read');
     grantee.addToPolicy({ Effect: 'Allow', Action: READ_ACTIONS, Resource: this.resources() });
     grantKeyUse(grantee, this, false);
   }
 
   /** Lets `grantee` put, update and delete items (and encrypt with the customer key). */
   public grantWriteData(grantee: IGrantable): void {
-    Relations.grant(this.table, grantee, 'write');
+    Relations.grant(this.resource, grantee, 'write');
     grantee.addToPolicy({ Effect: 'Allow', Action: WRITE_ACTIONS, Resource: this.resources() });
     grantKeyUse(grantee, this, true);
   }
 
   /** Lets `grantee` read and write items (one statement; and use the customer key). */
   public grantReadWriteData(grantee: IGrantable): void {
-    Relations.grant(this.table, grantee, 'read', 'write');
+    Relations.grant(this.resource, grantee, 'read', 'write');
     grantee.addToPolicy({ Effect: 'Allow', Action: [...new Set([...READ_ACTIONS, ...WRITE_ACTIONS])].sort(), Resource: this.resources() });
     grantKeyUse(grantee, this, true);
   }

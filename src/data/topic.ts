@@ -1,12 +1,12 @@
-import { Construct } from 'constructs';
-import { Lazy } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { Fn, Lazy, Token } from 'cdktf';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { AwsStack } from '../core/aws-stack';
 import { IGrantable, PolicyStatement, grantKeyUse, policyDocument } from '../core/iam';
 import { nameTags } from '../core/tags';
-import { EMAIL_PATTERN, PropsValidator } from '../core/validation';
+import { EMAIL_PATTERN, PropsValidator, ValidationError } from '../core/validation';
 import { Relations } from '../core/relations';
 import type { EncryptionKey } from '../security/kms';
 
@@ -34,9 +34,41 @@ export interface TopicProps {
   readonly emailSubscriptions?: readonly string[];
 }
 
+/** What the constructs need of a topic: one made by `Topic`, or one made elsewhere (`Topic.fromTopicArn`). */
+export interface ITopic extends IConstruct {
+  readonly topicArn: string;
+  readonly topicName: string;
+  /** The customer managed key, when the topic is this app's and has one. */
+  readonly kmsKey?: EncryptionKey;
+  /** Whether messages are encrypted at rest; undefined when not known here (a topic made elsewhere). */
+  readonly encrypted?: boolean;
+  /** The topic's resource policy, when this app manages it (not for a topic made elsewhere). */
+  readonly policy?: SnsTopicPolicy;
+  /** Lets an AWS service publish from its own principal (a topic made elsewhere must allow it already). */
+  allowPublishFrom(servicePrincipal: string): void;
+  /** Lets `grantee` publish (and use the key). */
+  grantPublish(grantee: IGrantable): void;
+  /** Subscribes an e-mail address (confirmed by its owner after apply). */
+  addEmailSubscription(email: string): void;
+}
+
+/** An SNS topic ARN, `arn:aws:sns:<region>:<account>:<name>`. */
+const TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/;
+
 /** An encrypted SNS topic, its policy (TLS-only publishing, publishing services), and e-mail subscriptions. */
-export class Topic extends Construct {
-  public readonly topic: SnsTopic;
+export class Topic extends Construct implements ITopic {
+  /**
+   * A topic made elsewhere (an organisation's alarm topic), by its ARN: nothing is created. Its
+   * policy and key are not this app's: they must already let the services that publish to it
+   * (`cloudwatch.amazonaws.com` for alarms) do so, and e-mail addresses are subscribed where the
+   * topic is managed. Grants (`grantPublish`) work as for a topic of this app.
+   */
+  public static fromTopicArn(scope: Construct, id: string, topicArn: string): ITopic {
+    return new ImportedTopic(scope, id, topicArn);
+  }
+
+  /** The topic resource. */
+  public readonly resource: SnsTopic;
   public readonly topicArn: string;
   public readonly topicName: string;
   /** The key, when the topic has a customer managed one. */
@@ -55,13 +87,13 @@ export class Topic extends Construct {
     v.throwIfInvalid();
     this.kmsKey = props.kmsKey;
     this.encrypted = props.serverSideEncryption ?? true;
-    this.topic = new SnsTopic(this, 'this', {
+    this.resource = new SnsTopic(this, 'this', {
       name: props.name,
       kmsMasterKeyId: this.encrypted ? props.kmsKey?.keyArn ?? 'alias/aws/sns' : undefined,
       tags: nameTags(props.name),
     });
-    this.topicArn = this.topic.arn;
-    this.topicName = this.topic.name;
+    this.topicArn = this.resource.arn;
+    this.topicName = this.resource.name;
     // Always a policy: publishers must use TLS (SNS accepts plain HTTP otherwise); services added
     // with allowPublishFrom join it.
     this.policy = new SnsTopicPolicy(this, 'policy', {
@@ -93,7 +125,7 @@ export class Topic extends Construct {
 
   /** Lets `grantee` publish (and use the key). */
   public grantPublish(grantee: IGrantable): void {
-    Relations.grant(this.topic, grantee, 'publish');
+    Relations.grant(this.resource, grantee, 'publish');
     grantee.addToPolicy({ Effect: 'Allow', Action: 'sns:Publish', Resource: this.topicArn });
     grantKeyUse(grantee, this.kmsKey, true);
   }
@@ -118,5 +150,30 @@ export class Topic extends Construct {
       Resource: this.topicArn,
       Condition: { StringEquals: { 'aws:SourceAccount': account } },
     }))];
+  }
+}
+
+/** A topic made elsewhere, as `Topic.fromTopicArn` describes it: no resource. */
+class ImportedTopic extends Construct implements ITopic {
+  public readonly topicArn: string;
+  public readonly topicName: string;
+
+  constructor(scope: Construct, id: string, topicArn: string) {
+    super(scope, id);
+    new PropsValidator(this).check(Token.isUnresolved(topicArn) || TOPIC_ARN_PATTERN.test(topicArn), 'topicArn', topicArn, 'is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)').throwIfInvalid();
+    this.topicArn = topicArn;
+    this.topicName = Token.isUnresolved(topicArn) ? Fn.element(Fn.split(':', topicArn), 5) : topicArn.split(':')[5];
+  }
+
+  /** Nothing to do: the topic's policy is not this app's and must allow the service already. */
+  public allowPublishFrom(_servicePrincipal: string): void {}
+
+  public grantPublish(grantee: IGrantable): void {
+    Relations.grant(this, grantee, 'publish');
+    grantee.addToPolicy({ Effect: 'Allow', Action: 'sns:Publish', Resource: this.topicArn });
+  }
+
+  public addEmailSubscription(email: string): void {
+    throw new ValidationError(`${this.node.path}: addEmailSubscription: ${JSON.stringify(email)} cannot be subscribed here: the topic is made elsewhere (Topic.fromTopicArn); subscribe the address where the topic is managed`);
   }
 }

@@ -11,27 +11,32 @@ import { nameTags } from '../core/tags';
 import { PropsValidator, isArn, isCidr } from '../core/validation';
 import { Relations } from '../core/relations';
 import { SecurityGroup } from '../network/security-group';
+import type { IVpc } from '../network/vpc';
 
 /** TLS policy of HTTPS listeners: TLS 1.3 and 1.2 (older clients and most load testers need 1.2). */
-export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 /** Priority of the rule that forwards to the default target group under `requireHeader` (the last one ALB allows). */
-export const DEFAULT_ROUTE_PRIORITY = 50000;
+const DEFAULT_ROUTE_PRIORITY = 50000;
 /** TLS 1.3 only. */
 export const TLS13_ONLY_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-3-2021-06';
 
 /** A bucket load balancers write access logs to (`AccessLogBucket` in src/data/access-logs.ts). */
 export interface ILoadBalancerLogDestination {
   readonly bucketName: string;
-  /** Lets the region's load balancers write under `prefix`; returns the policy to wait for. */
-  allowLoadBalancerLogs(prefix: string): TerraformResource;
+  /**
+   * Lets the region's load balancers write under `prefix`; returns the policy to wait for
+   * (undefined for a bucket made elsewhere, whose policy allows it already).
+   */
+  allowLoadBalancerLogs(prefix: string): TerraformResource | undefined;
 }
 
 export interface AlbAccessLogs {
   /**
    * The bucket: an `AccessLogBucket` (its policy is extended and the load balancer waits for it),
-   * or the name of a bucket whose policy already allows the region's log delivery.
+   * or one made elsewhere (`AccessLogBucket.fromBucketName`) whose policy already allows the
+   * region's log delivery.
    */
-  readonly bucket: ILoadBalancerLogDestination | string;
+  readonly bucket: ILoadBalancerLogDestination;
   /** @default - `alb/<load balancer name>` */
   readonly prefix?: string;
 }
@@ -39,12 +44,14 @@ export interface AlbAccessLogs {
 export interface ApplicationLoadBalancerProps {
   /** Name of the load balancer (fitted to 32 characters) and prefix of its parts. */
   readonly namePrefix: string;
-  /** VPC of the load balancer and its target groups. */
-  readonly vpcId: string;
-  /** Subnets: public ones for an internet-facing ALB. */
-  readonly subnetIds: readonly string[];
   /**
-   * Internal (private) instead of internet-facing.
+   * The VPC: the load balancer sits in its public subnets (its private ones when `internal`), its
+   * target groups in the VPC, and its traffic to targets and health checks goes to the VPC's
+   * CIDR block only.
+   */
+  readonly vpc: IVpc;
+  /**
+   * Internal (private subnets) instead of internet-facing (public subnets).
    * @default false
    */
   readonly internal?: boolean;
@@ -54,11 +61,6 @@ export interface ApplicationLoadBalancerProps {
    * @default ["0.0.0.0/0"]
    */
   readonly allowedCidrs?: readonly string[];
-  /**
-   * Destination of the ALB's own traffic (targets and health checks).
-   * @default - the VPC CIDR when given, else anywhere
-   */
-  readonly vpcCidr?: string;
   /**
    * ACM certificate: adds an HTTPS listener and turns HTTP into a redirect to HTTPS.
    * @default - HTTP only
@@ -114,6 +116,7 @@ export interface TargetGroupProps {
  * group is not attached yet, so services wait for that (`addDependent`).
  */
 export class TargetGroup extends Construct {
+  /** The target group resource. */
   public readonly resource: LbTargetGroup;
   public readonly targetGroupArn: string;
   /** `targetgroup/<name>/<id>`, for CloudWatch dimensions and request-count scaling. */
@@ -124,7 +127,7 @@ export class TargetGroup extends Construct {
   public readonly name: string;
   private readonly attachments = new DependencyGroup();
 
-  constructor(scope: Construct, id: string, props: TargetGroupProps & { readonly vpcId: string; readonly loadBalancerArnSuffix: string }) {
+  constructor(scope: Construct, id: string, props: TargetGroupProps & { readonly vpc: IVpc; readonly loadBalancerArnSuffix: string }) {
     super(scope, id);
     const hc = props.healthCheck ?? {};
     const v = new PropsValidator(this).range('port', props.port, 1, 65535).range('deregistrationDelaySec', props.deregistrationDelaySec, 0, 3600);
@@ -141,7 +144,7 @@ export class TargetGroup extends Construct {
       port: props.port,
       protocol: 'HTTP',
       targetType: 'ip',
-      vpcId: props.vpcId,
+      vpcId: props.vpc.vpcId,
       deregistrationDelay: String(props.deregistrationDelaySec ?? 30),
       healthCheck: {
         enabled: true,
@@ -232,7 +235,8 @@ export interface RouteProps {
 const RULE_LIFECYCLE = { createBeforeDestroy: true };
 
 export class ApplicationLoadBalancer extends Construct {
-  public readonly loadBalancer: Lb;
+  /** The load balancer resource. */
+  public readonly resource: Lb;
   public readonly loadBalancerArn: string;
   /** `app/<name>/<id>`, for CloudWatch dimensions. */
   public readonly loadBalancerArnSuffix: string;
@@ -246,7 +250,9 @@ export class ApplicationLoadBalancer extends Construct {
   public readonly listener: LbListener;
   /** `https` with a certificate, else `http`. */
   public readonly protocol: 'http' | 'https';
-  private readonly vpcId: string;
+  /** Whether the load balancer is internal (in the private subnets). */
+  public readonly internal: boolean;
+  private readonly vpc: IVpc;
   private readonly priorities = new Set<number>();
   private defaultTarget?: TargetGroup;
   private readonly routes: { rule: LbListenerRule; conditions: LbListenerRuleCondition[] }[] = [];
@@ -256,31 +262,35 @@ export class ApplicationLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: ApplicationLoadBalancerProps) {
     super(scope, id);
     const allowed = props.allowedCidrs ?? ['0.0.0.0/0'];
+    this.internal = props.internal ?? false;
+    const subnetIds = this.internal ? props.vpc.privateSubnetIds : props.vpc.publicSubnetIds;
+    const kind = this.internal ? 'private' : 'public';
     const v = new PropsValidator(this)
-      .check(props.subnetIds.length >= 2, 'subnetIds', props.subnetIds, 'has fewer than 2 subnets; an ALB needs subnets in at least two availability zones')
+      .check(subnetIds.length >= 2, 'vpc', props.vpc.node.path, `has ${subnetIds.length} ${kind} subnet${subnetIds.length === 1 ? '' : 's'}; an ${this.internal ? 'internal' : 'internet-facing'} ALB needs ${kind} subnets in at least two availability zones`)
       .range('idleTimeoutSec', props.idleTimeoutSec, 1, 4000);
     allowed.forEach((c, i) => v.check(isCidr(c), `allowedCidrs[${i}]`, c, 'is not an IPv4 CIDR block'));
     if (props.certificateArn !== undefined) v.check(isArn(props.certificateArn, 'acm'), 'certificateArn', props.certificateArn, 'is not an ACM certificate ARN');
     if (props.sslPolicy !== undefined) v.check(/^ELBSecurityPolicy-/.test(props.sslPolicy), 'sslPolicy', props.sslPolicy, 'is not an ELB security policy name (ELBSecurityPolicy-...)');
     if (props.sslPolicy !== undefined && props.certificateArn === undefined) v.fail('sslPolicy', 'has no effect without certificateArn (there is no HTTPS listener)');
     v.throwIfInvalid();
-    this.vpcId = props.vpcId;
+    this.vpc = props.vpc;
     const name = fitName(props.namePrefix, NameLimits.loadBalancer);
     const logs = props.accessLogs ? accessLogTarget(props.accessLogs, `alb/${name}`) : undefined;
 
-    this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.namePrefix}-alb`, description: `Load balancer ${props.namePrefix}`, vpcId: props.vpcId, allowAllOutbound: false });
+    this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.namePrefix}-alb`, description: `Load balancer ${props.namePrefix}`, vpcId: props.vpc.vpcId, allowAllOutbound: false });
     this.securityGroupId = this.securityGroup.securityGroupId;
     for (const port of props.certificateArn ? [80, 443] : [80]) {
       for (const cidr of allowed) this.securityGroup.addIngress({ peer: { cidr }, port, description: `${port === 443 ? 'HTTPS' : 'HTTP'} from ${cidr}` });
     }
-    this.securityGroup.addEgress({ peer: { cidr: props.vpcCidr ?? '0.0.0.0/0' }, protocol: '-1', description: 'To targets and health checks' });
+    // The configured CIDR block (a literal): the rule needs no reference to the VPC.
+    this.securityGroup.addEgress({ peer: { cidr: props.vpc.cidr }, protocol: '-1', description: 'To targets and health checks' });
 
-    this.loadBalancer = new Lb(this, 'this', {
+    this.resource = new Lb(this, 'this', {
       name,
       loadBalancerType: 'application',
-      internal: props.internal ?? false,
+      internal: this.internal,
       securityGroups: [this.securityGroupId],
-      subnets: [...props.subnetIds],
+      subnets: [...subnetIds],
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
       idleTimeout: props.idleTimeoutSec ?? 60,
@@ -289,15 +299,15 @@ export class ApplicationLoadBalancer extends Construct {
       dependsOn: logs?.policy ? [logs.policy] : undefined,
       tags: nameTags(name),
     });
-    this.loadBalancerArn = this.loadBalancer.arn;
-    this.loadBalancerArnSuffix = this.loadBalancer.arnSuffix;
-    this.dnsName = this.loadBalancer.dnsName;
-    this.zoneId = this.loadBalancer.zoneId;
+    this.loadBalancerArn = this.resource.arn;
+    this.loadBalancerArnSuffix = this.resource.arnSuffix;
+    this.dnsName = this.resource.dnsName;
+    this.zoneId = this.resource.zoneId;
     this.protocol = props.certificateArn ? 'https' : 'http';
 
     const notFound = [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'Not Found', statusCode: '404' } }];
     this.httpListener = new LbListener(this, 'http', {
-      loadBalancerArn: this.loadBalancer.arn,
+      loadBalancerArn: this.resource.arn,
       port: 80,
       protocol: 'HTTP',
       defaultAction: props.certificateArn ? [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', statusCode: 'HTTP_301' } }] : notFound,
@@ -305,7 +315,7 @@ export class ApplicationLoadBalancer extends Construct {
     });
     if (props.certificateArn) {
       this.httpsListener = new LbListener(this, 'https', {
-        loadBalancerArn: this.loadBalancer.arn,
+        loadBalancerArn: this.resource.arn,
         port: 443,
         protocol: 'HTTPS',
         sslPolicy: props.sslPolicy ?? DEFAULT_SSL_POLICY,
@@ -324,7 +334,7 @@ export class ApplicationLoadBalancer extends Construct {
 
   /** Adds an ip-target group in the ALB's VPC; attach it with `addRoute` or `setDefaultTargetGroup`. */
   public addTargetGroup(id: string, props: TargetGroupProps): TargetGroup {
-    return new TargetGroup(this, id, { ...props, vpcId: this.vpcId, loadBalancerArnSuffix: this.loadBalancerArnSuffix });
+    return new TargetGroup(this, id, { ...props, vpc: this.vpc, loadBalancerArnSuffix: this.loadBalancerArnSuffix });
   }
 
   /** Sends every request no rule matches to `targetGroup` (instead of the fixed 404). */
@@ -432,9 +442,8 @@ export class ApplicationLoadBalancer extends Construct {
   }
 }
 
-/** Bucket name, prefix and (for an `AccessLogBucket`) the policy the load balancer waits for. */
+/** Bucket name, prefix and (for a bucket of this app) the policy the load balancer waits for. */
 function accessLogTarget(logs: AlbAccessLogs, defaultPrefix: string): { bucketName: string; prefix: string; policy?: TerraformResource } {
   const prefix = logs.prefix ?? defaultPrefix;
-  if (typeof logs.bucket === 'string') return { bucketName: logs.bucket, prefix };
   return { bucketName: logs.bucket.bucketName, prefix, policy: logs.bucket.allowLoadBalancerLogs(prefix) };
 }

@@ -6,24 +6,25 @@ import { domainNameProblem } from './certificate';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 import type { SecurityGroup } from '../network/security-group';
+import type { WebAcl } from './waf';
 
 /**
  * Ids of the AWS managed CloudFront policies the distribution uses. AWS documents them as fixed
  * ids, the same in every account, so no look-up (and nothing to pin for an offline plan) is needed.
  */
-export const MANAGED_CACHE_POLICY = {
+const MANAGED_CACHE_POLICY = {
   /** `Managed-CachingDisabled`: TTL 0, nothing cached. */
   cachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
   /** `Managed-CachingOptimized`: no query strings, headers or cookies in the key; 1 s to 1 year, 1 day default. */
   cachingOptimized: '658327ea-f89d-4fab-a63d-7e88639e58f6',
 } as const;
-export const MANAGED_ORIGIN_REQUEST_POLICY = {
+const MANAGED_ORIGIN_REQUEST_POLICY = {
   /** `Managed-AllViewerExceptHostHeader`: every viewer header, cookie and query string, but not `Host`. */
   allViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
 } as const;
 
 /** Name of the AWS managed prefix list of CloudFront's origin-facing addresses. */
-export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing';
+const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing';
 
 /** Header names CloudFront does not let an origin custom header set. */
 const RESERVED_HEADERS = /^(cache-control|connection|content-length|cookie|host|if-match|if-modified-since|if-none-match|if-range|if-unmodified-since|max-forwards|pragma|proxy-authorization|proxy-connection|range|request-range|te|trailer|transfer-encoding|upgrade|via|x-real-ip|x-amz-.*|x-edge-.*|x-forwarded-.*)$/i;
@@ -94,11 +95,11 @@ export interface AlbDistributionProps {
    */
   readonly priceClass?: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
   /**
-   * ARN of a WAFv2 web ACL with scope CLOUDFRONT (created in us-east-1: a `WebAcl` with
+   * A WAFv2 web ACL with scope CLOUDFRONT (created in us-east-1: a `WebAcl` with
    * `scope: "CLOUDFRONT"` and `provider: stack.providerFor("us-east-1")`).
    * @default - no web ACL at the edge
    */
-  readonly webAclArn?: string;
+  readonly webAcl?: WebAcl;
   /**
    * Standard access logs to an S3 bucket (its regional domain name, `<bucket>.s3.amazonaws.com`).
    * The bucket must have ACLs enabled (object ownership `BucketOwnerPreferred`): CloudFront
@@ -133,7 +134,8 @@ export interface AlbDistributionProps {
  * Access logs are off unless asked for.
  */
 export class AlbDistribution extends Construct {
-  public readonly distribution: CloudfrontDistribution;
+  /** The distribution resource. */
+  public readonly resource: CloudfrontDistribution;
   public readonly distributionId: string;
   public readonly distributionArn: string;
   /** `<id>.cloudfront.net`. */
@@ -187,9 +189,7 @@ export class AlbDistribution extends Construct {
       v.check(props.certificate.aliases.length > 0, 'certificate.aliases', props.certificate.aliases, 'is empty; give the names the certificate covers that viewers use');
       props.certificate.aliases.forEach((a, i) => v.rule(`certificate.aliases[${i}]`, Token.isUnresolved(a) ? undefined : prefixed(a, domainNameProblem(a))));
     }
-    if (props.webAclArn !== undefined) {
-      v.check(Token.isUnresolved(props.webAclArn) || /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[A-Za-z0-9_-]+\/[0-9a-f-]+$/.test(props.webAclArn), 'webAclArn', props.webAclArn, 'is not the ARN of a CLOUDFRONT web ACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)');
-    }
+    if (props.webAcl) v.check(props.webAcl.scope === 'CLOUDFRONT', 'webAcl', props.webAcl.node.path, `has scope ${JSON.stringify(props.webAcl.scope)}; a distribution takes a CLOUDFRONT web ACL (created in us-east-1)`);
     if (props.logging) v.check(Token.isUnresolved(props.logging.bucketDomainName) || /^[a-z0-9.-]{3,63}\.s3(\.[a-z0-9-]+)?\.amazonaws\.com$/.test(props.logging.bucketDomainName), 'logging.bucketDomainName', props.logging.bucketDomainName, 'is not an S3 bucket domain name (<bucket>.s3.amazonaws.com)');
     v.matches('originFacingPrefixListId', props.originFacingPrefixListId, /^pl-[0-9a-f]{8,17}$/, 'a prefix list id (pl-...)');
     v.throwIfInvalid();
@@ -211,14 +211,14 @@ export class AlbDistribution extends Construct {
       compress: true,
     }));
 
-    this.distribution = new CloudfrontDistribution(this, 'this', {
+    this.resource = new CloudfrontDistribution(this, 'this', {
       enabled: true,
       comment: props.comment,
       isIpv6Enabled: true,
       httpVersion: 'http2and3',
       priceClass: props.priceClass ?? 'PriceClass_100',
       aliases: props.certificate ? [...props.certificate.aliases] : undefined,
-      webAclId: props.webAclArn,
+      webAclId: props.webAcl?.webAclArn,
       origin: [
         {
           originId,
@@ -250,10 +250,10 @@ export class AlbDistribution extends Construct {
       loggingConfig: props.logging ? { bucket: props.logging.bucketDomainName, prefix: props.logging.prefix, includeCookies: false } : undefined,
       tags: nameTags(props.comment),
     });
-    this.distributionId = this.distribution.id;
-    this.distributionArn = this.distribution.arn;
-    this.domainName = this.distribution.domainName;
-    this.hostedZoneId = this.distribution.hostedZoneId;
+    this.distributionId = this.resource.id;
+    this.distributionArn = this.resource.arn;
+    this.domainName = this.resource.domainName;
+    this.hostedZoneId = this.resource.hostedZoneId;
   }
 
   /** `https://<name>`: the first alias, else the distribution's own name. */

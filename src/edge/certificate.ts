@@ -11,16 +11,16 @@ import { PropsValidator } from '../core/validation';
  * start nor end with a hyphen, at least two labels, at most 253 characters), optionally with `*`
  * as its whole first label (a wildcard, as ACM accepts it). No trailing dot.
  */
-export const DOMAIN_NAME_PATTERN = /^(?=.{1,253}$)(\*\.)?([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const DOMAIN_NAME_PATTERN = /^(?=.{1,253}$)(\*\.)?([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /** A Route 53 hosted zone id, e.g. `Z0123456789ABCDEFGHIJ` (not `/hostedzone/...`). */
-export const HOSTED_ZONE_ID_PATTERN = /^Z[A-Z0-9]{4,31}$/;
+const HOSTED_ZONE_ID_PATTERN = /^Z[A-Z0-9]{4,31}$/;
 
 /**
  * Hosted zone id of every CloudFront distribution, for alias records (AWS documents it as a
  * constant; `aws_cloudfront_distribution.hosted_zone_id` returns it too).
  */
-export const CLOUDFRONT_HOSTED_ZONE_ID = 'Z2FDTNDATAQYW2';
+const CLOUDFRONT_HOSTED_ZONE_ID = 'Z2FDTNDATAQYW2';
 
 /** ACM's limit of names on one certificate (the default quota is 10, adjustable to 100). */
 const MAX_NAMES = 100;
@@ -96,7 +96,8 @@ export interface DnsValidatedCertificateProps {
  * knows every instance); `example.com` and `*.example.com` share one record.
  */
 export class DnsValidatedCertificate extends Construct {
-  public readonly certificate: AcmCertificate;
+  /** The certificate resource (its ARN before validation; `certificateArn` waits for it). */
+  public readonly resource: AcmCertificate;
   public readonly validation: AcmCertificateValidation;
   /** The validation records (one Terraform resource with an instance per name). */
   public readonly validationRecords: Route53Record;
@@ -129,7 +130,7 @@ export class DnsValidatedCertificate extends Construct {
     v.throwIfInvalid();
     this.domainNames = names;
 
-    this.certificate = new AcmCertificate(this, 'this', {
+    this.resource = new AcmCertificate(this, 'this', {
       domainName: props.domainName,
       subjectAlternativeNames: sans.length > 0 ? [...sans] : undefined,
       validationMethod: 'DNS',
@@ -145,7 +146,7 @@ export class DnsValidatedCertificate extends Construct {
     const keys = names.filter((n) => !(n.startsWith('*.') && names.includes(n.slice(2))));
     const records = TerraformIterator.fromList(keys);
     const option = (attribute: string) =>
-      Fn.one(TerraformIterator.fromList(this.certificate.domainValidationOptions).forExpressionForList(`val.${attribute} if val.domain_name == each.value`));
+      Fn.one(TerraformIterator.fromList(this.resource.domainValidationOptions).forExpressionForList(`val.${attribute} if val.domain_name == each.value`));
     this.validationRecords = new Route53Record(this, 'validation-record', {
       forEach: records,
       zoneId: props.hostedZoneId,
@@ -158,7 +159,7 @@ export class DnsValidatedCertificate extends Construct {
     });
 
     this.validation = new AcmCertificateValidation(this, 'validation', {
-      certificateArn: this.certificate.arn,
+      certificateArn: this.resource.arn,
       validationRecordFqdns: Token.asList(TerraformIterator.fromResources(this.validationRecords).pluckProperty('fqdn')),
       provider: props.provider,
       timeouts: props.validationTimeout ? { create: props.validationTimeout } : undefined,
@@ -226,7 +227,8 @@ export interface AliasRecordProps {
  * makes the apply fail (no silent overwrite): import it or remove it first.
  */
 export class AliasRecord extends Construct {
-  public readonly a: Route53Record;
+  /** The A record resource (the AAAA record, when there is one, is `aaaa`). */
+  public readonly resource: Route53Record;
   public readonly aaaa?: Route53Record;
   /** The record name. */
   public readonly fqdn: string;
@@ -242,7 +244,7 @@ export class AliasRecord extends Construct {
     v.throwIfInvalid();
     this.fqdn = props.recordName;
     const alias = { name: props.target.dnsName, zoneId: props.target.hostedZoneId, evaluateTargetHealth: props.target.evaluateTargetHealth };
-    this.a = new Route53Record(this, 'a', { zoneId: props.hostedZoneId, name: props.recordName, type: 'A', alias });
+    this.resource = new Route53Record(this, 'a', { zoneId: props.hostedZoneId, name: props.recordName, type: 'A', alias });
     if (props.ipv6 ?? props.target.ipv6) this.aaaa = new Route53Record(this, 'aaaa', { zoneId: props.hostedZoneId, name: props.recordName, type: 'AAAA', alias });
   }
 }

@@ -8,29 +8,31 @@ import { jsonencode } from '../core/json';
 import { Metric, MetricMath } from '../core/metric';
 import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
-import { PropsValidator, isArn } from '../core/validation';
+import { PropsValidator } from '../core/validation';
 import { Relations } from '../core/relations';
 import { LogGroup } from '../observability/logs';
 import { SecurityGroup } from '../network/security-group';
-import type { Vpc } from '../network/vpc';
+import type { IVpc } from '../network/vpc';
+import type { EcsService } from '../compute/ecs-service';
+import type { ApplicationLoadBalancer } from './alb';
 import { ApiThrottle, validateCors, validateThrottle } from './rest-api';
 
 /** Methods an HTTP API route key can name. */
-export const HTTP_API_METHODS = ['ANY', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
+const HTTP_API_METHODS = ['ANY', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
 
 /** The private backend the API forwards every request to, through the VPC link. */
 export type HttpApiIntegration =
   | {
       /**
-       * ARN of a Cloud Map service the backend registers in. The service must have SRV records:
+       * An ECS service registered in Cloud Map with SRV records (`cloudMap.recordType: "SRV"`):
        * API Gateway needs the port as well as the address, and ECS registers a task's container
-       * port only in SRV records (`cloudMap.recordType: "SRV"` on an `EcsService`).
+       * port only in SRV records.
        */
-      readonly cloudMapServiceArn: string;
+      readonly service: EcsService;
     }
   | {
-      /** ARN of a listener of an internal Application or Network Load Balancer. */
-      readonly listenerArn: string;
+      /** An internal Application Load Balancer (`internal: true`): its listener takes the requests. */
+      readonly loadBalancer: ApplicationLoadBalancer;
     };
 
 /** CORS answered by API Gateway itself (preflight included; it replaces CORS headers from the backend). */
@@ -50,10 +52,11 @@ export interface HttpApiProps {
   readonly name: string;
   /** @default - none */
   readonly description?: string;
-  /** The VPC of the private backend. */
-  readonly vpc: Vpc;
-  /** Subnets of the VPC link's network interfaces. @default the VPC's first two private subnets (a zone added later leaves the link as it is) */
-  readonly subnetIds?: readonly string[];
+  /**
+   * The VPC of the private backend: the VPC link sits in its first two private subnets (a zone
+   * added later leaves the link as it is) and reaches the VPC's CIDR block.
+   */
+  readonly vpc: IVpc;
   /** Where requests go: a Cloud Map service (SRV records) or a load balancer listener, as an HTTP proxy. */
   readonly integration: HttpApiIntegration;
   /**
@@ -81,7 +84,8 @@ export interface HttpApiProps {
  * stage with automatic deployment, JSON access logs and optional throttling.
  */
 export class HttpApi extends Construct {
-  public readonly api: Apigatewayv2Api;
+  /** The HTTP API resource. */
+  public readonly resource: Apigatewayv2Api;
   public readonly apiId: string;
   /** `https://<id>.execute-api.<region>.amazonaws.com` (the `$default` stage serves the root). */
   public readonly apiEndpoint: string;
@@ -108,12 +112,14 @@ export class HttpApi extends Construct {
       if (problem) v.check(false, `routes[${i}]`, r, problem);
     });
     routes.forEach((r, i) => v.check(routes.indexOf(r) === i, `routes[${i}]`, r, 'is given twice'));
-    if ('cloudMapServiceArn' in props.integration) {
-      v.check(isArn(props.integration.cloudMapServiceArn, 'servicediscovery'), 'integration.cloudMapServiceArn', props.integration.cloudMapServiceArn, 'is not a Cloud Map service ARN');
+    if ('service' in props.integration) {
+      const service = props.integration.service;
+      if (!service.discoveryService) v.fail('integration.service', `${service.node.path} has no Cloud Map registration; give it cloudMap with recordType "SRV"`);
+      else v.check(service.cloudMapRecordType === 'SRV', 'integration.service', service.node.path, `registers ${service.cloudMapRecordType} records; API Gateway needs SRV records (the port as well as the address): set cloudMap.recordType "SRV"`);
     } else {
-      v.check(isArn(props.integration.listenerArn, 'elasticloadbalancing') && props.integration.listenerArn.includes(':listener/'), 'integration.listenerArn', props.integration.listenerArn, 'is not a load balancer listener ARN');
+      const lb = props.integration.loadBalancer;
+      v.check(lb.internal, 'integration.loadBalancer', lb.node.path, 'is internet-facing; a VPC link integration takes an internal load balancer (internal: true)');
     }
-    if (props.subnetIds) v.check(props.subnetIds.length > 0, 'subnetIds', props.subnetIds, 'is empty; give at least one subnet or leave it unset for the private subnets');
     if (props.cors) {
       validateCors(v, props.cors);
       v.range('cors.maxAgeSec', props.cors.maxAgeSec, 0, 86400, 'seconds');
@@ -122,7 +128,7 @@ export class HttpApi extends Construct {
     v.throwIfInvalid();
     this.name = props.name;
 
-    this.api = new Apigatewayv2Api(this, 'this', {
+    this.resource = new Apigatewayv2Api(this, 'this', {
       name: props.name,
       description: props.description,
       protocolType: 'HTTP',
@@ -136,9 +142,9 @@ export class HttpApi extends Construct {
         : undefined,
       tags: nameTags(props.name),
     });
-    this.apiId = this.api.id;
-    this.apiEndpoint = this.api.apiEndpoint;
-    this.executionArn = this.api.executionArn;
+    this.apiId = this.resource.id;
+    this.apiEndpoint = this.resource.apiEndpoint;
+    this.executionArn = this.resource.executionArn;
 
     // ----- VPC link -----
     this.vpcLinkSecurityGroup = new SecurityGroup(this, 'vpc-link-sg', {
@@ -154,32 +160,34 @@ export class HttpApi extends Construct {
       // Its subnets cannot change without replacing the link (and cutting the API off while it is
       // re-created): two zones are enough for its availability and it reaches every zone of the
       // VPC, so a zone added later does not touch it.
-      subnetIds: [...(props.subnetIds ?? props.vpc.privateSubnetIds.slice(0, 2))],
+      subnetIds: props.vpc.privateSubnetIds.slice(0, 2),
       securityGroupIds: [this.vpcLinkSecurityGroupId],
       tags: nameTags(props.name),
     });
     this.vpcLinkSecurityGroup.addDependent(this.vpcLink);
 
     // ----- integration and routes -----
+    const viaCloudMap = 'service' in props.integration;
+    const uri = 'service' in props.integration ? props.integration.service.discoveryService!.arn : props.integration.loadBalancer.listener.arn;
     this.integration = new Apigatewayv2Integration(this, 'integration', {
-      apiId: this.api.id,
-      description: 'cloudMapServiceArn' in props.integration ? 'Cloud Map service through the VPC link' : 'Load balancer listener through the VPC link',
+      apiId: this.resource.id,
+      description: viaCloudMap ? 'Cloud Map service through the VPC link' : 'Load balancer listener through the VPC link',
       integrationType: 'HTTP_PROXY',
       integrationMethod: 'ANY',
-      integrationUri: 'cloudMapServiceArn' in props.integration ? props.integration.cloudMapServiceArn : props.integration.listenerArn,
+      integrationUri: uri,
       connectionType: 'VPC_LINK',
       connectionId: this.vpcLink.id,
       payloadFormatVersion: '1.0',
     });
-    Relations.route(this.integration, 'cloudMapServiceArn' in props.integration ? props.integration.cloudMapServiceArn : props.integration.listenerArn);
+    Relations.route(this.integration, uri);
     for (const routeKey of routes) {
-      Relations.route(new Apigatewayv2Route(this, `route-${routeKey.replace(/\//g, '|')}`, { apiId: this.api.id, routeKey, target: `integrations/${this.integration.id}` }), this.integration);
+      Relations.route(new Apigatewayv2Route(this, `route-${routeKey.replace(/\//g, '|')}`, { apiId: this.resource.id, routeKey, target: `integrations/${this.integration.id}` }), this.integration);
     }
 
     // ----- stage -----
     this.logGroup = new LogGroup(this, 'access-logs', { name: `/aws/apigateway/${props.name}`, retentionDays: retention });
     this.stage = new Apigatewayv2Stage(this, 'stage', {
-      apiId: this.api.id,
+      apiId: this.resource.id,
       name: '$default',
       autoDeploy: true,
       accessLogSettings: { destinationArn: this.logGroup.logGroupArn, format: jsonencode(HTTP_ACCESS_LOG_FORMAT) },

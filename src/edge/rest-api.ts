@@ -20,14 +20,15 @@ import { jsonencode } from '../core/json';
 import { Metric, MetricMath } from '../core/metric';
 import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
-import { PropsValidator, isArn } from '../core/validation';
+import { PropsValidator } from '../core/validation';
 import { Relations } from '../core/relations';
 import { ServiceRole } from '../security/iam';
 import type { LambdaFunction } from '../compute/lambda';
 import { LogGroup } from '../observability/logs';
+import type { WebAcl } from './waf';
 
 /** HTTP methods a REST API route can serve (`ANY` takes all of them; OPTIONS belongs to `cors`). */
-export const REST_API_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ANY'] as const;
+const REST_API_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ANY'] as const;
 export type RestApiMethod = (typeof REST_API_METHODS)[number];
 
 /** Request throttling: a token bucket of `burstLimit` requests refilled at `rateLimit` per second. */
@@ -112,8 +113,11 @@ export interface RestApiProps {
    * @default false
    */
   readonly accountCloudWatchRole?: boolean;
-  /** ARN of a regional WAFv2 web ACL (e.g. `WebAcl.webAclArn`) associated with the stage. @default - none */
-  readonly webAclArn?: string;
+  /**
+   * A regional WAFv2 web ACL (`scope: "REGIONAL"`) associated with the stage.
+   * @default - no web ACL
+   */
+  readonly webAcl?: WebAcl;
 }
 
 const PATH_PART = /^([A-Za-z0-9._-]+|\{[A-Za-z0-9._-]+\+?\})$/;
@@ -134,7 +138,8 @@ function pathKey(path: string): string {
  * `accountCloudWatchRole`): without it the stage fails to deploy.
  */
 export class RestApi extends Construct {
-  public readonly api: ApiGatewayRestApi;
+  /** The REST API resource. */
+  public readonly resource: ApiGatewayRestApi;
   public readonly restApiId: string;
   /** ARN prefix of the API's methods (`arn:aws:execute-api:<region>:<account>:<id>`). */
   public readonly executionArn: string;
@@ -154,6 +159,60 @@ export class RestApi extends Construct {
     super(scope, id);
     const stageName = props.stageName ?? 'v1';
     const apiKey = props.apiKey ?? false;
+    this.validate(props, stageName, apiKey);
+    this.name = props.name;
+    this.stageName = stageName;
+
+    this.resource = new ApiGatewayRestApi(this, 'this', {
+      name: props.name,
+      description: props.description,
+      endpointConfiguration: { types: ['REGIONAL'] },
+      tags: nameTags(props.name),
+    });
+    this.restApiId = this.resource.id;
+    this.executionArn = this.resource.executionArn;
+
+    const { deployed, definitions, methodsByPath } = this.addRoutes(props.routes, apiKey);
+    if (props.cors) {
+      const cors = this.addCors(props.cors, methodsByPath);
+      deployed.push(...cors.resources);
+      definitions.push(cors.definition);
+    }
+    this.deployment = new ApiGatewayDeployment(this, 'deployment', {
+      restApiId: this.resource.id,
+      description: `Routes of ${props.name}`,
+      // A new deployment whenever a route, an integration or CORS changes; created before the old one goes.
+      triggers: { redeployment: Fn.sha1(jsonencode(definitions)) },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    dependOn(this.deployment, ...deployed);
+
+    const account = props.accountCloudWatchRole ? this.accountCloudWatchRole(props.name) : undefined;
+    this.logGroup = new LogGroup(this, 'access-logs', { name: `/aws/apigateway/${props.name}/${stageName}`, retentionDays: props.accessLogRetentionDays ?? 30 });
+    this.stage = new ApiGatewayStage(this, 'stage', {
+      restApiId: this.resource.id,
+      deploymentId: this.deployment.id,
+      stageName,
+      xrayTracingEnabled: props.tracing ?? true,
+      accessLogSettings: { destinationArn: this.logGroup.logGroupArn, format: jsonencode(REST_ACCESS_LOG_FORMAT) },
+      tags: nameTags(`${props.name}-${stageName}`),
+    });
+    if (account) dependOn(this.stage, account);
+    this.url = this.stage.invokeUrl;
+    if (props.throttle) {
+      new ApiGatewayMethodSettings(this, 'throttle', {
+        restApiId: this.resource.id,
+        stageName: this.stage.stageName,
+        methodPath: '*/*',
+        settings: { throttlingBurstLimit: props.throttle.burstLimit, throttlingRateLimit: props.throttle.rateLimit },
+      });
+    }
+    if (apiKey) this.apiKeyId = this.addApiKey(props.name, props.throttle);
+    if (props.webAcl) new Wafv2WebAclAssociation(this, 'waf', { resourceArn: this.stage.arn, webAclArn: props.webAcl.webAclArn });
+  }
+
+  /** Checks every prop (before any resource exists): names, routes, CORS, throttling, the web ACL's scope. */
+  private validate(props: RestApiProps, stageName: string, apiKey: boolean): void {
     const retention = props.accessLogRetentionDays ?? 30;
     const v = new PropsValidator(this)
       .matches('name', props.name, /^[A-Za-z0-9_.-]{1,128}$/, 'an API name here (1-128 letters, digits, ".", "_" and "-": it also names the log group, role and key)')
@@ -184,39 +243,33 @@ export class RestApi extends Construct {
     });
     if (props.cors) validateCors(v, props.cors);
     if (props.throttle) validateThrottle(v, props.throttle);
-    if (props.webAclArn !== undefined) v.check(isArn(props.webAclArn, 'wafv2'), 'webAclArn', props.webAclArn, 'is not a WAFv2 web ACL ARN');
+    if (props.webAcl) v.check(props.webAcl.scope === 'REGIONAL', 'webAcl', props.webAcl.node.path, `has scope ${JSON.stringify(props.webAcl.scope)}; a REST API stage takes a REGIONAL web ACL`);
     v.throwIfInvalid();
-    this.name = props.name;
-    this.stageName = stageName;
+  }
 
-    this.api = new ApiGatewayRestApi(this, 'this', {
-      name: props.name,
-      description: props.description,
-      endpointConfiguration: { types: ['REGIONAL'] },
-      tags: nameTags(props.name),
-    });
-    this.restApiId = this.api.id;
-    this.executionArn = this.api.executionArn;
-
-    // ----- routes -----
+  /**
+   * Per route, its resource, method and proxy integration, and the function's invoke permission
+   * (once per function); returns what the deployment waits for and hashes.
+   */
+  private addRoutes(routes: readonly RestApiRoute[], apiKey: boolean): { deployed: ITerraformDependable[]; definitions: unknown[]; methodsByPath: Map<string, string[]> } {
     const deployed: ITerraformDependable[] = [];
     const definitions: unknown[] = [];
     const methodsByPath = new Map<string, string[]>();
     const granted = new Set<LambdaFunction>();
     const scopePath = this.node.path.split('/').slice(1).join('-');
-    for (const route of props.routes) {
+    for (const route of routes) {
       const resourceId = this.resourceFor(route.path);
       const key = `${route.method}${pathKey(route.path)}`;
       const required = route.apiKeyRequired ?? apiKey;
       const method = new ApiGatewayMethod(this, key, {
-        restApiId: this.api.id,
+        restApiId: this.resource.id,
         resourceId,
         httpMethod: route.method,
         authorization: 'NONE',
         apiKeyRequired: required,
       });
       const integration = new ApiGatewayIntegration(this, `${key}-integration`, {
-        restApiId: this.api.id,
+        restApiId: this.resource.id,
         resourceId,
         httpMethod: method.httpMethod,
         type: 'AWS_PROXY',
@@ -230,88 +283,48 @@ export class RestApi extends Construct {
       methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
       if (!granted.has(route.function)) {
         granted.add(route.function);
-        route.function.grantInvoke('apigateway.amazonaws.com', `${this.api.executionArn}/*/*`, `apigateway-${scopePath}`);
+        route.function.grantInvoke('apigateway.amazonaws.com', `${this.resource.executionArn}/*/*`, `apigateway-${scopePath}`);
       }
     }
+    return { deployed, definitions, methodsByPath };
+  }
 
-    // ----- CORS -----
-    if (props.cors) {
-      const cors = this.addCors(props.cors, methodsByPath);
-      deployed.push(...cors.resources);
-      definitions.push(cors.definition);
-    }
-
-    // ----- deployment and stage -----
-    this.deployment = new ApiGatewayDeployment(this, 'deployment', {
-      restApiId: this.api.id,
-      description: `Routes of ${props.name}`,
-      // A new deployment whenever a route, an integration or CORS changes; created before the old one goes.
-      triggers: { redeployment: Fn.sha1(jsonencode(definitions)) },
-      lifecycle: { createBeforeDestroy: true },
+  /** The role API Gateway writes logs with, registered in the account settings of the region. */
+  private accountCloudWatchRole(name: string): ApiGatewayAccount {
+    const role = new ServiceRole(this, 'cloudwatch-role', {
+      name: `${name}-apigw-logs`,
+      assumedBy: 'apigateway.amazonaws.com',
+      description: 'API Gateway account setting: writes REST API logs to CloudWatch Logs',
+      managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
     });
-    dependOn(this.deployment, ...deployed);
+    // Reset the setting on destroy (its role goes too). Provider 5.x warns that the argument is
+    // deprecated: v6 removes it and always resets, so drop it when moving to v6.
+    const account = new ApiGatewayAccount(this, 'account', { cloudwatchRoleArn: role.roleArn, resetOnDelete: true });
+    role.addDependent(account);
+    return account;
+  }
 
-    let account: ApiGatewayAccount | undefined;
-    if (props.accountCloudWatchRole) {
-      const role = new ServiceRole(this, 'cloudwatch-role', {
-        name: `${props.name}-apigw-logs`,
-        assumedBy: 'apigateway.amazonaws.com',
-        description: 'API Gateway account setting: writes REST API logs to CloudWatch Logs',
-        managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
-      });
-      // Reset the setting on destroy (its role goes too). Provider 5.x warns that the argument is
-      // deprecated: v6 removes it and always resets, so drop it when moving to v6.
-      account = new ApiGatewayAccount(this, 'account', { cloudwatchRoleArn: role.roleArn, resetOnDelete: true });
-      role.addDependent(account);
-    }
-
-    this.logGroup = new LogGroup(this, 'access-logs', { name: `/aws/apigateway/${props.name}/${stageName}`, retentionDays: retention });
-    this.stage = new ApiGatewayStage(this, 'stage', {
-      restApiId: this.api.id,
-      deploymentId: this.deployment.id,
-      stageName,
-      xrayTracingEnabled: props.tracing ?? true,
-      accessLogSettings: { destinationArn: this.logGroup.logGroupArn, format: jsonencode(REST_ACCESS_LOG_FORMAT) },
-      tags: nameTags(`${props.name}-${stageName}`),
+  /** An API key in a usage plan on the stage (throttled like the stage); returns the key's id. */
+  private addApiKey(name: string, throttle: ApiThrottle | undefined): string {
+    const key = new ApiGatewayApiKey(this, 'api-key', { name: `${name}-key`, description: `Key of ${name}`, enabled: true, tags: nameTags(`${name}-key`) });
+    const plan = new ApiGatewayUsagePlan(this, 'usage-plan', {
+      name: `${name}-plan`,
+      apiStages: [{ apiId: this.resource.id, stage: this.stage.stageName }],
+      throttleSettings: throttle ? { burstLimit: throttle.burstLimit, rateLimit: throttle.rateLimit } : undefined,
+      tags: nameTags(`${name}-plan`),
     });
-    if (account) dependOn(this.stage, account);
-    this.url = this.stage.invokeUrl;
-
-    if (props.throttle) {
-      new ApiGatewayMethodSettings(this, 'throttle', {
-        restApiId: this.api.id,
-        stageName: this.stage.stageName,
-        methodPath: '*/*',
-        settings: { throttlingBurstLimit: props.throttle.burstLimit, throttlingRateLimit: props.throttle.rateLimit },
-      });
-    }
-
-    // ----- API key -----
-    if (apiKey) {
-      const key = new ApiGatewayApiKey(this, 'api-key', { name: `${props.name}-key`, description: `Key of ${props.name}`, enabled: true, tags: nameTags(`${props.name}-key`) });
-      const plan = new ApiGatewayUsagePlan(this, 'usage-plan', {
-        name: `${props.name}-plan`,
-        apiStages: [{ apiId: this.api.id, stage: this.stage.stageName }],
-        throttleSettings: props.throttle ? { burstLimit: props.throttle.burstLimit, rateLimit: props.throttle.rateLimit } : undefined,
-        tags: nameTags(`${props.name}-plan`),
-      });
-      new ApiGatewayUsagePlanKey(this, 'usage-plan-key', { keyId: key.id, keyType: 'API_KEY', usagePlanId: plan.id });
-      this.apiKeyId = key.id;
-    }
-
-    if (props.webAclArn !== undefined) {
-      new Wafv2WebAclAssociation(this, 'waf', { resourceArn: this.stage.arn, webAclArn: props.webAclArn });
-    }
+    new ApiGatewayUsagePlanKey(this, 'usage-plan-key', { keyId: key.id, keyType: 'API_KEY', usagePlanId: plan.id });
+    return key.id;
   }
 
   /** The API Gateway resource id of `path`, creating it and its parents once. */
   private resourceFor(path: string): string {
-    if (path === '/') return this.api.rootResourceId;
+    if (path === '/') return this.resource.rootResourceId;
     const existing = this.resources.get(path);
     if (existing) return existing.id;
     const cut = path.lastIndexOf('/');
-    const parent = cut === 0 ? this.api.rootResourceId : this.resourceFor(path.slice(0, cut));
-    const resource = new ApiGatewayResource(this, `resource${pathKey(path)}`, { restApiId: this.api.id, parentId: parent, pathPart: path.slice(cut + 1) });
+    const parent = cut === 0 ? this.resource.rootResourceId : this.resourceFor(path.slice(0, cut));
+    const resource = new ApiGatewayResource(this, `resource${pathKey(path)}`, { restApiId: this.resource.id, parentId: parent, pathPart: path.slice(cut + 1) });
     this.resources.set(path, resource);
     return resource.id;
   }
@@ -327,9 +340,9 @@ export class RestApi extends Construct {
       const allowMethods = cors.allowMethods ?? (methods.includes('ANY') ? ALL_METHODS : [...new Set([...methods, 'OPTIONS'])].sort());
       const resourceId = this.resourceFor(path);
       const key = `OPTIONS${pathKey(path)}`;
-      const method = new ApiGatewayMethod(this, key, { restApiId: this.api.id, resourceId, httpMethod: 'OPTIONS', authorization: 'NONE', apiKeyRequired: false });
+      const method = new ApiGatewayMethod(this, key, { restApiId: this.resource.id, resourceId, httpMethod: 'OPTIONS', authorization: 'NONE', apiKeyRequired: false });
       const integration = new ApiGatewayIntegration(this, `${key}-integration`, {
-        restApiId: this.api.id,
+        restApiId: this.resource.id,
         resourceId,
         httpMethod: method.httpMethod,
         type: 'MOCK',
@@ -337,7 +350,7 @@ export class RestApi extends Construct {
       });
       const header = (name: string) => `method.response.header.${name}`;
       const response = new ApiGatewayMethodResponse(this, `${key}-response`, {
-        restApiId: this.api.id,
+        restApiId: this.resource.id,
         resourceId,
         httpMethod: method.httpMethod,
         statusCode: '200',
@@ -350,7 +363,7 @@ export class RestApi extends Construct {
         },
       });
       const integrationResponse = new ApiGatewayIntegrationResponse(this, `${key}-integration-response`, {
-        restApiId: this.api.id,
+        restApiId: this.resource.id,
         resourceId,
         httpMethod: method.httpMethod,
         statusCode: response.statusCode,
@@ -368,7 +381,7 @@ export class RestApi extends Construct {
     }
     for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
       const gatewayResponse = new ApiGatewayGatewayResponse(this, `cors-${type.toLowerCase()}`, {
-        restApiId: this.api.id,
+        restApiId: this.resource.id,
         responseType: type,
         responseParameters: {
           // A gateway response cannot choose among origins: with several it echoes the request's.

@@ -32,7 +32,7 @@ export const MANAGED_RULE_GROUP_WCU: Readonly<Record<string, number>> = {
 export const DEFAULT_MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'];
 
 /** Name of the rate-based rule. */
-export const RATE_LIMIT_RULE = 'rate-limit-per-ip';
+const RATE_LIMIT_RULE = 'rate-limit-per-ip';
 
 /** Capacity of a rate-based rule on IP addresses, and the most a web ACL can hold. */
 const RATE_RULE_WCU = 2;
@@ -74,13 +74,15 @@ export interface WebAclProps {
  * `associate` attaches it to a regional resource (an API Gateway stage, a load balancer).
  */
 export class WebAcl extends Construct {
-  public readonly webAcl: Wafv2WebAcl;
+  /** The web ACL resource. */
+  public readonly resource: Wafv2WebAcl;
   public readonly webAclArn: string;
   public readonly webAclId: string;
   /** Capacity the rules use, in WCU. */
   public readonly capacityUnits: number;
+  /** `REGIONAL` (API Gateway stages, load balancers) or `CLOUDFRONT` (distributions). */
+  public readonly scope: 'REGIONAL' | 'CLOUDFRONT';
   private readonly name: string;
-  private readonly scope: 'REGIONAL' | 'CLOUDFRONT';
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
@@ -123,7 +125,7 @@ export class WebAcl extends Construct {
         visibilityConfig: visibility(`${props.name}-${group}`),
       })),
     ];
-    this.webAcl = new WebAclResource(this, 'this', {
+    this.resource = new WebAclResource(this, 'this', {
       name: props.name,
       description: `Managed rule groups and a per-IP rate limit of ${limit} requests in 5 minutes`,
       scope: aclScope,
@@ -133,8 +135,8 @@ export class WebAcl extends Construct {
       tags: nameTags(props.name),
       provider: props.provider,
     });
-    this.webAclArn = this.webAcl.arn;
-    this.webAclId = this.webAcl.id;
+    this.webAclArn = this.resource.arn;
+    this.webAclId = this.resource.id;
   }
 
   /** Protects a regional resource (an API Gateway stage ARN, a load balancer ARN, ...). */

@@ -34,7 +34,12 @@ export interface SecurityGroupProps {
   readonly name: string;
   /** What the group protects. */
   readonly description: string;
-  /** VPC of the group. */
+  /**
+   * Id of the group's VPC (`vpc.vpcId`). An id, not the `IVpc` the other constructs take: a
+   * security group is the network's own building block, made inside `Vpc` itself (its endpoint
+   * and NAT instance groups) before the VPC construct is complete, and the VPC module imports
+   * this one, so it cannot import the VPC's interface back.
+   */
   readonly vpcId: string;
   /**
    * Allow all outbound IPv4 traffic (images, AWS APIs, backends). Turn off and add egress rules to

@@ -1,5 +1,5 @@
-import { Construct } from 'constructs';
-import { Fn, ITerraformDependable } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Vpc as VpcResource } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
@@ -12,16 +12,16 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
-import { Instance } from '@cdktf/provider-aws/lib/instance';
-import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import type { Instance } from '@cdktf/provider-aws/lib/instance';
+import { AwsStack } from '../core/aws-stack';
 import { didYouMean } from '../core/format';
 import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isCidr } from '../core/validation';
 import { ServiceRole } from '../security/iam';
-import { InstanceRole } from '../compute/instance-types';
 import { LogGroup } from '../observability/logs';
 import { SecurityGroup } from './security-group';
+import { NatInstanceProps, natInstance } from './nat-instance';
 
 /**
  * How private subnets reach the internet: not at all, one NAT gateway, one per zone, or one small
@@ -31,12 +31,6 @@ export type NatStrategy = 'none' | 'single' | 'perAz' | 'instance';
 
 /** Every NAT strategy. */
 export const NAT_STRATEGIES: readonly NatStrategy[] = ['none', 'single', 'perAz', 'instance'];
-
-/** Public SSM parameters of the Amazon Linux 2023 AMIs a NAT instance boots. */
-export const NAT_INSTANCE_AMI_PARAMETERS = {
-  arm64: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
-  x86_64: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-} as const;
 
 /** Gateway endpoints (free; routed through the route tables). */
 export type GatewayEndpointService = 's3' | 'dynamodb';
@@ -56,8 +50,11 @@ export type EgressNeed = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
 
 /** The network paths of a VPC, for `egressProblems`. */
 export interface EgressConfig {
+  /** How the private subnets reach the internet (`none`: only through endpoints). */
   readonly natGateways: NatStrategy;
+  /** Gateway endpoints attached to the private route tables. */
   readonly gatewayEndpoints: readonly GatewayEndpointService[];
+  /** Interface endpoints in the private subnets, by service suffix. */
   readonly interfaceEndpoints: readonly string[];
 }
 
@@ -91,10 +88,8 @@ export interface FlowLogsProps {
 }
 
 export interface VpcProps {
-  /** Prefix of every name, e.g. `artwork-matcher-demo`. */
+  /** Prefix of every name, e.g. `artwork-matcher-demo`. (Endpoint service names take the stack's region.) */
   readonly namePrefix: string;
-  /** AWS region (used for endpoint service names). */
-  readonly region: string;
   /**
    * IPv4 CIDR block of the VPC.
    * @default "10.0.0.0/16"
@@ -194,19 +189,84 @@ export interface VpcProps {
   readonly restrictDefaultSecurityGroup?: boolean;
 }
 
-/** The NAT instance of `natGateways: "instance"`. */
-export interface NatInstanceProps {
-  /** Instance type; Graviton (`t4g`) types boot the arm64 AMI. @default "t4g.nano" */
-  readonly instanceType?: string;
-  /** Pinned AMI id (Amazon Linux 2023 of the type's architecture). @default - looked up from its public SSM parameter at plan time */
-  readonly amiId?: string;
+/** What the constructs need of a VPC: one made by `Vpc`, or one made elsewhere (`Vpc.fromAttributes`). */
+export interface IVpc extends IConstruct {
+  /** Id of the VPC. */
+  readonly vpcId: string;
+  /** The VPC's CIDR block as a reference to the VPC (for a VPC made elsewhere, its configured `cidr`). */
+  readonly vpcCidr: string;
+  /** The VPC's CIDR block as configured: a literal, for rules that need no reference to the VPC. */
+  readonly cidr: string;
+  /** Public subnets, one per zone (empty without public subnets). */
+  readonly publicSubnetIds: readonly string[];
+  /** Private subnets, one per zone: services, functions, file systems and caches go there. */
+  readonly privateSubnetIds: readonly string[];
+  /** How the private subnets reach the outside. */
+  readonly egress: EgressConfig;
+  /**
+   * What a workload in the private subnets must wait for before it can reach the outside: NAT
+   * routes and endpoints. A task started before its route exists cannot pull its image.
+   */
+  readonly egressDependables: readonly ITerraformDependable[];
+  /** Why the private subnets cannot reach each of `needs` (empty when they can). */
+  egressProblems(needs: readonly EgressNeed[]): string[];
+}
+
+/** A VPC made elsewhere, described for `Vpc.fromAttributes` (nothing is looked up). */
+export interface VpcAttributes {
+  /** Id of the VPC, e.g. `vpc-0123456789abcdef0`. */
+  readonly vpcId: string;
+  /** Its IPv4 CIDR block, e.g. `10.0.0.0/16`: the rules that admit traffic from the VPC use it. */
+  readonly cidr: string;
+  /** Its private subnets, one per zone (`subnet-...`). */
+  readonly privateSubnetIds: readonly string[];
+  /**
+   * Its public subnets, one per zone (internet-facing load balancers need two or more).
+   * @default []
+   */
+  readonly publicSubnetIds?: readonly string[];
+  /**
+   * How its private subnets reach the outside, for the constructs' egress checks.
+   * @default - through a NAT gateway (`{ natGateways: "single", gatewayEndpoints: [], interfaceEndpoints: [] }`): no egress check fails
+   */
+  readonly egress?: EgressConfig;
+}
+
+/** A VPC id (`vpc-` and 8 or 17 hexadecimal digits). */
+const VPC_ID_PATTERN = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+/** A subnet id (`subnet-` and 8 or 17 hexadecimal digits). */
+const SUBNET_ID_PATTERN = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** The props of a `Vpc` with their defaults applied, as its parts read them. */
+interface VpcLayout {
+  readonly cidr: string;
+  readonly bits: number;
+  readonly nat: NatStrategy;
+  readonly hasPublic: boolean;
+  readonly azCount: number;
+  readonly layout: ReturnType<typeof subnetLayout>;
+  readonly interfaces: readonly string[];
+  readonly endpointZones: number;
 }
 
 /**
  * A VPC with public and private subnets over N availability zones, an internet gateway, NAT
  * gateways by strategy, one private route table per zone, and optional endpoints and flow logs.
+ * Endpoint service names take the stack's region.
  */
-export class Vpc extends Construct {
+export class Vpc extends Construct implements IVpc {
+  /**
+   * A VPC made elsewhere (another stack, the console), described by its id, CIDR block and
+   * subnets: nothing is created or looked up. Constructs that take an `IVpc` place their
+   * resources in its subnets; `egress` tells their egress checks how the private subnets reach
+   * the outside.
+   */
+  public static fromAttributes(scope: Construct, id: string, attributes: VpcAttributes): IVpc {
+    return new ImportedVpc(scope, id, attributes);
+  }
+
+  /** The VPC resource. */
+  public readonly resource: VpcResource;
   public readonly vpcId: string;
   /** The VPC's CIDR block, as a reference to the VPC. */
   public readonly vpcCidr: string;
@@ -234,6 +294,47 @@ export class Vpc extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
+    const c = this.validate(props);
+    this.egress = { natGateways: c.nat, gatewayEndpoints: props.gatewayEndpoints ?? [], interfaceEndpoints: c.interfaces };
+
+    this.resource = new VpcResource(this, 'this', { cidrBlock: c.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: nameTags(props.namePrefix) });
+    this.vpcId = this.resource.id;
+    this.vpcCidr = this.resource.cidrBlock;
+    this.cidr = c.cidr;
+    this.availabilityZones = this.zones(props, c.azCount);
+
+    const { publicSubnets, privateSubnets } = this.subnets(props, c);
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+
+    const internet = c.hasPublic ? this.publicRouting(props.namePrefix, publicSubnets) : undefined;
+    this.publicRouteTableId = internet?.routeTable.id;
+    const nats = this.natGateways(props.namePrefix, c.nat === 'single' ? 1 : c.nat === 'perAz' ? c.azCount : 0, publicSubnets, internet?.gateway);
+    this.natInstance = c.nat === 'instance' ? natInstance(this, props.namePrefix, props.natInstance ?? {}, { vpcId: this.vpcId, cidr: c.cidr, subnetId: publicSubnets[0].id, internetGateway: internet!.gateway }) : undefined;
+    this.natPublicIps = this.natInstance ? [this.natInstance.publicIp] : nats.map((n) => n.eip.publicIp);
+
+    const privateRts = this.privateRouting(props.namePrefix, privateSubnets, nats);
+    this.privateRouteTableIds = privateRts.map((rt) => rt.id);
+    this.gatewayEndpoints(props, [...(internet ? [internet.routeTable.id] : []), ...this.privateRouteTableIds]);
+    this.endpointSecurityGroupId = c.interfaces.length > 0 ? this.interfaceEndpoints(props.namePrefix, c) : undefined;
+
+    if (props.restrictDefaultSecurityGroup ?? true) {
+      // No ingress or egress: adopting the group removes its rules. (Written as `ingress = []` the
+      // plan would also catch rules added later by hand, but cdktf's HCL drops empty lists, and the
+      // two forms must plan the same.)
+      new DefaultSecurityGroup(this, 'default-security-group', { vpcId: this.vpcId, tags: nameTags(`${props.namePrefix}-default-closed`) });
+    }
+    const flowLogs = props.flowLogs === false ? undefined : props.flowLogs ?? {};
+    if (flowLogs) this.flowLogs(props.namePrefix, flowLogs);
+  }
+
+  /** Why the private subnets cannot reach each of `needs` (empty when they can). */
+  public egressProblems(needs: readonly EgressNeed[]): string[] {
+    return egressProblems(this.egress, needs);
+  }
+
+  /** Checks every prop (before any resource exists) and applies the defaults. */
+  private validate(props: VpcProps): VpcLayout {
     const cidr = props.cidr ?? '10.0.0.0/16';
     const bits = props.subnetNewBits ?? 4;
     const nat = props.natGateways ?? 'perAz';
@@ -242,7 +343,6 @@ export class Vpc extends Construct {
     const layout = subnetLayout(azCount, hasPublic, props.privateSubnetOffset, props.subnetLayoutZones ?? 2);
     const prefixLength = Number(cidr.split('/')[1]);
     const interfaces = props.interfaceEndpoints ?? [];
-    const endpointZones = props.interfaceEndpointZones ?? azCount;
     const v = new PropsValidator(this).check(isCidr(cidr), 'cidr', cidr, 'is not an IPv4 CIDR block; allowed: e.g. "10.0.0.0/16"');
     if (isCidr(cidr)) {
       v.check(prefixLength >= 16 && prefixLength <= 28, 'cidr', cidr, 'has a prefix AWS does not allow for a VPC; allowed: /16 to /28');
@@ -268,28 +368,27 @@ export class Vpc extends Construct {
       v.check(RETENTION_DAYS.includes(props.flowLogs.retentionDays), 'flowLogs.retentionDays', props.flowLogs.retentionDays, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`);
     }
     v.throwIfInvalid();
-    this.egress = { natGateways: nat, gatewayEndpoints: props.gatewayEndpoints ?? [], interfaceEndpoints: interfaces };
+    return { cidr, bits, nat, hasPublic, azCount, layout, interfaces, endpointZones: props.interfaceEndpointZones ?? azCount };
+  }
 
-    const vpc = new VpcResource(this, 'this', { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: nameTags(props.namePrefix) });
-    this.vpcId = vpc.id;
-    this.vpcCidr = vpc.cidrBlock;
-    this.cidr = cidr;
+  /** The pinned zones, or the first `azCount` zones of the region, looked up at plan time. */
+  private zones(props: VpcProps, azCount: number): string[] {
+    if (props.availabilityZones) return [...props.availabilityZones];
+    const zones = new DataAwsAvailabilityZones(this, 'zones', { state: 'available', filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] });
+    return Array.from({ length: azCount }, (_, i) => Fn.element(zones.names, i));
+  }
 
-    if (props.availabilityZones) {
-      this.availabilityZones = [...props.availabilityZones];
-    } else {
-      const zones = new DataAwsAvailabilityZones(this, 'zones', { state: 'available', filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] });
-      this.availabilityZones = Array.from({ length: azCount }, (_, i) => Fn.element(zones.names, i));
-    }
-
-    // Subnets are separate resources keyed by zone position (no count-index cascade), and their
-    // ranges by zone too (subnetLayoutZones): adding a zone only adds subnets.
-    const publicSubnets = hasPublic
+  /**
+   * The public and private subnet of every zone: separate resources keyed by zone position (no
+   * count-index cascade), their ranges by zone too (subnetLayoutZones): adding a zone only adds subnets.
+   */
+  private subnets(props: VpcProps, c: VpcLayout): { publicSubnets: Subnet[]; privateSubnets: Subnet[] } {
+    const publicSubnets = c.hasPublic
       ? this.availabilityZones.map(
           (az, i) =>
             new Subnet(this, `public-${i + 1}`, {
-              vpcId: vpc.id,
-              cidrBlock: cidrSubnet(cidr, bits, layout.publicNetnum(i)),
+              vpcId: this.vpcId,
+              cidrBlock: cidrSubnet(c.cidr, c.bits, c.layout.publicNetnum(i)),
               availabilityZone: az,
               mapPublicIpOnLaunch: props.mapPublicIpOnLaunch ?? false,
               tags: nameTags(`${props.namePrefix}-public-${i + 1}`, { Type: 'public' }),
@@ -299,36 +398,37 @@ export class Vpc extends Construct {
     const privateSubnets = this.availabilityZones.map(
       (az, i) =>
         new Subnet(this, `private-${i + 1}`, {
-          vpcId: vpc.id,
-          cidrBlock: cidrSubnet(cidr, bits, layout.privateNetnum(i)),
+          vpcId: this.vpcId,
+          cidrBlock: cidrSubnet(c.cidr, c.bits, c.layout.privateNetnum(i)),
           availabilityZone: az,
           tags: nameTags(`${props.namePrefix}-private-${i + 1}`, { Type: 'private' }),
         }),
     );
-    this.publicSubnetIds = publicSubnets.map((s) => s.id);
-    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    return { publicSubnets, privateSubnets };
+  }
 
-    let publicRt: RouteTable | undefined;
-    let igw: InternetGateway | undefined;
-    if (hasPublic) {
-      igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-igw`) });
-      publicRt = new RouteTable(this, 'public-rt', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-public-rt`) });
-      new Route(this, 'public-internet', { routeTableId: publicRt.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
-      publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-${i + 1}-rta`, { subnetId: s.id, routeTableId: publicRt!.id }));
-      this.publicRouteTableId = publicRt.id;
-    }
+  /** The internet gateway and the public route table every public subnet shares. */
+  private publicRouting(prefix: string, publicSubnets: readonly Subnet[]): { gateway: InternetGateway; routeTable: RouteTable } {
+    const gateway = new InternetGateway(this, 'igw', { vpcId: this.vpcId, tags: nameTags(`${prefix}-igw`) });
+    const routeTable = new RouteTable(this, 'public-rt', { vpcId: this.vpcId, tags: nameTags(`${prefix}-public-rt`) });
+    new Route(this, 'public-internet', { routeTableId: routeTable.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: gateway.id });
+    publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-${i + 1}-rta`, { subnetId: s.id, routeTableId: routeTable.id }));
+    return { gateway, routeTable };
+  }
 
-    const natCount = nat === 'single' ? 1 : nat === 'perAz' ? azCount : 0;
-    const nats = Array.from({ length: natCount }, (_, i) => {
-      const eip = new Eip(this, `nat-eip-${i + 1}`, { domain: 'vpc', tags: nameTags(`${props.namePrefix}-nat-${i + 1}`), dependsOn: [igw!] });
-      const gw = new NatGateway(this, `nat-${i + 1}`, { allocationId: eip.id, subnetId: publicSubnets[i].id, tags: nameTags(`${props.namePrefix}-nat-${i + 1}`), dependsOn: [igw!] });
+  /** `count` NAT gateways with their Elastic IPs, in the first public subnets. */
+  private natGateways(prefix: string, count: number, publicSubnets: readonly Subnet[], igw: InternetGateway | undefined): { eip: Eip; gw: NatGateway }[] {
+    return Array.from({ length: count }, (_, i) => {
+      const eip = new Eip(this, `nat-eip-${i + 1}`, { domain: 'vpc', tags: nameTags(`${prefix}-nat-${i + 1}`), dependsOn: [igw!] });
+      const gw = new NatGateway(this, `nat-${i + 1}`, { allocationId: eip.id, subnetId: publicSubnets[i].id, tags: nameTags(`${prefix}-nat-${i + 1}`), dependsOn: [igw!] });
       return { eip, gw };
     });
-    this.natInstance = nat === 'instance' ? this.natInstanceIn(props, vpc.id, cidr, publicSubnets[0].id, igw!) : undefined;
-    this.natPublicIps = this.natInstance ? [this.natInstance.publicIp] : nats.map((n) => n.eip.publicIp);
+  }
 
-    const privateRts = privateSubnets.map((s, i) => {
-      const rt = new RouteTable(this, `private-rt-${i + 1}`, { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-private-rt-${i + 1}`) });
+  /** One route table per private subnet, routed through its zone's NAT gateway (or the shared one, or the NAT instance). */
+  private privateRouting(prefix: string, privateSubnets: readonly Subnet[], nats: readonly { gw: NatGateway }[]): RouteTable[] {
+    return privateSubnets.map((s, i) => {
+      const rt = new RouteTable(this, `private-rt-${i + 1}`, { vpcId: this.vpcId, tags: nameTags(`${prefix}-private-rt-${i + 1}`) });
       if (nats.length > 0) {
         this.egressDependables.push(new Route(this, `private-${i + 1}-nat`, { routeTableId: rt.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nats[Math.min(i, nats.length - 1)].gw.id }));
       }
@@ -338,143 +438,98 @@ export class Vpc extends Construct {
       this.egressDependables.push(new RouteTableAssociation(this, `private-${i + 1}-rta`, { subnetId: s.id, routeTableId: rt.id }));
       return rt;
     });
-    this.privateRouteTableIds = privateRts.map((rt) => rt.id);
+  }
 
+  /** Gateway endpoints (S3, DynamoDB), attached to every route table. */
+  private gatewayEndpoints(props: VpcProps, routeTableIds: readonly string[]): void {
+    const region = AwsStack.of(this).region;
     for (const service of props.gatewayEndpoints ?? []) {
       this.egressDependables.push(
         new VpcEndpoint(this, `gateway-endpoint-${service}`, {
-          vpcId: vpc.id,
-          serviceName: `com.amazonaws.${props.region}.${service}`,
+          vpcId: this.vpcId,
+          serviceName: `com.amazonaws.${region}.${service}`,
           vpcEndpointType: 'Gateway',
-          routeTableIds: [...(publicRt ? [publicRt.id] : []), ...privateRts.map((rt) => rt.id)],
+          routeTableIds: [...routeTableIds],
           tags: nameTags(`${props.namePrefix}-${service}`),
         }),
       );
     }
-
-    if (interfaces.length > 0) {
-      const sg = new SecurityGroup(this, 'endpoints-sg', { name: `${props.namePrefix}-vpc-endpoints`, description: 'HTTPS from the VPC to its interface endpoints', vpcId: vpc.id, allowAllOutbound: false });
-      sg.addIngress({ peer: { cidr }, port: 443, description: 'HTTPS from the VPC' });
-      this.endpointSecurityGroupId = sg.securityGroupId;
-      for (const service of interfaces) {
-        this.egressDependables.push(
-          new VpcEndpoint(this, `interface-endpoint-${service.replace(/\./g, '-')}`, {
-            vpcId: vpc.id,
-            serviceName: `com.amazonaws.${props.region}.${service}`,
-            vpcEndpointType: 'Interface',
-            subnetIds: this.privateSubnetIds.slice(0, endpointZones),
-            securityGroupIds: [sg.securityGroupId],
-            privateDnsEnabled: true,
-            tags: nameTags(`${props.namePrefix}-${service}`),
-          }),
-        );
-      }
-    }
-
-    if (props.restrictDefaultSecurityGroup ?? true) {
-      // No ingress or egress: adopting the group removes its rules. (Written as `ingress = []` the
-      // plan would also catch rules added later by hand, but cdktf's HCL drops empty lists, and the
-      // two forms must plan the same.)
-      new DefaultSecurityGroup(this, 'default-security-group', { vpcId: vpc.id, tags: nameTags(`${props.namePrefix}-default-closed`) });
-    }
-
-    const flowLogs = props.flowLogs === false ? undefined : props.flowLogs ?? {};
-    if (flowLogs) {
-      const group = new LogGroup(this, 'flow-logs', { name: `/vpc/${props.namePrefix}/flow-logs`, retentionDays: flowLogs.retentionDays ?? 30 });
-      const role = new ServiceRole(this, 'flow-logs-role', { name: `${props.namePrefix}-vpc-flow-logs`, assumedBy: 'vpc-flow-logs.amazonaws.com' });
-      role.addToPolicy({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: `${group.logGroupArn}:*` });
-      const flowLog = new FlowLog(this, 'flow-log', {
-        vpcId: vpc.id,
-        trafficType: flowLogs.trafficType ?? 'REJECT',
-        logDestinationType: 'cloud-watch-logs',
-        logDestination: group.logGroupArn,
-        iamRoleArn: role.roleArn,
-        tags: nameTags(`${props.namePrefix}-flow-log`),
-      });
-      role.addDependent(flowLog);
-    }
   }
 
-  /** Why the private subnets cannot reach each of `needs` (empty when they can). */
-  public egressProblems(needs: readonly EgressNeed[]): string[] {
-    return egressProblems(this.egress, needs);
+  /** Interface endpoints in the first `endpointZones` private subnets, behind a group open to HTTPS from the VPC; returns the group's id. */
+  private interfaceEndpoints(prefix: string, c: VpcLayout): string {
+    const region = AwsStack.of(this).region;
+    const sg = new SecurityGroup(this, 'endpoints-sg', { name: `${prefix}-vpc-endpoints`, description: 'HTTPS from the VPC to its interface endpoints', vpcId: this.vpcId, allowAllOutbound: false });
+    sg.addIngress({ peer: { cidr: c.cidr }, port: 443, description: 'HTTPS from the VPC' });
+    for (const service of c.interfaces) {
+      this.egressDependables.push(
+        new VpcEndpoint(this, `interface-endpoint-${service.replace(/\./g, '-')}`, {
+          vpcId: this.vpcId,
+          serviceName: `com.amazonaws.${region}.${service}`,
+          vpcEndpointType: 'Interface',
+          subnetIds: this.privateSubnetIds.slice(0, c.endpointZones),
+          securityGroupIds: [sg.securityGroupId],
+          privateDnsEnabled: true,
+          tags: nameTags(`${prefix}-${service}`),
+        }),
+      );
+    }
+    return sg.securityGroupId;
   }
 
-  private natInstanceIn(props: VpcProps, vpcId: string, cidr: string, subnetId: string, igw: InternetGateway): { instance: Instance; publicIp: string } {
-    const type = props.natInstance?.instanceType ?? 't4g.nano';
-    // Graviton families carry a "g" after the generation digit (t4g, c7g, m6gd, ...).
-    const arch = /^[a-z]+\d+g/.test(type) ? 'arm64' : 'x86_64';
-    const ami = props.natInstance?.amiId ?? new DataAwsSsmParameter(this, 'nat-ami', { name: NAT_INSTANCE_AMI_PARAMETERS[arch] }).insecureValue;
-    const name = `${props.namePrefix}-nat`;
-    const sg = new SecurityGroup(this, 'nat-sg', { name, description: 'NAT instance: everything from the VPC, out to the internet', vpcId });
-    sg.addIngress({ peer: { cidr }, protocol: '-1', description: 'Traffic of the private subnets to the internet' });
-    // Session Manager instead of SSH: no inbound port, no key pair.
-    const role = new InstanceRole(this, 'nat-role', { name, managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'] });
-    const instance = new Instance(this, 'nat-instance', {
-      ami,
-      instanceType: type,
-      subnetId,
-      vpcSecurityGroupIds: [sg.securityGroupId],
-      iamInstanceProfile: role.profile.name,
-      // It forwards packets that are neither from nor to itself.
-      sourceDestCheck: false,
-      metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 },
-      rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
-      maintenanceOptions: { autoRecovery: 'default' },
-      creditSpecification: /^t\d/.test(type) ? { cpuCredits: 'standard' } : undefined,
-      // Base64 here: cdktf writes a multi-line `user_data` into HCL as a heredoc, which adds a
-      // newline, so the HCL and JSON outputs would hash different scripts.
-      userDataBase64: Buffer.from(NAT_USER_DATA).toString('base64'),
-      userDataReplaceOnChange: true,
-      tags: nameTags(name),
-      volumeTags: nameTags(name),
-      // A new AMI release must not replace the instance on some later plan: patch on purpose. A
-      // replacement (new type or user data) starts the new instance before the old one goes: the
-      // address and the routes move to it in place.
-      lifecycle: { ignoreChanges: ['ami'], createBeforeDestroy: true },
-      dependsOn: [igw, ...role.role.policyResources],
+  /** Flow logs to a log group, written by a role the flow-logs service assumes. */
+  private flowLogs(prefix: string, flowLogs: FlowLogsProps): void {
+    const group = new LogGroup(this, 'flow-logs', { name: `/vpc/${prefix}/flow-logs`, retentionDays: flowLogs.retentionDays ?? 30 });
+    const role = new ServiceRole(this, 'flow-logs-role', { name: `${prefix}-vpc-flow-logs`, assumedBy: 'vpc-flow-logs.amazonaws.com' });
+    role.addToPolicy({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: `${group.logGroupArn}:*` });
+    const flowLog = new FlowLog(this, 'flow-log', {
+      vpcId: this.vpcId,
+      trafficType: flowLogs.trafficType ?? 'REJECT',
+      logDestinationType: 'cloud-watch-logs',
+      logDestination: group.logGroupArn,
+      iamRoleArn: role.roleArn,
+      tags: nameTags(`${prefix}-flow-log`),
     });
-    const eip = new Eip(this, 'nat-instance-eip', { domain: 'vpc', instance: instance.id, tags: nameTags(name), dependsOn: [igw] });
-    return { instance, publicIp: eip.publicIp };
+    role.addDependent(flowLog);
   }
 }
 
-/**
- * User data of the NAT instance: IPv4 forwarding and masquerading out of its primary interface,
- * applied at every boot by a systemd unit. Amazon Linux 2023 has no iptables by default
- * (`iptables-nft` installs it), and at first boot the instance may not have its Elastic IP yet
- * (the address is associated once the instance runs): the package install is retried for up to
- * 15 minutes instead of failing once and leaving the private subnets without a way out. Passed
- * base64-encoded (see `userDataBase64`).
- */
-const NAT_USER_DATA = [
-  '#!/bin/bash',
-  'set -eu',
-  'for attempt in $(seq 1 90); do dnf install -y iptables-nft && break; echo "iptables-nft: attempt $attempt failed, retrying in 10 s" >&2; sleep 10; done',
-  'command -v iptables >/dev/null',
-  "cat > /usr/local/sbin/nat.sh <<'NAT_SCRIPT'",
-  '#!/bin/bash',
-  'sysctl -q -w net.ipv4.ip_forward=1',
-  "IFACE=$(ip route show default | awk '{print $5; exit}')",
-  'iptables -t nat -C POSTROUTING -o $IFACE -j MASQUERADE 2>/dev/null || iptables -t nat -A POSTROUTING -o $IFACE -j MASQUERADE',
-  'NAT_SCRIPT',
-  'chmod 0755 /usr/local/sbin/nat.sh',
-  "cat > /etc/systemd/system/nat.service <<'NAT_UNIT'",
-  '[Unit]',
-  'Description=NAT for the private subnets',
-  'After=network-online.target',
-  'Wants=network-online.target',
-  '[Service]',
-  'Type=oneshot',
-  'ExecStart=/usr/local/sbin/nat.sh',
-  'RemainAfterExit=yes',
-  '[Install]',
-  'WantedBy=multi-user.target',
-  'NAT_UNIT',
-  'systemctl daemon-reload',
-  'systemctl enable --now nat.service',
-  '',
-].join('\n');
+/** A VPC made elsewhere, as `Vpc.fromAttributes` describes it: no resource. */
+class ImportedVpc extends Construct implements IVpc {
+  public readonly vpcId: string;
+  public readonly vpcCidr: string;
+  public readonly cidr: string;
+  public readonly publicSubnetIds: readonly string[];
+  public readonly privateSubnetIds: readonly string[];
+  public readonly egress: EgressConfig;
+  /** Nothing to wait for: the VPC and its routes exist already. */
+  public readonly egressDependables: readonly ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, attributes: VpcAttributes) {
+    super(scope, id);
+    const publicSubnetIds = attributes.publicSubnetIds ?? [];
+    const egress = attributes.egress ?? { natGateways: 'single', gatewayEndpoints: [], interfaceEndpoints: [] };
+    const v = new PropsValidator(this)
+      .check(Token.isUnresolved(attributes.vpcId) || VPC_ID_PATTERN.test(attributes.vpcId), 'vpcId', attributes.vpcId, 'is not a VPC id; allowed: "vpc-" and 8 or 17 hexadecimal digits, e.g. "vpc-0123456789abcdef0"')
+      .check(isCidr(attributes.cidr), 'cidr', attributes.cidr, 'is not an IPv4 CIDR block; allowed: e.g. "10.0.0.0/16"')
+      .check(attributes.privateSubnetIds.length > 0, 'privateSubnetIds', attributes.privateSubnetIds, 'is empty; give the private subnets, one per zone')
+      .oneOf('egress.natGateways', egress.natGateways, NAT_STRATEGIES);
+    for (const [prop, ids] of [['privateSubnetIds', attributes.privateSubnetIds], ['publicSubnetIds', publicSubnetIds]] as const) {
+      ids.forEach((s, i) => v.check(Token.isUnresolved(s) || SUBNET_ID_PATTERN.test(s), `${prop}[${i}]`, s, 'is not a subnet id; allowed: "subnet-" and 8 or 17 hexadecimal digits'));
+    }
+    v.throwIfInvalid();
+    this.vpcId = attributes.vpcId;
+    this.cidr = attributes.cidr;
+    this.vpcCidr = attributes.cidr;
+    this.privateSubnetIds = [...attributes.privateSubnetIds];
+    this.publicSubnetIds = [...publicSubnetIds];
+    this.egress = egress;
+  }
+
+  public egressProblems(needs: readonly EgressNeed[]): string[] {
+    return egressProblems(this.egress, needs);
+  }
+}
 
 /** Terraform's `cidrsubnet(prefix, newbits, netnum)` for IPv4, computed at synth time. */
 export function cidrSubnet(prefix: string, newBits: number, netNum: number): string {
@@ -496,7 +551,7 @@ export function cidrSubnet(prefix: string, newBits: number, netNum: number): str
  * layout: the first `baseZones` zones as the documents number them (public i, private
  * baseZones + i), every further zone the next free pair (public 2i, private 2i + 1).
  */
-export function subnetLayout(zones: number, hasPublic: boolean, privateOffset: number | undefined, baseZones: number): { publicNetnum(i: number): number; privateNetnum(i: number): number; readonly needed: number } {
+function subnetLayout(zones: number, hasPublic: boolean, privateOffset: number | undefined, baseZones: number): { publicNetnum(i: number): number; privateNetnum(i: number): number; readonly needed: number } {
   const publicNetnum = (i: number) => (privateOffset !== undefined || i < baseZones ? i : 2 * i);
   const privateNetnum = (i: number) => (privateOffset !== undefined ? privateOffset + i : !hasPublic ? i : i < baseZones ? baseZones + i : 2 * i + 1);
   const used = Array.from({ length: zones }, (_, i) => [...(hasPublic ? [publicNetnum(i)] : []), privateNetnum(i)]).flat();

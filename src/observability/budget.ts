@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
-import { TerraformResource } from 'cdktf';
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { dependOn } from '../core/dependencies';
 import { EMAIL_PATTERN, PropsValidator } from '../core/validation';
-import type { Topic } from '../data/topic';
+import type { ITopic } from '../data/topic';
 
 /** When a notification fires: at a percentage of the limit, of actual or forecasted spend. */
 export interface BudgetNotification {
@@ -14,7 +13,7 @@ export interface BudgetNotification {
 }
 
 /** The notifications of a budget unless told otherwise: 80 % forecasted, 100 % actual. */
-export const DEFAULT_BUDGET_NOTIFICATIONS: readonly BudgetNotification[] = [
+const DEFAULT_BUDGET_NOTIFICATIONS: readonly BudgetNotification[] = [
   { thresholdPercent: 80, type: 'FORECASTED' },
   { thresholdPercent: 100, type: 'ACTUAL' },
 ];
@@ -58,10 +57,11 @@ export interface CostBudgetProps {
    * SNS topic notified. AWS Budgets publishes from its own principal, `budgets.amazonaws.com`:
    * the topic's policy must allow it (done here through `allowPublishFrom`), and an encrypted
    * topic needs a customer managed key (an `alias/aws/sns` topic is refused, since AWS Budgets
-   * cannot use the AWS managed key).
+   * cannot use the AWS managed key). A topic made elsewhere (`Topic.fromTopicArn`) must allow
+   * `budgets.amazonaws.com` already.
    * @default - no topic
    */
-  readonly topic?: Topic;
+  readonly topic?: ITopic;
 }
 
 /**
@@ -70,7 +70,8 @@ export interface CostBudgetProps {
  * is global); the first two of an account are free, each further one costs $0.02 a day.
  */
 export class CostBudget extends Construct {
-  public readonly budget: BudgetsBudget;
+  /** The budget resource. */
+  public readonly resource: BudgetsBudget;
   /** The budget's name. */
   public readonly budgetName: string;
   /** The `TagKeyValue` filter values, when filtered (`user:<Key>$<Value>`). */
@@ -105,7 +106,7 @@ export class CostBudget extends Construct {
     props.topic?.allowPublishFrom('budgets.amazonaws.com');
     this.tagFilterValues = tag ? tag.values.map((x) => `user:${tag.key}$${x}`) : undefined;
     this.budgetName = props.name;
-    this.budget = new BudgetsBudget(this, 'this', {
+    this.resource = new BudgetsBudget(this, 'this', {
       name: props.name,
       budgetType: 'COST',
       limitAmount: String(props.limitUsd),
@@ -122,9 +123,6 @@ export class CostBudget extends Construct {
       })),
     });
     // Budgets checks that it may publish when the notification is written.
-    if (props.topic) {
-      const policy = props.topic.node.tryFindChild('policy');
-      if (policy instanceof TerraformResource) dependOn(this.budget, policy);
-    }
+    if (props.topic?.policy) dependOn(this.resource, props.topic.policy);
   }
 }

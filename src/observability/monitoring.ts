@@ -11,9 +11,8 @@ import { nameTags } from '../core/tags';
 import { EMAIL_PATTERN, PropsValidator } from '../core/validation';
 import { EncryptionKey } from '../security/kms';
 import type { LogGroup } from './logs';
-import { Topic } from '../data/topic';
-
-export type { Metric } from '../core/metric';
+import { ITopic, Topic } from '../data/topic';
+import { AwsStack } from '../core/aws-stack';
 
 export type Comparison = 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
 export type MissingData = 'missing' | 'ignore' | 'breaching' | 'notBreaching';
@@ -143,28 +142,23 @@ export interface MetricWidget {
 }
 
 export interface MonitoringProps {
-  /** Prefix of the topic, dashboard and alarm names. */
+  /** Prefix of the topic, dashboard and alarm names. (The dashboard shows the stack's region.) */
   readonly namePrefix: string;
-  /** Region of the dashboard's metrics. */
-  readonly region: string;
   /**
    * E-mail subscribed to the alarm topic (confirm the subscription mail after apply). Without it
-   * (or a subscription of your own to the topic), alarms reach nobody.
+   * (or a subscription of your own to the topic), alarms reach nobody. Not with a topic made
+   * elsewhere (`Topic.fromTopicArn`): subscribe it where that topic is managed.
    * @default - no subscription
    */
   readonly alarmEmail?: string;
   /**
-   * A topic of this app to notify (it is allowed to receive CloudWatch alarms here).
+   * The topic to notify: a topic of this app (it is allowed to receive CloudWatch alarms here), or
+   * one made elsewhere, an organisation's alarm topic (`Topic.fromTopicArn`), whose policy and key
+   * must already let `cloudwatch.amazonaws.com` publish.
    * @default - a new topic `<namePrefix>-alarms`, encrypted with a new customer managed key whose
    * policy lets CloudWatch publish (the AWS managed `alias/aws/sns` key cannot)
    */
-  readonly topic?: Topic;
-  /**
-   * ARN of a topic outside this app (an organisation's alarm topic) to notify instead. Its policy
-   * and key must already let `cloudwatch.amazonaws.com` publish.
-   * @default - see `topic`
-   */
-  readonly existingTopicArn?: string;
+  readonly topic?: ITopic;
   /**
    * Create the dashboard (`<namePrefix>`).
    * @default true
@@ -177,39 +171,31 @@ export interface MonitoringProps {
  * log metric filters and a dashboard of typed widgets.
  */
 export class Monitoring extends Construct {
-  /** The alarm topic, unless `existingTopicArn` was given. */
-  public readonly topic?: Topic;
+  /** The alarm topic: the one given, or the one made here. */
+  public readonly topic: ITopic;
   public readonly alarmTopicArn: string;
   public readonly dashboard?: CloudwatchDashboard;
   public readonly alarms: CloudwatchMetricAlarm[] = [];
   private readonly widgets: MetricWidget[] = [];
   private readonly prefix: string;
-  private readonly region: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const v = new PropsValidator(this).matches('alarmEmail', props.alarmEmail, EMAIL_PATTERN, 'an e-mail address');
-    if (props.existingTopicArn !== undefined) {
-      v.matches('existingTopicArn', props.existingTopicArn, /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'an SNS topic ARN');
-      if (props.topic) v.fail('existingTopicArn', 'and topic exclude each other; give one');
-      if (props.alarmEmail) v.fail('alarmEmail', 'cannot be subscribed to a topic outside this app (existingTopicArn); subscribe it there');
+    if (props.alarmEmail !== undefined && props.topic && !props.topic.policy) {
+      v.fail('alarmEmail', `cannot be subscribed to ${props.topic.node.path}, a topic made elsewhere (Topic.fromTopicArn); subscribe it where that topic is managed`);
     }
     v.throwIfInvalid();
     this.prefix = props.namePrefix;
-    this.region = props.region;
-    if (props.existingTopicArn !== undefined) {
-      this.alarmTopicArn = props.existingTopicArn;
+    if (props.topic) {
+      this.topic = props.topic;
     } else {
-      if (props.topic) {
-        this.topic = props.topic;
-      } else {
-        const key = new EncryptionKey(this, 'alarms-key', { alias: `${props.namePrefix}-alarms`, description: `Encrypts the ${props.namePrefix} alarm topic` });
-        this.topic = new Topic(this, 'alarms', { name: `${props.namePrefix}-alarms`, kmsKey: key });
-      }
-      this.topic.allowPublishFrom('cloudwatch.amazonaws.com');
-      if (props.alarmEmail) this.topic.addEmailSubscription(props.alarmEmail);
-      this.alarmTopicArn = this.topic.topicArn;
+      const key = new EncryptionKey(this, 'alarms-key', { alias: `${props.namePrefix}-alarms`, description: `Encrypts the ${props.namePrefix} alarm topic` });
+      this.topic = new Topic(this, 'alarms', { name: `${props.namePrefix}-alarms`, kmsKey: key });
     }
+    this.topic.allowPublishFrom('cloudwatch.amazonaws.com');
+    if (props.alarmEmail) this.topic.addEmailSubscription(props.alarmEmail);
+    this.alarmTopicArn = this.topic.topicArn;
     if (props.dashboard ?? true) {
       this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
         dashboardName: props.namePrefix,
@@ -225,7 +211,8 @@ export class Monitoring extends Construct {
 
   /** Console address of the dashboard. */
   public get dashboardUrl(): string | undefined {
-    return this.dashboard ? `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboardName}` : undefined;
+    const region = AwsStack.of(this).region;
+    return this.dashboard ? `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}` : undefined;
   }
 
   /** Adds a widget to the dashboard (laid out left to right, top to bottom). */
@@ -433,6 +420,7 @@ export class Monitoring extends Construct {
   }
 
   private layoutWidgets(): unknown[] {
+    const region = AwsStack.of(this).region;
     let x = 0;
     let y = 0;
     let rowHeight = 0;
@@ -453,7 +441,7 @@ export class Monitoring extends Construct {
         properties: {
           title: w.title,
           view: w.view ?? 'timeSeries',
-          region: this.region,
+          region,
           metrics: w.metrics.map((m) => [m.namespace, m.metricName, ...Object.entries(m.dimensions).flat(), { stat: m.stat, period: m.periodSec ?? 60, ...(m.label ? { label: m.label } : {}) }]),
         },
       };

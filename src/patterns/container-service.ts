@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { Guardrails } from '../core/suppressions';
 import { EcsService, EcsServiceProps } from '../compute/ecs-service';
 import { ServiceAutoscaling, ServiceAutoscalingOptions } from '../compute/autoscaling';
-import type { RepositoryReference } from '../data/registry';
+import type { IRepository } from '../data/registry';
 import type { Monitoring, ServiceAlarmOptions } from '../observability/monitoring';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { EcsPlatform } from './ecs-platform';
@@ -20,7 +20,7 @@ import type { ImageRelease } from './image-release';
 
 /** An image from one of the stack's repositories, deployed once `release` has a tag. */
 export interface ReleasedImage {
-  readonly repository: RepositoryReference;
+  readonly repository: IRepository;
   readonly release: ImageRelease;
 }
 

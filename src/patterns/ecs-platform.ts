@@ -15,7 +15,7 @@ import { AwsStack } from '../core/aws-stack';
 import { Vpc, VpcProps } from '../network/vpc';
 import { CapacityProviderStrategyItem, EcsCluster } from '../compute/ecs-cluster';
 import { AccessLogBucket } from '../data/access-logs';
-import { EcrRepositoryProps, RepositoryReference, repositoryFor } from '../data/registry';
+import { EcrRepository, EcrRepositoryProps, IRepository } from '../data/registry';
 import { ApplicationLoadBalancer, ApplicationLoadBalancerProps } from '../edge/alb';
 import { Monitoring, MonitoringProps } from '../observability/monitoring';
 
@@ -29,7 +29,7 @@ export interface EcsPlatformProps {
    * The VPC: the props of a new one (`vpc`, in the stack's region, named after `namePrefix`), or
    * an existing `Vpc` of the stack.
    */
-  readonly network: Omit<VpcProps, 'namePrefix' | 'region'> | Vpc;
+  readonly network: Omit<VpcProps, 'namePrefix'> | Vpc;
   /** Name of the cluster. @default namePrefix */
   readonly clusterName?: string;
   /** CloudWatch Container Insights on the cluster (billed per metric). */
@@ -45,7 +45,7 @@ export interface EcsPlatformProps {
 }
 
 /** The public load balancer: `ApplicationLoadBalancer` props without what the platform gives. */
-export interface PlatformLoadBalancerProps extends Omit<ApplicationLoadBalancerProps, 'namePrefix' | 'vpcId' | 'vpcCidr' | 'subnetIds' | 'accessLogs'> {
+export interface PlatformLoadBalancerProps extends Omit<ApplicationLoadBalancerProps, 'namePrefix' | 'vpc' | 'accessLogs'> {
   /**
    * Keep the load balancer's access logs in an access-log bucket `<prefix>-logs-<account>-<region>`
    * (id `access-logs`), which the stack's data buckets may log to as well.
@@ -73,19 +73,19 @@ export class EcsPlatform {
     this.scope = AwsStack.of(scope);
     this.namePrefix = props.namePrefix;
     this.repositoryPolicy = props.repositories ?? {};
-    this.vpc = props.network instanceof Vpc ? props.network : new Vpc(scope, 'vpc', { namePrefix: props.namePrefix, region: this.scope.region, ...props.network });
+    this.vpc = props.network instanceof Vpc ? props.network : new Vpc(scope, 'vpc', { namePrefix: props.namePrefix, ...props.network });
     this.cluster = new EcsCluster(scope, 'ecs-cluster', {
       clusterName: props.clusterName ?? props.namePrefix,
       containerInsights: props.containerInsights ? 'enabled' : 'disabled',
       fargate: props.fargate,
       defaultCapacityProviderStrategy: props.defaultCapacityProviderStrategy,
-      privateNamespace: props.namespace ? { name: props.namespace, vpcId: this.vpc.vpcId } : undefined,
+      privateNamespace: props.namespace ? { name: props.namespace, vpc: this.vpc } : undefined,
     });
   }
 
   /** A repository `repositoryName` (id `id`) under the platform's policy, scanned on push. */
-  public addRepository(id: string, repositoryName: string): RepositoryReference {
-    return repositoryFor(this.scope, id, { repositoryName, scanOnPush: true, ...this.repositoryPolicy });
+  public addRepository(id: string, repositoryName: string): IRepository {
+    return new EcrRepository(this.scope, id, { repositoryName, scanOnPush: true, ...this.repositoryPolicy });
   }
 
   /** The access-log bucket `<prefix>-logs-<account>-<region>` (id `access-logs`), once. */
@@ -94,24 +94,22 @@ export class EcsPlatform {
     return this.accessLogs;
   }
 
-  /** The public load balancer (id `alb`) in the public subnets, its access logs first when asked. */
+  /** The load balancer (id `alb`) in the VPC's public subnets (private ones when `internal`), its access logs first when asked. */
   public addLoadBalancer(props: PlatformLoadBalancerProps): ApplicationLoadBalancer {
     const { accessLogs, ...rest } = props;
     const bucket = accessLogs ? this.addAccessLogs() : undefined;
     this.alb = new ApplicationLoadBalancer(this.scope, 'alb', {
       namePrefix: this.namePrefix,
       accessLogs: bucket ? { bucket } : undefined,
-      vpcId: this.vpc.vpcId,
-      vpcCidr: this.vpc.cidr,
-      subnetIds: this.vpc.publicSubnetIds,
+      vpc: this.vpc,
       ...rest,
     });
     return this.alb;
   }
 
   /** The alarm topic (or `props.topic`) and dashboard (id `monitoring`). */
-  public addMonitoring(props: Omit<MonitoringProps, 'namePrefix' | 'region'> = {}): Monitoring {
-    this.monitoring = new Monitoring(this.scope, 'monitoring', { namePrefix: this.namePrefix, region: this.scope.region, ...props });
+  public addMonitoring(props: Omit<MonitoringProps, 'namePrefix'> = {}): Monitoring {
+    this.monitoring = new Monitoring(this.scope, 'monitoring', { namePrefix: this.namePrefix, ...props });
     return this.monitoring;
   }
 }

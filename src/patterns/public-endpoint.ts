@@ -130,7 +130,7 @@ export class PublicEndpoint {
       cachedPathPatterns: options.cachedPathPatterns,
       certificate: this.certificate && domain ? { certificateArn: this.certificate.certificateArn, aliases: [domain.name] } : undefined,
       priceClass: options.priceClass,
-      webAclArn: this.webAcl?.webAclArn,
+      webAcl: this.webAcl,
       originFacingPrefixListId: options.originFacingPrefixListId,
     });
     distribution.allowOriginFacing(alb.securityGroup);

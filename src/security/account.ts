@@ -26,7 +26,7 @@ import { PropsValidator } from '../core/validation';
 import { ServiceRole } from './iam';
 
 /** The service-linked roles the library's constructs can need, by the service's short name. */
-export const SERVICE_LINKED_ROLES = {
+const SERVICE_LINKED_ROLES = {
   ecs: { service: 'ecs.amazonaws.com', role: 'AWSServiceRoleForECS' },
   spot: { service: 'spot.amazonaws.com', role: 'AWSServiceRoleForEC2Spot' },
   autoscaling: { service: 'autoscaling.amazonaws.com', role: 'AWSServiceRoleForAutoScaling' },

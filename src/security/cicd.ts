@@ -13,14 +13,13 @@ import { Relations } from '../core/relations';
 
 import { GITHUB_OIDC_HOST } from './github-oidc';
 
-export { GITHUB_OIDC_HOST, githubOidcProviderArn } from './github-oidc';
 /** The audience `aws-actions/configure-aws-credentials` asks GitHub for. */
-export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
+const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 /** AWS managed policy the role gets for `terraform plan` (see `GithubDeployRoleProps.readOnlyAccess`). */
-export const READ_ONLY_ACCESS_POLICY_ARN = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+const READ_ONLY_ACCESS_POLICY_ARN = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 
 /** ECR actions of an image push, on the repositories (GetAuthorizationToken is on `*`). */
-export const ECR_PUSH_ACTIONS = [
+const ECR_PUSH_ACTIONS = [
   'ecr:BatchCheckLayerAvailability',
   'ecr:InitiateLayerUpload',
   'ecr:UploadLayerPart',
@@ -127,7 +126,8 @@ export interface EcsDeployGrant {
  * plan. Anything else a plan would change needs an administrator's apply.
  */
 export class GithubDeployRole extends Construct implements IGrantable {
-  public readonly role: IamRole;
+  /** The role resource. */
+  public readonly resource: IamRole;
   public readonly roleArn: string;
   public readonly roleName: string;
   /** The OIDC provider, when created here. */
@@ -179,7 +179,7 @@ export class GithubDeployRole extends Construct implements IGrantable {
       ...(props.pullRequests ? [`${repo}:pull_request`] : []),
     ];
     this.roleName = props.roleName;
-    this.role = new IamRole(this, 'role', {
+    this.resource = new IamRole(this, 'role', {
       name: props.roleName,
       description: props.description ?? `GitHub Actions deployments from ${props.repository}`,
       maxSessionDuration: maxSession,
@@ -197,8 +197,8 @@ export class GithubDeployRole extends Construct implements IGrantable {
       ]),
       tags: nameTags(props.roleName),
     });
-    this.roleArn = this.role.arn;
-    if (props.readOnlyAccess ?? true) new IamRolePolicyAttachment(this, 'read-only', { role: this.role.name, policyArn: READ_ONLY_ACCESS_POLICY_ARN });
+    this.roleArn = this.resource.arn;
+    if (props.readOnlyAccess ?? true) new IamRolePolicyAttachment(this, 'read-only', { role: this.resource.name, policyArn: READ_ONLY_ACCESS_POLICY_ARN });
   }
 
   /** Adds a statement to the role's inline policy (identical statements once). */
@@ -208,7 +208,7 @@ export class GithubDeployRole extends Construct implements IGrantable {
     this.statements.push(statement);
     this.policy ??= new IamRolePolicy(this, 'policy', {
       name: 'deploy',
-      role: this.role.id,
+      role: this.resource.id,
       policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
     });
   }

@@ -46,7 +46,8 @@ export interface ServiceRoleProps {
  * for every policy, including those granted later, so nothing starts without its permissions.
  */
 export class ServiceRole extends Construct implements IGrantable {
-  public readonly role: IamRole;
+  /** The role resource. */
+  public readonly resource: IamRole;
   public readonly roleArn: string;
   public readonly roleName: string;
   private readonly statements: PolicyStatement[] = [];
@@ -59,15 +60,15 @@ export class ServiceRole extends Construct implements IGrantable {
     super(scope, id);
     new PropsValidator(this).check(props.name.length > 0, 'name', props.name, 'is empty; give the base of the role name').throwIfInvalid();
     this.base = props.name;
-    this.role = new IamRole(this, 'role', {
+    this.resource = new IamRole(this, 'role', {
       namePrefix: namePrefix(props.name, NameLimits.iamRolePrefix),
       description: props.description,
       assumeRolePolicy: assumeRolePolicy(props.assumedBy, props.trustCondition),
       tags: nameTags(props.name),
       lifecycle: { createBeforeDestroy: true },
     });
-    this.roleArn = this.role.arn;
-    this.roleName = this.role.name;
+    this.roleArn = this.resource.arn;
+    this.roleName = this.resource.name;
     for (const arn of props.managedPolicyArns ?? []) this.addManagedPolicy(arn);
     for (const st of props.statements ?? []) this.addToPolicy(st);
   }
@@ -77,7 +78,7 @@ export class ServiceRole extends Construct implements IGrantable {
     if (this.attached.has(policyArn)) return;
     this.attached.add(policyArn);
     const short = policyArn.split('/').pop()!.replace(/[^A-Za-z0-9-]/g, '-');
-    this.policies.add(new IamRolePolicyAttachment(this, `attach-${short}`, { role: this.role.name, policyArn }));
+    this.policies.add(new IamRolePolicyAttachment(this, `attach-${short}`, { role: this.resource.name, policyArn }));
   }
 
   /** Adds a statement to the role's inline policy (identical statements are kept once). */
@@ -88,7 +89,7 @@ export class ServiceRole extends Construct implements IGrantable {
     if (!this.inlinePolicy) {
       this.inlinePolicy = new IamRolePolicy(this, 'policy', {
         name: `${this.base.slice(0, 100)}-permissions`,
-        role: this.role.id,
+        role: this.resource.id,
         policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
       });
       this.policies.add(this.inlinePolicy);

@@ -41,7 +41,8 @@ export interface KeyServiceGrant {
  * it (CloudWatch alarms publishing to an encrypted topic, CloudWatch Logs, ...) use it.
  */
 export class EncryptionKey extends Construct implements IKeyUser {
-  public readonly key: KmsKey;
+  /** The key resource. */
+  public readonly resource: KmsKey;
   public readonly keyArn: string;
   public readonly keyId: string;
   public readonly aliasName: string;
@@ -63,17 +64,17 @@ export class EncryptionKey extends Construct implements IKeyUser {
       Action: 'kms:*',
       Resource: '*',
     };
-    this.key = new KmsKey(this, 'key', {
+    this.resource = new KmsKey(this, 'key', {
       description: props.description,
       enableKeyRotation: props.enableKeyRotation ?? true,
       deletionWindowInDays: props.deletionWindowDays ?? 30,
       policy: Lazy.stringValue({ produce: () => policyDocument([root, ...this.services]) }),
       tags: nameTags(props.alias),
     });
-    this.keyArn = this.key.arn;
-    this.keyId = this.key.keyId;
+    this.keyArn = this.resource.arn;
+    this.keyId = this.resource.keyId;
     this.aliasName = `alias/${props.alias}`;
-    new KmsAlias(this, 'alias', { name: this.aliasName, targetKeyId: this.key.keyId });
+    new KmsAlias(this, 'alias', { name: this.aliasName, targetKeyId: this.resource.keyId });
   }
 
   /** The key's ARN, for resources that accept a key (`IKeyUser`). */
@@ -99,13 +100,13 @@ export class EncryptionKey extends Construct implements IKeyUser {
 
   /** Lets `grantee` decrypt with the key. */
   public grantDecrypt(grantee: IGrantable): void {
-    Relations.grant(this.key, grantee, 'decrypt');
+    Relations.grant(this.resource, grantee, 'decrypt');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: this.keyArn });
   }
 
   /** Lets `grantee` encrypt and decrypt with the key. */
   public grantEncryptDecrypt(grantee: IGrantable): void {
-    Relations.grant(this.key, grantee, 'encrypt', 'decrypt');
+    Relations.grant(this.resource, grantee, 'encrypt', 'decrypt');
     grantee.addToPolicy({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], Resource: this.keyArn });
   }
 }

@@ -1,8 +1,8 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-import { IGrantable, IKeyUser, grantKeyUse } from '../core/iam';
+import { IGrantable, grantKeyUse } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn, isUnresolved } from '../core/validation';
 import { Relations } from '../core/relations';
@@ -32,45 +32,38 @@ export interface SecretEmpty {
   readonly kind: 'empty';
 }
 
-/** A secret that already exists; nothing is created, grants use its ARN. */
-export interface SecretExisting {
-  readonly kind: 'existing';
-  /**
-   * Full ARN of the secret, with the 6-character suffix Secrets Manager appends to the name
-   * (`arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf`): IAM matches full ARNs only.
-   */
+/** Where a secret's value comes from (a secret made elsewhere: `SecretValue.fromSecretArn`). */
+export type SecretSourceProps = SecretFromVariable | SecretEmpty;
+
+/** What containers and functions need of a secret: one made by `SecretValue`, or one made elsewhere (`SecretValue.fromSecretArn`). */
+export interface ISecret extends IConstruct {
+  /** ARN of the secret. */
   readonly secretArn: string;
-  /**
-   * ARN of the customer managed key the secret is encrypted with, so `grantRead` includes
-   * `kms:Decrypt` on it.
-   * @default - the AWS managed key `aws/secretsmanager` (no key grant needed)
-   */
+  /** Name of the secret. */
+  readonly secretName: string;
+  /** The customer managed key of the secret, when it has one (`grantRead` includes its use). */
   readonly kmsKeyArn?: string;
+  /** Lets `grantee` read the value (and decrypt it with the secret's customer key). */
+  grantRead(grantee: IGrantable): void;
 }
 
-/** Where a secret's value comes from. */
-export type SecretSourceProps = SecretFromVariable | SecretEmpty | SecretExisting;
-
 export interface SecretValueProps {
-  /**
-   * Secret name (1-512 letters, digits and `/_+=.@-`), e.g. `artwork-matcher/demo/db-password`. With
-   * `existing`, the name of that secret (checked against its ARN).
-   */
+  /** Secret name (1-512 letters, digits and `/_+=.@-`), e.g. `artwork-matcher/demo/db-password`. */
   readonly secretName: string;
   /**
-   * What the secret holds (not with `existing`).
+   * What the secret holds.
    * @default - none
    */
   readonly description?: string;
-  /** Where the value comes from: a sensitive Terraform variable, an operator, or an existing secret. */
+  /** Where the value comes from: a sensitive Terraform variable, or an operator. */
   readonly source: SecretSourceProps;
   /**
-   * Customer managed key of the secret (not with `existing`; give `source.kmsKeyArn` there).
+   * Customer managed key of the secret.
    * @default - the AWS managed key `aws/secretsmanager`
    */
   readonly kmsKey?: EncryptionKey;
   /**
-   * Days a deleted secret can still be restored: 0 (deleted at once) or 7-30 (not with `existing`).
+   * Days a deleted secret can still be restored: 0 (deleted at once) or 7-30.
    * @default 30
    */
   readonly recoveryWindowDays?: number;
@@ -78,26 +71,28 @@ export interface SecretValueProps {
 
 /**
  * A Secrets Manager secret for containers and functions, whose value never appears in the
- * configuration: from a sensitive Terraform variable, put by an operator, or an existing secret.
- * It is an `ISecretSource` of the ECS task definition: `grantRead` gives exactly
- * `secretsmanager:GetSecretValue` on this secret.
+ * configuration: from a sensitive Terraform variable, or put by an operator (a secret made
+ * elsewhere: `SecretValue.fromSecretArn`). It is an `ISecretSource` of the ECS task definition:
+ * `grantRead` gives exactly `secretsmanager:GetSecretValue` on this secret.
  */
-export class SecretValue extends Construct implements IKeyUser {
+export class SecretValue extends Construct implements ISecret {
   /**
-   * An existing secret by its ARN: nothing is created, `grantRead` grants reading it. Its name is
-   * the ARN's resource part without the 6-character suffix Secrets Manager appends.
+   * A secret made elsewhere, by its full ARN (with the 6-character suffix Secrets Manager appends
+   * to the name: IAM matches full ARNs only): nothing is created, `grantRead` grants reading it.
+   * Its name is the ARN's resource part without that suffix. `kmsKeyArn` is the customer managed
+   * key it is encrypted with, so that `grantRead` includes `kms:Decrypt` on it (by default the
+   * AWS managed key `aws/secretsmanager`, which needs no grant).
    */
-  public static fromSecretArn(scope: Construct, id: string, secretArn: string, kmsKeyArn?: string): SecretValue {
-    const secretName = secretArn.replace(/^.*:secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '');
-    return new SecretValue(scope, id, { secretName, source: { kind: 'existing', secretArn, ...(kmsKeyArn ? { kmsKeyArn } : {}) } });
+  public static fromSecretArn(scope: Construct, id: string, secretArn: string, kmsKeyArn?: string): ISecret {
+    return new ImportedSecret(scope, id, secretArn, kmsKeyArn);
   }
 
   /** ARN of the secret. */
   public readonly secretArn: string;
   /** Name of the secret. */
   public readonly secretName: string;
-  /** The secret resource (not with `existing`). */
-  public readonly secret?: SecretsmanagerSecret;
+  /** The secret resource. */
+  public readonly resource: SecretsmanagerSecret;
   /** The Terraform variable that holds the value (with `variable`). */
   public readonly variable?: TerraformVariable;
   /** The customer managed key of the secret, when it has one (`grantRead` includes its use). */
@@ -108,7 +103,7 @@ export class SecretValue extends Construct implements IKeyUser {
     const source = props.source;
     const v = new PropsValidator(this)
       .matches('secretName', props.secretName, /^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name (1-512 letters, digits and "/_+=.@-")')
-      .oneOf('source.kind', source.kind, ['variable', 'empty', 'existing'] as const);
+      .oneOf('source.kind', source.kind, ['variable', 'empty'] as const);
     if (props.recoveryWindowDays !== undefined && props.recoveryWindowDays !== 0) v.range('recoveryWindowDays', props.recoveryWindowDays, 7, 30, 'days (or 0 to delete at once)');
     if (source.kind === 'variable') {
       v.matches('source.variableName', source.variableName, /^[a-z][a-z0-9_]*$/, 'a Terraform variable name (lowercase letters, digits and "_", starting with a letter)');
@@ -116,30 +111,18 @@ export class SecretValue extends Construct implements IKeyUser {
       const clash = variableOwner(this, source.variableName);
       if (clash) v.check(false, 'source.variableName', source.variableName, `is already the variable of ${clash}; each secret needs its own variable`);
     }
-    if (source.kind === 'existing') {
-      validateExisting(v, props.secretName, source);
-      v.check(props.kmsKey === undefined, 'kmsKey', props.kmsKey?.node.path, 'has no effect on an existing secret, which keeps its own key; give source.kmsKeyArn so grantRead can decrypt with it');
-      v.check(props.description === undefined, 'description', props.description, 'has no effect on an existing secret; remove it');
-      v.check(props.recoveryWindowDays === undefined, 'recoveryWindowDays', props.recoveryWindowDays, 'has no effect on an existing secret; remove it');
-    }
     v.throwIfInvalid();
 
-    if (source.kind === 'existing') {
-      this.secretArn = source.secretArn;
-      this.secretName = props.secretName;
-      this.kmsKeyArn = source.kmsKeyArn;
-      return;
-    }
     this.kmsKeyArn = props.kmsKey?.keyArn;
-    this.secret = new SecretsmanagerSecret(this, 'this', {
+    this.resource = new SecretsmanagerSecret(this, 'this', {
       name: props.secretName,
       description: props.description,
       kmsKeyId: props.kmsKey?.keyArn,
       recoveryWindowInDays: props.recoveryWindowDays ?? 30,
       tags: nameTags(props.secretName),
     });
-    this.secretArn = this.secret.arn;
-    this.secretName = this.secret.name;
+    this.secretArn = this.resource.arn;
+    this.secretName = this.resource.name;
 
     if (source.kind === 'variable') {
       this.variable = new RequiredVariable(this, 'variable', {
@@ -152,13 +135,13 @@ export class SecretValue extends Construct implements IKeyUser {
       variablesOf(this).set(source.variableName, this.node.path);
       // An empty string would reach AWS as "no value" and fail at apply; fail at plan instead.
       this.variable.addValidation({ condition: `\${length(var.${source.variableName}) > 0}`, errorMessage: `The value of secret "${props.secretName}" must not be empty.` });
-      new SecretsmanagerSecretVersion(this, 'version', { secretId: this.secret.id, secretString: this.variable.stringValue });
+      new SecretsmanagerSecretVersion(this, 'version', { secretId: this.resource.id, secretString: this.variable.stringValue });
     }
   }
 
   /** Lets `grantee` read the value: `secretsmanager:GetSecretValue` on this secret only (and decrypt with its customer key). */
   public grantRead(grantee: IGrantable): void {
-    Relations.grant(this.secret ?? this, grantee, 'read');
+    Relations.grant(this.resource, grantee, 'read');
     grantee.addToPolicy({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: this.secretArn });
     grantKeyUse(grantee, this, false);
   }
@@ -218,20 +201,30 @@ function variableOwner(scope: Construct, name: string): string | undefined {
   return top instanceof TerraformVariable ? `variable ${top.node.path}` : undefined;
 }
 
-function validateExisting(v: PropsValidator, secretName: string, source: SecretExisting): void {
-  const arn = source.secretArn;
-  v.check(source.kmsKeyArn === undefined || isArn(source.kmsKeyArn, 'kms'), 'source.kmsKeyArn', source.kmsKeyArn, 'is not a KMS key ARN');
-  if (isUnresolved(arn)) return;
-  const m = /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)$/.exec(arn);
-  if (!m) {
-    v.check(false, 'source.secretArn', arn, 'is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)');
-    return;
+/** A secret made elsewhere, as `SecretValue.fromSecretArn` describes it: no resource. */
+class ImportedSecret extends Construct implements ISecret {
+  public readonly secretArn: string;
+  public readonly secretName: string;
+  public readonly kmsKeyArn?: string;
+
+  constructor(scope: Construct, id: string, secretArn: string, kmsKeyArn?: string) {
+    super(scope, id);
+    const v = new PropsValidator(this).check(kmsKeyArn === undefined || isUnresolved(kmsKeyArn) || isArn(kmsKeyArn, 'kms'), 'kmsKeyArn', kmsKeyArn, 'is not a KMS key ARN');
+    const m = /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)$/.exec(secretArn);
+    if (!isUnresolved(secretArn) && !m) {
+      v.check(false, 'secretArn', secretArn, 'is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)');
+    } else if (m && !/^.+-[A-Za-z0-9]{6}$/.test(m[2])) {
+      v.check(false, 'secretArn', secretArn, 'is a partial ARN (without the "-" and 6 characters Secrets Manager appends to the name), which IAM policies never match; give the full ARN (aws secretsmanager describe-secret --secret-id <name>)');
+    }
+    v.throwIfInvalid();
+    this.secretArn = secretArn;
+    this.secretName = secretArn.replace(/^.*:secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '');
+    this.kmsKeyArn = kmsKeyArn;
   }
-  const resourceName = m[2];
-  const full = /^(.+)-[A-Za-z0-9]{6}$/.exec(resourceName);
-  if (resourceName === secretName || !full) {
-    v.check(false, 'source.secretArn', arn, 'is a partial ARN (without the "-" and 6 characters Secrets Manager appends to the name), which IAM policies never match; give the full ARN (aws secretsmanager describe-secret --secret-id <name>)');
-  } else if (!isUnresolved(secretName)) {
-    v.check(full[1] === secretName, 'source.secretArn', arn, `is the ARN of secret ${JSON.stringify(full[1])}, not of secretName ${JSON.stringify(secretName)}`);
+
+  public grantRead(grantee: IGrantable): void {
+    Relations.grant(this, grantee, 'read');
+    grantee.addToPolicy({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: this.secretArn });
+    grantKeyUse(grantee, this, false);
   }
 }

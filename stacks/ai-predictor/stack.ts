@@ -14,24 +14,24 @@ import { HealthChecks } from '../../src/compute/ecs-service';
 import { HttpApi } from '../../src/edge/http-api';
 import { LogGroup } from '../../src/observability/logs';
 import type { Monitoring } from '../../src/observability/monitoring';
-import type { RepositoryReference } from '../../src/data/registry';
+import type { IRepository } from '../../src/data/registry';
 import { BucketAccess, SecureBucket } from '../../src/data/bucket';
 import { ContainerService, EcsPlatform, ImageRelease } from '../../src/patterns';
 import { AiPredictorSettings } from './settings';
 
 export const AI_PREDICTOR = 'ai-predictor';
 /** Name of the backend in its Cloud Map namespace and of its container. */
-export const BACKEND = 'backend';
+const BACKEND = 'backend';
 /**
  * Network number of the first private subnet (`cidrsubnet(vpcCidr, 4, 8 + i)`): public subnets,
  * should a NAT gateway ever need them, take 0 to 7, and no subnet is renumbered.
  */
-export const PRIVATE_SUBNET_OFFSET = 8;
+const PRIVATE_SUBNET_OFFSET = 8;
 
 export class AiPredictorStack extends AwsStack {
   public readonly platform: EcsPlatform;
   public readonly logGroup: LogGroup;
-  public readonly repository: RepositoryReference;
+  public readonly repository: IRepository;
   public readonly filesBucket: SecureBucket;
   public readonly dataBucket: SecureBucket;
   public readonly service: ContainerService;
@@ -86,7 +86,7 @@ export class AiPredictorStack extends AwsStack {
       logStreamPrefix: BACKEND,
       desiredCount: b.desiredCount,
       enableExecuteCommand: b.enableExecuteCommand,
-      cloudMap: { namespaceId: this.platform.cluster.namespace!.id, name: BACKEND, recordType: 'SRV' },
+      cloudMap: { name: BACKEND, recordType: 'SRV' },
       writableRoot: 'FastAPI spools uploads above 1 MB to /tmp in the image\'s filesystem',
       scaling: { minCapacity: b.minCapacity, maxCapacity: b.maxCapacity, cpu: { target: b.cpuTarget, ...cooldowns }, memory: { target: b.memoryTarget, ...cooldowns } },
     });
@@ -103,7 +103,7 @@ export class AiPredictorStack extends AwsStack {
       name: `${prefix}-api`,
       description: `AI Predictor backend (${settings.environment})`,
       vpc: this.platform.vpc,
-      integration: { cloudMapServiceArn: service.discoveryService!.arn },
+      integration: { service },
       cors: api.corsAllowOrigins.length > 0 ? { allowOrigins: api.corsAllowOrigins, allowMethods: api.corsAllowMethods, allowHeaders: api.corsAllowHeaders, maxAgeSec: api.corsMaxAgeSec } : undefined,
       throttle: api.throttle,
       accessLogRetentionDays: api.accessLogRetentionDays,

@@ -10,7 +10,7 @@ import type { EcsService, TaskDefinition } from '../../src/compute/ecs-service';
 import { HttpApi } from '../../src/edge/http-api';
 import type { SecureBucket } from '../../src/data/bucket';
 import type { SharedFileSystem } from '../../src/data/efs';
-import type { RepositoryReference } from '../../src/data/registry';
+import type { IRepository } from '../../src/data/registry';
 import { BackupPlan } from '../../src/data/backup';
 import type { RedisCache } from '../../src/data/cache';
 import { EncryptionKey } from '../../src/security/kms';
@@ -30,14 +30,14 @@ const lazy = {
 };
 
 /** Throttling of the lean demo's HTTP API unless `httpApiThrottle` says otherwise. */
-export const DEFAULT_HTTP_API_THROTTLE = { burstLimit: 100, rateLimit: 50 } as const;
+const DEFAULT_HTTP_API_THROTTLE = { burstLimit: 100, rateLimit: 50 } as const;
 
 /** What the parts read of the stack (the stack itself, typed structurally). */
 export interface ArtworkSystem extends Construct {
   readonly platform: EcsPlatform;
   readonly endpoint: PublicEndpoint;
   readonly services: Record<ArtworkServiceName, ContainerService>;
-  readonly repositories: Record<ArtworkServiceName, RepositoryReference>;
+  readonly repositories: Record<ArtworkServiceName, IRepository>;
   readonly api?: HttpApi;
   readonly dataBucket: SecureBucket;
   readonly indexFileSystem: SharedFileSystem;
@@ -83,7 +83,7 @@ export function addGatewayApi(platform: EcsPlatform, env: ArtworkEnvironment, se
     name: `${platform.namePrefix}-api`,
     description: `Artwork Matcher (${env}) gateway`,
     vpc: platform.vpc,
-    integration: { cloudMapServiceArn: gateway.discoveryService!.arn },
+    integration: { service: gateway },
     accessLogRetentionDays: settings.logRetentionDays,
     throttle: settings.httpApiThrottle ?? DEFAULT_HTTP_API_THROTTLE,
   });
@@ -107,7 +107,7 @@ export function addStorageOptions(system: Pick<ArtworkSystem, 'platform' | 'data
     : undefined;
   const { vpc } = system.platform;
   const c = settings.cache;
-  const cache = c.enabled ? new (lazy.cache().RedisCache)(scope, 'cache', { name: `${prefix}-cache`, vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds, engine: c.engine, nodeType: c.nodeType, replicas: c.replicas }) : undefined;
+  const cache = c.enabled ? new (lazy.cache().RedisCache)(scope, 'cache', { name: `${prefix}-cache`, vpc, engine: c.engine, nodeType: c.nodeType, replicas: c.replicas }) : undefined;
   return { backupPlan, cache };
 }
 

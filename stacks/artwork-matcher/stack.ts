@@ -13,7 +13,7 @@ import type { AsgCapacityProvider } from '../../src/compute/ecs-cluster';
 import { HealthChecks, TaskDefinition } from '../../src/compute/ecs-service';
 import type { HttpApi } from '../../src/edge/http-api';
 import { LogGroup } from '../../src/observability/logs';
-import type { RepositoryReference } from '../../src/data/registry';
+import type { IRepository } from '../../src/data/registry';
 import { SecureBucket } from '../../src/data/bucket';
 import { SharedFileSystem } from '../../src/data/efs';
 import type { BackupPlan } from '../../src/data/backup';
@@ -25,11 +25,11 @@ import { ARTWORK_SERVICES, ArtworkEnvironment, ArtworkMatcherSettings, ArtworkSe
 import { addArtworkMonitoring, addArtworkOutputs, addGatewayApi, addOperationsOptions, addStorageOptions, scalingOf } from './parts';
 
 /** Port every artwork-matcher service listens on. */
-export const SERVICE_PORT = 8000;
+const SERVICE_PORT = 8000;
 /** Cloud Map namespace the backends register in. */
-export const NAMESPACE = 'artwork-matcher.local';
+const NAMESPACE = 'artwork-matcher.local';
 /** Where the search service finds its FAISS index (EFS mount). */
-export const INDEX_MOUNT = '/data/index';
+const INDEX_MOUNT = '/data/index';
 
 export class ArtworkMatcherStack extends AwsStack {
   public readonly platform: EcsPlatform;
@@ -38,7 +38,7 @@ export class ArtworkMatcherStack extends AwsStack {
   /** The public HTTP API (ingress "httpApi"). */
   public readonly api?: HttpApi;
   public readonly logGroup: LogGroup;
-  public readonly repositories: Record<ArtworkServiceName, RepositoryReference>;
+  public readonly repositories: Record<ArtworkServiceName, IRepository>;
   public readonly services: Record<ArtworkServiceName, ContainerService>;
   public readonly searchIndexer: TaskDefinition;
   public readonly dataBucket: SecureBucket;
@@ -67,7 +67,7 @@ export class ArtworkMatcherStack extends AwsStack {
     if (!settings.containerInsights) Guardrails.suppress(cluster, 'AWS-ECS-006', 'containerInsights is false in this environment\'s settings (the demo default, for cost); the alarms and dashboard use the ECS service metrics, which need no Container Insights');
     this.logGroup = new LogGroup(this, 'logs', { name: `/ecs/${prefix}`, retentionDays: settings.logRetentionDays });
     const gpu = settings.gpu;
-    if (ARTWORK_SERVICES.some((s) => settings.services[s].gpu)) this.gpuCapacity = cluster.addAsgCapacityProvider('gpu', { name: `${prefix}-gpu`, vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds, instanceTypes: gpu.instanceTypes, gpu: true, amiId: gpu.amiId, minSize: gpu.minSize, maxSize: gpu.maxSize, desiredCapacity: gpu.desiredCapacity, spot: gpuSpot(gpu) });
+    if (ARTWORK_SERVICES.some((s) => settings.services[s].gpu)) this.gpuCapacity = cluster.addAsgCapacityProvider('gpu', { name: `${prefix}-gpu`, vpc, instanceTypes: gpu.instanceTypes, gpu: true, amiId: gpu.amiId, minSize: gpu.minSize, maxSize: gpu.maxSize, desiredCapacity: gpu.desiredCapacity, spot: gpuSpot(gpu) });
 
     this.endpoint = new PublicEndpoint({
       platform: this.platform,
@@ -80,14 +80,14 @@ export class ArtworkMatcherStack extends AwsStack {
     });
     const alb = this.endpoint.alb;
 
-    this.repositories = Object.fromEntries(ARTWORK_SERVICES.map((svc) => [svc, this.platform.addRepository(`ecr-${svc}`, `${settings.ecr.repositoryPrefix}/${svc}`)])) as Record<ArtworkServiceName, RepositoryReference>;
+    this.repositories = Object.fromEntries(ARTWORK_SERVICES.map((svc) => [svc, this.platform.addRepository(`ecr-${svc}`, `${settings.ecr.repositoryPrefix}/${svc}`)])) as Record<ArtworkServiceName, IRepository>;
     this.dataBucket = new SecureBucket(this, 'data', {
       bucketName: settings.dataBucketName ?? this.qualifiedName(`${prefix}-data`),
       versioned: true,
       noncurrentVersionExpirationDays: settings.dataVersionRetentionDays,
       serverAccessLogs: this.platform.accessLogs ? { bucket: this.platform.accessLogs } : undefined,
     });
-    this.indexFileSystem = new SharedFileSystem(this, 'search-index', { name: `${prefix}-search-index`, vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds, accessPoint: { path: '/index', uid: 1000, gid: 1000 }, backup: !settings.backup.enabled /* EFS's own, unless the backup plan covers it */ });
+    this.indexFileSystem = new SharedFileSystem(this, 'search-index', { name: `${prefix}-search-index`, vpc, accessPoint: { path: '/index', uid: 1000, gid: 1000 }, backup: !settings.backup.enabled /* EFS's own, unless the backup plan covers it */ });
     ({ backupPlan: this.backupPlan, cache: this.cache } = addStorageOptions(this, prefix, settings));
 
     const backendUrl = (svc: string) => `http://${svc}.${NAMESPACE}:${SERVICE_PORT}`;
@@ -119,7 +119,7 @@ export class ArtworkMatcherStack extends AwsStack {
         enableExecuteCommand: settings.enableExecuteCommand,
         loadBalancer: svc === 'gateway' && alb ? { alb, route: 'default', healthCheck: { path: settings.alb.healthCheckPath, matcher: '200' } } : undefined,
         // The backends by name (A records); behind an HTTP API the gateway by address and port (SRV records, what its VPC link integration needs).
-        cloudMap: svc !== 'gateway' ? { namespaceId: cluster.namespace!.id, name: svc } : viaAlb ? undefined : { namespaceId: cluster.namespace!.id, name: svc, recordType: 'SRV' },
+        cloudMap: svc !== 'gateway' ? { name: svc } : viaAlb ? undefined : { name: svc, recordType: 'SRV' },
         efsVolumes: svc === 'search' ? [{ name: 'index', fileSystem: this.indexFileSystem, containerPath: INDEX_MOUNT, readOnly: true }] : undefined,
         writableRoot: 'the Python services download models into caches and write temporary files in the image\'s filesystem (the document\'s containers assume a writable root)',
         scaling: scalingOf(settings, svc, svc === 'gateway' && viaAlb),

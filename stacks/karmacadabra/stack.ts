@@ -14,20 +14,20 @@ import { CapacityProviderStrategyItem } from '../../src/compute/ecs-cluster';
 import { Containers } from '../../src/compute/ecs-service';
 import { LogGroup } from '../../src/observability/logs';
 import type { Monitoring } from '../../src/observability/monitoring';
-import type { RepositoryReference } from '../../src/data/registry';
-import { SecretValue } from '../../src/security/secrets';
+import type { IRepository } from '../../src/data/registry';
+import { ISecret, SecretValue } from '../../src/security/secrets';
 import { ContainerService, EcsPlatform, ImageRelease, PublicEndpoint } from '../../src/patterns';
 import { AgentSettings, KarmacadabraSettings, resolveAgents } from './settings';
 
 export const KARMACADABRA = 'karmacadabra';
 /** The private namespace Service Connect registers the agents in. */
-export const NAMESPACE = 'karmacadabra.local';
+const NAMESPACE = 'karmacadabra.local';
 
 /** One agent: its repository, log group, secret and service. */
 export interface Agent {
-  readonly repository: RepositoryReference;
+  readonly repository: IRepository;
   readonly logGroup: LogGroup;
-  readonly secret: SecretValue;
+  readonly secret: ISecret;
   readonly service: ContainerService;
 }
 
@@ -81,7 +81,7 @@ export class KarmacadabraStack extends AwsStack {
         taskRoleManagedPolicies: xray?.taskRoleManagedPolicies ?? [],
         enableExecuteCommand: settings.enableExecuteCommand,
         loadBalancer: { alb, route: { priority, pathPatterns: [`/${agent}`, `/${agent}/*`] }, healthCheck: { path: a.healthCheckPath, matcher: '200' } },
-        serviceConnect: { namespaceArn: this.platform.cluster.namespace!.arn, dnsName: agent, port: a.port },
+        serviceConnect: { dnsName: agent, port: a.port },
         writableRoot: settings.enableExecuteCommand ? 'the Python agents write caches and temporary files to their image, and ECS Exec\'s agent writes to the root filesystem' : 'the Python agents write caches and temporary files to their image\'s filesystem',
         scaling: { minCapacity: a.minCapacity, maxCapacity: a.maxCapacity, cpu: { target: a.cpuTarget, scaleInCooldownSec: a.scaleInCooldownSec, scaleOutCooldownSec: a.scaleOutCooldownSec }, memory: { target: a.memoryTarget, scaleInCooldownSec: a.scaleInCooldownSec, scaleOutCooldownSec: a.scaleOutCooldownSec } },
       });
@@ -133,7 +133,7 @@ export class KarmacadabraStack extends AwsStack {
 }
 
 /** An agent's secret: an existing one by ARN, or an empty one for the operator to fill. */
-function agentSecret(scope: Construct, prefix: string, agent: string, a: AgentSettings): SecretValue {
+function agentSecret(scope: Construct, prefix: string, agent: string, a: AgentSettings): ISecret {
   if (a.existingSecretArn) return SecretValue.fromSecretArn(scope, `secret-${agent}`, a.existingSecretArn);
   return new SecretValue(scope, `secret-${agent}`, {
     secretName: `${prefix}/${agent}`,

@@ -14,21 +14,21 @@ import { LambdaFunction, LambdaFunctionProps, bootstrapCodePath } from '../../sr
 import { LogGroup } from '../../src/observability/logs';
 import type { Monitoring } from '../../src/observability/monitoring';
 import type { Queue } from '../../src/data/queue';
-import { RepositoryReference, repositoryFor } from '../../src/data/registry';
+import { EcrRepository, IRepository } from '../../src/data/registry';
 import type { SecureBucket } from '../../src/data/bucket';
 import type { SharedFileSystem } from '../../src/data/efs';
 import type { Table } from '../../src/data/table';
 import type { Topic } from '../../src/data/topic';
-import type { SecretValue } from '../../src/security/secrets';
+import type { ISecret } from '../../src/security/secrets';
 import { SecurityGroup } from '../../src/network/security-group';
 import type { Vpc } from '../../src/network/vpc';
 import { EcsPlatform, ImageRelease, QueueWorker } from '../../src/patterns';
 import { NVA_API_FUNCTIONS, NVA_FUNCTIONS, NutritionVideoAnalysisSettings, NvaFunctionName } from './settings';
 
 /** Where the RAG function (and the model sync task) see the model files. */
-export const MODELS_MOUNT = '/mnt/models';
+const MODELS_MOUNT = '/mnt/models';
 /** The AWS CLI image the model sync task runs (ECR Public, pinned). */
-export const MODEL_SYNC_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.15.30';
+const MODEL_SYNC_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.15.30';
 const UPLOAD_PREFIX = 'uploads/';
 
 /** Function names after the prefix (the document's `<project>-<env>-upload-handler`). */
@@ -52,11 +52,11 @@ export interface NvaSystem extends Construct {
   readonly queue: Queue;
   readonly topic: Topic;
   readonly modelFiles: SharedFileSystem;
-  readonly geminiApiKey: SecretValue;
+  readonly geminiApiKey: ISecret;
   readonly functions: Record<NvaFunctionName, LambdaFunction>;
   readonly api: RestApi;
   readonly platform: EcsPlatform;
-  readonly repositories: { readonly worker: RepositoryReference; readonly gpuJob: RepositoryReference };
+  readonly repositories: { readonly worker: IRepository; readonly gpuJob: IRepository };
   readonly worker: QueueWorker;
   readonly gpu: BatchGpuCompute;
   readonly modelSync: TaskDefinition;
@@ -90,7 +90,7 @@ export function addFunctions(system: Omit<NvaSystem, 'functions' | 'api' | 'plat
       tracing: 'Active',
       provisionedConcurrency: isApi(fn) && settings.provisionedConcurrentExecutions > 0 ? settings.provisionedConcurrentExecutions : undefined,
       // Only the RAG function needs the VPC: it mounts the model files (read-only; the sync task writes them).
-      ...(fn === 'nutritionRag' ? { vpc: { vpc: system.vpc }, efs: { fileSystem: system.modelFiles, mountPath: MODELS_MOUNT, readOnly: true } } : {}),
+      ...(fn === 'nutritionRag' ? { vpc: system.vpc, efs: { fileSystem: system.modelFiles, mountPath: MODELS_MOUNT, readOnly: true } } : {}),
     };
     return new LambdaFunction(system, FUNCTION_SUFFIX[fn], props);
   };
@@ -124,7 +124,7 @@ export function addApi(system: Pick<NvaSystem, 'prefix' | 'functions'> & Constru
     accessLogRetentionDays: settings.logRetentionDays,
     tracing: true,
     accountCloudWatchRole: settings.api.accountCloudWatchRole,
-    webAclArn: waf?.webAclArn,
+    webAcl: waf,
   });
   if (!settings.enableApiKey) {
     Guardrails.suppress(api, 'AWS-API-003', 'the document\'s web client calls upload, status and results without credentials (enable_api_key = false); the stage throttles every method and enableWaf adds a rate limit');
@@ -135,7 +135,7 @@ export function addApi(system: Pick<NvaSystem, 'prefix' | 'functions'> & Constru
 /** The GPU jobs on AWS Batch, the CPU worker on ECS (scaled on the queue depth) and the model sync task. */
 export function addGpuAndWorker(system: Omit<NvaSystem, 'platform' | 'worker' | 'gpu' | 'modelSync' | 'monitoring' | 'repositories'>, settings: NutritionVideoAnalysisSettings) {
   const release = new ImageRelease(settings.imageTag);
-  const repository = (id: string, suffix: string) => repositoryFor(system, id, { repositoryName: `${system.prefix}/${suffix}`, scanOnPush: true, ...settings.ecr });
+  const repository = (id: string, suffix: string) => new EcrRepository(system, id, { repositoryName: `${system.prefix}/${suffix}`, scanOnPush: true, ...settings.ecr });
   const repositories = { worker: repository('ecr-worker', 'worker'), gpuJob: repository('ecr-gpu-job', 'gpu-job') };
   const { videos, results, models, jobs } = system;
 

@@ -19,8 +19,8 @@ import type { LambdaFunction } from '../../src/compute/lambda';
 import { EncryptionKey } from '../../src/security/kms';
 import type { Monitoring } from '../../src/observability/monitoring';
 import { Queue } from '../../src/data/queue';
-import type { RepositoryReference } from '../../src/data/registry';
-import { SecretValue } from '../../src/security/secrets';
+import type { IRepository } from '../../src/data/registry';
+import { ISecret, SecretValue } from '../../src/security/secrets';
 import { BucketTransition, SecureBucket } from '../../src/data/bucket';
 import { SharedFileSystem } from '../../src/data/efs';
 import { Table } from '../../src/data/table';
@@ -34,7 +34,7 @@ import { addApi, addFunctions, addGpuAndWorker, addNvaMonitoring, addNvaOutputs 
 /** The stack's public name. */
 export const NUTRITION_VIDEO_ANALYSIS = 'nutrition-video-analysis';
 /** Key prefix of uploaded videos: the upload handler signs PUTs below it, and S3 notifies the queue of it. */
-export const UPLOAD_PREFIX = 'uploads/';
+const UPLOAD_PREFIX = 'uploads/';
 
 export class NutritionVideoAnalysisStack extends AwsStack {
   public readonly prefix: string;
@@ -48,12 +48,12 @@ export class NutritionVideoAnalysisStack extends AwsStack {
   public readonly queue: Queue;
   public readonly topic: Topic;
   public readonly modelFiles: SharedFileSystem;
-  public readonly geminiApiKey: SecretValue;
+  public readonly geminiApiKey: ISecret;
   public readonly functions: Record<NvaFunctionName, LambdaFunction>;
   public readonly api: RestApi;
   public readonly waf?: WebAcl;
   public readonly platform: EcsPlatform;
-  public readonly repositories: { readonly worker: RepositoryReference; readonly gpuJob: RepositoryReference };
+  public readonly repositories: { readonly worker: IRepository; readonly gpuJob: IRepository };
   public readonly worker: QueueWorker;
   public readonly gpu: BatchGpuCompute;
   public readonly modelSync: TaskDefinition;
@@ -69,10 +69,10 @@ export class NutritionVideoAnalysisStack extends AwsStack {
     const key = settings.enableEncryption ? new EncryptionKey(this, 'key', { alias: prefix, description: `Encrypts the ${prefix} buckets, jobs table, queues, topic, model file system and Gemini secret` }) : undefined;
     this.key = key;
     // Private subnets, one NAT gateway, free S3 and DynamoDB gateway endpoints.
-    this.vpc = new Vpc(this, 'vpc', { namePrefix: prefix, region: settings.region, ...vpcProps(settings.network), gatewayEndpoints: ['s3', 'dynamodb'] });
+    this.vpc = new Vpc(this, 'vpc', { namePrefix: prefix, ...vpcProps(settings.network), gatewayEndpoints: ['s3', 'dynamodb'] });
 
     // Storage: videos, results, models, the jobs table and the model files.
-    const encryption = key ? { encryption: 'aws:kms' as const, kmsKeyArn: key.keyArn } : { encryption: 'AES256' as const };
+    const encryption = key ? { encryption: 'aws:kms' as const, kmsKey: key } : { encryption: 'AES256' as const };
     const tiering: BucketTransition[] = [{ days: 0, storageClass: 'INTELLIGENT_TIERING' }];
     const bucket = (id: string, props: Omit<ConstructorParameters<typeof SecureBucket>[2], 'bucketName'>) => new SecureBucket(this, id, { bucketName: this.qualifiedName(`${prefix}-${id}`), ...encryption, ...props });
     this.videos = bucket('videos', {
@@ -99,7 +99,7 @@ export class NutritionVideoAnalysisStack extends AwsStack {
       timeToLiveAttribute: 'expiresAt',
     });
     // The models bucket is the source of truth: the copy on EFS needs no backups.
-    this.modelFiles = new SharedFileSystem(this, 'model-files', { name: `${prefix}-models`, vpcId: this.vpc.vpcId, subnetIds: this.vpc.privateSubnetIds, kmsKeyArn: key?.keyArn, backup: false, accessPoint: { path: '/models', uid: 1000, gid: 1000, permissions: '0755' } });
+    this.modelFiles = new SharedFileSystem(this, 'model-files', { name: `${prefix}-models`, vpc: this.vpc, kmsKey: key, backup: false, accessPoint: { path: '/models', uid: 1000, gid: 1000, permissions: '0755' } });
     Guardrails.suppress(this.modelFiles, 'AWS-EFS-002', 'the file system is a copy of the versioned models bucket, restored by running the model-sync task');
 
     // Messaging: the job queue (fed by uploads) and the completion topic.

@@ -13,13 +13,13 @@ import type { AsgCapacityProvider } from '../../src/compute/ecs-cluster';
 import { HealthChecks } from '../../src/compute/ecs-service';
 import { LogGroup } from '../../src/observability/logs';
 import type { Monitoring } from '../../src/observability/monitoring';
-import { SecretValue } from '../../src/security/secrets';
+import { ISecret, SecretValue } from '../../src/security/secrets';
 import { ContainerService, EcsPlatform, PublicEndpoint } from '../../src/patterns';
 import { AiProvider, VisionValidatorSettings } from './settings';
 
 export const VISION_VALIDATOR = 'vision-validator';
 /** Name of the service, its container and its log group's last segment. */
-export const SERVICE_NAME = 'vision-validator';
+const SERVICE_NAME = 'vision-validator';
 
 /** The secrets of the stack: Terraform variable, container variable, existing-secret setting. */
 const SECRETS = {
@@ -33,7 +33,7 @@ export class VisionValidatorStack extends AwsStack {
   public readonly endpoint: PublicEndpoint;
   public readonly gpuCapacity: AsgCapacityProvider;
   public readonly logGroup: LogGroup;
-  public readonly secrets: Record<'api' | AiProvider, SecretValue | undefined>;
+  public readonly secrets: Record<'api' | AiProvider, ISecret | undefined>;
   public readonly service: ContainerService;
   public readonly monitoring: Monitoring;
 
@@ -51,11 +51,11 @@ export class VisionValidatorStack extends AwsStack {
     this.platform = new EcsPlatform(this, { namePrefix: prefix, network: { ...vpcProps(settings.network), gatewayEndpoints: ['s3'] }, containerInsights: settings.containerInsights, fargate: false, defaultCapacityProviderStrategy: strategy });
     const { vpc, cluster } = this.platform;
     const spot = gpu.spot ? { onDemandBaseCapacity: gpu.onDemandBaseCapacity, allocationStrategy: gpu.spotAllocationStrategy ?? ('capacity-optimized' as const) } : undefined;
-    this.gpuCapacity = cluster.addAsgCapacityProvider('gpu', { name: providerName, vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds, instanceTypes: gpu.instanceTypes, gpu: true, amiId: gpu.amiId, minSize: gpu.minSize, maxSize: gpu.maxSize, desiredCapacity: gpu.desiredCapacity, spot, gpuMetrics: gpu.gpuMetrics ? {} : undefined });
+    this.gpuCapacity = cluster.addAsgCapacityProvider('gpu', { name: providerName, vpc, instanceTypes: gpu.instanceTypes, gpu: true, amiId: gpu.amiId, minSize: gpu.minSize, maxSize: gpu.maxSize, desiredCapacity: gpu.desiredCapacity, spot, gpuMetrics: gpu.gpuMetrics ? {} : undefined });
     this.logGroup = new LogGroup(this, 'logs', { name: `/ecs/${settings.environment}/${SERVICE_NAME}`, retentionDays: settings.logRetentionDays });
 
     // Secrets: sensitive variables (or existing secrets), never settings.
-    const secret = (key: keyof typeof SECRETS): SecretValue => {
+    const secret = (key: keyof typeof SECRETS): ISecret => {
       const spec = SECRETS[key];
       const existing = settings.existingSecrets[spec.existing];
       if (existing) return SecretValue.fromSecretArn(this, `secret-${key}`, existing);

@@ -3,6 +3,8 @@ import { IConstruct } from 'constructs';
 import { BatchGpuCompute, BatchGpuComputeProps } from '../../../src/compute/batch';
 import { ServiceRole } from '../../../src/security/iam';
 import { Vpc } from '../../../src/network/vpc';
+import { BatchComputeEnvironment } from '@cdktf/provider-aws/lib/batch-compute-environment';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { allOf, countOf, errorOf, findBy, isAbsent, onlyOf, parseField, resourcesOf, statementsOf, Synthesized, synthConstructs, TEST_REGION } from '../../helpers/synth';
 
 type Props = Omit<BatchGpuComputeProps, 'vpc'>;
@@ -11,7 +13,7 @@ const JOB = { image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/trainer:1.0.0
 const BASE: Props = { name: 'demo-gpu', job: JOB };
 
 function vpcIn(stack: Parameters<Parameters<typeof synthConstructs>[0]>[0]): Vpc {
-  return new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'demo', region: TEST_REGION, availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
+  return new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'demo', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
 }
 
 function synthBatch(props: Partial<Props> = {}) {
@@ -77,13 +79,11 @@ describe('BatchGpuCompute', () => {
       expect(isAbsent(resources, 'spot_iam_fleet_role')).toBe(true);
     });
 
-    it('takes instance types, vCPU limits, subnets and image type from its props', () => {
+    it('takes instance types, vCPU limits and image type from its props', () => {
       const { json } = synthConstructs((stack) => {
-        const vpc = vpcIn(stack);
         new BatchGpuCompute(stack, 'gpu', {
           ...BASE,
-          vpc,
-          subnetIds: [vpc.privateSubnetIds[0]],
+          vpc: vpcIn(stack),
           instanceTypes: ['g5.xlarge', 'g6.2xlarge', 'p3.2xlarge'],
           imageType: 'ECS_AL2_NVIDIA',
           minVcpus: 8,
@@ -95,7 +95,6 @@ describe('BatchGpuCompute', () => {
       expect(resources.min_vcpus).toBe(8);
       expect(resources.max_vcpus).toBe(64);
       expect(resources.ec2_configuration).toEqual([{ image_type: 'ECS_AL2_NVIDIA' }]);
-      expect(resources.subnets).toEqual([ref(json, 'aws_subnet', 'id', 'private-1')]);
     });
 
     it('launches into the private subnets with its instance profile, security group and launch template version', () => {
@@ -133,7 +132,8 @@ describe('BatchGpuCompute', () => {
       ]);
       for (const field of ['user_data', 'image_id', 'instance_type', 'iam_instance_profile', 'vpc_security_group_ids']) expect(isAbsent(template, field)).toBe(true);
       expect(template.lifecycle).toEqual({ create_before_destroy: true });
-      expect(batch.launchTemplate.template).toBeDefined();
+      expect(batch.launchTemplate.resource).toBeInstanceOf(LaunchTemplate);
+      expect(batch.resource).toBeInstanceOf(BatchComputeEnvironment);
     });
 
     it('take their root volume size from rootVolumeSizeGiB', () => {

@@ -6,18 +6,25 @@ import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile
 import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/service-discovery-private-dns-namespace';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { AsgCapacityProvider, AsgCapacityProviderProps, EcsCluster, EcsClusterProps } from '../../../src/compute/ecs-cluster';
-import { allOf, countOf, errorOf, findBy, isAbsent, onlyOf, resourcesOf, statementsOf, Synthesized, synthConstructs } from '../../helpers/synth';
+import type { Construct } from 'constructs';
+import type { IVpc } from '../../../src/network/vpc';
+import { EXISTING_VPC, allOf, countOf, errorOf, existingVpc, findBy, isAbsent, onlyOf, resourcesOf, statementsOf, Synthesized, synthConstructs } from '../../helpers/synth';
 
-type AsgProps = Omit<AsgCapacityProviderProps, 'cluster'>;
+type AsgProps = Omit<AsgCapacityProviderProps, 'cluster' | 'vpc'>;
 
-const ASG: AsgProps = { name: 'demo-cpu', subnetIds: ['subnet-a', 'subnet-b'], vpcId: 'vpc-1', instanceTypes: ['m6i.large'], maxSize: 4 };
+const ASG: AsgProps = { name: 'demo-cpu', instanceTypes: ['m6i.large'], maxSize: 4 };
+
+/** The VPC made elsewhere (`existingVpc`) of the scope, described once. */
+function vpcOf(scope: Construct): IVpc {
+  return (scope.node.tryFindChild('vpc') as IVpc | undefined) ?? existingVpc(scope);
+}
 const AMI_PARAMETER = '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id';
 const GPU_AMI_PARAMETER = '/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id';
 
 function synthCluster(props: Partial<EcsClusterProps> = {}, providers: Record<string, AsgProps> = {}) {
   return synthConstructs((stack) => {
     const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo', ...props });
-    for (const [id, p] of Object.entries(providers)) cluster.addAsgCapacityProvider(id, p);
+    for (const [id, p] of Object.entries(providers)) cluster.addAsgCapacityProvider(id, { ...p, vpc: vpcOf(stack) });
   });
 }
 
@@ -79,30 +86,32 @@ describe('EcsCluster', () => {
   it('creates a private DNS namespace in the VPC and makes it the Service Connect default', () => {
     let cluster!: EcsCluster;
     const { text, json } = synthConstructs((stack) => {
-      cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo', privateNamespace: { name: 'demo.local', vpcId: 'vpc-1' } });
+      cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo', privateNamespace: { name: 'demo.local', vpc: existingVpc(stack) } });
     });
     expect(text).toHaveResourceWithProperties(ServiceDiscoveryPrivateDnsNamespace, {
       name: 'demo.local',
-      vpc: 'vpc-1',
+      vpc: EXISTING_VPC.vpcId,
       description: 'Service discovery for demo',
       tags: { Name: 'demo.local' },
     });
     expect(onlyOf(json, 'aws_ecs_cluster').service_connect_defaults).toEqual({
       namespace: refOnly(json, 'aws_service_discovery_private_dns_namespace', 'arn'),
     });
-    expect(cluster.namespace).toBeDefined();
+    expect(cluster.namespace).toBeInstanceOf(ServiceDiscoveryPrivateDnsNamespace);
+    expect(cluster.resource).toBeInstanceOf(EcsClusterResource);
   });
 
   it('registers every added ASG capacity provider after FARGATE and FARGATE_SPOT', () => {
     let cluster!: EcsCluster;
     const { json } = synthConstructs((stack) => {
       cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo' });
-      cluster.addAsgCapacityProvider('cpu', ASG);
-      cluster.addAsgCapacityProvider('gpu', { ...ASG, name: 'demo-gpu', instanceTypes: ['g5.xlarge'], gpu: true });
+      cluster.addAsgCapacityProvider('cpu', { ...ASG, vpc: vpcOf(stack) });
+      cluster.addAsgCapacityProvider('gpu', { ...ASG, vpc: vpcOf(stack), name: 'demo-gpu', instanceTypes: ['g5.xlarge'], gpu: true });
     });
     // References to the providers' names, so Terraform creates them before the association.
     expect(onlyOf(json, 'aws_ecs_cluster_capacity_providers').capacity_providers).toEqual(['FARGATE', 'FARGATE_SPOT', expect.stringMatching(/^\$\{aws_ecs_capacity_provider\.cluster_cpu_this_\w+\.name\}$/), expect.stringMatching(/^\$\{aws_ecs_capacity_provider\.cluster_gpu_this_\w+\.name\}$/)]);
     expect(cluster.ec2CapacityProviders.map((p) => p.capacityProviderName)).toEqual(['demo-cpu', 'demo-gpu']);
+    expect(cluster.ec2CapacityProviders.map((p) => p.resource.constructor.name)).toEqual(['EcsCapacityProvider', 'EcsCapacityProvider']);
     expect(countOf(json, 'aws_ecs_capacity_provider')).toBe(2);
   });
 
@@ -159,7 +168,7 @@ describe('EcsCluster', () => {
         { role: roleName, policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' },
       ]);
       expect(text).toHaveResourceWithProperties(IamInstanceProfile, { name_prefix: 'demo-cpu-instance-', role: roleName, lifecycle: { create_before_destroy: true } });
-      expect(onlyOf(json, 'aws_security_group')).toMatchObject({ name_prefix: 'demo-cpu-instances-', vpc_id: 'vpc-1', lifecycle: { create_before_destroy: true } });
+      expect(onlyOf(json, 'aws_security_group')).toMatchObject({ name_prefix: 'demo-cpu-instances-', vpc_id: EXISTING_VPC.vpcId, lifecycle: { create_before_destroy: true } });
       // Instances start only once their role may join the cluster.
       expect(onlyOf(json, 'aws_autoscaling_group').depends_on).toHaveLength(2);
       expect(text).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, {
@@ -174,7 +183,7 @@ describe('EcsCluster', () => {
       const { text, json } = synthCluster({}, { cpu: ASG });
       expect(text).toHaveResourceWithProperties(AutoscalingGroup, {
         name: 'demo-cpu',
-        vpc_zone_identifier: ['subnet-a', 'subnet-b'],
+        vpc_zone_identifier: EXISTING_VPC.privateSubnetIds,
         min_size: 0,
         max_size: 4,
         desired_capacity: 0,
@@ -286,7 +295,7 @@ describe('EcsCluster', () => {
       let provider!: AsgCapacityProvider;
       const { json } = synthConstructs((stack) => {
         const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo' });
-        provider = cluster.addAsgCapacityProvider('gpu', { ...ASG, name: 'demo-gpu', instanceTypes: ['g4dn.xlarge'], gpu: true, gpuMetrics: { intervalSec: 30 } });
+        provider = cluster.addAsgCapacityProvider('gpu', { ...ASG, vpc: vpcOf(stack), name: 'demo-gpu', instanceTypes: ['g4dn.xlarge'], gpu: true, gpuMetrics: { intervalSec: 30 } });
       });
       const lines = userDataScript(onlyOf(json, 'aws_launch_template')).split('\n');
       // The agent is installed after the ECS agent is configured: a failed install cannot keep the instance out of the cluster.
@@ -312,7 +321,7 @@ describe('EcsCluster', () => {
     it('without gpuMetrics installs no agent and has no GPU metric to read', () => {
       let provider!: AsgCapacityProvider;
       const { json } = synthConstructs((stack) => {
-        provider = new EcsCluster(stack, 'cluster', { clusterName: 'demo' }).addAsgCapacityProvider('gpu', { ...ASG, name: 'demo-gpu', instanceTypes: ['g4dn.xlarge'], gpu: true });
+        provider = new EcsCluster(stack, 'cluster', { clusterName: 'demo' }).addAsgCapacityProvider('gpu', { ...ASG, vpc: vpcOf(stack), name: 'demo-gpu', instanceTypes: ['g4dn.xlarge'], gpu: true });
       });
       expect(userDataScript(onlyOf(json, 'aws_launch_template'))).not.toContain('cloudwatch-agent');
       expect(() => provider.metricGpuUtilization()).toThrow(/gpuMetrics: is not set: the instances publish no GPU utilization metric/);
@@ -345,13 +354,13 @@ describe('EcsCluster', () => {
       let cluster!: EcsCluster;
       synthConstructs((stack) => {
         cluster = new EcsCluster(stack, 'cluster', { clusterName: 'demo' });
-        new AsgCapacityProvider(stack, 'cpu', { ...ASG, cluster });
+        new AsgCapacityProvider(stack, 'cpu', { ...ASG, vpc: vpcOf(stack), cluster });
       });
       expect(cluster.capacityProviderNames).toEqual(['FARGATE', 'FARGATE_SPOT', 'demo-cpu']);
       const message = errorOf(() =>
         synthConstructs((stack) => {
           const c = new EcsCluster(stack, 'cluster', { clusterName: 'demo', defaultCapacityProviderStrategy: [{ capacityProvider: 'demo-cpuu', weight: 1 }] });
-          c.addAsgCapacityProvider('cpu', ASG);
+          c.addAsgCapacityProvider('cpu', { ...ASG, vpc: vpcOf(stack) });
         }),
       );
       expect(message).toContain('defaultCapacityProviderStrategy[0].capacityProvider: "demo-cpuu" is not a capacity provider of cluster cluster; allowed: "FARGATE", "FARGATE_SPOT", "demo-cpu"');
@@ -419,13 +428,12 @@ describe('EcsCluster', () => {
 
     it('lists every problem of the capacity provider props together', () => {
       const message = errorOf(() =>
-        synthCluster({}, { cpu: { ...ASG, instanceTypes: [], subnetIds: [], minSize: 2, maxSize: 0, rootVolumeSizeGiB: 20, targetCapacityPercent: 0, spot: { onDemandPercentageAboveBase: 101 } } }),
+        synthCluster({}, { cpu: { ...ASG, instanceTypes: [], minSize: 2, maxSize: 0, rootVolumeSizeGiB: 20, targetCapacityPercent: 0, spot: { onDemandPercentageAboveBase: 101 } } }),
       );
       expect(message).toBe(
         [
           'test/cluster/cpu: invalid props:',
           '  instanceTypes: [] is empty; give at least one instance type',
-          '  subnetIds: [] is empty; give at least one subnet',
           '  maxSize: 0 is out of range; allowed: 1 to 1000',
           '  rootVolumeSizeGiB: 20 is out of range; allowed: 30 to 16384 GiB',
           '  targetCapacityPercent: 0 is out of range; allowed: 1 to 100',

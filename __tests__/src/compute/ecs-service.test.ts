@@ -28,10 +28,10 @@ interface Fixture {
   readonly logs: LogGroup;
 }
 
-/** A VPC (pinned zones, one NAT), a cluster and a log group; `build` adds a service `svc` from BASE plus `props`. */
+/** A VPC (pinned zones, one NAT), a cluster with a namespace and a log group; `build` adds a service `svc` from BASE plus `props`. */
 function fixture(stack: AwsStack, vpcProps: Partial<VpcProps> = {}): Fixture {
-  const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'shop', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single', ...vpcProps });
-  const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'c', privateNamespace: { name: 'shop.local', vpcId: vpc.vpcId } });
+  const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'shop', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single', ...vpcProps });
+  const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'c', privateNamespace: { name: 'shop.local', vpc } });
   const logs = new LogGroup(stack, 'logs', { name: '/ecs/shop' });
   return { stack, vpc, cluster, logs };
 }
@@ -244,7 +244,7 @@ describe('EcsService task definition', () => {
   it('on EC2 has no runtime platform and allows non-Fargate sizes and GPUs', () => {
     const { json } = synthConstructs((stack) => {
       const f = fixture(stack);
-      const gpu = f.cluster.addAsgCapacityProvider('gpu', { name: 'c-gpu', vpcId: f.vpc.vpcId, subnetIds: f.vpc.privateSubnetIds, instanceTypes: ['g4dn.xlarge'], gpu: true, amiId: 'ami-0123456789abcdef0', maxSize: 2 });
+      const gpu = f.cluster.addAsgCapacityProvider('gpu', { name: 'c-gpu', vpc: f.vpc, instanceTypes: ['g4dn.xlarge'], gpu: true, amiId: 'ami-0123456789abcdef0', maxSize: 2 });
       new EcsService(stack, 'svc', { ...BASE, cluster: f.cluster, vpc: f.vpc, logGroup: f.logs, compatibility: 'EC2', capacityProviderStrategy: [{ capacityProvider: gpu.capacityProviderName, weight: 1 }], cpu: 3000, memoryMiB: 7000, gpuCount: 1 });
     });
     const t = onlyOf(json, 'aws_ecs_task_definition');
@@ -258,7 +258,7 @@ describe('EcsService task definition', () => {
   it('mounts EFS read-only through the access point with IAM, opens NFS to the service and waits for the mount targets', () => {
     const { json } = synthConstructs((stack) => {
       const f = fixture(stack);
-      const fs = new SharedFileSystem(stack, 'efs', { name: 'index', vpcId: f.vpc.vpcId, subnetIds: f.vpc.privateSubnetIds, accessPoint: { path: '/index' } });
+      const fs = new SharedFileSystem(stack, 'efs', { name: 'index', vpc: f.vpc, accessPoint: { path: '/index' } });
       new EcsService(stack, 'svc', { ...BASE, cluster: f.cluster, vpc: f.vpc, logGroup: f.logs, efsVolumes: [{ name: 'index', fileSystem: fs, containerPath: '/data/index', readOnly: true }] });
     });
     expect(onlyOf(json, 'aws_ecs_task_definition').volume).toEqual([
@@ -377,7 +377,12 @@ describe('EcsService security group', () => {
 
 describe('EcsService service', () => {
   it('writes the cluster default strategy explicitly, deploys in place on strategy changes, and waits for everything its first task needs', () => {
-    const { text, json } = build({ containerPort: 8000 }, (svc) => svc.allowFrom('sg-alb'));
+    let service!: EcsService;
+    const { text, json } = build({ containerPort: 8000 }, (svc) => {
+      svc.allowFrom('sg-alb');
+      service = svc;
+    });
+    expect(service.resource).toBeInstanceOf(EcsServiceResource);
     expect(text).toHaveResourceWithProperties(EcsServiceResource, {
       name: 'shop-api',
       desired_count: 1,
@@ -410,7 +415,7 @@ describe('EcsService service', () => {
     }
   });
 
-  it('passes a strategy, deployment settings and public IPs', () => {
+  it('passes a strategy, deployment settings, and public IPs in the public subnets', () => {
     const svc = onlyOf(
       build({
         capacityProviderStrategy: [
@@ -436,12 +441,13 @@ describe('EcsService service', () => {
       4,
       true,
     ]);
+    expect(svc.network_configuration.subnets).toEqual([expect.stringMatching(/aws_subnet\.vpc_public-1/), expect.stringMatching(/aws_subnet\.vpc_public-2/)]);
   });
 
   it('behind the ALB by default route: target group, listener default, ALB-only ingress, grace period from the health check, and waits for the listener', () => {
     const { json } = synthConstructs((stack) => {
       const f = fixture(stack);
-      const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpcId: f.vpc.vpcId, subnetIds: f.vpc.publicSubnetIds });
+      const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpc: f.vpc });
       new EcsService(stack, 'svc', { ...BASE, cluster: f.cluster, vpc: f.vpc, logGroup: f.logs, containerPort: 8000, healthCheck: { command: HealthChecks.http(8000), startPeriodSec: 120 }, loadBalancer: { alb, route: 'default', healthCheck: { path: '/ready' } } });
     });
     const tg = onlyOf(json, 'aws_lb_target_group');
@@ -457,7 +463,7 @@ describe('EcsService service', () => {
   it('behind a path route: waits for its listener rule, not just the listener', () => {
     const { json } = synthConstructs((stack) => {
       const f = fixture(stack);
-      const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpcId: f.vpc.vpcId, subnetIds: f.vpc.publicSubnetIds });
+      const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpc: f.vpc });
       new EcsService(stack, 'svc', { ...BASE, cluster: f.cluster, vpc: f.vpc, logGroup: f.logs, containerPort: 8000, loadBalancer: { alb, route: { priority: 10, pathPatterns: ['/api/*'] } } });
     });
     const rule = onlyOf(json, 'aws_lb_listener_rule');
@@ -466,21 +472,24 @@ describe('EcsService service', () => {
     expect(onlyOf(json, 'aws_ecs_service').health_check_grace_period_seconds).toBe(60);
   });
 
-  it('registers in Cloud Map as A records, or SRV records with the container and port (for API Gateway private integrations)', () => {
-    const { text, json } = build({ containerPort: 8000, cloudMap: { namespaceId: 'ns-123', name: 'search' } });
-    expect(text).toHaveResourceWithProperties(ServiceDiscoveryService, { name: 'search', dns_config: { namespace_id: 'ns-123', dns_records: [{ type: 'A', ttl: 10 }], routing_policy: 'MULTIVALUE' } });
+  it('registers in the cluster\'s Cloud Map namespace as A records, or SRV records with the container and port (for API Gateway private integrations)', () => {
+    let svc!: EcsService;
+    const { text, json } = build({ containerPort: 8000, cloudMap: { name: 'search' } }, (s) => (svc = s));
+    const namespace = `\${${address(json, 'aws_service_discovery_private_dns_namespace', () => true)}.id}`;
+    expect(text).toHaveResourceWithProperties(ServiceDiscoveryService, { name: 'search', dns_config: { namespace_id: namespace, dns_records: [{ type: 'A', ttl: 10 }], routing_policy: 'MULTIVALUE' } });
     expect(onlyOf(json, 'aws_ecs_service').service_registries).toEqual({ registry_arn: expect.stringMatching(/^\$\{aws_service_discovery_service\.svc_discovery_\w+\.arn\}$/) });
-    const srv = build({ containerPort: 8000, cloudMap: { namespaceId: 'ns-123', name: 'api', recordType: 'SRV', dnsTtlSec: 30 } }).json;
+    expect(svc.cloudMapRecordType).toBe('A');
+    const srv = build({ containerPort: 8000, cloudMap: { name: 'api', recordType: 'SRV', dnsTtlSec: 30 } }).json;
     expect(onlyOf(srv, 'aws_service_discovery_service').dns_config.dns_records).toEqual([{ type: 'SRV', ttl: 30 }]);
     expect(onlyOf(srv, 'aws_ecs_service').service_registries).toEqual({ registry_arn: expect.stringMatching(/aws_service_discovery_service/), container_name: 'shop-api', container_port: 8000 });
   });
 
-  it('configures Service Connect under the whole service name, and rejects two services claiming one name', () => {
-    const arn = 'arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-123';
-    const svc = onlyOf(build({ containerPort: 8000, serviceConnect: { namespaceArn: arn } }).json, 'aws_ecs_service');
+  it('configures Service Connect in the cluster\'s namespace under the whole service name, and rejects two services claiming one name', () => {
+    const { json } = build({ containerPort: 8000, serviceConnect: {} });
+    const svc = onlyOf(json, 'aws_ecs_service');
     expect(svc.service_connect_configuration).toEqual({
       enabled: true,
-      namespace: arn,
+      namespace: `\${${address(json, 'aws_service_discovery_private_dns_namespace', () => true)}.arn}`,
       service: [{ port_name: 'shop-api', discovery_name: 'shop-api', client_alias: { dns_name: 'shop-api', port: 8000 } }],
       log_configuration: { log_driver: 'awslogs', options: { 'awslogs-group': expect.stringMatching(/aws_cloudwatch_log_group/), 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'shop-api-service-connect' } },
     });
@@ -488,7 +497,7 @@ describe('EcsService service', () => {
       synthConstructs((stack) => {
         const f = fixture(stack);
         for (const name of ['karmacadabra-skill-extractor', 'karmacadabra-voice-extractor']) {
-          new EcsService(stack, name, { ...BASE, serviceName: name, cluster: f.cluster, vpc: f.vpc, logGroup: f.logs, containerPort: 8000, serviceConnect: { namespaceArn: arn, dnsName: 'extractor' } });
+          new EcsService(stack, name, { ...BASE, serviceName: name, cluster: f.cluster, vpc: f.vpc, logGroup: f.logs, containerPort: 8000, serviceConnect: { dnsName: 'extractor' } });
         }
       }),
     );
@@ -512,7 +521,7 @@ describe('EcsService service', () => {
     expect(metrics[0].dimensions).toEqual({ ServiceName: 'shop-api', ClusterName: expect.any(String) });
     let without: any[] = [];
     synthConstructs((stack) => {
-      const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'shop', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
+      const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'shop', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
       const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'c', containerInsights: 'disabled' });
       const svc = new EcsService(stack, 'svc', { ...BASE, cluster, vpc, logGroup: new LogGroup(stack, 'logs', { name: '/ecs/x' }) });
       without = [svc.metricRunningTasks(), svc.metricDesiredTasks()];
@@ -536,7 +545,7 @@ describe('EcsService.autoScaleTaskCount', () => {
   it('tracks requests per target on its own target group, and only behind a load balancer', () => {
     const { json } = synthConstructs((stack) => {
       const f = fixture(stack);
-      const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpcId: f.vpc.vpcId, subnetIds: f.vpc.publicSubnetIds });
+      const alb = new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'shop', vpc: f.vpc });
       const svc = new EcsService(stack, 'svc', { ...BASE, cluster: f.cluster, vpc: f.vpc, logGroup: f.logs, containerPort: 8000, loadBalancer: { alb, route: 'default' } });
       svc.autoScaleTaskCount({ minCapacity: 1, maxCapacity: 4, requestsPerTarget: 500 });
     });
@@ -577,8 +586,27 @@ describe('EcsService validation', () => {
   });
 
   it('rejects a load balancer or service discovery without a container port, and a grace period without a load balancer', () => {
-    expect(buildError({ cloudMap: { namespaceId: 'ns-1', name: 'api' } })).toBe('test/svc: cloudMap: needs containerPort');
+    expect(buildError({ cloudMap: { name: 'api' } })).toBe('test/svc: cloudMap: needs containerPort');
     expect(buildError({ containerPort: 80, healthCheckGracePeriodSec: 30 })).toBe('test/svc: healthCheckGracePeriodSec: has no effect without loadBalancer (ECS uses it for load balancer health checks only)');
+  });
+
+  it('rejects Cloud Map and Service Connect on a cluster without a namespace, naming the prop', () => {
+    const withoutNamespace = (props: Partial<Props>) =>
+      errorOf(() =>
+        synthConstructs((stack) => {
+          const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'shop', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
+          const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'c' });
+          new EcsService(stack, 'svc', { ...BASE, containerPort: 8000, ...props, cluster, vpc, logGroup: new LogGroup(stack, 'logs', { name: '/ecs/x' }) });
+        }),
+      );
+    expect(withoutNamespace({ cloudMap: { name: 'api' } })).toBe("test/svc: cloudMap: needs the cluster's Cloud Map namespace, and cluster test/cluster has none; give the cluster privateNamespace");
+    expect(withoutNamespace({ serviceConnect: { dnsName: 'api' } })).toBe("test/svc: serviceConnect: needs the cluster's Cloud Map namespace, and cluster test/cluster has none; give the cluster privateNamespace");
+  });
+
+  it('rejects public IPs in a VPC without public subnets', () => {
+    expect(buildError({ assignPublicIp: true }, { publicSubnets: false, natGateways: 'none', interfaceEndpoints: ['logs', 'ecr.api', 'ecr.dkr'], gatewayEndpoints: ['s3'] })).toBe(
+      'test/svc: assignPublicIp: true needs public subnets for the tasks, and the VPC test/vpc has none; allowed: false (private subnets)',
+    );
   });
 
   it('rejects a malformed CIDR and a secret that is not an ARN', () => {

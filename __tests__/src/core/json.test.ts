@@ -2,7 +2,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { decodeJsonencode, jsonencode } from '../../../src/core/json';
 import { fitName, namePrefix } from '../../../src/core/naming';
-import { camelCase, didYouMean, listOf, show } from '../../../src/core/format';
+import { camelCase, didYouMean, show } from '../../../src/core/format';
 import { onlyOf, parseField, synthConstructs } from '../../helpers/synth';
 
 describe('jsonencode', () => {
@@ -44,10 +44,9 @@ describe('names and messages', () => {
     expect(namePrefix('artwork-matcher-production-embeddings-task', 38)).toHaveLength(38);
   });
 
-  it('shows values briefly, lists naturally, and suggests close or camelCase names', () => {
+  it('shows values briefly, and suggests close or camelCase names', () => {
     expect(show('x'.repeat(100))).toBe(JSON.stringify(`${'x'.repeat(77)}...`));
     expect(show({ a: 'y'.repeat(80) })).toMatch(/\.\.\.$/);
-    expect(listOf(['a', 'b', 'c'])).toBe('a, b or c');
     expect(camelCase('enable_vpc_endpoints')).toBe('enableVpcEndpoints');
     expect(didYouMean('enable_vpc_endpoints', ['enableVpcEndpoints', 'natGateways'])).toBe('; did you mean "enableVpcEndpoints"?');
   });

@@ -1,15 +1,15 @@
-import { BACKUP_POLICY_ARNS, BackupPlan, BackupPlanProps } from '../../../src/data/backup';
+import { BackupPlan, BackupPlanProps } from '../../../src/data/backup';
 import { AwsStack } from '../../../src/core/aws-stack';
 import { EncryptionKey } from '../../../src/security/kms';
 import { SecureBucket } from '../../../src/data/bucket';
 import { SharedFileSystem } from '../../../src/data/efs';
-import { allOf, errorOf, onlyOf, resourcesOf, statementsOf, synthConstructs } from '../../helpers/synth';
+import { allOf, errorOf, existingVpc, onlyOf, resourcesOf, statementsOf, synthConstructs } from '../../helpers/synth';
 
 function build(props: Partial<BackupPlanProps> = {}, parts: { bucket?: boolean; versioned?: boolean; efs?: boolean } = { bucket: true, efs: true }) {
   return synthConstructs((stack: AwsStack) => {
     const kmsKey = new EncryptionKey(stack, 'key', { alias: 'am-backup', description: 'backups' });
     const buckets = parts.bucket ? [new SecureBucket(stack, 'data', { bucketName: 'am-data-123456789012-eu-west-1', versioned: parts.versioned ?? true })] : [];
-    const fileSystems = parts.efs ? [new SharedFileSystem(stack, 'index', { name: 'am-index', vpcId: 'vpc-1', subnetIds: ['subnet-a'], backup: false })] : [];
+    const fileSystems = parts.efs ? [new SharedFileSystem(stack, 'index', { name: 'am-index', vpc: existingVpc(stack), backup: false })] : [];
     new BackupPlan(stack, 'backup', { name: 'am-production', kmsKey, buckets, fileSystems, ...props });
   }).json;
 }
@@ -59,10 +59,10 @@ describe('BackupPlan', () => {
 
   it('leaves the S3 policies out when no bucket is selected, and takes its schedule and retention from props', () => {
     const efsOnly = build({ schedule: 'cron(30 1 ? * SUN *)', scheduleTimezone: 'Europe/Dublin', retentionDays: 90, startWindowMinutes: 120, completionWindowMinutes: 600 }, { efs: true });
-    expect(allOf(efsOnly, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toEqual([BACKUP_POLICY_ARNS.backup, BACKUP_POLICY_ARNS.restore]);
+    expect(allOf(efsOnly, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup', 'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores']);
     expect(onlyOf(efsOnly, 'aws_backup_plan').rule[0]).toMatchObject({ schedule: 'cron(30 1 ? * SUN *)', schedule_expression_timezone: 'Europe/Dublin', start_window: 120, completion_window: 600, lifecycle: { delete_after: 90 } });
     const byArn = build({ resourceArns: ['arn:aws:s3:::other-bucket'] }, {});
-    expect(allOf(byArn, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toContain(BACKUP_POLICY_ARNS.s3Backup);
+    expect(allOf(byArn, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toContain('arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup');
   });
 
   it('refuses a bucket without versioning (AWS Backup for S3 needs it)', () => {

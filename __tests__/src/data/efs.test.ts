@@ -6,13 +6,15 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { policyDocument, PolicyStatement } from '../../../src/core/iam';
 import { SharedFileSystem, SharedFileSystemProps } from '../../../src/data/efs';
 import { Vpc } from '../../../src/network/vpc';
-import { allOf, countOf, errorOf, findBy, isAbsent, onlyOf, resourcesOf, statementsOf, Synthesized, synthConstructs } from '../../helpers/synth';
+import { EncryptionKey } from '../../../src/security/kms';
+import { EXISTING_VPC, allOf, countOf, errorOf, existingVpc, findBy, isAbsent, onlyOf, resourcesOf, statementsOf, Synthesized, synthConstructs } from '../../helpers/synth';
 
-const BASE: SharedFileSystemProps = { name: 'demo', vpcId: 'vpc-1', subnetIds: ['subnet-a', 'subnet-b'] };
+const BASE: Omit<SharedFileSystemProps, 'vpc'> = { name: 'demo' };
 
-function synthFs(props: Partial<SharedFileSystemProps> = {}, use?: (fs: SharedFileSystem) => void) {
+/** A file system in a VPC made elsewhere (`existingVpc`, its private subnets `privateSubnetIds`). */
+function synthFs(props: Partial<SharedFileSystemProps> = {}, use?: (fs: SharedFileSystem) => void, privateSubnetIds: readonly string[] = EXISTING_VPC.privateSubnetIds) {
   return synthConstructs((stack) => {
-    const fs = new SharedFileSystem(stack, 'fs', { ...BASE, ...props });
+    const fs = new SharedFileSystem(stack, 'fs', { ...BASE, vpc: existingVpc(stack, { privateSubnetIds }), ...props });
     use?.(fs);
   });
 }
@@ -42,21 +44,20 @@ describe('SharedFileSystem', () => {
     });
   });
 
-  it('has one mount target per subnet, behind its own security group that admits nothing until allowFrom', () => {
-    const { text, json } = synthFs({ subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'] });
-    expect(text).toHaveResourceWithProperties(SecurityGroup, { name_prefix: 'demo-efs-', description: 'NFS to demo', vpc_id: 'vpc-1', tags: { Name: 'demo-efs' }, lifecycle: { create_before_destroy: true } });
+  it('has one mount target per private subnet of the VPC, behind its own security group that admits nothing until allowFrom', () => {
+    const subnets = [...EXISTING_VPC.privateSubnetIds, 'subnet-0000000000000000e'];
+    const { text, json } = synthFs({}, undefined, subnets);
+    expect(text).toHaveResourceWithProperties(SecurityGroup, { name_prefix: 'demo-efs-', description: 'NFS to demo', vpc_id: EXISTING_VPC.vpcId, tags: { Name: 'demo-efs' }, lifecycle: { create_before_destroy: true } });
     const fsId = refOnly(json, 'aws_efs_file_system');
     const sgId = refOnly(json, 'aws_security_group');
-    expect(allOf(json, 'aws_efs_mount_target')).toEqual(
-      ['subnet-a', 'subnet-b', 'subnet-c'].map((subnetId) => ({ file_system_id: fsId, subnet_id: subnetId, security_groups: [sgId] })),
-    );
+    expect(allOf(json, 'aws_efs_mount_target')).toEqual(subnets.map((subnetId) => ({ file_system_id: fsId, subnet_id: subnetId, security_groups: [sgId] })));
     expect(countOf(json, 'aws_vpc_security_group_ingress_rule')).toBe(0);
   });
 
-  it('mounts the VPC private subnets when given them', () => {
+  it('mounts the private subnets of a VPC of the stack', () => {
     const { json } = synthConstructs((stack) => {
-      const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'demo', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'none' });
-      new SharedFileSystem(stack, 'fs', { name: 'demo', vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds });
+      const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'demo', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'none' });
+      new SharedFileSystem(stack, 'fs', { name: 'demo', vpc });
     });
     const privateSubnets = resourcesOf(json, 'aws_subnet')
       .filter(([, s]) => s.tags.Type === 'private')
@@ -77,16 +78,21 @@ describe('SharedFileSystem', () => {
   });
 
   it('takes the key, throughput, IA transition, backups and access point from its props', () => {
-    const { json } = synthFs({
-      kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k',
-      throughputMode: 'bursting',
-      transitionToIa: 'AFTER_7_DAYS',
-      backup: false,
-      accessPoint: { path: '/models/index', uid: 2000, gid: 3000, permissions: '0750' },
+    const { json } = synthConstructs((stack) => {
+      const kmsKey = new EncryptionKey(stack, 'key', { alias: 'demo-efs', description: 'EFS' });
+      new SharedFileSystem(stack, 'fs', {
+        ...BASE,
+        vpc: existingVpc(stack),
+        kmsKey,
+        throughputMode: 'bursting',
+        transitionToIa: 'AFTER_7_DAYS',
+        backup: false,
+        accessPoint: { path: '/models/index', uid: 2000, gid: 3000, permissions: '0750' },
+      });
     });
     expect(onlyOf(json, 'aws_efs_file_system')).toMatchObject({
       encrypted: true,
-      kms_key_id: 'arn:aws:kms:eu-west-1:123456789012:key/k',
+      kms_key_id: refOnly(json, 'aws_kms_key', 'arn'),
       throughput_mode: 'bursting',
       lifecycle_policy: [{ transition_to_ia: 'AFTER_7_DAYS' }],
     });
@@ -99,8 +105,8 @@ describe('SharedFileSystem', () => {
 
   it('allowFrom opens NFS 2049 to each client security group', () => {
     const { json } = synthConstructs((stack) => {
-      const client = new SecurityGroup(stack, 'client', { name: 'client', vpcId: 'vpc-1' });
-      const fs = new SharedFileSystem(stack, 'fs', BASE);
+      const client = new SecurityGroup(stack, 'client', { name: 'client', vpcId: EXISTING_VPC.vpcId });
+      const fs = new SharedFileSystem(stack, 'fs', { ...BASE, vpc: existingVpc(stack) });
       fs.allowFrom(client.id);
       fs.allowFrom('sg-0123456789abcdef0', 'NFS from the batch hosts');
     });
@@ -141,15 +147,15 @@ describe('SharedFileSystem', () => {
     expect(ro).toEqual([{ Effect: 'Allow', Action: ['elasticfilesystem:ClientMount'], Resource: resource, Condition: condition }]);
   });
 
-  describe('validation', () => {
-    it('rejects an empty subnet list', () => {
-      expect(errorOf(() => synthFs({ subnetIds: [] }))).toBe('test/fs: subnetIds: [] is empty; give one subnet per zone');
-    });
+  it('exposes the file system resource as resource', () => {
+    let fs!: SharedFileSystem;
+    synthFs({}, (f) => (fs = f));
+    expect(fs.resource).toBeInstanceOf(EfsFileSystem);
+  });
 
-    it('lists every problem together', () => {
-      expect(errorOf(() => synthFs({ subnetIds: [], accessPoint: { path: 'data' } }))).toBe(
-        ['test/fs: invalid props:', '  subnetIds: [] is empty; give one subnet per zone', '  accessPoint.path: "data" does not start with "/"'].join('\n'),
-      );
+  describe('validation', () => {
+    it('rejects an access point path that is not absolute', () => {
+      expect(errorOf(() => synthFs({ accessPoint: { path: 'data' } }))).toBe('test/fs: accessPoint.path: "data" does not start with "/"');
     });
   });
 });

@@ -4,6 +4,7 @@ import { EcrRepository as EcrRepositoryResource } from '@cdktf/provider-aws/lib/
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { policyDocument, PolicyStatement } from '../../../src/core/iam';
 import { EcrRepository, EcrRepositoryProps } from '../../../src/data/registry';
+import { EncryptionKey } from '../../../src/security/kms';
 import { errorOf, onlyOf, parseField, resourcesOf, statementsOf, synthConstructs } from '../../helpers/synth';
 
 function synthRepo(props: Partial<EcrRepositoryProps> = {}) {
@@ -48,19 +49,18 @@ describe('EcrRepository', () => {
   });
 
   it('takes scanning, mutability, a KMS key, force delete and the lifecycle counts from its props', () => {
-    const { json } = synthRepo({
-      scanOnPush: false,
-      imageTagMutability: 'MUTABLE',
-      kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k',
-      forceDelete: true,
-      keepImages: 5,
-      untaggedExpiryDays: 1,
+    let repository!: EcrRepository;
+    const { json } = synthConstructs((stack) => {
+      const kmsKey = new EncryptionKey(stack, 'key', { alias: 'demo-images', description: 'images' });
+      repository = new EcrRepository(stack, 'repo', { repositoryName: 'demo/gateway', scanOnPush: false, imageTagMutability: 'MUTABLE', kmsKey, forceDelete: true, keepImages: 5, untaggedExpiryDays: 1 });
     });
+    expect(repository.resource).toBeInstanceOf(EcrRepositoryResource);
+    const [[keyId]] = resourcesOf(json, 'aws_kms_key');
     const repo = onlyOf(json, 'aws_ecr_repository');
     expect(repo).toMatchObject({
       image_tag_mutability: 'MUTABLE',
       image_scanning_configuration: { scan_on_push: false },
-      encryption_configuration: [{ encryption_type: 'KMS', kms_key: 'arn:aws:kms:eu-west-1:123456789012:key/k' }],
+      encryption_configuration: [{ encryption_type: 'KMS', kms_key: `\${aws_kms_key.${keyId}.arn}` }],
       force_delete: true,
     });
     const rules = parseField<{ rules: any[] }>(onlyOf(json, 'aws_ecr_lifecycle_policy'), 'policy').rules;
@@ -94,6 +94,30 @@ describe('EcrRepository', () => {
     expect(onlyOf(json, 'aws_iam_policy').description).toBe(
       `\${aws_ecr_repository.${repoKey}.name} \${aws_ecr_repository.${repoKey}.arn} \${aws_ecr_repository.${repoKey}.repository_url}`,
     );
+  });
+
+  describe('fromRepositoryName', () => {
+    it('describes a repository made elsewhere in the account and region: its name, URL and ARN, with nothing created or looked up', () => {
+      let repository!: ReturnType<typeof EcrRepository.fromRepositoryName>;
+      const { json } = synthConstructs((stack) => {
+        repository = EcrRepository.fromRepositoryName(stack, 'shared', 'demo/gateway');
+      });
+      expect(json.resource).toBeUndefined();
+      expect(json.data).toBeUndefined();
+      expect(repository).toEqual(
+        expect.objectContaining({
+          repositoryName: 'demo/gateway',
+          repositoryUrl: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/demo/gateway',
+          repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/demo/gateway',
+        }),
+      );
+    });
+
+    it('rejects a name that is not an ECR repository name', () => {
+      expect(errorOf(() => synthConstructs((stack) => EcrRepository.fromRepositoryName(stack, 'shared', 'Demo/Gateway')))).toBe(
+        'test/shared: repositoryName: "Demo/Gateway" is not an ECR repository name (lowercase letters, digits, ".", "_", "-" and "/" separated parts)',
+      );
+    });
   });
 
   describe('validation', () => {

@@ -1,7 +1,8 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { StateStore, s3Backend, stateKey } from '../../../src/data/state';
+import { StateStore } from '../../../src/data/state';
+import { s3Backend, stateKey } from '../../../src/core/backend';
 import { countOf, errorOf, onlyOf, synth, synthConstructs } from '../../helpers/synth';
 
 describe('StateStore', () => {

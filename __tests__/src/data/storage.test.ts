@@ -3,6 +3,8 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { PolicyStatement } from '../../../src/core/iam';
 import { SecureBucket } from '../../../src/data/bucket';
+import { AccessLogBucket } from '../../../src/data/access-logs';
+import { EncryptionKey } from '../../../src/security/kms';
 import { allOf, countOf, errorOf, onlyOf, statementsOf, synthConstructs } from '../../helpers/synth';
 
 describe('SecureBucket', () => {
@@ -124,6 +126,45 @@ describe('SecureBucket', () => {
     const rules = onlyOf(json, 'aws_s3_bucket_lifecycle_configuration').rule;
     expect(rules.find((r: any) => r.id === 'transition-current-objects')).toEqual({ id: 'transition-current-objects', status: 'Enabled', filter: [{ prefix: '' }], transition: [{ days: 0, storage_class: 'INTELLIGENT_TIERING' }] });
     expect(rules.find((r: any) => r.id === 'expire-current-objects').expiration).toEqual([{ days: 30 }]);
+  });
+
+  it('encrypts with a customer key of the app (kmsKey), which its grants include', () => {
+    const granted: PolicyStatement[] = [];
+    let bucket!: SecureBucket;
+    let kmsKey!: EncryptionKey;
+    const { json } = synthConstructs((stack) => {
+      kmsKey = new EncryptionKey(stack, 'key', { alias: 'shop-data', description: 'data' });
+      bucket = new SecureBucket(stack, 'data', { bucketName: 'shop-data', kmsKey });
+      bucket.grantRead({ addToPolicy: (s) => granted.push(s) });
+    });
+    const keyArn = expect.stringMatching(/^\$\{aws_kms_key\.key_\w+\.arn\}$/);
+    expect(onlyOf(json, 'aws_s3_bucket_server_side_encryption_configuration').rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'aws:kms', kms_master_key_id: keyArn });
+    expect(granted).toContainEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: kmsKey.keyArn });
+    expect(bucket.resource).toBeInstanceOf(S3Bucket);
+  });
+
+  it('logs to an access-log bucket of the app, waiting for its policy, or to one made elsewhere, with nothing to wait for', () => {
+    const { json } = synthConstructs((stack) => {
+      const logs = new AccessLogBucket(stack, 'logs', { bucketName: 'shop-logs' });
+      new SecureBucket(stack, 'data', { bucketName: 'shop-data', serverAccessLogs: { bucket: logs } });
+      new SecureBucket(stack, 'other', { bucketName: 'shop-other', serverAccessLogs: { bucket: AccessLogBucket.fromBucketName(stack, 'org-logs', 'acme-org-logs'), prefix: 'shop/' } });
+    });
+    const [app, external] = allOf(json, 'aws_s3_bucket_logging').sort((a, b) => String(a.target_prefix).localeCompare(String(b.target_prefix)));
+    expect(app).toMatchObject({ target_bucket: expect.stringMatching(/aws_s3_bucket\.logs_bucket_this_\w+\.bucket/), target_prefix: 's3/shop-data/', depends_on: [expect.stringMatching(/^aws_s3_bucket_policy\.logs_bucket_policy_/)] });
+    expect(external).toEqual({ bucket: expect.stringMatching(/aws_s3_bucket\.other_this_/), target_bucket: 'acme-org-logs', target_prefix: 'shop/' });
+    // Only the app's access-log bucket has its policy extended.
+    expect(countOf(json, 'aws_s3_bucket_policy')).toBe(3);
+  });
+
+  it('takes a customer key of the app or one made elsewhere, not both', () => {
+    expect(
+      errorOf(() =>
+        synthConstructs((stack) => {
+          const kmsKey = new EncryptionKey(stack, 'key', { alias: 'shop-data', description: 'data' });
+          new SecureBucket(stack, 'data', { bucketName: 'shop-data', kmsKey, kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k' });
+        }),
+      ),
+    ).toBe('test/data: kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" is set together with kmsKey; give one of them');
   });
 
   it('rejects bad props with the construct path, the value and what is allowed', () => {

@@ -6,14 +6,17 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { ApplicationLoadBalancer, ApplicationLoadBalancerProps, TLS13_ONLY_SSL_POLICY } from '../../../src/edge/alb';
-import { allOf, countOf, errorOf, filterOf, findBy, isAbsent, onlyOf, synthConstructs, Synthesized } from '../../helpers/synth';
+import { AccessLogBucket } from '../../../src/data/access-logs';
+import type { VpcAttributes } from '../../../src/network/vpc';
+import { EXISTING_VPC, allOf, countOf, errorOf, existingVpc, filterOf, findBy, isAbsent, onlyOf, synthConstructs, Synthesized } from '../../helpers/synth';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
-const BASE: ApplicationLoadBalancerProps = { namePrefix: 'shop', vpcId: 'vpc-123', subnetIds: ['subnet-a', 'subnet-b'] };
+const BASE: Omit<ApplicationLoadBalancerProps, 'vpc'> = { namePrefix: 'shop' };
 
-function build(props: Partial<ApplicationLoadBalancerProps> = {}, after?: (alb: ApplicationLoadBalancer) => void): { text: string; json: Synthesized } {
+/** A load balancer in a VPC made elsewhere (`existingVpc`, described by `vpc`). */
+function build(props: Partial<ApplicationLoadBalancerProps> = {}, after?: (alb: ApplicationLoadBalancer) => void, vpc: Partial<VpcAttributes> = {}): { text: string; json: Synthesized } {
   return synthConstructs((stack) => {
-    const alb = new ApplicationLoadBalancer(stack, 'alb', { ...BASE, ...props });
+    const alb = new ApplicationLoadBalancer(stack, 'alb', { ...BASE, vpc: existingVpc(stack, vpc), ...props });
     after?.(alb);
   });
 }
@@ -22,8 +25,9 @@ const NOT_FOUND = [{ type: 'fixed-response', fixed_response: { content_type: 'te
 const TG_ARN = /^\$\{aws_lb_target_group\.alb_api_this_\w+\.arn\}$/;
 
 describe('ApplicationLoadBalancer', () => {
-  it('is an internet-facing ALB that drops invalid headers and is protected from deletion by default', () => {
-    const { text, json } = build();
+  it('is an internet-facing ALB in the public subnets that drops invalid headers and is protected from deletion by default', () => {
+    let alb!: ApplicationLoadBalancer;
+    const { text, json } = build({}, (a) => (alb = a));
     expect(text).toHaveResourceWithProperties(Lb, {
       name: 'shop',
       load_balancer_type: 'application',
@@ -31,19 +35,29 @@ describe('ApplicationLoadBalancer', () => {
       drop_invalid_header_fields: true,
       enable_deletion_protection: true,
       idle_timeout: 60,
-      subnets: ['subnet-a', 'subnet-b'],
+      subnets: EXISTING_VPC.publicSubnetIds,
       security_groups: [expect.stringMatching(/^\$\{aws_security_group\.alb_sg_\w+\.id\}$/)],
       tags: { Name: 'shop' },
     });
     expect(isAbsent(onlyOf(json, 'aws_lb'), 'access_logs')).toBe(true);
+    expect(alb.resource).toBeInstanceOf(Lb);
+    expect(alb.internal).toBe(false);
   });
 
-  it('can be internal, deletable, with another idle timeout and access logs', () => {
-    const lb = onlyOf(build({ internal: true, deletionProtection: false, idleTimeoutSec: 300, accessLogs: { bucket: 'logs', prefix: 'alb' } }).json, 'aws_lb');
+  it('can be internal (in the private subnets), deletable, with another idle timeout and access logs to a bucket made elsewhere', () => {
+    const { json } = synthConstructs((stack) => {
+      const bucket = AccessLogBucket.fromBucketName(stack, 'logs', 'acme-logs');
+      new ApplicationLoadBalancer(stack, 'alb', { ...BASE, vpc: existingVpc(stack), internal: true, deletionProtection: false, idleTimeoutSec: 300, accessLogs: { bucket, prefix: 'alb' } });
+    });
+    const lb = onlyOf(json, 'aws_lb');
     expect(lb.internal).toBe(true);
+    expect(lb.subnets).toEqual(EXISTING_VPC.privateSubnetIds);
     expect(lb.enable_deletion_protection).toBe(false);
     expect(lb.idle_timeout).toBe(300);
-    expect(lb.access_logs).toEqual({ bucket: 'logs', prefix: 'alb', enabled: true });
+    expect(lb.access_logs).toEqual({ bucket: 'acme-logs', prefix: 'alb', enabled: true });
+    // A bucket made elsewhere has no policy of this app to wait for, nor to extend.
+    expect(isAbsent(lb, 'depends_on')).toBe(true);
+    expect(json.resource?.aws_s3_bucket_policy).toBeUndefined();
   });
 
   it('fits a long name into 32 characters deterministically', () => {
@@ -60,9 +74,9 @@ describe('ApplicationLoadBalancer', () => {
     expect(onlyOf(build({ namePrefix: 'a'.repeat(32) }).json, 'aws_lb').name).toBe('a'.repeat(32));
   });
 
-  it('opens port 80 to each allowed CIDR and sends its own traffic to the VPC', () => {
-    const { text, json } = build({ allowedCidrs: ['10.0.0.0/8', '192.168.0.0/16'], vpcCidr: '10.1.0.0/16' });
-    expect(text).toHaveResourceWithProperties(SecurityGroup, { name_prefix: 'shop-alb-', vpc_id: 'vpc-123', lifecycle: { create_before_destroy: true } });
+  it('opens port 80 to each allowed CIDR and sends its own traffic to the VPC\'s configured CIDR block', () => {
+    const { text, json } = build({ allowedCidrs: ['10.0.0.0/8', '192.168.0.0/16'] }, undefined, { cidr: '10.1.0.0/16' });
+    expect(text).toHaveResourceWithProperties(SecurityGroup, { name_prefix: 'shop-alb-', vpc_id: EXISTING_VPC.vpcId, lifecycle: { create_before_destroy: true } });
     const rules = allOf(json, 'aws_vpc_security_group_ingress_rule');
     expect(rules.map((r) => [r.cidr_ipv4, r.from_port, r.to_port, r.ip_protocol]).sort()).toEqual([
       ['10.0.0.0/8', 80, 80, 'tcp'],
@@ -71,14 +85,14 @@ describe('ApplicationLoadBalancer', () => {
     expect(text).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, { cidr_ipv4: '10.1.0.0/16', ip_protocol: '-1' });
   });
 
-  it('opens 80 and 443 to anywhere with a certificate, egress anywhere without a VPC CIDR', () => {
+  it('opens 80 and 443 to anywhere with a certificate, egress to the VPC only', () => {
     const { json } = build({ certificateArn: CERT });
     const rules = allOf(json, 'aws_vpc_security_group_ingress_rule');
     expect(rules.map((r) => [r.cidr_ipv4, r.from_port, r.to_port, r.description]).sort()).toEqual([
       ['0.0.0.0/0', 443, 443, 'HTTPS from 0.0.0.0/0'],
       ['0.0.0.0/0', 80, 80, 'HTTP from 0.0.0.0/0'],
     ]);
-    expect(onlyOf(json, 'aws_vpc_security_group_egress_rule').cidr_ipv4).toBe('0.0.0.0/0');
+    expect(onlyOf(json, 'aws_vpc_security_group_egress_rule').cidr_ipv4).toBe('10.0.0.0/16');
   });
 
   it('answers HTTP with a fixed 404 without a certificate', () => {
@@ -113,7 +127,7 @@ describe('ApplicationLoadBalancer', () => {
       port: 8000,
       protocol: 'HTTP',
       target_type: 'ip',
-      vpc_id: 'vpc-123',
+      vpc_id: EXISTING_VPC.vpcId,
       deregistration_delay: '30',
       health_check: {
         enabled: true,
@@ -274,9 +288,12 @@ describe('ApplicationLoadBalancer validation', () => {
     );
   });
 
-  it('rejects fewer than 2 subnets', () => {
-    expect(errorOf(() => build({ subnetIds: ['subnet-a'] }))).toBe(
-      'test/alb: subnetIds: ["subnet-a"] has fewer than 2 subnets; an ALB needs subnets in at least two availability zones',
+  it('rejects a VPC with fewer than 2 subnets of the kind it needs', () => {
+    expect(errorOf(() => build({}, undefined, { publicSubnetIds: ['subnet-0000000000000000c'] }))).toBe(
+      'test/alb: vpc: "test/vpc" has 1 public subnet; an internet-facing ALB needs public subnets in at least two availability zones',
+    );
+    expect(errorOf(() => build({ internal: true }, undefined, { privateSubnetIds: ['subnet-0000000000000000a'] }))).toBe(
+      'test/alb: vpc: "test/vpc" has 1 private subnet; an internal ALB needs private subnets in at least two availability zones',
     );
   });
 
@@ -293,10 +310,10 @@ describe('ApplicationLoadBalancer validation', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(errorOf(() => build({ subnetIds: [], allowedCidrs: ['10.0.0.0/33'], idleTimeoutSec: 0 }))).toBe(
+    expect(errorOf(() => build({ allowedCidrs: ['10.0.0.0/33'], idleTimeoutSec: 0 }, undefined, { publicSubnetIds: [] }))).toBe(
       [
         'test/alb: invalid props:',
-        '  subnetIds: [] has fewer than 2 subnets; an ALB needs subnets in at least two availability zones',
+        '  vpc: "test/vpc" has 0 public subnets; an internet-facing ALB needs public subnets in at least two availability zones',
         '  idleTimeoutSec: 0 is out of range; allowed: 1 to 4000',
         '  allowedCidrs[0]: "10.0.0.0/33" is not an IPv4 CIDR block',
       ].join('\n'),

@@ -1,15 +1,24 @@
 import { TerraformVariable } from 'cdktf';
-import { AlbDistribution, AlbDistributionProps, MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY } from '../../../src/edge/cdn';
+import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { AlbDistribution, AlbDistributionProps } from '../../../src/edge/cdn';
+import { WebAcl } from '../../../src/edge/waf';
 import { SecurityGroup } from '../../../src/network/security-group';
 import { allOf, errorOf, onlyOf, synthConstructs } from '../../helpers/synth';
 
 const HTTP_ALB = { dnsName: 'am-demo-123.eu-west-1.elb.amazonaws.com', protocol: 'http' as const };
 const HTTPS_ALB = { dnsName: 'am-prod-123.eu-west-1.elb.amazonaws.com', protocol: 'https' as const };
 
-function build(props: Partial<AlbDistributionProps> = {}, after?: (d: AlbDistribution, sg: SecurityGroup) => void) {
+/** AWS managed policy ids: `Managed-CachingDisabled`, `Managed-CachingOptimized`, `Managed-AllViewerExceptHostHeader`. */
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+/** A distribution, with a web ACL of `webAclScope` (made with the stack's us-east-1 provider for CLOUDFRONT) when asked. */
+function build(props: Partial<AlbDistributionProps> = {}, after?: (d: AlbDistribution, sg: SecurityGroup) => void, webAclScope?: 'CLOUDFRONT' | 'REGIONAL') {
   let dist!: AlbDistribution;
   const { json } = synthConstructs((stack) => {
-    dist = new AlbDistribution(stack, 'cdn', { comment: 'artwork-matcher demo', loadBalancer: HTTP_ALB, ...props });
+    const webAcl = webAclScope ? new WebAcl(stack, 'waf', { name: 'am-edge', scope: webAclScope, provider: webAclScope === 'CLOUDFRONT' ? stack.providerFor('us-east-1') : undefined }) : undefined;
+    dist = new AlbDistribution(stack, 'cdn', { comment: 'artwork-matcher demo', loadBalancer: HTTP_ALB, webAcl, ...props });
     after?.(dist, new SecurityGroup(stack, 'alb-sg', { name: 'am-alb', description: 'alb', vpcId: 'vpc-1', allowAllOutbound: false }));
   });
   return { json, dist };
@@ -31,8 +40,8 @@ describe('AlbDistribution', () => {
       viewer_protocol_policy: 'redirect-to-https',
       allowed_methods: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
       cached_methods: ['GET', 'HEAD'],
-      cache_policy_id: MANAGED_CACHE_POLICY.cachingDisabled,
-      origin_request_policy_id: MANAGED_ORIGIN_REQUEST_POLICY.allViewerExceptHostHeader,
+      cache_policy_id: CACHING_DISABLED,
+      origin_request_policy_id: ALL_VIEWER_EXCEPT_HOST,
       compress: true,
     });
     expect(d.ordered_cache_behavior).toBeUndefined();
@@ -45,8 +54,8 @@ describe('AlbDistribution', () => {
   it('caches the given paths with the managed CachingOptimized policy', () => {
     const d = onlyOf(build({ cachedPathPatterns: ['/static/*', '/docs/*'] }).json, 'aws_cloudfront_distribution');
     expect(d.ordered_cache_behavior.map((b: any) => [b.path_pattern, b.cache_policy_id, b.allowed_methods])).toEqual([
-      ['/static/*', MANAGED_CACHE_POLICY.cachingOptimized, ['GET', 'HEAD', 'OPTIONS']],
-      ['/docs/*', MANAGED_CACHE_POLICY.cachingOptimized, ['GET', 'HEAD', 'OPTIONS']],
+      ['/static/*', CACHING_OPTIMIZED, ['GET', 'HEAD', 'OPTIONS']],
+      ['/docs/*', CACHING_OPTIMIZED, ['GET', 'HEAD', 'OPTIONS']],
     ]);
     expect(d.ordered_cache_behavior[0].origin_request_policy_id).toBeUndefined();
   });
@@ -58,14 +67,15 @@ describe('AlbDistribution', () => {
         loadBalancer: HTTPS_ALB,
         originDomainName: 'origin.example.com',
         certificate: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555', aliases: ['art.example.com'] },
-        webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/am-edge/0a1b2c3d-0000-1111-2222-333344445555',
         priceClass: 'PriceClass_200',
       },
       (d) => (headerValue = d.originVerifyHeaderName ?? ''),
+      'CLOUDFRONT',
     );
     const d = onlyOf(json, 'aws_cloudfront_distribution');
     expect(d.origin[0]).toMatchObject({ domain_name: 'origin.example.com', custom_origin_config: { origin_protocol_policy: 'https-only' } });
-    expect(d).toMatchObject({ aliases: ['art.example.com'], price_class: 'PriceClass_200', web_acl_id: expect.stringContaining(':global/webacl/am-edge/') });
+    expect(d).toMatchObject({ aliases: ['art.example.com'], price_class: 'PriceClass_200', web_acl_id: expect.stringMatching(/^\$\{aws_wafv2_web_acl\.waf_this_\w+\.arn\}$/) });
+    expect(dist.resource).toBeInstanceOf(CloudfrontDistribution);
     expect(d.viewer_certificate).toEqual({ acm_certificate_arn: expect.stringMatching(/^arn:aws:acm:us-east-1:/), ssl_support_method: 'sni-only', minimum_protocol_version: 'TLSv1.2_2021' });
     expect(dist.url).toBe('https://art.example.com');
     expect(dist.originPort).toBe(443);
@@ -94,10 +104,9 @@ describe('AlbDistribution', () => {
         originDomainName: 'origin.example.com',
         originVerifyHeader: { name: 'X-Forwarded-For', value: 'hunter2' },
         certificate: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000', aliases: [] },
-        webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/am/0a1b2c3d',
         cachedPathPatterns: ['*'],
         originReadTimeoutSec: 120,
-      }),
+      }, undefined, 'REGIONAL'),
     );
     expect(message.split('\n')).toEqual([
       'test/cdn: invalid props:',
@@ -108,7 +117,7 @@ describe('AlbDistribution', () => {
       '  originVerifyHeader.value: "(a literal)" would be written into the synthesized configuration; give a plan-time value such as a sensitive Terraform variable',
       '  certificate.certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000" is not an ACM certificate ARN in us-east-1 (CloudFront uses certificates from us-east-1 only)',
       '  certificate.aliases: [] is empty; give the names the certificate covers that viewers use',
-      '  webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/am/0a1b2c3d" is not the ARN of a CLOUDFRONT web ACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)',
+      '  webAcl: "test/waf" has scope "REGIONAL"; a distribution takes a CLOUDFRONT web ACL (created in us-east-1)',
     ]);
   });
 });

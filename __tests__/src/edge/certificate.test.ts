@@ -41,7 +41,7 @@ describe('DnsValidatedCertificate', () => {
       validation_record_fqdns: `\${[ for key, val in aws_route53_record.${recordKey}: val.fqdn]}`,
     });
     expect(cert.certificateArn).toMatch(/^\$\{TfToken/);
-    expect(cert.certificateArn).not.toBe(cert.certificate.arn);
+    expect(cert.certificateArn).not.toBe(cert.resource.arn);
   });
 
   it('is created in us-east-1 (for CloudFront) through an aliased provider, written bare in HCL', () => {

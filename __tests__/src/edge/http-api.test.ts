@@ -1,19 +1,35 @@
+import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
 import { HttpApi, HttpApiProps } from '../../../src/edge/http-api';
 import { decodeJsonencode } from '../../../src/core/json';
+import { EcsCluster } from '../../../src/compute/ecs-cluster';
+import { CloudMapOptions, EcsService } from '../../../src/compute/ecs-service';
+import { ApplicationLoadBalancer } from '../../../src/edge/alb';
+import { LogGroup } from '../../../src/observability/logs';
 import { Vpc } from '../../../src/network/vpc';
 import { allOf, errorOf, filterOf, isAbsent, onlyOf, resourcesOf, synthConstructs, Synthesized } from '../../helpers/synth';
 
-const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/internal/1234567890abcdef/1234567890abcdef';
-const CLOUD_MAP = 'arn:aws:servicediscovery:eu-west-1:123456789012:service/srv-abcdefghijklmnop';
+type Props = Omit<HttpApiProps, 'vpc' | 'integration'>;
+const BASE: Props = { name: 'predictor' };
 
-type Props = Omit<HttpApiProps, 'vpc'>;
-const BASE: Props = { name: 'predictor', integration: { cloudMapServiceArn: CLOUD_MAP } };
-
-function build(props: Partial<Props> = {}): { json: Synthesized; api: HttpApi } {
+/**
+ * An API in front of a backend in a VPC (pinned zones, one NAT): an ECS service registered in its
+ * cluster's namespace (`cloudMap`, SRV records unless told otherwise), or an internal load balancer
+ * (`internal: false` for an internet-facing one).
+ */
+function build(props: Partial<Props> = {}, backend: { readonly cloudMap?: CloudMapOptions | false; readonly internal?: boolean } = {}): { json: Synthesized; api: HttpApi } {
   let api!: HttpApi;
   const { json } = synthConstructs((stack) => {
-    const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'predictor', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'none', publicSubnets: false });
-    api = new HttpApi(stack, 'api', { ...BASE, ...props, vpc });
+    const vpc = new Vpc(stack, 'vpc', { flowLogs: false, namePrefix: 'predictor', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 'single' });
+    let integration: HttpApiProps['integration'];
+    if (backend.internal !== undefined) {
+      integration = { loadBalancer: new ApplicationLoadBalancer(stack, 'alb', { namePrefix: 'predictor', vpc, internal: backend.internal }) };
+    } else {
+      const cluster = new EcsCluster(stack, 'cluster', { clusterName: 'predictor', privateNamespace: { name: 'predictor.local', vpc } });
+      const logGroup = new LogGroup(stack, 'logs', { name: '/ecs/predictor' });
+      const cloudMap = backend.cloudMap === false ? undefined : backend.cloudMap ?? { name: 'backend', recordType: 'SRV' };
+      integration = { service: new EcsService(stack, 'svc', { serviceName: 'predictor-backend', cluster, vpc, logGroup, image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/backend:1', containerPort: 8000, cloudMap }) };
+    }
+    api = new HttpApi(stack, 'api', { ...BASE, integration, ...props, vpc });
   });
   return { json, api };
 }
@@ -28,6 +44,7 @@ const ref = (json: Synthesized, type: string, attr: string, match?: (r: Record<s
 describe('HttpApi', () => {
   it('reaches the VPC through a VPC link whose security group only talks to the VPC CIDR', () => {
     const { json, api } = build();
+    expect(api.resource).toBeInstanceOf(Apigatewayv2Api);
     const sg = filterOf(json, 'aws_security_group', (s) => s.tags?.Name === 'predictor-vpc-link');
     expect(sg).toHaveLength(1);
     expect(sg[0]).toMatchObject({ name_prefix: 'predictor-vpc-link-', vpc_id: ref(json, 'aws_vpc', 'id') });
@@ -46,7 +63,7 @@ describe('HttpApi', () => {
     expect(api.vpcLinkSecurityGroupId).toBe(api.vpcLinkSecurityGroup.securityGroupId);
   });
 
-  it('proxies every request to the Cloud Map service through the link, on an auto-deployed $default stage', () => {
+  it('proxies every request to the service\'s Cloud Map service through the link, on an auto-deployed $default stage', () => {
     const { json } = build();
     expect(onlyOf(json, 'aws_apigatewayv2_api')).toMatchObject({ name: 'predictor', protocol_type: 'HTTP', tags: { Name: 'predictor' } });
     expect(isAbsent(onlyOf(json, 'aws_apigatewayv2_api'), 'cors_configuration')).toBe(true);
@@ -55,7 +72,7 @@ describe('HttpApi', () => {
       api_id: apiId,
       integration_type: 'HTTP_PROXY',
       integration_method: 'ANY',
-      integration_uri: CLOUD_MAP,
+      integration_uri: ref(json, 'aws_service_discovery_service', 'arn'),
       connection_type: 'VPC_LINK',
       connection_id: ref(json, 'aws_apigatewayv2_vpc_link', 'id'),
       payload_format_version: '1.0',
@@ -70,15 +87,17 @@ describe('HttpApi', () => {
     expect(filterOf(json, 'aws_cloudwatch_log_group', (g) => g.name === '/aws/apigateway/predictor')[0].retention_in_days).toBe(30);
   });
 
-  it('routes the given keys to a load balancer listener, with CORS and throttling', () => {
-    const { json } = build({
-      integration: { listenerArn: LISTENER },
-      routes: ['GET /items/{id}', 'ANY /{proxy+}'],
-      cors: { allowOrigins: ['https://app.example.com'], maxAgeSec: 600 },
-      throttle: { burstLimit: 50, rateLimit: 20 },
-      accessLogRetentionDays: 7,
-    });
-    expect(onlyOf(json, 'aws_apigatewayv2_integration').integration_uri).toBe(LISTENER);
+  it('routes the given keys to an internal load balancer\'s listener, with CORS and throttling', () => {
+    const { json } = build(
+      {
+        routes: ['GET /items/{id}', 'ANY /{proxy+}'],
+        cors: { allowOrigins: ['https://app.example.com'], maxAgeSec: 600 },
+        throttle: { burstLimit: 50, rateLimit: 20 },
+        accessLogRetentionDays: 7,
+      },
+      { internal: true },
+    );
+    expect(onlyOf(json, 'aws_apigatewayv2_integration').integration_uri).toBe(ref(json, 'aws_lb_listener', 'arn'));
     expect(allOf(json, 'aws_apigatewayv2_route').map((r) => r.route_key).sort()).toEqual(['ANY /{proxy+}', 'GET /items/{id}']);
     expect(onlyOf(json, 'aws_apigatewayv2_api').cors_configuration).toEqual({
       allow_origins: ['https://app.example.com'],
@@ -102,7 +121,6 @@ describe('HttpApi', () => {
     const message = errorOf(() =>
       build({
         name: 'predictor api',
-        integration: { listenerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/x/1' },
         routes: ['GET items', 'FETCH /items', 'GET /{proxy+}/x', '$default', '$default'],
         cors: { allowOrigins: [], maxAgeSec: 90000 },
         accessLogRetentionDays: 2,
@@ -116,10 +134,16 @@ describe('HttpApi', () => {
       '  routes[1]: "FETCH /items" names the method "FETCH"; allowed: ANY, GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS',
       '  routes[2]: "GET /{proxy+}/x" has a path API Gateway does not accept; allowed: parts of letters, digits, ".", "_", "~" and "-", or "{name}" ("{name+}" last)',
       '  routes[4]: "$default" is given twice',
-      '  integration.listenerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/x/1" is not a load balancer listener ARN',
       '  cors.allowOrigins: [] is empty; give the origins allowed (e.g. "https://app.example.com") or "*"',
       '  cors.maxAgeSec: 90000 is out of range; allowed: 0 to 86400 seconds',
     ]);
-    expect(errorOf(() => build({ integration: { cloudMapServiceArn: 'srv-abc' } }))).toBe('test/api: integration.cloudMapServiceArn: "srv-abc" is not a Cloud Map service ARN');
+  });
+
+  it('rejects a backend it cannot reach through a VPC link: a service without Cloud Map or with A records, an internet-facing load balancer', () => {
+    expect(errorOf(() => build({}, { cloudMap: false }))).toBe('test/api: integration.service: test/svc has no Cloud Map registration; give it cloudMap with recordType "SRV"');
+    expect(errorOf(() => build({}, { cloudMap: { name: 'backend' } }))).toBe(
+      'test/api: integration.service: "test/svc" registers A records; API Gateway needs SRV records (the port as well as the address): set cloudMap.recordType "SRV"',
+    );
+    expect(errorOf(() => build({}, { internal: false }))).toBe('test/api: integration.loadBalancer: "test/alb" is internet-facing; a VPC link integration takes an internal load balancer (internal: true)');
   });
 });

@@ -1,11 +1,13 @@
 import { AwsStack } from '../../../src/core/aws-stack';
 import { decodeJsonencode } from '../../../src/core/json';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { RestApi, RestApiProps, RestApiRoute } from '../../../src/edge/rest-api';
+import { WebAcl } from '../../../src/edge/waf';
 import { LambdaFunction, LambdaFunctionProps, bootstrapCodePath } from '../../../src/compute/lambda';
 import { allOf, countOf, errorOf, filterOf, findBy, isAbsent, onlyOf, resourcesOf, statementsOf, synthConstructs, Synthesized } from '../../helpers/synth';
 
 type Functions = Record<'upload' | 'status', LambdaFunction>;
-type Props = Omit<RestApiProps, 'routes'> & { readonly routes?: (f: Functions) => RestApiRoute[] };
+type Props = Omit<RestApiProps, 'routes' | 'webAcl'> & { readonly routes?: (f: Functions) => RestApiRoute[]; readonly webAclScope?: 'REGIONAL' | 'CLOUDFRONT' };
 
 const ROUTES = (f: Functions): RestApiRoute[] => [
   { path: '/upload', method: 'POST', function: f.upload },
@@ -23,7 +25,9 @@ function build(props: Partial<Props> = {}, fnProps: Partial<LambdaFunctionProps>
   let api!: RestApi;
   const { json } = synthConstructs((stack) => {
     const f = functions(stack, fnProps);
-    api = new RestApi(stack, 'api', { name: 'nva-api', ...props, routes: (props.routes ?? ROUTES)(f) });
+    const { webAclScope, ...rest } = props;
+    const webAcl = webAclScope ? new WebAcl(stack, 'waf', { name: 'nva', scope: webAclScope, provider: webAclScope === 'CLOUDFRONT' ? stack.providerFor('us-east-1') : undefined }) : undefined;
+    api = new RestApi(stack, 'api', { name: 'nva-api', ...rest, webAcl, routes: (props.routes ?? ROUTES)(f) });
   });
   return { json, api };
 }
@@ -230,10 +234,10 @@ describe('RestApi', () => {
     expect(onlyOf(json, 'aws_api_gateway_stage').depends_on).toEqual([address(json, 'aws_api_gateway_account')]);
   });
 
-  it('associates a web ACL with the stage', () => {
-    const acl = 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/nva/0123abcd-0123-0123-0123-0123456789ab';
-    const { json } = build({ webAclArn: acl });
-    expect(onlyOf(json, 'aws_wafv2_web_acl_association')).toEqual({ resource_arn: ref(json, 'aws_api_gateway_stage', 'arn'), web_acl_arn: acl });
+  it('associates a regional web ACL with the stage', () => {
+    const { json, api } = build({ webAclScope: 'REGIONAL' });
+    expect(onlyOf(json, 'aws_wafv2_web_acl_association')).toEqual({ resource_arn: ref(json, 'aws_api_gateway_stage', 'arn'), web_acl_arn: ref(json, 'aws_wafv2_web_acl', 'arn') });
+    expect(api.resource).toBeInstanceOf(ApiGatewayRestApi);
   });
 
   it('integrates with, and allows, the live alias of functions with provisioned concurrency', () => {
@@ -288,6 +292,6 @@ describe('RestApi', () => {
       '  throttle.burstLimit: -1 is not a whole number of requests (0 or more)',
     ]);
     expect(errorOf(() => build({ routes: () => [] }))).toBe('test/api: routes: [] is empty; a REST API cannot be deployed without a method');
-    expect(errorOf(() => build({ webAclArn: 'arn:aws:waf::123456789012:webacl/x' }))).toBe('test/api: webAclArn: "arn:aws:waf::123456789012:webacl/x" is not a WAFv2 web ACL ARN');
+    expect(errorOf(() => build({ webAclScope: 'CLOUDFRONT' }))).toBe('test/api: webAcl: "test/waf" has scope "CLOUDFRONT"; a REST API stage takes a REGIONAL web ACL');
   });
 });

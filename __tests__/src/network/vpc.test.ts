@@ -1,4 +1,5 @@
 import { TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, Testing } from 'cdktf';
+import { AwsStack } from '../../../src/core/aws-stack';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
@@ -8,10 +9,10 @@ import { Route } from '@cdktf/provider-aws/lib/route';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Vpc as VpcResource } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { cidrSubnet, NatStrategy, Vpc, VpcProps, subnetLayout } from '../../../src/network/vpc';
-import { allOf, countOf, errorOf, filterOf, findBy, isAbsent, onlyOf, parseField, resourcesOf, statementsOf, Synthesized, synthConstructs } from '../../helpers/synth';
+import { cidrSubnet, NatStrategy, Vpc, VpcProps } from '../../../src/network/vpc';
+import { EXISTING_VPC, allOf, countOf, errorOf, existingVpc, filterOf, findBy, isAbsent, onlyOf, parseField, resourcesOf, statementsOf, Synthesized, synth, synthConstructs } from '../../helpers/synth';
 
-const BASE: VpcProps = { namePrefix: 'demo', region: 'eu-west-1' };
+const BASE: VpcProps = { namePrefix: 'demo' };
 const PINNED = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
 function synthVpc(props: Partial<VpcProps> = {}) {
@@ -189,9 +190,11 @@ describe('Vpc', () => {
   });
 
   it('lays six zones out within 16 subnets, and says when the bits cannot hold the layout', () => {
-    expect(subnetLayout(6, true, undefined, 2).needed).toBe(12);
-    const used = Array.from({ length: 6 }, (_, i) => [subnetLayout(6, true, undefined, 2).publicNetnum(i), subnetLayout(6, true, undefined, 2).privateNetnum(i)]).flat();
-    expect(new Set(used).size).toBe(12);
+    const { json } = synthVpc({ azCount: 6 });
+    const cidrs = allOf(json, 'aws_subnet').map((s) => s.cidr_block);
+    expect(cidrs).toHaveLength(12);
+    expect(new Set(cidrs).size).toBe(12);
+    expect(cidrs.every((c) => /^10\.0\.\d+\.0\/20$/.test(c) && Number(c.split('.')[2]) < 192)).toBe(true);
     expect(errorOf(() => synthVpc({ azCount: 6, subnetNewBits: 3 }))).toContain('subnetNewBits: 3 bits give 8 subnets, fewer than the 12 the layout needs');
   });
 
@@ -223,6 +226,7 @@ describe('Vpc', () => {
       ref(json, 'aws_route_table', 'demo-private-rt-2'),
     ];
     for (const service of ['s3', 'dynamodb']) {
+      // The service names take the stack's region (eu-west-1 here).
       expect(findBy(json, 'aws_vpc_endpoint', 'service_name', `com.amazonaws.eu-west-1.${service}`)).toEqual({
         vpc_id: ref(json, 'aws_vpc', 'demo'),
         service_name: `com.amazonaws.eu-west-1.${service}`,
@@ -335,6 +339,61 @@ describe('Vpc', () => {
     expect(vpc.natPublicIps).toEqual([]);
     expect(vpc.endpointSecurityGroupId).toBeUndefined();
     expect(vpc.availabilityZones).toHaveLength(2);
+  });
+
+  it('names its endpoint services after the region of its stack', () => {
+    const stack = new AwsStack(Testing.app(), 'test', { region: 'us-east-2', project: 'test', environment: 'test', accountId: '123456789012' });
+    new Vpc(stack, 'vpc', { ...BASE, availabilityZones: ['us-east-2a', 'us-east-2b'], gatewayEndpoints: ['s3'], interfaceEndpoints: ['logs'] });
+    const { json } = synth(stack);
+    expect(allOf(json, 'aws_vpc_endpoint').map((e) => e.service_name).sort()).toEqual(['com.amazonaws.us-east-2.logs', 'com.amazonaws.us-east-2.s3']);
+  });
+
+  it('exposes the VPC resource as resource', () => {
+    let vpc!: Vpc;
+    const { json } = synthConstructs((stack) => {
+      vpc = new Vpc(stack, 'vpc', BASE);
+      new TerraformOutput(stack, 'id', { value: vpc.resource.id });
+    });
+    expect(json.output?.id.value).toBe(ref(json, 'aws_vpc', 'demo'));
+    expect(vpc.resource).toBeInstanceOf(VpcResource);
+  });
+
+  describe('fromAttributes', () => {
+    it('describes a VPC made elsewhere: its ids, CIDR block and subnets, and creates nothing', () => {
+      let vpc!: ReturnType<typeof Vpc.fromAttributes>;
+      const { json } = synthConstructs((stack) => {
+        vpc = existingVpc(stack);
+      });
+      expect(json.resource).toBeUndefined();
+      expect(json.data).toBeUndefined();
+      expect([vpc.vpcId, vpc.cidr, vpc.vpcCidr, vpc.privateSubnetIds, vpc.publicSubnetIds]).toEqual([EXISTING_VPC.vpcId, '10.0.0.0/16', '10.0.0.0/16', EXISTING_VPC.privateSubnetIds, EXISTING_VPC.publicSubnetIds]);
+      expect(vpc.egressDependables).toEqual([]);
+      // Unless told otherwise, the private subnets reach the outside (a NAT gateway): no egress problem.
+      expect(vpc.egressProblems(['ecr.api', 'logs'])).toEqual([]);
+    });
+
+    it('checks its egress against what it is told: without NAT, only the endpoints it has', () => {
+      let vpc!: ReturnType<typeof Vpc.fromAttributes>;
+      synthConstructs((stack) => {
+        vpc = existingVpc(stack, { publicSubnetIds: [], egress: { natGateways: 'none', gatewayEndpoints: ['s3'], interfaceEndpoints: ['logs'] } });
+      });
+      expect(vpc.publicSubnetIds).toEqual([]);
+      expect(vpc.egressProblems(['s3', 'logs', 'ecr.api'])).toEqual([
+        'without a NAT gateway, private subnets reach "ecr.api" only through a VPC endpoint; add "ecr.api" to interfaceEndpoints or use a NAT gateway',
+      ]);
+    });
+
+    it('rejects ids that are not a VPC or subnet id, a malformed CIDR and no private subnet, together', () => {
+      expect(errorOf(() => synthConstructs((stack) => existingVpc(stack, { vpcId: 'vpc-1', cidr: '10.0.0/16', privateSubnetIds: [], publicSubnetIds: ['subnet-a'] })))).toBe(
+        [
+          'test/vpc: invalid props:',
+          '  vpcId: "vpc-1" is not a VPC id; allowed: "vpc-" and 8 or 17 hexadecimal digits, e.g. "vpc-0123456789abcdef0"',
+          '  cidr: "10.0.0/16" is not an IPv4 CIDR block; allowed: e.g. "10.0.0.0/16"',
+          '  privateSubnetIds: [] is empty; give the private subnets, one per zone',
+          '  publicSubnetIds[0]: "subnet-a" is not a subnet id; allowed: "subnet-" and 8 or 17 hexadecimal digits',
+        ].join('\n'),
+      );
+    });
   });
 
   describe('validation', () => {

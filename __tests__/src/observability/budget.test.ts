@@ -4,14 +4,16 @@ import { EncryptionKey } from '../../../src/security/kms';
 import { Topic } from '../../../src/data/topic';
 import { errorOf, onlyOf, resourcesOf, statementsOf, synthConstructs } from '../../helpers/synth';
 
-function build(props: Partial<CostBudgetProps> = {}, topic: 'none' | 'cmk' | 'managed' = 'none') {
+function build(props: Partial<CostBudgetProps> = {}, topic: 'none' | 'cmk' | 'managed' | 'external' = 'none') {
   return synthConstructs((stack: AwsStack) => {
     const t =
       topic === 'cmk'
         ? new Topic(stack, 'alarms', { name: 'am-alarms', kmsKey: new EncryptionKey(stack, 'key', { alias: 'am-alarms', description: 'alarms' }) })
         : topic === 'managed'
           ? new Topic(stack, 'alarms', { name: 'am-alarms' })
-          : undefined;
+          : topic === 'external'
+            ? Topic.fromTopicArn(stack, 'alarms', 'arn:aws:sns:eu-west-1:123456789012:org-budgets')
+            : undefined;
     new CostBudget(stack, 'budget', { name: 'artwork-matcher-production', limitUsd: 1500, emailSubscribers: ['finance@example.com'], topic: t, ...props });
   }).json;
 }
@@ -26,6 +28,14 @@ describe('CostBudget', () => {
       { ...mail, threshold: 80, notification_type: 'FORECASTED' },
       { ...mail, threshold: 100, notification_type: 'ACTUAL' },
     ]);
+  });
+
+  it('notifies a topic made elsewhere, whose policy must allow budgets.amazonaws.com already: nothing to wait for', () => {
+    const json = build({ emailSubscribers: [] }, 'external');
+    const budget = onlyOf(json, 'aws_budgets_budget');
+    expect(budget.notification.map((n: any) => n.subscriber_sns_topic_arns)).toEqual([['arn:aws:sns:eu-west-1:123456789012:org-budgets'], ['arn:aws:sns:eu-west-1:123456789012:org-budgets']]);
+    expect(budget.depends_on).toBeUndefined();
+    expect(json.resource?.aws_sns_topic_policy).toBeUndefined();
   });
 
   it('counts only costs of one user cost allocation tag, in the user:<Key>$<Value> form', () => {

@@ -3,11 +3,14 @@ import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-lo
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { XraySamplingRule } from '@cdktf/provider-aws/lib/xray-sampling-rule';
-import { ILoadBalancerMetrics, IMonitoredService, Metric, Monitoring, MonitoringProps } from '../../../src/observability/monitoring';
+import { ILoadBalancerMetrics, IMonitoredService, Monitoring, MonitoringProps } from '../../../src/observability/monitoring';
+import type { Metric } from '../../../src/core/metric';
 import { LogGroup } from '../../../src/observability/logs';
 import { Topic } from '../../../src/data/topic';
 import { EncryptionKey } from '../../../src/security/kms';
-import { countOf, errorOf, findBy, isAbsent, onlyOf, parseField, resourcesOf, statementsOf, synthConstructs, Synthesized } from '../../helpers/synth';
+import { Testing } from 'cdktf';
+import { AwsStack } from '../../../src/core/aws-stack';
+import { countOf, errorOf, findBy, isAbsent, onlyOf, parseField, resourcesOf, statementsOf, synth, synthConstructs, Synthesized } from '../../helpers/synth';
 
 const ALB = 'app/shop/50dc6c495c0c9188';
 const TOPIC_ARN = /^\$\{aws_sns_topic\.monitoring_alarms_this_\w+\.arn\}$/;
@@ -30,7 +33,7 @@ function service(insights: boolean): IMonitoredService {
 
 function build(props: Partial<MonitoringProps> = {}, after?: (m: Monitoring) => void): { text: string; json: Synthesized } {
   return synthConstructs((stack) => {
-    const m = new Monitoring(stack, 'monitoring', { namePrefix: 'shop', region: 'eu-west-1', ...props });
+    const m = new Monitoring(stack, 'monitoring', { namePrefix: 'shop', ...props });
     after?.(m);
   });
 }
@@ -83,23 +86,38 @@ describe('Monitoring topic and dashboard', () => {
     expect(text).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: 'email', endpoint: 'ops@example.com', topic_arn: expect.stringMatching(TOPIC_ARN) });
   });
 
-  it('notifies a topic of the app, or a topic outside it, instead of creating one', () => {
+  it('notifies a topic of the app, or a topic made elsewhere (Topic.fromTopicArn), instead of creating one', () => {
     const shared = synthConstructs((stack) => {
       const key = new EncryptionKey(stack, 'key', { alias: 'ops', description: 'ops' });
       const topic = new Topic(stack, 'ops', { name: 'ops-alarms', kmsKey: key });
-      const m = new Monitoring(stack, 'monitoring', { namePrefix: 'shop', region: 'eu-west-1', topic });
+      const m = new Monitoring(stack, 'monitoring', { namePrefix: 'shop', topic });
       m.addAlarm('x', { name: 'x', description: 'x', metric: metric('RequestCount', 'Sum'), threshold: 1, comparison: 'GreaterThanThreshold' });
     }).json;
     expect(countOf(shared, 'aws_sns_topic')).toBe(1);
     expect(onlyOf(shared, 'aws_cloudwatch_metric_alarm').alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\.ops_this_\w+\.arn/)]);
     const external = 'arn:aws:sns:eu-west-1:123456789012:org-alarms';
-    const { json } = build({ existingTopicArn: external }, (m) => m.addAlarm('x', { name: 'x', description: 'x', metric: metric('RequestCount', 'Sum'), threshold: 1, comparison: 'GreaterThanThreshold' }));
+    const withExternal = (props: Partial<MonitoringProps>) =>
+      synthConstructs((stack) => {
+        const m = new Monitoring(stack, 'monitoring', { namePrefix: 'shop', topic: Topic.fromTopicArn(stack, 'org-alarms', external), ...props });
+        m.addAlarm('x', { name: 'x', description: 'x', metric: metric('RequestCount', 'Sum'), threshold: 1, comparison: 'GreaterThanThreshold' });
+      }).json;
+    const json = withExternal({});
     expect(countOf(json, 'aws_sns_topic')).toBe(0);
+    expect(countOf(json, 'aws_sns_topic_policy')).toBe(0);
     expect(countOf(json, 'aws_kms_key')).toBe(0);
     expect(onlyOf(json, 'aws_cloudwatch_metric_alarm').alarm_actions).toEqual([external]);
-    expect(errorOf(() => build({ existingTopicArn: external, alarmEmail: 'ops@example.com' }))).toBe(
-      'test/monitoring: alarmEmail: cannot be subscribed to a topic outside this app (existingTopicArn); subscribe it there',
+    expect(errorOf(() => withExternal({ alarmEmail: 'ops@example.com' }))).toBe(
+      'test/monitoring: alarmEmail: cannot be subscribed to test/org-alarms, a topic made elsewhere (Topic.fromTopicArn); subscribe it where that topic is managed',
     );
+  });
+
+  it('shows the metrics of its stack\'s region on the dashboard, and links to the dashboard there', () => {
+    const stack = new AwsStack(Testing.app(), 'test', { region: 'us-east-2', project: 'test', environment: 'test', accountId: '123456789012' });
+    const m = new Monitoring(stack, 'monitoring', { namePrefix: 'shop' });
+    m.addWidget({ title: 'CPU', metrics: [service(true).metricCpuUtilization()] });
+    const body = parseField(onlyOf(synth(stack).json, 'aws_cloudwatch_dashboard'), 'dashboard_body');
+    expect(body.widgets[0].properties.region).toBe('us-east-2');
+    expect(m.dashboardUrl).toMatch(/^https:\/\/us-east-2\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-2#dashboards:name=/);
   });
 
   it('creates no dashboard with dashboard: false', () => {
@@ -130,6 +148,7 @@ describe('Monitoring topic and dashboard', () => {
       ['Tasks', 0, 14, 8, 3],
       ['Backlog', 0, 17, 20, 6],
     ]);
+    // The stack's region (eu-west-1).
     expect(widgets.every((w) => w.type === 'metric' && w.properties.region === 'eu-west-1')).toBe(true);
     const metrics = widgets.map((w) => w.properties.metrics.map(metricOf));
     expect(metrics[0]).toEqual([{ namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: SERVICE_DIMS, options: { stat: 'Average', period: 60, label: 'api' } }]);

@@ -1,5 +1,6 @@
 import { AwsStack } from '../../../src/core/aws-stack';
-import { GithubDeployRole, GithubDeployRoleProps, githubOidcProviderArn } from '../../../src/security/cicd';
+import { GithubDeployRole, GithubDeployRoleProps } from '../../../src/security/cicd';
+import { githubOidcProviderArn } from '../../../src/security/github-oidc';
 import { ServiceRole } from '../../../src/security/iam';
 import { EcrRepository } from '../../../src/data/registry';
 import { allOf, countOf, errorOf, onlyOf, resourcesOf, statementsOf, synthConstructs } from '../../helpers/synth';

@@ -1,7 +1,8 @@
 import { TerraformVariable, Testing } from 'cdktf';
 import { AwsStack } from '../../../src/core/aws-stack';
 import { ServiceRole } from '../../../src/security/iam';
-import type { ISecretSource } from '../../../src/compute/ecs-service/task-definition';
+import type { ISecretSource } from '../../../src/compute/ecs-service';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { EncryptionKey } from '../../../src/security/kms';
 import { SecretValue, SecretValueProps } from '../../../src/security/secrets';
 import { countOf, errorOf, isAbsent, onlyOf, resourcesOf, statementsOf, synthConstructs, testStack } from '../../helpers/synth';
@@ -20,6 +21,7 @@ function synthSecret(props: Partial<SecretValueProps> = {}, extra: (stack: AwsSt
 describe('SecretValue', () => {
   it('stores a required, sensitive variable that has no value in the configuration', () => {
     const { text, json, secret } = synthSecret();
+    expect(secret.resource).toBeInstanceOf(SecretsmanagerSecret);
     const stored = onlyOf(json, 'aws_secretsmanager_secret');
     expect(stored).toMatchObject({ name: 'demo/db-password', recovery_window_in_days: 30, tags: { Name: 'demo/db-password' } });
     expect(isAbsent(stored, 'kms_key_id')).toBe(true);
@@ -85,28 +87,28 @@ describe('SecretValue', () => {
     expect(statementsOf(onlyOf(json, 'aws_iam_role_policy'))).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.db_this_\w+\.arn\}$/) }]);
   });
 
-  it('refers to an existing secret without creating anything', () => {
+  it('fromSecretArn refers to a secret made elsewhere without creating anything, and grants reading it with its key', () => {
     const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abcd';
-    const { json, secret } = synthSecret({ secretName: 'shared/api-token', source: { kind: 'existing', secretArn: EXISTING, kmsKeyArn } }, (stack, s) =>
-      s.grantRead(new ServiceRole(stack, 'task', { name: 'task', assumedBy: 'ecs-tasks.amazonaws.com' })),
-    );
+    let secret!: ReturnType<typeof SecretValue.fromSecretArn>;
+    const { json } = synthConstructs((stack) => {
+      secret = SecretValue.fromSecretArn(stack, 'token', EXISTING, kmsKeyArn);
+      secret.grantRead(new ServiceRole(stack, 'task', { name: 'task', assumedBy: 'ecs-tasks.amazonaws.com' }));
+    });
     expect(countOf(json, 'aws_secretsmanager_secret')).toBe(0);
     expect(countOf(json, 'aws_secretsmanager_secret_version')).toBe(0);
     expect(json.variable).toBeUndefined();
-    expect(secret.secretArn).toBe(EXISTING);
-    expect(secret.secretName).toBe('shared/api-token');
-    expect(secret.secret).toBeUndefined();
+    expect([secret.secretArn, secret.secretName, secret.kmsKeyArn]).toEqual([EXISTING, 'shared/api-token', kmsKeyArn]);
     expect(statementsOf(onlyOf(json, 'aws_iam_role_policy'))).toEqual([
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: EXISTING },
       { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: kmsKeyArn },
     ]);
   });
 
-  it('accepts an existing secret ARN that is only known at plan time', () => {
+  it('fromSecretArn accepts an ARN that is only known at plan time', () => {
     expect(() =>
       synthConstructs((stack) => {
         const arn = new TerraformVariable(stack, 'token_arn', { type: 'string' }).stringValue;
-        new SecretValue(stack, 'token', { secretName: 'shared/api-token', source: { kind: 'existing', secretArn: arn } });
+        SecretValue.fromSecretArn(stack, 'token', arn);
       }),
     ).not.toThrow();
   });
@@ -141,30 +143,17 @@ describe('SecretValue', () => {
     ).toBe('test/db2: source.variableName: "db_password" is already the variable of secret test/db; each secret needs its own variable');
   });
 
-  it('rejects settings that have no effect on an existing secret, and partial or mismatched ARNs', () => {
-    const message = errorOf(() =>
-      synthConstructs((stack) => {
-        const key = new EncryptionKey(stack, 'key', { alias: 'secrets', description: 'secrets' });
-        new SecretValue(stack, 'token', { secretName: 'shared/api-token', description: 'x', recoveryWindowDays: 7, kmsKey: key, source: { kind: 'existing', secretArn: EXISTING } });
-      }),
+  it('fromSecretArn rejects partial ARNs, ARNs of other services and a key that is not a KMS key', () => {
+    const existing = (secretArn: string, kmsKeyArn?: string) => errorOf(() => synthConstructs((stack) => SecretValue.fromSecretArn(stack, 'token', secretArn, kmsKeyArn)));
+    expect(existing('arn:aws:secretsmanager:eu-west-1:123456789012:secret:shared/api-token')).toBe(
+      'test/token: secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shared/api-token" is a partial ARN (without the "-" and 6 characters Secrets Manager appends to the name), which IAM policies never match; give the full ARN (aws secretsmanager describe-secret --secret-id <name>)',
     );
-    expect(message).toBe(
+    expect(existing('arn:aws:ssm:eu-west-1:123456789012:parameter/x', 'alias/aws/secretsmanager')).toBe(
       [
         'test/token: invalid props:',
-        '  kmsKey: "test/key" has no effect on an existing secret, which keeps its own key; give source.kmsKeyArn so grantRead can decrypt with it',
-        '  description: "x" has no effect on an existing secret; remove it',
-        '  recoveryWindowDays: 7 has no effect on an existing secret; remove it',
+        '  kmsKeyArn: "alias/aws/secretsmanager" is not a KMS key ARN',
+        '  secretArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/x" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)',
       ].join('\n'),
-    );
-    const existing = (secretArn: string) => errorOf(() => synthSecret({ secretName: 'shared/api-token', source: { kind: 'existing', secretArn } }));
-    expect(existing('arn:aws:secretsmanager:eu-west-1:123456789012:secret:shared/api-token')).toBe(
-      'test/db: source.secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shared/api-token" is a partial ARN (without the "-" and 6 characters Secrets Manager appends to the name), which IAM policies never match; give the full ARN (aws secretsmanager describe-secret --secret-id <name>)',
-    );
-    expect(existing('arn:aws:secretsmanager:eu-west-1:123456789012:secret:other-AbCdEf')).toBe(
-      'test/db: source.secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:other-AbCdEf" is the ARN of secret "other", not of secretName "shared/api-token"',
-    );
-    expect(existing('arn:aws:ssm:eu-west-1:123456789012:parameter/x')).toBe(
-      'test/db: source.secretArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/x" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)',
     );
   });
 });

@@ -24,7 +24,7 @@ export type ContainerSecret =
   | { /** SSM parameter ARN. */ readonly parameterArn: string };
 
 /** ECS Exec's channel permissions (the task role needs them; the agent opens the channels). */
-export const ECS_EXEC_ACTIONS = ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'];
+const ECS_EXEC_ACTIONS = ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'];
 
 /**
  * The two roles of a task: the execution role (ECS pulls the image, writes logs and reads exactly

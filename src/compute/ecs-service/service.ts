@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable, Token } from 'cdktf';
-import { EcsService as EcsServiceResource } from '@cdktf/provider-aws/lib/ecs-service';
+import { EcsService as EcsServiceResource, EcsServiceServiceConnectConfiguration } from '@cdktf/provider-aws/lib/ecs-service';
 import { ServiceDiscoveryService } from '@cdktf/provider-aws/lib/service-discovery-service';
 import { AwsStack } from '../../core/aws-stack';
 import { dependOn } from '../../core/dependencies';
@@ -11,11 +11,12 @@ import { PropsValidator, isCidr } from '../../core/validation';
 import { Relations } from '../../core/relations';
 import type { ApplicationLoadBalancer, TargetGroup, TargetGroupHealthCheck } from '../../edge/alb';
 import { ServiceAutoscaling, ServiceAutoscalingOptions } from '../autoscaling';
-import { CapacityProviderStrategyItem, IEcsCluster, validateStrategy } from '../ecs-cluster';
+import { CapacityProviderStrategyItem, ICloudMapNamespace, IEcsCluster, validateStrategy } from '../ecs-cluster';
 import type { LogGroup } from '../../observability/logs';
 import { SecurityGroup } from '../../network/security-group';
-import { EgressNeed, FARGATE_WITHOUT_NAT, Vpc } from '../../network/vpc';
-import { ContainerHealthCheck, ContainerOptions, ContainerSecret, IEfsMountable, TaskDefinition } from './task-definition';
+import { EgressNeed, FARGATE_WITHOUT_NAT, IVpc } from '../../network/vpc';
+import { ContainerHealthCheck, ContainerOptions, IEfsMountable, TaskDefinition } from './task-definition';
+import type { ContainerSecret } from './roles';
 
 /** An EFS file system mounted into the main container. */
 export interface EfsMount {
@@ -33,10 +34,8 @@ export interface EfsMount {
   readonly readOnly?: boolean;
 }
 
-/** Registration in a Cloud Map private DNS namespace. */
+/** Registration in the cluster's Cloud Map private DNS namespace (`EcsClusterProps.privateNamespace`). */
 export interface CloudMapOptions {
-  /** Id of the Cloud Map private DNS namespace. */
-  readonly namespaceId: string;
   /** DNS name inside the namespace, e.g. `search`. */
   readonly name: string;
   /**
@@ -49,10 +48,8 @@ export interface CloudMapOptions {
   readonly dnsTtlSec?: number;
 }
 
-/** Service Connect: a client/server endpoint in the cluster's namespace. */
+/** Service Connect: a client/server endpoint in the cluster's namespace (`EcsClusterProps.privateNamespace`). */
 export interface ServiceConnectOptions {
-  /** Namespace ARN (the cluster's namespace). */
-  readonly namespaceArn: string;
   /**
    * Name other services call, `http://<dnsName>:<port>`; unique in the namespace.
    * @default the container name
@@ -85,10 +82,12 @@ export interface EcsServiceProps {
   /** The cluster to run in. */
   readonly cluster: IEcsCluster;
   /** The VPC: the service runs in its private subnets and waits for their routes and endpoints. */
-  readonly vpc: Vpc;
-  /** Subnets of the tasks. @default the VPC's private subnets */
-  readonly subnetIds?: readonly string[];
-  /** @default false */
+  readonly vpc: IVpc;
+  /**
+   * Run the tasks in the VPC's public subnets, each with a public IP (they reach the internet
+   * through the internet gateway, no NAT gateway or endpoint needed), instead of its private ones.
+   * @default false
+   */
   readonly assignPublicIp?: boolean;
   /**
    * Where tasks run: Fargate, or EC2 container instances of a capacity provider.
@@ -170,13 +169,23 @@ export interface EcsServiceProps {
    * @default the container health check's start period (60 without one) behind a load balancer
    */
   readonly healthCheckGracePeriodSec?: number;
-  /** Security groups allowed to reach the container port. @default [] */
+  /**
+   * Security groups allowed to reach the container port, by id: the level a rule's peer is at,
+   * where groups of other stacks or constructs meet (`securityGroupId` of any construct).
+   * @default []
+   */
   readonly allowFromSecurityGroupIds?: readonly string[];
   /** CIDR blocks allowed to reach the container port. @default [] */
   readonly allowFromCidrs?: readonly string[];
-  /** @default - no Cloud Map registration */
+  /**
+   * Registration in the cluster's Cloud Map namespace (the cluster needs `privateNamespace`).
+   * @default - no Cloud Map registration
+   */
   readonly cloudMap?: CloudMapOptions;
-  /** @default - no Service Connect */
+  /**
+   * A Service Connect endpoint in the cluster's namespace (the cluster needs `privateNamespace`).
+   * @default - no Service Connect
+   */
   readonly serviceConnect?: ServiceConnectOptions;
   /**
    * Let CI/CD own the task definition revision: Terraform ignores `task_definition` on the service
@@ -210,7 +219,8 @@ function imageRegistry(image: string): 'ecr' | 'internet' {
  * balancer, Cloud Map or Service Connect. The service waits for everything its first task needs.
  */
 export class EcsService extends Construct implements IGrantable {
-  public readonly service: EcsServiceResource;
+  /** The ECS service resource. */
+  public readonly resource: EcsServiceResource;
   public readonly serviceName: string;
   public readonly taskDefinition: TaskDefinition;
   public readonly securityGroup: SecurityGroup;
@@ -221,6 +231,8 @@ export class EcsService extends Construct implements IGrantable {
   public readonly targetGroup?: TargetGroup;
   /** The Cloud Map service, when registered. */
   public readonly discoveryService?: ServiceDiscoveryService;
+  /** The records the Cloud Map service holds (`A`, or `SRV` with the port), when registered. */
+  public readonly cloudMapRecordType?: 'A' | 'SRV';
   /** The strategy written on the service. */
   public readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
   private readonly cluster: IEcsCluster;
@@ -229,18 +241,44 @@ export class EcsService extends Construct implements IGrantable {
 
   constructor(scope: Construct, id: string, props: EcsServiceProps) {
     super(scope, id);
-    const compatibility = props.compatibility ?? 'FARGATE';
-    const desired = props.desiredCount ?? 1;
     const exec = props.enableExecuteCommand ?? false;
     this.containerName = props.containerName ?? props.serviceName;
     this.containerPort = props.containerPort;
     this.cluster = props.cluster;
     this.name = props.serviceName;
-
     const strategy = props.launchType ? undefined : props.capacityProviderStrategy ?? props.cluster.defaultCapacityProviderStrategy;
+    this.validate(props, strategy);
+    this.taskDefinition = this.taskDefinitionFor(props, exec);
+
+    // ----- network -----
+    this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.serviceName}-sg`, description: `ECS service ${props.serviceName}`, vpcId: props.vpc.vpcId });
+    this.securityGroupId = this.securityGroup.securityGroupId;
+    for (const src of props.allowFromSecurityGroupIds ?? []) this.allowFrom(src);
+    for (const cidr of props.allowFromCidrs ?? []) this.securityGroup.addIngress({ peer: { cidr }, port: props.containerPort, description: `Container port from ${cidr}` });
+    for (const vol of props.efsVolumes ?? []) vol.fileSystem.allowFrom(this.securityGroupId, `NFS from ${props.serviceName}`);
+
+    this.targetGroup = props.loadBalancer ? this.attachTo(props.loadBalancer, props.serviceName) : undefined;
+    this.discoveryService = props.cloudMap ? this.registerIn(props.cluster.namespace!, props.cloudMap, props.serviceName) : undefined;
+    this.cloudMapRecordType = props.cloudMap ? props.cloudMap.recordType ?? 'A' : undefined;
+    if (props.serviceConnect) props.cluster.claimServiceConnectName(props.serviceConnect.dnsName ?? this.containerName, this);
+
+    this.capacityProviderStrategy = strategy;
+    this.resource = this.serviceFor(props, strategy, exec);
+    this.serviceName = this.resource.name;
+    // A Service Connect client learns the mesh's endpoints when its task starts: a new peer
+    // redeploys every member (after the peer exists).
+    if (props.serviceConnect) this.resource.triggers = { service_connect_endpoints: props.cluster.joinServiceConnectMesh(this.resource) };
+    this.waitForFirstTask(props);
+    if (strategy) this.node.addValidation({ validate: () => props.cluster.unknownProviders('capacityProviderStrategy', strategy) });
+  }
+
+  /** Checks every prop (before any resource exists), the VPC's egress and the cluster's namespace included. */
+  private validate(props: EcsServiceProps, strategy: readonly CapacityProviderStrategyItem[] | undefined): void {
+    const compatibility = props.compatibility ?? 'FARGATE';
+    const exec = props.enableExecuteCommand ?? false;
     const v = new PropsValidator(this)
       .matches('serviceName', props.serviceName, /^[A-Za-z0-9_-]{1,255}$/, 'an ECS service name (1-255 letters, digits, "-" and "_")')
-      .range('desiredCount', desired, 0, 10000)
+      .range('desiredCount', props.desiredCount ?? 1, 0, 10000)
       .range('containerPort', props.containerPort, 1, 65535)
       .range('minHealthyPercent', props.minHealthyPercent, 0, 100)
       .range('maxHealthyPercent', props.maxHealthyPercent, 100, 200)
@@ -261,28 +299,45 @@ export class EcsService extends Construct implements IGrantable {
       if (props.serviceConnect) v.fail('serviceConnect', 'needs containerPort');
       if (props.allowFromCidrs?.length || props.allowFromSecurityGroupIds?.length) v.fail('allowFrom', 'opening the container port needs containerPort');
     }
+    for (const prop of ['cloudMap', 'serviceConnect'] as const) {
+      if (props[prop] && !props.cluster.namespace) v.fail(prop, `needs the cluster's Cloud Map namespace, and cluster ${props.cluster.node.path} has none; give the cluster privateNamespace`);
+    }
     if (props.healthCheckGracePeriodSec !== undefined && !props.loadBalancer) v.fail('healthCheckGracePeriodSec', 'has no effect without loadBalancer (ECS uses it for load balancer health checks only)');
     (props.allowFromCidrs ?? []).forEach((c, i) => v.check(isCidr(c), `allowFromCidrs[${i}]`, c, 'is not an IPv4 CIDR block'));
     if (exec && props.readonlyRootFilesystem === true) {
       v.fail('readonlyRootFilesystem', 'true breaks ECS Exec (its agent writes to the root filesystem); set it false or turn enableExecuteCommand off');
     }
     if (props.cloudMap?.recordType !== undefined) v.oneOf('cloudMap.recordType', props.cloudMap.recordType, ['A', 'SRV']);
-    // Egress: every service needs its image registry and logs; secrets, exec and sidecars add more.
-    const needs: EgressNeed[] = ['logs'];
+    this.validateEgress(v, props);
+    v.throwIfInvalid();
+  }
+
+  /**
+   * Whether the tasks reach what they need: in private subnets, their image registry and logs
+   * (secrets, exec and sidecars add more) through a NAT gateway or endpoints; with public IPs, the
+   * VPC must have public subnets.
+   */
+  private validateEgress(v: PropsValidator, props: EcsServiceProps): void {
     const images = [props.image, ...(props.sidecars ?? []).map((s) => s.image)];
+    if (props.assignPublicIp) {
+      v.check(props.vpc.publicSubnetIds.length > 0, 'assignPublicIp', true, `needs public subnets for the tasks, and the VPC ${props.vpc.node.path} has none; allowed: false (private subnets)`);
+      return;
+    }
+    const needs: EgressNeed[] = ['logs'];
     if (images.some((i) => imageRegistry(i) === 'ecr')) needs.push(...FARGATE_WITHOUT_NAT);
     if (Object.keys(props.secrets ?? {}).length > 0) needs.push('secretsmanager');
-    if (exec) needs.push('ssmmessages');
+    if (props.enableExecuteCommand) needs.push('ssmmessages');
     for (const problem of props.vpc.egressProblems(needs)) v.fail('vpc', problem);
-    if (props.vpc.egress.natGateways === 'none' && !props.assignPublicIp) {
+    if (props.vpc.egress.natGateways === 'none') {
       for (const image of images.filter((i) => imageRegistry(i) === 'internet')) v.fail('image', `${JSON.stringify(image)} is pulled from outside AWS, which private subnets without a NAT gateway cannot reach; push it to ECR or add a NAT gateway`);
     }
-    v.throwIfInvalid();
+  }
 
-    // ----- task definition -----
-    this.taskDefinition = new TaskDefinition(this, 'task-definition', { family: props.serviceName, compatibility, cpu: props.cpu, memoryMiB: props.memoryMiB });
-    for (const vol of props.efsVolumes ?? []) this.taskDefinition.addEfsVolume(vol.name, vol.fileSystem, vol.readOnly ?? false);
-    this.taskDefinition.addContainer({
+  /** The task definition: EFS volumes, the main container, the sidecars and the task role's permissions. */
+  private taskDefinitionFor(props: EcsServiceProps, exec: boolean): TaskDefinition {
+    const taskDefinition = new TaskDefinition(this, 'task-definition', { family: props.serviceName, compatibility: props.compatibility ?? 'FARGATE', cpu: props.cpu, memoryMiB: props.memoryMiB });
+    for (const vol of props.efsVolumes ?? []) taskDefinition.addEfsVolume(vol.name, vol.fileSystem, vol.readOnly ?? false);
+    taskDefinition.addContainer({
       name: this.containerName,
       image: props.image,
       essential: true,
@@ -298,59 +353,47 @@ export class EcsService extends Construct implements IGrantable {
       logGroup: props.logGroup,
       logStreamPrefix: props.logStreamPrefix,
     });
-    for (const sidecar of props.sidecars ?? []) this.taskDefinition.addContainer(sidecar);
-    for (const st of props.taskRoleStatements ?? []) this.addToPolicy(st);
-    for (const arn of props.taskRoleManagedPolicies ?? []) this.taskDefinition.roles.task.addManagedPolicy(arn);
-    if (exec) this.taskDefinition.roles.enableExec();
+    for (const sidecar of props.sidecars ?? []) taskDefinition.addContainer(sidecar);
+    for (const st of props.taskRoleStatements ?? []) taskDefinition.roles.task.addToPolicy(st);
+    for (const arn of props.taskRoleManagedPolicies ?? []) taskDefinition.roles.task.addManagedPolicy(arn);
+    if (exec) taskDefinition.roles.enableExec();
+    return taskDefinition;
+  }
 
-    // ----- network -----
-    this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.serviceName}-sg`, description: `ECS service ${props.serviceName}`, vpcId: props.vpc.vpcId });
-    this.securityGroupId = this.securityGroup.securityGroupId;
-    for (const src of props.allowFromSecurityGroupIds ?? []) this.allowFrom(src);
-    for (const cidr of props.allowFromCidrs ?? []) this.securityGroup.addIngress({ peer: { cidr }, port: props.containerPort, description: `Container port from ${cidr}` });
-    for (const vol of props.efsVolumes ?? []) vol.fileSystem.allowFrom(this.securityGroupId, `NFS from ${props.serviceName}`);
+  /** A target group on the load balancer, its route (or default action), and the container port opened to the load balancer. */
+  private attachTo(lb: LoadBalancerOptions, serviceName: string): TargetGroup {
+    const targetGroup = lb.alb.addTargetGroup(serviceName, { name: serviceName, port: this.containerPort!, healthCheck: lb.healthCheck, deregistrationDelaySec: lb.deregistrationDelaySec });
+    if (lb.route === 'default') lb.alb.setDefaultTargetGroup(targetGroup);
+    else lb.alb.addRoute(`${serviceName}-route`, { targetGroup, ...lb.route });
+    this.allowFrom(lb.alb.securityGroupId, `From the load balancer ${lb.alb.node.id}`);
+    return targetGroup;
+  }
 
-    // ----- load balancer -----
-    if (props.loadBalancer) {
-      const lb = props.loadBalancer;
-      this.targetGroup = lb.alb.addTargetGroup(props.serviceName, {
-        name: props.serviceName,
-        port: props.containerPort!,
-        healthCheck: lb.healthCheck,
-        deregistrationDelaySec: lb.deregistrationDelaySec,
-      });
-      if (lb.route === 'default') lb.alb.setDefaultTargetGroup(this.targetGroup);
-      else lb.alb.addRoute(`${props.serviceName}-route`, { targetGroup: this.targetGroup, ...lb.route });
-      this.allowFrom(lb.alb.securityGroupId, `From the load balancer ${lb.alb.node.id}`);
-    }
+  /** The Cloud Map service the tasks register in, in the cluster's namespace. */
+  private registerIn(namespace: ICloudMapNamespace, cloudMap: CloudMapOptions, serviceName: string): ServiceDiscoveryService {
+    return new ServiceDiscoveryService(this, 'discovery', {
+      name: cloudMap.name,
+      dnsConfig: { namespaceId: namespace.id, dnsRecords: [{ type: cloudMap.recordType ?? 'A', ttl: cloudMap.dnsTtlSec ?? 10 }], routingPolicy: 'MULTIVALUE' },
+      healthCheckCustomConfig: { failureThreshold: 1 },
+      tags: nameTags(`${serviceName}-discovery`),
+    });
+  }
 
-    // ----- service discovery -----
-    const recordType = props.cloudMap?.recordType ?? 'A';
-    if (props.cloudMap) {
-      this.discoveryService = new ServiceDiscoveryService(this, 'discovery', {
-        name: props.cloudMap.name,
-        dnsConfig: { namespaceId: props.cloudMap.namespaceId, dnsRecords: [{ type: recordType, ttl: props.cloudMap.dnsTtlSec ?? 10 }], routingPolicy: 'MULTIVALUE' },
-        healthCheckCustomConfig: { failureThreshold: 1 },
-        tags: nameTags(`${props.serviceName}-discovery`),
-      });
-    }
-    const dnsName = props.serviceConnect?.dnsName ?? this.containerName;
-    if (props.serviceConnect) props.cluster.claimServiceConnectName(dnsName, this);
-
-    // ----- service -----
+  /** The ECS service resource. */
+  private serviceFor(props: EcsServiceProps, strategy: readonly CapacityProviderStrategyItem[] | undefined, exec: boolean): EcsServiceResource {
     const hasLb = props.loadBalancer !== undefined;
-    this.capacityProviderStrategy = strategy;
-    this.service = new EcsServiceResource(this, 'this', {
+    const recordType = props.cloudMap?.recordType ?? 'A';
+    return new EcsServiceResource(this, 'this', {
       name: props.serviceName,
       cluster: props.cluster.clusterArn,
       taskDefinition: this.taskDefinition.resource.arn,
-      desiredCount: desired,
+      desiredCount: props.desiredCount ?? 1,
       capacityProviderStrategy: strategy ? props.cluster.renderStrategy(strategy) : undefined,
       // Strategy changes (non-empty to non-empty) update the service in place with this set, and
       // a changed trigger starts a new deployment.
       forceNewDeployment: strategy || props.serviceConnect ? true : undefined,
       launchType: props.launchType,
-      networkConfiguration: { subnets: [...(props.subnetIds ?? props.vpc.privateSubnetIds)], securityGroups: [this.securityGroupId], assignPublicIp: props.assignPublicIp ?? false },
+      networkConfiguration: { subnets: [...(props.assignPublicIp ? props.vpc.publicSubnetIds : props.vpc.privateSubnetIds)], securityGroups: [this.securityGroupId], assignPublicIp: props.assignPublicIp ?? false },
       deploymentMinimumHealthyPercent: props.minHealthyPercent ?? 100,
       deploymentMaximumPercent: props.maxHealthyPercent ?? 200,
       deploymentCircuitBreaker: { enable: props.circuitBreaker ?? true, rollback: props.circuitBreaker ?? true },
@@ -362,43 +405,44 @@ export class EcsService extends Construct implements IGrantable {
           ? { registryArn: this.discoveryService.arn, containerName: this.containerName, containerPort: props.containerPort }
           : { registryArn: this.discoveryService.arn }
         : undefined,
-      serviceConnectConfiguration: props.serviceConnect
-        ? {
-            enabled: true,
-            namespace: props.serviceConnect.namespaceArn,
-            service: [{ portName: this.containerName, discoveryName: dnsName, clientAlias: { dnsName, port: props.serviceConnect.port ?? props.containerPort! } }],
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: {
-                'awslogs-group': (props.serviceConnect.logGroup ?? props.logGroup).logGroupName,
-                'awslogs-region': AwsStack.of(this).region,
-                'awslogs-stream-prefix': `${this.containerName}-service-connect`,
-              },
-            },
-          }
-        : undefined,
+      serviceConnectConfiguration: props.serviceConnect ? this.serviceConnectConfiguration(props.serviceConnect, props.logGroup) : undefined,
       propagateTags: 'SERVICE',
       enableEcsManagedTags: true,
       waitForSteadyState: false,
       lifecycle: props.taskDefinitionManagedExternally ? { ignoreChanges: ['task_definition'] } : undefined,
       tags: nameTags(props.serviceName),
     });
-    this.serviceName = this.service.name;
-    // A Service Connect client learns the mesh's endpoints when its task starts: a new peer
-    // redeploys every member (after the peer exists).
-    if (props.serviceConnect) this.service.triggers = { service_connect_endpoints: props.cluster.joinServiceConnectMesh(this.service) };
+  }
 
-    // Everything the first task needs, so it starts on the first try.
-    dependOn(this.service, props.cluster.capacityProviderAssociation, ...props.vpc.egressDependables, ...(props.dependsOn ?? []));
-    this.taskDefinition.roles.addDependent(this.service);
-    this.securityGroup.addDependent(this.service);
-    this.targetGroup?.addDependent(this.service);
-    if (this.targetGroup) Relations.route(this.targetGroup.resource, this.service);
+  /** The service's Service Connect endpoint in the cluster's namespace, with the proxy's logs. */
+  private serviceConnectConfiguration(sc: ServiceConnectOptions, logGroup: LogGroup): EcsServiceServiceConnectConfiguration {
+    const dnsName = sc.dnsName ?? this.containerName;
+    return {
+      enabled: true,
+      namespace: this.cluster.namespace!.arn,
+      service: [{ portName: this.containerName, discoveryName: dnsName, clientAlias: { dnsName, port: sc.port ?? this.containerPort! } }],
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: {
+          'awslogs-group': (sc.logGroup ?? logGroup).logGroupName,
+          'awslogs-region': AwsStack.of(this).region,
+          'awslogs-stream-prefix': `${this.containerName}-service-connect`,
+        },
+      },
+    };
+  }
+
+  /** Makes the service wait for everything its first task needs, so it starts on the first try. */
+  private waitForFirstTask(props: EcsServiceProps): void {
+    dependOn(this.resource, props.cluster.capacityProviderAssociation, ...props.vpc.egressDependables, ...(props.dependsOn ?? []));
+    this.taskDefinition.roles.addDependent(this.resource);
+    this.securityGroup.addDependent(this.resource);
+    this.targetGroup?.addDependent(this.resource);
+    if (this.targetGroup) Relations.route(this.targetGroup.resource, this.resource);
     for (const vol of props.efsVolumes ?? []) {
-      dependOn(this.service, ...vol.fileSystem.mountDependables);
-      vol.fileSystem.securityGroup.addDependent(this.service);
+      dependOn(this.resource, ...vol.fileSystem.mountDependables);
+      vol.fileSystem.securityGroup.addDependent(this.resource);
     }
-    if (strategy) this.node.addValidation({ validate: () => props.cluster.unknownProviders('capacityProviderStrategy', strategy) });
   }
 
   /** Adds a statement to the task role's policy (the application's permissions). */
@@ -422,9 +466,9 @@ export class EcsService extends Construct implements IGrantable {
     if (options.requestsPerTarget !== undefined && !this.targetGroup) v.fail('requestsPerTarget', 'needs the service behind a load balancer (loadBalancer); without one there is no request count to track');
     if (options.requestsPerTarget !== undefined && options.requestCount) v.fail('requestsPerTarget', 'and requestCount exclude each other; give one');
     v.throwIfInvalid();
-    this.service.lifecycle = {
-      ...(this.service.lifecycle ?? {}),
-      ignoreChanges: [...((this.service.lifecycle?.ignoreChanges as string[] | undefined) ?? []), 'desired_count'],
+    this.resource.lifecycle = {
+      ...(this.resource.lifecycle ?? {}),
+      ignoreChanges: [...((this.resource.lifecycle?.ignoreChanges as string[] | undefined) ?? []), 'desired_count'],
     };
     const requestCount =
       options.requestsPerTarget !== undefined

@@ -11,7 +11,7 @@ import type { LogGroup } from '../../observability/logs';
 import { ContainerSecret, ISecretSource, TaskRoles } from './roles';
 
 /** Valid Fargate task sizes: CPU units to allowed memory (MiB). */
-export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
   256: [512, 1024, 2048],
   512: range(1024, 4096, 1024),
   1024: range(2048, 8192, 1024),
@@ -37,8 +37,6 @@ export function fargateSizeProblem(cpu: number, memoryMiB: number): ['cpu' | 'me
   if (!memories.includes(memoryMiB)) return ['memoryMiB', `${show(memoryMiB)} is not valid with ${cpu} CPU units on Fargate; allowed: ${memories[0]} to ${memories[memories.length - 1]} in steps of ${memories[1] - memories[0]}`];
   return undefined;
 }
-
-export type { ContainerSecret, ISecretSource } from './roles';
 
 /** A container health check (ECS runs it inside the container). */
 export interface ContainerHealthCheck {

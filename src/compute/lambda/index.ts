@@ -19,7 +19,9 @@ import type { EncryptionKey } from '../../security/kms';
 import { LogGroup } from '../../observability/logs';
 import { SecurityGroup } from '../../network/security-group';
 import type { SharedFileSystem } from '../../data/efs';
-import type { Vpc } from '../../network/vpc';
+import type { IVpc } from '../../network/vpc';
+import type { Queue } from '../../data/queue';
+import type { ITopic } from '../../data/topic';
 
 /** Lambda runtimes the construct accepts (current, not deprecated ones). */
 export const LAMBDA_RUNTIMES = [
@@ -48,10 +50,10 @@ const RESERVED_ENV = [
  * by the provider alone, so Terraform ignores them anyway and warns on every plan ("Redundant
  * ignore_changes element") when they are listed: they are left out.
  */
-export const CODE_ATTRIBUTES = ['filename', 'source_code_hash', 's3_key', 's3_object_version'];
+const CODE_ATTRIBUTES = ['filename', 'source_code_hash', 's3_key', 's3_object_version'];
 
 /** Name of the alias created with provisioned concurrency. */
-export const LIVE_ALIAS = 'live';
+const LIVE_ALIAS = 'live';
 
 /**
  * The directory of the placeholder package for `runtime`: a handler `index.handler` that answers
@@ -82,14 +84,6 @@ export type LambdaCode =
       /** Key of the zip in the bucket. */
       readonly s3Key: string;
     };
-
-/** Running the function in the private subnets of a VPC. */
-export interface LambdaVpcOptions {
-  /** The VPC; the function waits for its NAT routes and endpoints. */
-  readonly vpc: Vpc;
-  /** Subnets of the function's network interfaces. @default the VPC's private subnets */
-  readonly subnetIds?: readonly string[];
-}
 
 /** An EFS access point mounted into the function. */
 export interface LambdaEfsOptions {
@@ -144,11 +138,11 @@ export interface LambdaFunctionProps {
    */
   readonly tracing?: 'Active' | 'PassThrough';
   /**
-   * Run in a VPC: a security group of its own (all outbound open), the
+   * Run in the private subnets of a VPC: a security group of its own (all outbound open), the
    * `AWSLambdaVPCAccessExecutionRole` policy, and a wait for the VPC's NAT routes and endpoints.
    * @default - outside any VPC
    */
-  readonly vpc?: LambdaVpcOptions;
+  readonly vpc?: IVpc;
   /** Mount an EFS access point (needs `vpc`). @default - none */
   readonly efs?: LambdaEfsOptions;
   /**
@@ -167,12 +161,17 @@ export interface LambdaFunctionProps {
    */
   readonly provisionedConcurrency?: number;
   /**
-   * ARN of an SQS queue or SNS topic for events that failed every asynchronous attempt; the role may
-   * send to it. A destination encrypted with a customer managed key must also grant the key
-   * (`queue.grantSend(fn)` does both).
-   * @default - none
+   * SQS queue for events that failed every asynchronous attempt (not with `deadLetterTopic`); the
+   * role may send to it, and use its customer managed key (`queue.grantSend`).
+   * @default - no dead-letter queue
    */
-  readonly deadLetterQueueArn?: string;
+  readonly deadLetterQueue?: Queue;
+  /**
+   * SNS topic for events that failed every asynchronous attempt (not with `deadLetterQueue`); the
+   * role may publish to it (`topic.grantPublish`). A topic made elsewhere: `Topic.fromTopicArn`.
+   * @default - no dead-letter topic
+   */
+  readonly deadLetterTopic?: ITopic;
 }
 
 /**
@@ -183,7 +182,8 @@ export interface LambdaFunctionProps {
  * outside Terraform (`codeManagedExternally`).
  */
 export class LambdaFunction extends Construct implements IGrantable {
-  public readonly function: LambdaFunctionResource;
+  /** The function resource. */
+  public readonly resource: LambdaFunctionResource;
   public readonly functionName: string;
   /** Unqualified ARN of the function. */
   public readonly functionArn: string;
@@ -201,9 +201,37 @@ export class LambdaFunction extends Construct implements IGrantable {
 
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     super(scope, id);
-    const retention = props.logRetentionDays ?? 30;
-    const tracing = props.tracing ?? 'Active';
-    const external = props.codeManagedExternally ?? true;
+    const packageDir = this.validate(props);
+    this.name = props.functionName;
+
+    // ----- log group, role, network -----
+    this.logGroup = new LogGroup(this, 'logs', { name: `/aws/lambda/${props.functionName}`, retentionDays: props.logRetentionDays ?? 30 });
+    this.role = new ServiceRole(this, 'role', { name: `${props.functionName}-lambda`, assumedBy: 'lambda.amazonaws.com', description: `Execution role of the Lambda function ${props.functionName}` });
+    this.logGroup.grantWrite(this.role);
+    this.role.addManagedPolicy('arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess');
+    if (props.kmsKey) props.kmsKey.grantDecrypt(this.role);
+    props.deadLetterQueue?.grantSend(this);
+    props.deadLetterTopic?.grantPublish(this);
+    if (props.vpc) {
+      this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.functionName}-lambda`, description: `Lambda function ${props.functionName}`, vpcId: props.vpc.vpcId });
+      this.role.addManagedPolicy('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
+    }
+    if (props.efs) {
+      props.efs.fileSystem.allowFrom(this.securityGroup!.securityGroupId, `NFS from ${props.functionName}`);
+      props.efs.fileSystem.grantMount(this.role, props.efs.readOnly ?? false);
+    }
+
+    // ----- function -----
+    this.resource = this.functionFor(props, packageDir);
+    this.functionName = this.resource.functionName;
+    this.functionArn = this.resource.arn;
+    this.waitForFirstInvocation(props);
+    if (props.provisionedConcurrency !== undefined) this.alias = this.liveAlias(props.provisionedConcurrency);
+    this.invokeArn = this.alias ? this.alias.invokeArn : this.resource.invokeArn;
+  }
+
+  /** Checks every prop (before any resource exists); returns the package directory of `code.assetPath`. */
+  private validate(props: LambdaFunctionProps): string | undefined {
     const env = props.environment ?? {};
     const v = new PropsValidator(this)
       .matches('functionName', props.functionName, /^[A-Za-z0-9_-]{1,64}$/, 'a Lambda function name (1-64 letters, digits, "-" and "_")')
@@ -213,7 +241,7 @@ export class LambdaFunction extends Construct implements IGrantable {
       .range('memoryMiB', props.memoryMiB, 128, 10240, 'MiB')
       .check(Number.isInteger(props.timeoutSec ?? 3), 'timeoutSec', props.timeoutSec, 'is not a whole number of seconds')
       .range('timeoutSec', props.timeoutSec, 1, 900, 'seconds')
-      .check(RETENTION_DAYS.includes(retention), 'logRetentionDays', retention, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`)
+      .check(RETENTION_DAYS.includes(props.logRetentionDays ?? 30), 'logRetentionDays', props.logRetentionDays ?? 30, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`)
       .oneOf('tracing', props.tracing, ['Active', 'PassThrough']);
     let packageDir: string | undefined;
     if ('assetPath' in props.code) {
@@ -239,106 +267,83 @@ export class LambdaFunction extends Construct implements IGrantable {
         v.fail('provisionedConcurrency', `${props.provisionedConcurrency} exceeds reservedConcurrency ${props.reservedConcurrency}; allowed: at most the reserved concurrency`);
       }
     }
-    if (props.deadLetterQueueArn !== undefined) {
-      const arn = props.deadLetterQueueArn;
-      v.check(isArn(arn, 'sqs') || isArn(arn, 'sns'), 'deadLetterQueueArn', arn, 'is not the ARN of an SQS queue or SNS topic');
-    }
+    if (props.deadLetterQueue && props.deadLetterTopic) v.fail('deadLetterTopic', `and deadLetterQueue (${props.deadLetterQueue.node.path}) exclude each other; Lambda takes one dead-letter target`);
     if (props.efs) {
       if (!props.vpc) v.fail('efs', 'needs vpc (Lambda mounts EFS through network interfaces in the VPC)');
       v.matches('efs.mountPath', props.efs.mountPath, /^\/mnt\/[A-Za-z0-9._-]+$/, 'a Lambda mount path; allowed: "/mnt/<name>" (letters, digits, ".", "_" and "-")');
     }
-    if (props.vpc?.subnetIds) v.check(props.vpc.subnetIds.length > 0, 'vpc.subnetIds', props.vpc.subnetIds, 'is empty; give at least one subnet or leave it unset for the private subnets');
     v.throwIfInvalid();
-    this.name = props.functionName;
+    return packageDir;
+  }
 
-    // ----- log group, role -----
-    this.logGroup = new LogGroup(this, 'logs', { name: `/aws/lambda/${props.functionName}`, retentionDays: retention });
-    this.role = new ServiceRole(this, 'role', { name: `${props.functionName}-lambda`, assumedBy: 'lambda.amazonaws.com', description: `Execution role of the Lambda function ${props.functionName}` });
-    this.logGroup.grantWrite(this.role);
-    this.role.addManagedPolicy('arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess');
-    if (props.kmsKey) props.kmsKey.grantDecrypt(this.role);
-    if (props.deadLetterQueueArn !== undefined) this.addToPolicy(deadLetterStatement(props.deadLetterQueueArn));
+  /** The deployment package: the directory zipped here (deterministically, see ./package) into a cdktf asset, or the object in S3. */
+  private code(props: LambdaFunctionProps, packageDir: string | undefined): { filename: string; sourceCodeHash: string } | { s3Bucket: string; s3Key: string } {
+    if (!('assetPath' in props.code)) return { s3Bucket: props.code.s3Bucket, s3Key: props.code.s3Key };
+    const zip = packageDirectory(packageDir!);
+    const size = fs.statSync(zip).size;
+    if (size > MAX_DIRECT_UPLOAD_BYTES) new PropsValidator(this).fail('code.assetPath', `zips to ${(size / 1048576).toFixed(1)} MiB, above the 50 MiB Lambda takes as a direct upload; upload it to S3 and give code.s3Bucket and code.s3Key`).throwIfInvalid();
+    // cdktf copies the zip into the stack's assets.
+    const asset = new TerraformAsset(this, 'code', { path: zip, type: AssetType.FILE });
+    return { filename: asset.path, sourceCodeHash: Fn.filebase64sha256(asset.path) };
+  }
 
-    // ----- network -----
-    if (props.vpc) {
-      this.securityGroup = new SecurityGroup(this, 'sg', { name: `${props.functionName}-lambda`, description: `Lambda function ${props.functionName}`, vpcId: props.vpc.vpc.vpcId });
-      this.role.addManagedPolicy('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
-    }
-    if (props.efs) {
-      props.efs.fileSystem.allowFrom(this.securityGroup!.securityGroupId, `NFS from ${props.functionName}`);
-      props.efs.fileSystem.grantMount(this.role, props.efs.readOnly ?? false);
-    }
-
-    // ----- code -----
-    const code =
-      'assetPath' in props.code
-        ? (() => {
-            // Zipped here, deterministically (see ./package); cdktf copies the zip into the stack's assets.
-            const zip = packageDirectory(packageDir!);
-            const size = fs.statSync(zip).size;
-            if (size > MAX_DIRECT_UPLOAD_BYTES) new PropsValidator(this).fail('code.assetPath', `zips to ${(size / 1048576).toFixed(1)} MiB, above the 50 MiB Lambda takes as a direct upload; upload it to S3 and give code.s3Bucket and code.s3Key`).throwIfInvalid();
-            const asset = new TerraformAsset(this, 'code', { path: zip, type: AssetType.FILE });
-            return { filename: asset.path, sourceCodeHash: Fn.filebase64sha256(asset.path) };
-          })()
-        : { s3Bucket: props.code.s3Bucket, s3Key: props.code.s3Key };
-
-    // ----- function -----
-    const provisioned = props.provisionedConcurrency !== undefined;
-    this.function = new LambdaFunctionResource(this, 'this', {
+  /** The function resource. */
+  private functionFor(props: LambdaFunctionProps, packageDir: string | undefined): LambdaFunctionResource {
+    const env = props.environment ?? {};
+    const deadLetterArn = props.deadLetterQueue?.queueArn ?? props.deadLetterTopic?.topicArn;
+    return new LambdaFunctionResource(this, 'this', {
       functionName: props.functionName,
       description: props.description,
       role: this.role.roleArn,
       runtime: props.runtime,
       handler: props.handler,
-      ...code,
+      ...this.code(props, packageDir),
       memorySize: props.memoryMiB ?? 128,
       timeout: props.timeoutSec ?? 3,
       environment: Object.keys(env).length > 0 ? { variables: { ...env } } : undefined,
       kmsKeyArn: props.kmsKey?.keyArn,
-      tracingConfig: { mode: tracing },
+      tracingConfig: { mode: props.tracing ?? 'Active' },
       // The reference to the log group orders it first: nothing the function logs goes to an auto-created group.
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.logGroupName },
-      vpcConfig: props.vpc
-        ? { subnetIds: [...(props.vpc.subnetIds ?? props.vpc.vpc.privateSubnetIds)], securityGroupIds: [this.securityGroup!.securityGroupId] }
-        : undefined,
+      vpcConfig: props.vpc ? { subnetIds: [...props.vpc.privateSubnetIds], securityGroupIds: [this.securityGroup!.securityGroupId] } : undefined,
       fileSystemConfig: props.efs ? { arn: props.efs.fileSystem.accessPointArn, localMountPath: props.efs.mountPath } : undefined,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      publish: provisioned || undefined,
-      deadLetterConfig: props.deadLetterQueueArn !== undefined ? { targetArn: props.deadLetterQueueArn } : undefined,
-      lifecycle: external ? { ignoreChanges: CODE_ATTRIBUTES } : undefined,
+      publish: props.provisionedConcurrency !== undefined || undefined,
+      deadLetterConfig: deadLetterArn !== undefined ? { targetArn: deadLetterArn } : undefined,
+      lifecycle: props.codeManagedExternally ?? true ? { ignoreChanges: CODE_ATTRIBUTES } : undefined,
       tags: nameTags(props.functionName),
     });
-    this.functionName = this.function.functionName;
-    this.functionArn = this.function.arn;
+  }
 
-    // Everything the first invocation needs.
-    dependOn(this.function, this.logGroup.resource);
-    this.role.addDependent(this.function);
+  /** Makes the function wait for everything its first invocation needs: log group, role policies, NAT routes, security group rules, EFS mount targets. */
+  private waitForFirstInvocation(props: LambdaFunctionProps): void {
+    dependOn(this.resource, this.logGroup.resource);
+    this.role.addDependent(this.resource);
     if (props.vpc) {
-      dependOn(this.function, ...props.vpc.vpc.egressDependables);
-      this.securityGroup!.addDependent(this.function);
+      dependOn(this.resource, ...props.vpc.egressDependables);
+      this.securityGroup!.addDependent(this.resource);
     }
     if (props.efs) {
-      dependOn(this.function, ...props.efs.fileSystem.mountDependables);
-      props.efs.fileSystem.securityGroup.addDependent(this.function);
+      dependOn(this.resource, ...props.efs.fileSystem.mountDependables);
+      props.efs.fileSystem.securityGroup.addDependent(this.resource);
     }
+  }
 
-    // ----- alias with provisioned concurrency -----
-    if (provisioned) {
-      this.alias = new LambdaAlias(this, 'alias', {
-        name: LIVE_ALIAS,
-        description: 'Moved by the deploy pipeline (aws lambda update-alias); Terraform ignores its version after creation',
-        functionName: this.function.functionName,
-        functionVersion: this.function.version,
-        lifecycle: { ignoreChanges: ['function_version'] },
-      });
-      new LambdaProvisionedConcurrencyConfig(this, 'provisioned-concurrency', {
-        functionName: this.function.functionName,
-        qualifier: this.alias.name,
-        provisionedConcurrentExecutions: props.provisionedConcurrency!,
-      });
-    }
-    this.invokeArn = this.alias ? this.alias.invokeArn : this.function.invokeArn;
+  /** The `live` alias carrying `provisioned` pre-initialized environments. */
+  private liveAlias(provisioned: number): LambdaAlias {
+    const alias = new LambdaAlias(this, 'alias', {
+      name: LIVE_ALIAS,
+      description: 'Moved by the deploy pipeline (aws lambda update-alias); Terraform ignores its version after creation',
+      functionName: this.resource.functionName,
+      functionVersion: this.resource.version,
+      lifecycle: { ignoreChanges: ['function_version'] },
+    });
+    new LambdaProvisionedConcurrencyConfig(this, 'provisioned-concurrency', {
+      functionName: this.resource.functionName,
+      qualifier: alias.name,
+      provisionedConcurrentExecutions: provisioned,
+    });
+    return alias;
   }
 
   /** Adds a statement to the execution role's policy. */
@@ -361,7 +366,7 @@ export class LambdaFunction extends Construct implements IGrantable {
     this.permissionIds.add(permissionId);
     return new LambdaPermission(this, permissionId, {
       action: 'lambda:InvokeFunction',
-      functionName: this.function.functionName,
+      functionName: this.resource.functionName,
       principal,
       sourceArn,
       qualifier: this.alias?.name,
@@ -373,7 +378,7 @@ export class LambdaFunction extends Construct implements IGrantable {
    * through any version or alias (`lambda:InvokeFunction` on the function and `<arn>:*`).
    */
   public grantInvokeRole(grantee: IGrantable): void {
-    Relations.grant(this.function, grantee, 'invoke');
+    Relations.grant(this.resource, grantee, 'invoke');
     grantee.addToPolicy({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [this.functionArn, `${this.functionArn}:*`] });
   }
 
@@ -437,10 +442,4 @@ function isDirectory(dir: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Sending failed events to the dead-letter queue or topic (both actions when the ARN is known only at plan time). */
-function deadLetterStatement(arn: string): PolicyStatement {
-  const action = Token.isUnresolved(arn) ? ['sns:Publish', 'sqs:SendMessage'] : isArn(arn, 'sqs') ? 'sqs:SendMessage' : 'sns:Publish';
-  return { Effect: 'Allow', Action: action, Resource: arn };
 }

@@ -15,7 +15,7 @@ import * as zlib from 'zlib';
 export const MAX_DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 /** Where built packages are kept (content-addressed, safe to delete). */
-export function packageCacheDir(): string {
+function packageCacheDir(): string {
   return process.env.LAMBDA_PACKAGE_CACHE ?? path.join(os.tmpdir(), 'cdktf-aws-deployments-lambda');
 }
 
@@ -30,7 +30,7 @@ const CRC_TABLE = (() => {
 })();
 
 /** CRC-32 of `data` (zlib's when the runtime has it). */
-export function crc32(data: Buffer): number {
+function crc32(data: Buffer): number {
   const native = (zlib as unknown as { crc32?: (d: Buffer) => number }).crc32;
   if (native) return native(data) >>> 0;
   let c = 0xffffffff;
@@ -61,7 +61,7 @@ function filesOf(dir: string): Entry[] {
 }
 
 /** A zip archive of `entries`: deflated (or stored when that is smaller), 1980-01-01 timestamps, Unix modes 644/755. */
-export function zipEntries(entries: readonly Entry[]): Buffer {
+function zipEntries(entries: readonly Entry[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
