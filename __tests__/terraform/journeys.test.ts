@@ -1,0 +1,101 @@
+/**
+ * Every stack's deployment journey, planned offline step by step against the state the step before
+ * leaves (helpers/journey.ts): first apply without images, images pushed, a scaling change, a new
+ * member where the stack has a map of them, a third zone, HTTPS, and a re-synth that must plan
+ * nothing. Each step keeps the rules of every step (nothing stateful replaced or destroyed, nothing
+ * serving destroyed first, the configured scaling bounds reach AWS) and does what it is for.
+ */
+import { STACK_NAMES } from '../../stacks';
+import type { PlanSummary } from '../../tools/terraform/plan';
+import { JourneyStep, StepResult, breaches, describeChanges, runJourney } from '../helpers/journey';
+import { describeWithTerraform } from '../helpers/terraform';
+
+const certificate = (region: string) => ({ alb: { certificateArn: `arn:aws:acm:${region}:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789` } });
+const IMAGES: JourneyStep = { label: 'images pushed', settings: { imageTag: 'a1b2c3d' } };
+const THIRD_ZONE: JourneyStep = {
+  label: 'a third zone',
+  settings: { network: { azCount: 3 } },
+  // A zone only adds: subnets, routes, NAT or mount targets of the new zone; nothing is replaced.
+  expect: (plan) => expect(describeChanges(plan).filter((c) => / (replace|destroy)\b/.test(c))).toEqual([]),
+};
+const RESYNTH: JourneyStep = { label: 'the same settings again', settings: {}, expect: (plan) => expect(describeChanges(plan)).toEqual([]) };
+
+/** What a changed address set looks like, by resource type. */
+const byType = (plan: PlanSummary, kind: string) => [...new Set(Object.entries(plan.actions).filter(([, k]) => k === kind).map(([a]) => a.split('.')[0]))].sort();
+
+const firstApply: JourneyStep = { label: 'first apply', settings: {}, expect: (plan) => expect(plan.update + plan.replace + plan.destroy).toBe(0) };
+
+const JOURNEYS: Record<string, readonly JourneyStep[]> = {
+  'state-bootstrap': [
+    firstApply,
+    {
+      label: 'account set-up',
+      settings: { account: { serviceLinkedRoles: { ecs: 'create', spot: 'create' }, apiGatewayCloudWatchRole: true, costAllocationTags: ['Stack'] } },
+      expect: (plan) => expect(byType(plan, 'create')).toEqual(['aws_api_gateway_account', 'aws_ce_cost_allocation_tag', 'aws_iam_role', 'aws_iam_role_policy_attachment', 'aws_iam_service_linked_role']),
+    },
+    RESYNTH,
+  ],
+  'artwork-matcher-demo': [firstApply, IMAGES, { label: 'a scaling change', settings: { services: { gateway: { maxCapacity: 3 } } } }, THIRD_ZONE, { label: 'HTTPS', settings: certificate('eu-west-1') }, RESYNTH],
+  'artwork-matcher-staging': [firstApply, IMAGES, { label: 'a scaling change', settings: { services: { geometric: { maxCapacity: 8 } } } }, THIRD_ZONE, { label: 'HTTPS', settings: certificate('eu-west-1') }, RESYNTH],
+  'artwork-matcher-production': [
+    firstApply,
+    {
+      ...IMAGES,
+      // Scheduled actions own the bounds: the targets are registered again with them (their
+      // policies with them); the new image is a new revision of each task definition.
+      expect: (plan) => expect(byType(plan, 'replace')).toEqual(['aws_appautoscaling_policy', 'aws_appautoscaling_target', 'aws_ecs_task_definition']),
+    },
+    { label: 'a scaling change during an incident', settings: { services: { gateway: { maxCapacity: 30 } } } },
+    THIRD_ZONE,
+    { label: 'HTTPS', settings: certificate('eu-west-1') },
+    RESYNTH,
+  ],
+  'vision-validator': [firstApply, { label: 'a scaling change', settings: { service: { maxCapacity: 3 } } }, THIRD_ZONE, { label: 'HTTPS', settings: certificate('us-east-1') }, RESYNTH],
+  karmacadabra: [
+    firstApply,
+    IMAGES,
+    { label: 'a scaling change', settings: { agentDefaults: { maxCapacity: 4 } } },
+    {
+      label: 'a sixth agent',
+      settings: { agents: { 'market-maker': { port: 9006 } } },
+      // The five agents are redeployed after the new one exists: their new tasks see its endpoint.
+      expect: (plan) => expect(Object.entries(plan.actions).filter(([a, k]) => a.startsWith('aws_ecs_service.') && k === 'update')).toHaveLength(5),
+    },
+    THIRD_ZONE,
+    {
+      label: 'HTTPS',
+      settings: certificate('us-east-1'),
+      // Path routing moves to the HTTPS listener: each rule is created there before the old one goes.
+      expect: (plan) => expect(Object.entries(plan.replaceOrder).filter(([a]) => a.startsWith('aws_lb_listener_rule.')).map(([, o]) => o)).toEqual(Array(6).fill('create-first')),
+    },
+    RESYNTH,
+  ],
+  'ai-predictor': [firstApply, IMAGES, { label: 'a scaling change', settings: { backend: { maxCapacity: 6 } } }, THIRD_ZONE, RESYNTH],
+  'nutrition-video-analysis': [
+    firstApply,
+    IMAGES,
+    { label: 'a scaling change', settings: { worker: { maxCapacity: 20 } } },
+    {
+      ...THIRD_ZONE,
+      // The GPU compute environment takes the new subnet in place: running jobs go on.
+      expect: (plan) => {
+        THIRD_ZONE.expect!(plan, {} as StepResult);
+        expect(Object.entries(plan.actions).filter(([a]) => a.startsWith('aws_batch_compute_environment.'))).toEqual([[expect.any(String), 'update']]);
+      },
+    },
+    RESYNTH,
+  ],
+};
+
+it('has a journey for every stack of the app', () => {
+  expect(Object.keys(JOURNEYS).sort()).toEqual([...STACK_NAMES].sort());
+});
+
+describeWithTerraform('deployment journeys, step by step', () => {
+  it.concurrent.each(Object.keys(JOURNEYS).map((n) => [n]))('%s', async (name) => {
+    const steps = JOURNEYS[name];
+    const results = await runJourney(name, steps);
+    expect(breaches(results)).toEqual([]);
+    results.forEach((r, i) => steps[i].expect?.(r.plan, r));
+  });
+});
