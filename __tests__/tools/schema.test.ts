@@ -81,6 +81,8 @@ describe('example settings files', () => {
 });
 
 describe('the schema rejects what synth rejects', () => {
+  // Rules JSON Schema cannot state (cron ranges, time zone names, host bits, placeholders,
+  // template sequences, tag keys equal but for case, cross-field checks) are synth's alone.
   const cases: [string, unknown][] = [
     ['a misspelt field', { stacks: { 'artwork-matcher-demo': { imageTags: 'v1' } } }],
     ['an unknown stack', { stacks: { 'artwork-matcher-prod': {} } }],
@@ -92,6 +94,17 @@ describe('the schema rejects what synth rejects', () => {
     ['a map key outside its pattern', { stacks: { karmacadabra: { agents: { Market_Maker: { port: 9006 } } } } }],
     ['a tag the stack sets itself', { stacks: { 'state-bootstrap': { tags: { Project: 'x' } } } }],
     ['a string too long', { stacks: { 'vision-validator': { environment: 'a'.repeat(33) } } }],
+    ['a region AWS does not have', { stacks: { 'state-bootstrap': { region: 'eu-north-9' } } }],
+    ['a zone letter its region does not have', { stacks: { 'artwork-matcher-demo': { network: { availabilityZones: ['eu-west-1a', 'eu-west-1d'] } } } }],
+    ['a bucket name formatted as an IP address', { stacks: { 'state-bootstrap': { bucketName: '192.168.1.1' } } }],
+    ['a reserved bucket suffix', { remoteState: { bucket: 'state-s3alias', region: 'eu-west-1' } }],
+    ['a tag key with a character AWS refuses', { stacks: { karmacadabra: { tags: { 'cost#center': 'x' } } } }],
+    ['a VPC prefix the subnets cannot be cut from', { stacks: { 'ai-predictor': { network: { vpcCidr: '10.0.0.0/26' } } } }],
+    ['an EC2 instance family that does not exist', { stacks: { 'artwork-matcher-demo': { network: { natInstance: { instanceType: 't4.nano' } } } } }],
+    ['an ElastiCache node size its family lacks', { stacks: { 'artwork-matcher-production': { cache: { enabled: true, nodeType: 'cache.t4g.large' } } } }],
+    ['a Python handler with the file extension', { stacks: { 'nutrition-video-analysis': { lambdaHandler: 'index.py.handler' } } }],
+    ['a branch written as its ref', { stacks: { 'artwork-matcher-production': { cicd: { githubRepository: 'acme/x', branches: ['refs/heads/main'] } } } }],
+    ['a state key prefix with a leading "/"', { remoteState: { bucket: 'state-bucket', region: 'eu-west-1', keyPrefix: '/states' } }],
   ];
   test.each(cases)('%s', (_name, doc) => {
     expect(validate(doc)).toBe(false);

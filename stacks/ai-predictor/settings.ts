@@ -23,6 +23,7 @@ import {
   taskSizeFields,
 } from '../settings/shapes';
 import type { EgressNeed } from '../../src/network/vpc';
+import { originPortProblem } from '../settings/rules';
 import { FARGATE_WITHOUT_NAT } from '../../src/network/vpc';
 
 /** Environment variables the stack sets on the backend (the document's `backend_environment_variables`). */
@@ -31,7 +32,7 @@ export const STACK_ENVIRONMENT = ['AWS_REGION', 'ENVIRONMENT', 'S3_FILES_BUCKET'
 /** The document's remote state names. */
 export const DOCUMENT_REMOTE_STATE: StackRemoteStateSettings = { enabled: false, bucket: 'predictor-model-terraform-state', dynamodbTable: 'predictor-model-terraform-locks' };
 
-const slug = (doc: s.Doc<string>) => s.string({ pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, expected: 'a name of lowercase letters, digits and "-"', maxLength: 32, ...doc });
+const slug = (doc: s.Doc<string>) => s.slug(32, doc);
 
 const backend = s.object(
   {
@@ -80,7 +81,7 @@ const ORIGIN = /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/;
 
 const api = s.object(
   {
-    corsAllowOrigins: s.array(s.string({ pattern: ORIGIN, expected: 'an origin such as "https://app.example.com" (no path), or "*"' }), {
+    corsAllowOrigins: s.array(s.string({ pattern: ORIGIN, expected: 'an origin such as "https://app.example.com" (no path), or "*"' , check: originPortProblem, name: true }), {
       unique: true,
       plural: 'origins such as "https://app.example.com"',
       description:

@@ -26,6 +26,12 @@ import {
   taskSizeFields,
 } from '../settings/shapes';
 import { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUP_WCU } from '../../src/edge/waf';
+import { CACHE_NODE_TYPE, cacheNodeTypeHint } from '../settings/instance-types';
+
+/** A did-you-mean for a branch written as its ref (`refs/heads/main`). */
+const branchHint = (b: string) => (b.startsWith('refs/heads/') ? `; did you mean ${JSON.stringify(b.slice('refs/heads/'.length))}? (the name, without "refs/heads/")` : '');
+/** A did-you-mean for a hosted zone id written as Route 53 returns it (`/hostedzone/Z...`). */
+const hostedZoneHint = (id: string) => (id.startsWith('/hostedzone/') ? `; did you mean ${JSON.stringify(id.slice('/hostedzone/'.length))}?` : '');
 
 /** The three environments, each a stack of its own. */
 export const ARTWORK_ENVIRONMENTS = ['demo', 'staging', 'production'] as const;
@@ -119,8 +125,8 @@ const fields = {
   domain: s.optional(
     s.object(
       {
-        name: s.string({ pattern: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, expected: 'a lowercase DNS name such as "artwork.example.com"', description: 'The name clients call, e.g. `artwork.example.com` (a subdomain of the zone, or its apex).' }),
-        hostedZoneId: s.string({ pattern: /^Z[A-Z0-9]{1,31}$/, expected: 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"', description: 'Id of the Route 53 public hosted zone (`Z...`).' }),
+        name: s.string({ pattern: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, expected: 'a lowercase DNS name such as "artwork.example.com"', name: true, description: 'The name clients call, e.g. `artwork.example.com` (a subdomain of the zone, or its apex).' }),
+        hostedZoneId: s.string({ pattern: /^Z[A-Z0-9]{4,31}$/, expected: 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ" (Z and 4-31 capital letters and digits)', hint: hostedZoneHint, name: true, description: 'Id of the Route 53 public hosted zone (`Z...`).' }),
       },
       {
         description:
@@ -155,9 +161,11 @@ const fields = {
   cicd: s.optional(
     s.object(
       {
-        githubRepository: s.string({ pattern: /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, expected: 'a GitHub repository "owner/name"', description: 'The repository, `owner/name`.' }),
-        branches: s.optional(s.array(s.string({ pattern: /^[A-Za-z0-9._/-]{1,255}$/, expected: 'a branch name (no wildcards)' }), { unique: true, plural: 'branches', description: 'Branches whose workflows may deploy. Default: ["main"].' })),
-        environments: s.optional(s.array(s.string({ pattern: /^[A-Za-z0-9._ -]{1,255}$/, expected: 'a GitHub environment name (no wildcards)' }), { unique: true, plural: 'environments', description: 'GitHub environments whose jobs may deploy. Default: [].' })),
+        githubRepository: s.string({ pattern: /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, expected: 'a GitHub repository "owner/name"', name: true, description: 'The repository, `owner/name`.' }),
+        branches: s.optional(
+          s.array(s.string({ pattern: /^(?!refs\/)[A-Za-z0-9._/-]{1,255}$/, expected: 'a branch name (no wildcards)', hint: branchHint }), { unique: true, plural: 'branches', description: 'Branches whose workflows may deploy (names, without "refs/heads/"). Default: ["main"].' }),
+        ),
+        environments: s.optional(s.array(s.string({ pattern: /^[A-Za-z0-9._-]{1,255}$/, expected: 'a GitHub environment name (letters, digits, ".", "_" and "-"; no wildcards)' }), { unique: true, plural: 'environments', description: 'GitHub environments whose jobs may deploy. Default: [].' })),
         oidcProviderArn: s.optional(
           s.string({
             pattern: /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
@@ -175,7 +183,7 @@ const fields = {
     {
       enabled: s.boolean({ description: 'Put CloudFront in front; the load balancer then accepts CloudFront\'s addresses only.', default: false }),
       priceClass: s.oneOf(['PriceClass_100', 'PriceClass_200', 'PriceClass_All'], { expected: 'a CloudFront price class', description: 'Edge locations: `PriceClass_100`, `PriceClass_200` or `PriceClass_All`.', default: 'PriceClass_100' }),
-      cachedPathPatterns: s.array(s.string({ pattern: /^\/[A-Za-z0-9_.\-/*?]*$/, expected: 'a CloudFront path pattern such as "/static/*"' }), {
+      cachedPathPatterns: s.array(s.string({ pattern: /^(?!\/\*$)\/[A-Za-z0-9_\-.*$/~"'@:+&]{1,254}$/, expected: 'a CloudFront path pattern such as "/static/*" (not "/*": the default behavior takes every other path)' }), {
         unique: true,
         maxLength: 24,
         plural: 'path patterns',
@@ -195,7 +203,7 @@ const fields = {
     {
       enabled: s.boolean({ description: 'Create the cache.', default: false }),
       engine: s.oneOf(['valkey', 'redis'], { expected: 'a cache engine', description: '`valkey` (20 % cheaper, Redis-compatible) or `redis`.', default: 'valkey' }),
-      nodeType: s.string({ pattern: /^cache\.[a-z0-9]+\.[a-z0-9]+$/, expected: 'an ElastiCache node type such as "cache.t4g.micro"', description: 'ElastiCache node type of the cache nodes.', default: 'cache.t4g.micro' }),
+      nodeType: s.string({ pattern: CACHE_NODE_TYPE, expected: 'an ElastiCache node type such as "cache.t4g.micro"', hint: cacheNodeTypeHint, description: 'ElastiCache node type of the cache nodes.', default: 'cache.t4g.micro' }),
       replicas: s.number({ min: 0, max: 5, description: 'Read replicas (1 or more adds automatic failover across zones; 1 in production, 0 elsewhere).' }),
     },
     { description: 'A Redis-compatible cache the gateway reaches at `GATEWAY__CACHE__URL` (the document\'s ElastiCache box, tier 3); off by default.' },
@@ -272,7 +280,8 @@ function checkEndpoint(v: ArtworkMatcherSettings, issue: s.IssueFn): void {
   if (v.domain && v.alb.certificateArn) issue('domain', 'and alb.certificateArn both give the endpoint a certificate; keep one');
   if (v.cloudfront.enabled && v.alb.certificateArn) issue('alb.certificateArn', 'with cloudfront: CloudFront reaches the load balancer over HTTP inside its prefix list; give the name to CloudFront with domain instead');
   if (v.cloudfront.enabled && JSON.stringify(v.alb.allowedCidrs) !== JSON.stringify(['0.0.0.0/0'])) issue('alb.allowedCidrs', 'has no effect with cloudfront (the load balancer accepts CloudFront\'s addresses only); remove it');
-  if (!v.cloudfront.enabled && (v.cloudfront.cachedPathPatterns.length > 0 || v.cloudfront.originFacingPrefixListId || !v.cloudfront.originVerify)) issue('cloudfront', 'settings have no effect without cloudfront.enabled; set it true or remove them');
+  const cdnTouched = v.cloudfront.cachedPathPatterns.length > 0 || v.cloudfront.originFacingPrefixListId || !v.cloudfront.originVerify || v.cloudfront.priceClass !== 'PriceClass_100';
+  if (!v.cloudfront.enabled && cdnTouched) issue('cloudfront', 'settings have no effect without cloudfront.enabled; set it true or remove them');
 }
 
 /** The cross-field rules of the four services and the GPU capacity they share. */
@@ -310,6 +319,9 @@ function checkArtworkMatcher(v: ArtworkMatcherSettings, issue: s.IssueFn): void 
   checkEndpoint(v, issue);
   checkImageTag(v.imageTag, v.ecr.imageTagMutability, issue, 'imageTag');
   checkServices(v, issue);
+  if (v.cicd && v.cicd.branches?.length === 0 && (v.cicd.environments ?? []).length === 0) {
+    issue('cicd.branches', '[] and environments [] leave nothing that may assume the deploy role; give a branch (e.g. ["main"]) or an environment');
+  }
 }
 
 const schema = s.object(fields, { refine: checkArtworkMatcher });

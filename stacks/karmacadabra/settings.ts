@@ -24,6 +24,9 @@ export const DOCUMENT_AGENTS: Readonly<Record<string, number>> = {
 /** Agent names: a path segment, a Service Connect name and part of resource names. */
 export const AGENT_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 
+/** The highest priority of a listener rule. */
+const MAX_PRIORITY = 50000;
+
 const SECRET_ARN = /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 
 const port = s.number({ min: 1, max: 65535, description: 'Port the agent listens on (the load balancer and Service Connect use it).' });
@@ -42,6 +45,7 @@ const agentFields = {
     s.string({
       pattern: SECRET_ARN,
       expected: 'a Secrets Manager secret ARN with the 6-character suffix of its name',
+      name: true,
       description: 'An existing Secrets Manager secret (full ARN, with its 6-character suffix) holding the agent\'s JSON keys, instead of the empty secret the stack creates. Default: a secret `karmacadabra-<env>/<agent>` the operator fills after the first apply.',
     }),
   ),
@@ -216,6 +220,7 @@ function checkKarmacadabra(v: KarmacadabraSettings, report: s.IssueFn): void {
     checkFargateSize(a, issue, at('cpu'));
     if (a.maxCapacity < v.fargateBase) issue(`${at('maxCapacity')}maxCapacity`, `${a.maxCapacity} is below fargateBase ${v.fargateBase}`);
     if (priorities.has(priority)) issue(`${path}.priority`, `${priority} is also the priority of agent "${priorities.get(priority)}"; give each agent its own`);
+    if (priority > MAX_PRIORITY) issue(`${path}.priority`, `${priority} (10 above the agent before) is above ${MAX_PRIORITY}, the highest listener rule priority; give agents.${name}.priority, or lower the one before`);
     priorities.set(priority, name);
     for (const reserved of ['AWS_XRAY_DAEMON_ADDRESS', 'PORT', 'AGENT_NAME']) {
       if (a.environment[reserved] !== undefined) issue(`${at('environment')}environment.${reserved}`, 'is set by the stack; remove it');

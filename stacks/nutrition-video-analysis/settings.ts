@@ -7,6 +7,7 @@ import { s } from '../settings';
 import { IssueFn, checkFargateSize, checkImageTag, checkNetwork, network, registryFields, taskSizeFields } from '../settings/shapes';
 import { GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskMemoryMiB } from '../../src/compute/instance-types';
 import { LAMBDA_RUNTIMES } from '../../src/compute/lambda';
+import { originPortProblem, pythonHandlerHint } from '../settings/rules';
 
 /** The four Lambda functions, by setting key. */
 export const NVA_FUNCTIONS = ['uploadHandler', 'statusChecker', 'resultsHandler', 'nutritionRag'] as const;
@@ -43,6 +44,7 @@ const fields = {
     s.string({
       pattern: /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
       expected: 'a full Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)',
+      name: true,
       description:
         'ARN of an existing Secrets Manager secret holding the Gemini API key (full ARN, with the 6-character suffix). Without it the stack creates `<prefix>/gemini-api-key` from the sensitive Terraform variable `gemini_api_key` (the document\'s variable: `TF_VAR_gemini_api_key=...`).',
     }),
@@ -66,7 +68,7 @@ const fields = {
     default: true,
   }),
   enableApiKey: s.boolean({ description: 'The document\'s `enable_api_key`: every route requires an API key of the stage\'s usage plan.', default: false }),
-  corsOrigins: s.array(s.string({ pattern: ORIGIN, expected: 'an origin ("*" or scheme://host[:port] without a path, e.g. "https://app.example.com")' }), {
+  corsOrigins: s.array(s.string({ pattern: ORIGIN, expected: 'an origin ("*" or scheme://host[:port] without a path, e.g. "https://app.example.com")' , check: originPortProblem, name: true }), {
     minLength: 1,
     unique: true,
     plural: 'origins such as "https://app.example.com"',
@@ -99,8 +101,10 @@ const fields = {
   ),
   lambdaRuntime: s.oneOf(PYTHON_RUNTIMES, { expected: 'a Python Lambda runtime', description: 'Runtime of the four functions (the bootstrap package is Python).', default: 'python3.12' }),
   lambdaHandler: s.string({
-    pattern: /^[A-Za-z0-9_.\-/]+\.[A-Za-z0-9_]+$/,
+    // A Python module path (packages by "." or "/") and a function, all Python identifiers; never the file's ".py".
+    pattern: /^(?!.*\.py\.)([A-Za-z_][A-Za-z0-9_]*\/)*[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/,
     expected: 'a handler such as "index.handler" (<module>.<function>)',
+    hint: pythonHandlerHint,
     maxLength: 128,
     description:
       'Handler of the four functions, `<module>.<function>`: the real code must use it too (Terraform manages the handler; only the code is deployed outside it). The bootstrap package deployed before the real code answers at `index.handler` only; with another handler the functions fail with `Runtime.ImportModuleError` until the code is deployed.',

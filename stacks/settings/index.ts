@@ -18,8 +18,10 @@ import { didYouMean, show } from '../../src/core/format';
 import { JsonSyntaxError, parseJsonStrict } from './json';
 import type { TSchema } from '@sinclair/typebox';
 import { Issue } from './meta';
+import { PREVIEW_ACCOUNT } from './preview';
+import { s3KeyHint } from './rules';
 import * as s from './schema';
-import { deepMerge, fill, validate } from './validate';
+import { deepMerge, fill, removals, validate } from './validate';
 
 export * as s from './schema';
 export type { Issue } from './meta';
@@ -35,7 +37,7 @@ export const remoteStateSchema = s.object(
   {
     bucket: s.bucketName({ description: 'Name of the S3 bucket holding the state (create it with the `state-bootstrap` stack).' }),
     region: s.region({ description: 'Region of the state bucket.' }),
-    keyPrefix: s.optional(s.string({ pattern: /^[A-Za-z0-9!_.*'()\-/]*[A-Za-z0-9!_.*'()-]$/, expected: 'an S3 key prefix without a trailing "/"', maxLength: 512, description: 'Prefix of every state key: `<keyPrefix>/<stack key>`. Default: no prefix.' })),
+    keyPrefix: s.optional(s.string({ pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, expected: 'an S3 key prefix without a trailing "/"', hint: s3KeyHint, maxLength: 512, description: 'Prefix of every state key: `<keyPrefix>/<stack key>`. Default: no prefix.' })),
     dynamodbTable: s.optional(s.dynamodbTableName({ description: 'DynamoDB table used for state locking. Default: no table: S3-native locking (`use_lockfile`, Terraform >= 1.10).' })),
     useLockfile: s.optional(s.boolean({ description: 'Lock with a lock file next to the state object (S3-native locking). Default: true when no `dynamodbTable` is named, false otherwise.' })),
     kmsKeyArn: s.optional(s.arn('kms', { description: 'KMS key (ARN) that encrypts the state objects. Default: the bucket\'s default encryption.' })),
@@ -86,11 +88,29 @@ export interface OverrideSources {
   readonly file?: string;
 }
 
+/** A path inside the settings document as the user reads it: `services.gateway.cpu`, `agents[0]`. */
+const pathText = (path: readonly (string | number)[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${p}`)).join('');
+
+/**
+ * Malformed JSON, reported where it is: in the section of the stack (or of the remote state) it
+ * lies in, at the setting path, with the line and column in `source`.
+ */
+function jsonError(e: JsonSyntaxError, source: string): SettingsError {
+  const [top, stack, ...rest] = e.path;
+  const where = `at line ${e.line}, column ${e.column} of ${source}`;
+  if (top === 'stacks' && typeof stack === 'string') {
+    return new SettingsError(formatIssues(`invalid settings for stack "${stack}":`, [{ path: pathText(rest) || `stacks.${stack}`, message: `not valid JSON: ${e.reason} ${where}` }]));
+  }
+  if (top === 'remoteState') return new SettingsError(formatIssues('invalid settings for remote state (shared by every stack):', [{ path: pathText(e.path), message: `not valid JSON: ${e.reason} ${where}` }]));
+  if (e.path.length > 0) return new SettingsError(formatIssues(`invalid settings in ${source}:`, [{ path: pathText(e.path), message: `not valid JSON: ${e.reason} at line ${e.line}, column ${e.column}` }]));
+  return new SettingsError(`invalid settings in ${source}: not valid JSON: ${e.message}`);
+}
+
 function parseSource(text: string, source: string): unknown {
   try {
     return parseJsonStrict(text);
   } catch (e) {
-    if (e instanceof JsonSyntaxError) throw new SettingsError(`invalid settings in ${source}: not valid JSON: ${e.message}`);
+    if (e instanceof JsonSyntaxError) throw jsonError(e, source);
     throw e;
   }
 }
@@ -214,24 +234,46 @@ const SAME_REGION_SERVICES: Readonly<Record<string, string>> = {
   acm: 'a load balancer or regional API uses only certificates of its own region',
 };
 
+/** Resources a stack can only use from its own account: ARN service and resource type. */
+const SAME_ACCOUNT: readonly { readonly service: string; readonly resource: RegExp; readonly why: string }[] = [
+  { service: 'acm', resource: /^certificate\//, why: 'a load balancer or API uses only certificates of its own account' },
+  { service: 'iam', resource: /^oidc-provider\//, why: 'a role trusts only an OIDC provider of its own account' },
+];
+
+/** What is wrong with an ARN at `path` given the stack's region and account, or undefined. */
+function arnProblem(arn: string, path: string, region: string, account: string | undefined): string | undefined {
+  const m = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:(.*)$/.exec(arn);
+  if (!m) return undefined;
+  const [, service, arnRegion, arnAccount, resource] = m;
+  // CloudFront takes its certificate from us-east-1 whatever the stack's region.
+  const edge = service === 'acm' && /(^|\.)(cdn|cloudfront|distribution)/i.test(path);
+  if (service in SAME_REGION_SERVICES && arnRegion !== region && !edge) {
+    return `${show(arn)} is in region ${JSON.stringify(arnRegion)}, not the stack's region ${JSON.stringify(region)} (${SAME_REGION_SERVICES[service]}); allowed: an ARN in ${region}`;
+  }
+  if (account === undefined || arnAccount === undefined || arnAccount === account) return undefined;
+  // The documentation account stands in for the real one in offline previews; next to a real account it is a placeholder left in.
+  if (arnAccount === PREVIEW_ACCOUNT) return `${show(arn)} names the documentation account ${PREVIEW_ACCOUNT}, a placeholder: the stack's accountId is ${account}; allowed: the ARN in account ${account}`;
+  const own = SAME_ACCOUNT.find((r) => r.service === service && r.resource.test(resource));
+  return own ? `${show(arn)} is in account ${arnAccount}, not the stack's accountId ${account} (${own.why}); allowed: an ARN in account ${account}` : undefined;
+}
+
 /**
- * ARNs of KMS keys and ACM certificates anywhere in a stack's settings must be in the stack's
- * `region` (its own `remoteState` section excepted: the state bucket has its own region). Whether
- * the key or certificate exists, is enabled and lets this stack use it can only be checked against
- * the account: Terraform reports that at apply.
+ * ARNs anywhere in a stack's settings (its own `remoteState` section excepted: the state bucket
+ * has its own region and account): KMS keys and ACM certificates in the stack's `region`,
+ * certificates and OIDC providers in its `accountId` when it is pinned, and no ARN of the
+ * documentation account next to a real one. Whether the key or certificate exists, is enabled
+ * and lets this stack use it can only be checked against the account: Terraform reports that at
+ * apply.
  */
-export function regionalArnIssues(settings: unknown): Issue[] {
+export function arnIssues(settings: unknown): Issue[] {
   const region = isPlainObject(settings) && typeof settings.region === 'string' ? settings.region : undefined;
   if (!region) return [];
+  const account = isPlainObject(settings) && typeof settings.accountId === 'string' ? settings.accountId : undefined;
   const issues: Issue[] = [];
   const walk = (v: unknown, path: string): void => {
     if (typeof v === 'string') {
-      const m = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]+):/.exec(v);
-      // CloudFront takes its certificate from us-east-1 whatever the stack's region.
-      const edge = m?.[1] === 'acm' && /(^|\.)(cdn|cloudfront|distribution)/i.test(path);
-      if (m && m[1] in SAME_REGION_SERVICES && m[2] !== region && !edge) {
-        issues.push({ path, message: `${show(v)} is in region ${JSON.stringify(m[2])}, not the stack's region ${JSON.stringify(region)} (${SAME_REGION_SERVICES[m[1]]}); allowed: an ARN in ${region}` });
-      }
+      const message = arnProblem(v, path, region, account);
+      if (message) issues.push({ path, message });
     } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
     else if (isPlainObject(v)) for (const [k, x] of Object.entries(v)) if (!(path === '' && k === 'remoteState')) walk(x, path ? `${path}.${k}` : k);
   };
@@ -281,8 +323,8 @@ export function resolveSettings(definitions: readonly StackDefinition<any, any>[
       continue;
     }
     const merged = fill(def.schema, deepMerge(def.defaults, override));
-    const issues = validate(def.schema, merged);
-    if (issues.length === 0) issues.push(...regionalArnIssues(merged));
+    const issues = [...validate(def.schema, merged), ...removals(def.schema, def.defaults, override)];
+    if (issues.length === 0) issues.push(...arnIssues(merged));
     if (issues.length === 0 && def.validateShared) issues.push(...def.validateShared(merged, { remoteState }));
     if (issues.length > 0) errors.push(formatIssues(`invalid settings for stack "${def.name}":`, issues));
     else stacks.set(def.name, merged);

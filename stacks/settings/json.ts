@@ -4,14 +4,18 @@
  * ignored without a word).
  */
 
-/** The JSON is malformed; `line` and `column` are 1-based. */
+/**
+ * The JSON is malformed: `reason` what is wrong, at `line` and `column` (1-based), inside the
+ * value at `path` (keys and list indexes from the root; a repeated key ends it).
+ */
 export class JsonSyntaxError extends Error {
   constructor(
-    message: string,
+    public readonly reason: string,
     public readonly line: number,
     public readonly column: number,
+    public readonly path: readonly (string | number)[] = [],
   ) {
-    super(`${message} at line ${line}, column ${column}`);
+    super(`${reason} at line ${line}, column ${column}`);
     this.name = 'JsonSyntaxError';
   }
 }
@@ -28,6 +32,8 @@ export function parseJsonStrict(text: string): unknown {
 
 class Reader {
   private i = 0;
+  /** Where the reader is: the keys and indexes of the values it is inside. */
+  private readonly at: (string | number)[] = [];
 
   constructor(private readonly s: string) {}
 
@@ -68,6 +74,7 @@ class Reader {
       if (this.s[this.i] !== '"') this.fail('expected a key in double quotes');
       const at = this.position(this.i);
       const key = this.string();
+      this.at.push(key);
       const first = seen.get(key);
       if (first) this.fail(`duplicate key ${JSON.stringify(key)} (first at line ${first.line}, column ${first.column}); a key may appear once per object`, at);
       seen.set(key, at);
@@ -76,6 +83,7 @@ class Reader {
       this.i++;
       this.ws();
       out[key] = this.value();
+      this.at.pop();
       this.ws();
       if (this.s[this.i] === ',') {
         this.comma('}');
@@ -99,7 +107,9 @@ class Reader {
     }
     for (;;) {
       this.ws();
+      this.at.push(out.length);
       out.push(this.value());
+      this.at.pop();
       this.ws();
       if (this.s[this.i] === ',') {
         this.comma(']');
@@ -153,6 +163,6 @@ class Reader {
   }
 
   fail(message: string, at = this.position(this.i)): never {
-    throw new JsonSyntaxError(message, at.line, at.column);
+    throw new JsonSyntaxError(message, at.line, at.column, [...this.at]);
   }
 }

@@ -9,6 +9,7 @@ import { ValueErrorType } from '@sinclair/typebox/errors';
 import type { ValueError } from '@sinclair/typebox/errors';
 import { camelCase, didYouMean, show } from '../../src/core/format';
 import { metaOf, properties } from './meta';
+import { placeholderIn } from './rules';
 
 export { show };
 
@@ -92,7 +93,8 @@ function stringMessage(schema: TSchema, error: ValueError, value: string): strin
   const limit = (schema as TSchema & { minLength?: number }).minLength ?? 0;
   if (error.type === ValueErrorType.StringMinLength) return `${show(value)} is too short; expected ${what} of at least ${plural(limit, 'character')}`;
   if (error.type === ValueErrorType.StringMaxLength) return `${show(value)} is too long (${value.length} characters); expected ${expected}`;
-  return `${show(value)} is not ${what}${hint ? hint(value) : ''}`;
+  const placeholder = placeholderIn(value, false);
+  return `${show(value)} is not ${what}${hint?.(value) || (placeholder ? `; it holds the placeholder ${JSON.stringify(placeholder)}: write the real value` : '')}`;
 }
 
 /** The message for TypeBox's `error` on `value`, a value of `schema`. */

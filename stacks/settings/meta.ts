@@ -31,7 +31,10 @@ export interface Meta {
   readonly hint?: (value: string) => string;
   /** For a choice: the allowed values, in order. */
   readonly values?: readonly (string | number)[];
-  /** For an object: the cross-field checks, run with the field checks. */
+  /**
+   * The checks JSON Schema cannot state, run with the others once the value has the schema's
+   * shape: an object's cross-field checks, a map's across its entries, a single value's rules.
+   */
   readonly refine?: Refinement<never>;
   /** For an object: messages for the design document's variable names, used instead of "unknown setting". */
   readonly variables?: Readonly<Record<string, string>>;

@@ -15,15 +15,20 @@ import { EgressNeed, INTERFACE_ENDPOINT_SERVICES, NAT_STRATEGIES, VpcProps, egre
 import { ApplicationLoadBalancerProps, TLS13_ONLY_SSL_POLICY } from '../../src/edge/alb';
 import { isProductionEnvironment } from '../../src/core/environment';
 import type { IssueFn } from './meta';
+import { ec2TypeHint, EC2_INSTANCE_TYPE } from './instance-types';
 import { zonesInRegion } from './regions';
+import { s3KeyHint } from './rules';
 import * as s from './schema';
 
 export type { IssueFn } from './meta';
 
 // ----- network ---------------------------------------------------------------------------------
 
+/** Zones looked up when none are pinned. */
+const AZ_COUNT_DEFAULT = 2;
+
 const networkFields = {
-  vpcCidr: s.cidr({ description: 'IPv4 CIDR block of the VPC.', default: '10.0.0.0/16' }),
+  vpcCidr: s.vpcCidr({ description: 'IPv4 CIDR block of the VPC, /16 to /24 (its subnets are 4 bits longer).', default: '10.0.0.0/16' }),
   availabilityZones: s.optional(
     s.array(s.zone(), {
       minLength: 1,
@@ -33,7 +38,7 @@ const networkFields = {
       description: 'Pinned availability zones (they must belong to the stack\'s region; at least 2 for a load balancer). Default: the first `azCount` zones of the region, looked up at plan time.',
     }),
   ),
-  azCount: s.number({ min: 1, max: 6, description: 'Zones to look up when none are pinned.', default: 2 }),
+  azCount: s.number({ min: 1, max: 6, description: 'Zones to look up when none are pinned.', default: AZ_COUNT_DEFAULT }),
   natGateways: s.oneOf(NAT_STRATEGIES, {
     expected: 'a NAT strategy',
     description: 'NAT: "none", one shared gateway ("single"), one per zone ("perAz"), or one small EC2 NAT instance ("instance": about 7 USD a month with its address instead of about 37, one instance\'s availability).',
@@ -41,7 +46,7 @@ const networkFields = {
   natInstance: s.optional(
     s.object(
       {
-        instanceType: s.optional(s.string({ pattern: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, expected: 'an EC2 instance type such as "t4g.nano"', description: 'Instance type of the NAT instance (Graviton `t4g` boots the arm64 AMI). Default: "t4g.nano".' })),
+        instanceType: s.optional(s.string({ pattern: EC2_INSTANCE_TYPE, expected: 'an EC2 instance type such as "t4g.nano"', hint: ec2TypeHint, description: 'Instance type of the NAT instance (Graviton `t4g` boots the arm64 AMI). Default: "t4g.nano".' })),
         amiId: s.optional(s.amiId({ description: 'Pinned Amazon Linux 2023 AMI id of the instance type\'s architecture. Default: looked up from its public SSM parameter at plan time.' })),
       },
       { description: 'The NAT instance of `natGateways: "instance"`: its type and a pinned AMI. Default: t4g.nano, the latest Amazon Linux 2023 AMI looked up at plan time.' },
@@ -91,6 +96,10 @@ export function checkNetwork(n: NetworkSettings, region: string, issue: IssueFn,
   if (zones > available.zones) {
     const what = n.availabilityZones ? `${p}availabilityZones` : `${p}azCount`;
     issue(what, `${n.availabilityZones ? `gives ${zones} zones, which` : `${zones}`} is more zones than ${region} has (${available.zones}${available.note ? `; ${available.note}` : ''}); allowed: 1 to ${available.zones}`);
+  }
+  // Pinned zones decide how many there are; the preview pins as many as azCount asks for.
+  if (n.availabilityZones && n.azCount !== n.availabilityZones.length && n.azCount !== AZ_COUNT_DEFAULT) {
+    issue(`${p}azCount`, `${n.azCount} has no effect: availabilityZones pins ${n.availabilityZones.length} zones; remove azCount or pin ${n.azCount} zones`);
   }
   const minZones = options.minZones ?? 1;
   if (zones < minZones) issue(n.availabilityZones ? `${p}availabilityZones` : `${p}azCount`, `gives ${zones} zone${zones === 1 ? '' : 's'}; this stack needs at least ${minZones} (a load balancer spans two)`);
@@ -250,7 +259,7 @@ export function checkGpuFit(gpu: GpuCapacitySettings, task: TaskSize & { readonl
 const offHoursFields = {
   stopSchedule: s.cron({ description: 'When the services stop (scale to 0 tasks): a `cron(...)` expression in `timezone`, e.g. "cron(0 20 ? * MON-FRI *)".' }),
   startSchedule: s.cron({ description: 'When they start again with their normal floors: a `cron(...)` expression in `timezone`, e.g. "cron(0 7 ? * MON-FRI *)".' }),
-  timezone: s.string({ pattern: /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, expected: 'an IANA time zone such as "Europe/Paris"', description: 'IANA time zone of both schedules, e.g. "UTC" or "Europe/Paris".' }),
+  timezone: s.timeZone({ description: 'IANA time zone of both schedules, e.g. "UTC" or "Europe/Paris".' }),
 };
 
 /** Scale to zero outside working hours. */
@@ -354,7 +363,7 @@ const stackRemoteStateFields = {
   bucket: s.bucketName({ description: 'The state bucket (the document\'s by default).' }),
   region: s.optional(s.region({ description: 'Region of the state bucket. Default: the stack\'s region.' })),
   dynamodbTable: s.optional(s.dynamodbTableName({ description: 'DynamoDB table for state locking (the document\'s by default); null for S3-native locking (a lock file next to the state, Terraform >= 1.10).' })),
-  key: s.optional(s.string({ pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, expected: 'an S3 object key such as "my-stack/terraform.tfstate"', maxLength: 1024, description: 'Key of the state object. Default: "<stack name>/terraform.tfstate".' })),
+  key: s.optional(s.string({ pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, expected: 'an S3 object key such as "my-stack/terraform.tfstate"', hint: s3KeyHint, maxLength: 1024, description: 'Key of the state object. Default: "<stack name>/terraform.tfstate".' })),
 };
 
 /**

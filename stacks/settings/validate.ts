@@ -10,6 +10,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { Errors, ValueErrorType } from '@sinclair/typebox/errors';
 import type { ValueError } from '@sinclair/typebox/errors';
 import { Issue, metaOf, properties } from './meta';
+import { didYouMean } from '../../src/core/format';
 import { keyMessage, messageOf, repeatedItems, requiredMessage, show, unknownKeyMessage } from './messages';
 
 type Json = Record<string, unknown>;
@@ -133,10 +134,12 @@ class Walk {
     if (!this.errors.has(at.pointer) && !hasChecks(schema)) return;
     const own = this.errors.take(at.pointer);
     const kind = schema[Kind];
+    const before = this.issues.length;
     if (kind === 'Object' && isPlainObject(value)) this.object(schema, value, at, own);
     else if (kind === 'Record' && isPlainObject(value)) this.record(schema, value, at, own);
     else if (kind === 'Array' && Array.isArray(value)) this.array(schema, value, at, own);
-    else if (own.length > 0) this.report(at, messageOf(schema, own[0], value));
+    else if (own.length > 0) return this.report(at, messageOf(schema, own[0], value));
+    this.refine(schema, value, at, before);
   }
 
   private report(at: At, message: string): void {
@@ -144,7 +147,6 @@ class Walk {
   }
 
   private object(schema: TSchema, value: Json, at: At, own: ValueError[]): void {
-    const before = this.issues.length;
     for (const e of own) this.report(at, messageOf(schema, e, value));
     const fields = properties(schema);
     for (const key of Object.keys(value)) {
@@ -158,11 +160,13 @@ class Walk {
         if (this.errors.take(next.pointer).length > 0) this.report(next, requiredMessage(field));
       } else this.visit(field, value[key], next);
     }
-    this.refine(schema, value, at, before);
   }
 
-  /** The object's cross-field checks: skipped when one trips over a malformed field, never repeating a problem on a setting that has one. */
-  private refine(schema: TSchema, value: Json, at: At, before: number): void {
+  /**
+   * The schema's own checks (an object's cross-field checks, a value's rules): skipped when one
+   * trips over a malformed field, never repeating a problem on a setting that has one.
+   */
+  private refine(schema: TSchema, value: unknown, at: At, before: number): void {
     const check = metaOf(schema).refine as ((v: unknown, issue: (p: string, m: string) => void) => void) | undefined;
     if (!check) return;
     const bad = this.issues.slice(before).map((i) => i.path);
@@ -195,6 +199,27 @@ class Walk {
     value.forEach((item, i) => this.visit(itemSchema(schema), item, child(at, i)));
     if (unique.length > 0) for (const i of repeatedItems(value)) this.report(child(at, i), `${show(value[i])} is repeated; items must be unique`);
   }
+}
+
+/**
+ * The `null`s of `override` that remove nothing from `base` (what it is merged onto): a map entry
+ * that is not there, under a misspelt name (`"agents": {"validatr": null}`), or a setting that
+ * does not exist. Merging drops them without a word; here each is a problem, with a did-you-mean.
+ */
+export function removals(schema: TSchema, base: unknown, override: unknown, path = ''): Issue[] {
+  const kind = schema[Kind];
+  if (!isPlainObject(override) || !isPlainObject(base) || (kind !== 'Object' && kind !== 'Record')) return [];
+  const fields = properties(schema);
+  return Object.entries(override).flatMap(([key, v]): Issue[] => {
+    const at = path ? `${path}.${key}` : key;
+    if (v === null && kind === 'Record' && !(key in base)) {
+      const entries = Object.keys(base);
+      return [{ path: at, message: `null removes nothing: there is no entry ${JSON.stringify(key)}${didYouMean(key, entries)}; entries: ${entries.join(', ') || 'none'}` }];
+    }
+    if (v === null && kind === 'Object' && !(key in fields)) return [{ path: at, message: unknownKeyMessage(schema, key) }];
+    const inner = kind === 'Record' ? entrySchema(schema) : fields[key];
+    return inner ? removals(inner, base[key], v, at) : [];
+  });
 }
 
 /** Validates `value`, returning every problem (empty when valid), in the order the user reads them. */

@@ -19,6 +19,7 @@ const secretArn = (description: string) =>
     s.string({
       pattern: /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/,
       expected: 'a Secrets Manager secret ARN with the 6-character suffix of its name (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf)',
+      name: true,
       description,
     }),
   );
@@ -74,10 +75,11 @@ const fields = {
   containerImage: s.string({
     pattern: /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
     expected: 'a container image with a tag or digest, such as "ghcr.io/org/image:v1.2.3"',
+    name: true,
     description: 'The validator image (public ghcr.io, or any registry the instances reach).',
     default: 'ghcr.io/unforkableco/forge-plugins-vision:v1.1.0',
   }),
-  backendUrl: s.optional(s.string({ pattern: /^https?:\/\/[^\s/$.?#].[^\s]*$/, expected: 'an http(s) URL', description: 'Fabrikator backend URL, passed as `BACKEND_URL`. Default: none (the container\'s own default).' })),
+  backendUrl: s.optional(s.string({ pattern: /^https?:\/\/[^\s/$.?#].[^\s]*$/, expected: 'an http(s) URL', name: true, description: 'Fabrikator backend URL, passed as `BACKEND_URL`. Default: none (the container\'s own default).' })),
   aiProviders: s.array(s.oneOf(AI_PROVIDERS, { expected: 'an AI provider' }), {
     unique: true,
     plural: 'AI providers',

@@ -50,7 +50,9 @@ describe('settings loading', () => {
 
   it('rejects a key written twice in the settings file, with both positions', () => {
     const file = tmpFile('{\n  "stacks": {\n    "state-bootstrap": { "region": "eu-west-1", "region": "us-east-1" }\n  }\n}');
-    expect(errorOf(() => readOverrides({ file }))).toMatch(/not valid JSON: duplicate key "region" \(first at line 3, column 26\); a key may appear once per object at line 3, column 49$/);
+    expect(errorOf(() => readOverrides({ file }))).toMatch(
+      /^invalid settings for stack "state-bootstrap":\n {2}region: not valid JSON: duplicate key "region" \(first at line 3, column 26\); a key may appear once per object at line 3, column 49 of settings file .*settings\.json \(from STACK_SETTINGS_FILE\)$/,
+    );
   });
 
   it('says which sources were read, and notices a misspelt variable', () => {
