@@ -3,12 +3,12 @@
  * `<!-- guardrails:begin ... -->` and `<!-- guardrails:end -->` markers; the markers and everything
  * outside them stay as they are) from the rule pack itself (`RULES` in tools/guardrails/rules): how
  * the rules run, how to suppress one, and a table of every rule with its severity, rationale and
- * the checkov and cdk-nag rules it corresponds to. `--check` fails when the README differs (the
- * test does the same), so the table cannot drift from the code.
+ * the checkov and cdk-nag rules it corresponds to, each with how the two compare. `--check` fails
+ * when the README differs (the test does the same), so the table cannot drift from the code.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { RULES, Rule } from '.';
+import { Counterpart, RULES, Rule } from '.';
 import { MIN_REASON } from '../../src/core/suppressions';
 import { ROOT } from '../terraform/cli';
 
@@ -21,18 +21,15 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
 }
 
-/** A list of ids ("CKV_AWS_53, CKV_AWS_54") as code spans, or a dash. */
-function ids(list: string | undefined): string {
-  if (!list) return '-';
-  return list
-    .split(',')
-    .map((id) => `\`${id.trim()}\``)
-    .join(', ');
+/** The checks a rule names, each as its id and how the rule compares (`CKV_AWS_91` (narrower: production only)), or a dash. */
+function counterparts(list: readonly Counterpart[] | undefined): string {
+  if (!list?.length) return '-';
+  return list.map((c) => `\`${c.id}\` (${c.relation}${c.difference ? `: ${cell(c.difference).replace(/\.$/, '')}` : ''})`).join('<br>');
 }
 
 function row(r: Rule): string {
-  const none = r.noEquivalent && !r.checkov && !r.cdkNag ? ` *No checkov or cdk-nag equivalent: ${cell(r.noEquivalent).replace(/\.$/, '')}.*` : '';
-  return `| \`${r.id}\` | ${r.severity} | ${cell(r.title)} | ${cell(r.rationale)}${none} | ${ids(r.checkov)} | ${ids(r.cdkNag)} |`;
+  const none = r.noEquivalent && !r.checkov?.length && !r.cdkNag?.length ? ` *No checkov or cdk-nag equivalent: ${cell(r.noEquivalent).replace(/\.$/, '')}.*` : '';
+  return `| \`${r.id}\` | ${r.severity} | ${cell(r.title)} | ${cell(r.rationale)}${none} | ${counterparts(r.checkov)} | ${counterparts(r.cdkNag)} |`;
 }
 
 /** The text between the markers. */
@@ -51,6 +48,8 @@ export function guardrailsSection(rules: readonly Rule[] = RULES): string {
     '```',
     '',
     'A suppression covers the construct and every construct below it, and is written into the synthesized JSON (`//` → `guardrails.suppressions`), so whoever reads `cdk.tf.json` sees it too. An unknown rule id, a short reason, or the same rule suppressed twice on one construct fails synth; a suppression that no longer hides any finding fails the tests (`__tests__/stacks/all-stacks.test.ts`), so suppressions do not outlive their reason.',
+    '',
+    'The checkov and cdk-nag columns name the checks each rule corresponds to, each read in its source (checkov under `checkov/terraform/checks/`, cdk-nag under `src/rules/`), and how the rule compares with it: **equivalent** (both flag the same configurations), **broader** (the rule flags every configuration the check flags, and more) or **narrower** (the check flags configurations the rule passes, for the reason given). Neither tool reads `Guardrails.suppress`: run over these stacks, checkov and cdk-nag also report what a narrower rule passes and every suppressed finding.',
     '',
     '| Rule | Severity | Title | Rationale | checkov | cdk-nag |',
     '|---|---|---|---|---|---|',

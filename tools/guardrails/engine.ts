@@ -21,6 +21,28 @@ import { Resource, StackModel, SuppressionRecord, SynthesizedDocument } from '..
 
 export type Severity = 'error' | 'warning';
 
+/**
+ * How a rule compares with a checkov check or cdk-nag rule, judged from that check's source as it
+ * is written (a misspelt key or a missing case included), over the configurations AWS accepts:
+ * - `equivalent`: both flag the same configurations;
+ * - `broader`: the rule flags every configuration the check flags, and more;
+ * - `narrower`: the check flags some configuration the rule passes (whatever else the rule flags).
+ * Neither tool reads `Guardrails.suppress`: a suppressed finding is still one of theirs.
+ */
+export type Relation = 'equivalent' | 'broader' | 'narrower';
+
+/** A checkov check or cdk-nag rule a rule corresponds to, and how the two compare. */
+export interface Counterpart {
+  /** The check's id: `CKV_AWS_91`, `CKV2_AWS_20`, `AwsSolutions-ELB2`, `NIST.800.53.R5-EC2IMDSv2Enabled`. */
+  readonly id: string;
+  readonly relation: Relation;
+  /**
+   * What differs, in one sentence: required when `narrower` (why the rule is deliberately
+   * narrower), optional otherwise.
+   */
+  readonly difference?: string;
+}
+
 /** A rule of the pack. */
 export interface Rule {
   /** Stable id, `AWS-<SERVICE>-<NNN>`: suppressions and documentation refer to it. */
@@ -31,12 +53,12 @@ export interface Rule {
   /** Why, in one line. */
   readonly rationale: string;
   /** The corresponding checkov check(s), when there is one. */
-  readonly checkov?: string;
+  readonly checkov?: readonly Counterpart[];
   /** The corresponding cdk-nag rule(s), when there is one. */
-  readonly cdkNag?: string;
+  readonly cdkNag?: readonly Counterpart[];
   /**
    * Why neither checkov nor cdk-nag has a corresponding rule, for a rule with neither (shown in
-   * the README's rule table; `__tests__/guardrails/doc.test.ts` asks for it).
+   * the README's rule table; `__tests__/tools/guardrails/doc.test.ts` asks for it).
    */
   readonly noEquivalent?: string;
   /** Resource types the rule inspects. */

@@ -16,7 +16,7 @@ import { didYouMean } from '../../src/core/format';
 import { Finding, Rule, evaluate } from './engine';
 import { RULES, RULES_BY_ID } from './rules';
 
-export type { Finding, Rule, Severity } from './engine';
+export type { Counterpart, Finding, Relation, Rule, Severity } from './engine';
 export type { SuppressionRecord } from '../model';
 export { evaluate, unusedSuppressions } from './engine';
 export { RULES, RULES_BY_ID } from './rules';

@@ -35,27 +35,106 @@ export function allows(doc: unknown): Statement[] {
   return statements(doc).filter((s) => s.Effect === 'Allow');
 }
 
-/** Whether the statement's principal is everyone (`"*"`, `{"AWS": "*"}`). */
-export function wildcardPrincipal(s: Statement): boolean {
+/** The principals a statement names: `"*"`, and the values of its AWS, Federated and Service keys. */
+function principals(s: Statement): string[] {
   const p = s.Principal;
-  if (p === '*') return true;
-  if (p && typeof p === 'object') return Object.values(p as Record<string, unknown>).some((v) => list(v).includes('*'));
-  return false;
+  if (p && typeof p === 'object' && !Array.isArray(p)) {
+    const byKind = p as Record<string, unknown>;
+    return ['AWS', 'Federated', 'Service'].flatMap((k) => list(byKind[k]));
+  }
+  return list(p);
 }
 
-/** Whether the statement has a condition. */
-export function conditioned(s: Statement): boolean {
-  return s.Condition !== undefined && Object.keys(s.Condition).length > 0;
+/** Whether the principal is everyone: `"*"` or `{"AWS": "*"}`. */
+function everyone(s: Statement): boolean {
+  const p = s.Principal;
+  return p === '*' || (typeof p === 'object' && p !== null && list((p as Record<string, unknown>).AWS).includes('*'));
 }
 
-/** Allow statements open to everyone with no condition narrowing them. */
-export function publicAllows(doc: unknown): Statement[] {
-  return allows(doc).filter((s) => wildcardPrincipal(s) && !conditioned(s));
+/**
+ * Condition keys that narrow a wildcard principal, by what their values name: cloudsplaining's
+ * CONDITION_KEY_CATEGORIES (scan/resource_policy_document.py), which checkov's CKV_AWS_32, 168 and
+ * 169 read policies with. aws:userid is left out: a user id pattern narrows nothing here.
+ */
+const NARROWING_KEYS: Readonly<Record<string, 'arn' | 'cidr' | 'organization' | 'other'>> = {
+  'aws:sourcearn': 'arn',
+  'aws:principalarn': 'arn',
+  'aws:sourceowner': 'other',
+  'aws:sourceaccount': 'other',
+  'aws:principalaccount': 'other',
+  'kms:calleraccount': 'other',
+  'aws:principalorgid': 'organization',
+  'aws:principalorgpaths': 'organization',
+  'aws:sourceip': 'cidr',
+  'aws:sourcevpc': 'other',
+  'aws:sourcevpce': 'other',
+  'saml:aud': 'other',
+};
+
+/** Condition operators that can narrow (no negations: StringNotEquals narrows nothing). */
+const NARROWING_OPERATOR = /^((ForAllValues|ForAnyValue):)?(ARN(Equals|Like)|String(Equals|Like)(IgnoreCase)?|IpAddress)(IfExists)?/i;
+
+/** Whether an ARN (or `"*"`) matches every account. */
+function anyAccount(arn: string): boolean {
+  if (arn === '*') return true;
+  if (!arn.startsWith('arn:')) return false; // an account id, a service, a reference
+  const [, , service, , account] = arn.split(':');
+  if (service === 's3') return false; // S3 ARNs name no account
+  return (!service && !account) || account === '*';
 }
 
-/** Whether an action list holds `pattern` exactly (`"*"`, `"iam:PassRole"`), case-insensitively. */
+/** Whether a narrowing condition's value still lets everyone in. */
+function openValue(kind: string, value: string): boolean {
+  if (kind === 'arn') return anyAccount(value);
+  if (kind === 'cidr') return value.endsWith('/0');
+  if (kind === 'organization') return value.includes('o-*');
+  return value.includes('*');
+}
+
+/** The narrowing conditions of a statement, as `[kind, value]`. */
+function narrowingConditions(s: Statement): [string, string][] {
+  return Object.entries(s.Condition ?? {})
+    .filter(([operator]) => NARROWING_OPERATOR.test(operator))
+    .flatMap(([, entries]) => Object.entries(entries ?? {}))
+    .filter(([key]) => NARROWING_KEYS[key.toLowerCase()] !== undefined)
+    .flatMap(([key, value]) => list(value).map((v): [string, string] => [NARROWING_KEYS[key.toLowerCase()], v]));
+}
+
+/**
+ * Whether an Allow statement is open to everyone, as cloudsplaining reads resource policies: a
+ * narrowing condition whose value lets everyone in, or, with no narrowing condition, a principal
+ * `"*"` or an ARN of any account (`arn:aws:iam::*:root`).
+ */
+export function openToEveryone(s: Statement): boolean {
+  if (s.Effect !== 'Allow') return false;
+  const conditions = narrowingConditions(s);
+  if (conditions.some(([kind, value]) => openValue(kind, value))) return true;
+  return conditions.length === 0 && principals(s).some(anyAccount);
+}
+
+/** Allow statements of a document open to everyone. */
+function publicAllows(doc: unknown): Statement[] {
+  return allows(doc).filter(openToEveryone);
+}
+
+/** Whether an action pattern (`"*"`, `"iam:*"`, `"iam:Put*Policy"`) matches `action`, case-insensitively. */
+function matches(pattern: string, action: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`, 'i').test(action);
+}
+
+/** Whether an action list holds `action` exactly (`"*"`, `"iam:PassRole"`), case-insensitively. */
 export function hasAction(s: Statement, action: string): boolean {
   return list(s.Action).some((a) => a.toLowerCase() === action.toLowerCase());
+}
+
+/** Whether the statement grants `action`: an Action pattern matches it, or a NotAction leaves it out. */
+export function grants(s: Statement, action: string): boolean {
+  if (s.NotAction !== undefined) return !list(s.NotAction).some((p) => matches(p, action));
+  return list(s.Action).some((p) => matches(p, action));
 }
 
 /** Whether the statement's resources include `"*"`. */
@@ -64,16 +143,21 @@ export function onAnyResource(s: Statement): boolean {
 }
 
 /**
- * Whether the document denies every request that does not use TLS: a Deny statement for every
- * principal, conditioned on `aws:SecureTransport` being false.
+ * Whether the document denies requests without TLS as cdk-nag's S10, SQS4 and SNS3 read policies: a
+ * Deny statement for everyone (`"*"` or `{"AWS": "*"}`) of one of `actions` (case-insensitively),
+ * conditioned on Bool aws:SecureTransport false, on resources `resources` accepts.
  */
-export function deniesInsecureTransport(doc: unknown): boolean {
+export function deniesInsecureTransport(doc: unknown, actions: readonly string[], resources: (list: string[]) => boolean = () => true): boolean {
   return statements(doc).some((s) => {
-    if (s.Effect !== 'Deny' || !wildcardPrincipal(s)) return false;
-    const bool = s.Condition?.Bool ?? s.Condition?.BoolIfExists;
-    const v = bool?.['aws:SecureTransport'];
-    return list(v).includes('false') || v === false;
+    if (s.Effect !== 'Deny' || !everyone(s) || !actions.some((a) => hasAction(s, a))) return false;
+    const v = s.Condition?.Bool?.['aws:SecureTransport'];
+    return (v === false || list(v).includes('false')) && resources(list(s.Resource));
   });
+}
+
+/** A finding for each statement of a resource policy open to everyone. */
+export function publicGrants(doc: unknown): string[] {
+  return publicAllows(doc).map((s) => `allows everyone: statement ${describe(s)} has a wildcard principal and no condition narrowing it to an account, organization, network or source`);
 }
 
 /** A statement's first few words for a message (`Allow s3:* on *`). */

@@ -20,7 +20,9 @@ function doc(resources: Resources, env = 'dev', extra: Record<string, unknown> =
 const ref = (address: string, attr = 'id') => `\${${address}.${attr}}`;
 const json = (v: unknown) => JSON.stringify(v);
 const policy = (...Statement: unknown[]) => json({ Version: '2012-10-17', Statement });
-const denyHttp = (action: string) => ({ Effect: 'Deny', Principal: '*', Action: action, Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+const denyHttp = (action: string, resource: unknown = '*') => ({ Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+/** A bucket policy statement denying requests without TLS on the bucket and its objects. */
+const denyBucketHttp = (bucket: string) => denyHttp('s3:*', [ref(bucket, 'arn'), `${ref(bucket, 'arn')}/*`]);
 
 /** A bucket with every companion a compliant one has; `omit` drops some, `override` replaces. */
 function bucket(omit: string[] = [], override: Resources = {}, env = 'dev'): Record<string, any> {
@@ -29,7 +31,7 @@ function bucket(omit: string[] = [], override: Resources = {}, env = 'dev'): Rec
     [b]: { bucket: 'my-bucket' },
     'aws_s3_bucket_server_side_encryption_configuration.enc': { bucket: ref(b), rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] },
     'aws_s3_bucket_public_access_block.pab': { bucket: ref(b), block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
-    'aws_s3_bucket_policy.pol': { bucket: ref(b), policy: policy(denyHttp('s3:*')) },
+    'aws_s3_bucket_policy.pol': { bucket: ref(b), policy: policy(denyBucketHttp(b)) },
     'aws_s3_bucket_versioning.ver': { bucket: ref(b), versioning_configuration: { status: 'Enabled' } },
     'aws_s3_bucket_logging.log': { bucket: ref(b), target_bucket: 'logs', target_prefix: 'b/' },
     'aws_s3_bucket_ownership_controls.own': { bucket: ref(b), rule: { object_ownership: 'BucketOwnerEnforced' } },
@@ -255,6 +257,8 @@ const CASES: Record<string, Case> = {
   'AWS-SQS-002': {
     fail: doc({ 'aws_sqs_queue.q': queue() }),
     pass: doc({ 'aws_sqs_queue.dlq': queue(), 'aws_sqs_queue.q': queue({ redrive_policy: `\${jsonencode({"deadLetterTargetArn" = aws_sqs_queue.dlq.arn, "maxReceiveCount" = 3})}` }) }),
+    // A function's dead-letter queue is one (cdk-nag's SQS3 reads it so).
+    alsoPass: [doc({ 'aws_sqs_queue.dlq': queue(), 'aws_lambda_function.f': fn({ dead_letter_config: { target_arn: ref('aws_sqs_queue.dlq', 'arn') } }), ...fnLogs })],
   },
   'AWS-SQS-003': {
     fail: doc({ 'aws_sqs_queue.q': queue() }),
@@ -337,6 +341,120 @@ it('has at least 50 rules with stable, unique ids, a severity, a title and a one
   for (const r of RULES) {
     expect({ id: r.id, ok: /^AWS-[A-Z0-9]+-\d{3}$/.test(r.id) && ['error', 'warning'].includes(r.severity) && r.title.length > 0 && r.rationale.length > 0 && !r.rationale.includes('\n') && r.types.length > 0 }).toEqual({ id: r.id, ok: true });
   }
+});
+
+/** A statement for everyone, with a condition that narrows nothing (it only asks for TLS). */
+const everyoneOverTls = (action: string, resource = '*') => ({ Effect: 'Allow', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': 'true' } } });
+const PUBLIC = 'has a wildcard principal and no condition narrowing it to an account, organization, network or source';
+const AWS_KEY = 'AKIAIOSFODNN7EXAMPLE';
+
+/**
+ * Rules changed to flag what their checkov or cdk-nag counterparts flag: for each, a document the
+ * rule passed before the change, and the exact findings it gives now.
+ */
+const NEWLY_FLAGGED: readonly [rule: string, what: string, document: Record<string, any>, messages: string[]][] = [
+  ['AWS-S3-002', 'a public access block with a flag off, whatever bucket it belongs to', doc({ 'aws_s3_bucket_public_access_block.p': { bucket: 'elsewhere', block_public_acls: false, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } }), ['does not turn on block_public_acls']],
+  [
+    'AWS-S3-003',
+    'a TLS-only statement that denies one action, or covers the objects only',
+    bucket([], {
+      'aws_s3_bucket_policy.pol': { bucket: ref('aws_s3_bucket.b'), policy: policy(denyHttp('s3:GetObject', [ref('aws_s3_bucket.b', 'arn'), `${ref('aws_s3_bucket.b', 'arn')}/*`]), denyHttp('s3:*', `${ref('aws_s3_bucket.b', 'arn')}/*`)) },
+    }),
+    ['has no bucket policy denying s3:* on the bucket and its objects to requests with aws:SecureTransport false'],
+  ],
+  ['AWS-S3-006', 'ownership controls that keep ACLs', doc({ 'aws_s3_bucket_ownership_controls.o': { bucket: 'elsewhere', rule: { object_ownership: 'ObjectWriter' } } }), ['sets object ownership "ObjectWriter", not "BucketOwnerEnforced" (ACLs stay enabled)']],
+  [
+    'AWS-S3-007',
+    'an abort rule limited to a prefix',
+    bucket([], { 'aws_s3_bucket_lifecycle_configuration.lc': { bucket: ref('aws_s3_bucket.b'), rule: [{ id: 'abort', status: 'Enabled', filter: [{ prefix: 'uploads/' }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }] } }),
+    ['has no enabled rule aborting the incomplete multipart uploads of the whole bucket (one with no prefix, size or tag filter)'],
+  ],
+  ['AWS-S3-008', 'everyone under a condition that narrows nothing', doc({ 'aws_s3_bucket_policy.p': { bucket: 'b', policy: policy(everyoneOverTls('s3:GetObject', 'arn:aws:s3:::b/*')) } }), [`allows everyone: statement (Allow s3:GetObject on arn:aws:s3:::b/*) ${PUBLIC}`]],
+  [
+    'AWS-S3-009',
+    'a grant to all users',
+    doc({ 'aws_s3_bucket_acl.a': { bucket: 'b', access_control_policy: { owner: { id: 'o' }, grant: [{ permission: 'READ', grantee: { type: 'Group', uri: 'http://acs.amazonaws.com/groups/global/AllUsers' } }] } } }),
+    ['grants READ to http://acs.amazonaws.com/groups/global/AllUsers'],
+  ],
+  ['AWS-EFS-003', 'a root directory of "/"', doc({ 'aws_efs_access_point.a': { file_system_id: 'x', posix_user: { uid: 1000, gid: 1000 }, root_directory: { path: '/' } } }), ['does not enforce root_directory.path (a root directory of "/" is the whole file system)']],
+  [
+    'AWS-VPC-002',
+    'a rule resource on the default security group',
+    doc({ 'aws_vpc.v': { cidr_block: '10.0.0.0/16' }, 'aws_default_security_group.d': { vpc_id: ref('aws_vpc.v') }, 'aws_vpc_security_group_ingress_rule.r': { security_group_id: ref('aws_default_security_group.d'), ip_protocol: '-1', referenced_security_group_id: ref('aws_default_security_group.d'), description: 'self' } }),
+    ['keeps 1 rule(s) on the default security group; it should have none'],
+  ],
+  ['AWS-SG-001', 'every IPv6 address written in full', doc({ ...sg('r', { cidr_ipv6: '0000:0000:0000:0000:0000:0000:0000:0000/0', ip_protocol: 'tcp', from_port: 22, to_port: 22 }) }), ['allows tcp 22 from 0000:0000:0000:0000:0000:0000:0000:0000/0']],
+  ['AWS-SG-003', 'a one-character description', doc({ 'aws_security_group.g': { name_prefix: 'g-', description: 'x' } }), ['has a description that says nothing ("x")']],
+  ['AWS-ALB-005', 'access logs given a bucket but not enabled', doc({ 'aws_lb.a': lb({ access_logs: { bucket: 'logs' } }) }, 'prod'), ['writes no access logs in the prod environment']],
+  ['AWS-ALB-006', 'a classic load balancer in monitor mode', doc({ 'aws_elb.c': { listener: [], desync_mitigation_mode: 'monitor' } }), ['has desync_mitigation_mode "monitor"']],
+  ['AWS-ALB-007', 'an HTTP target group left on the default health check', doc({ 'aws_lb_target_group.t': { protocol: 'HTTP', port: 8000 } }), ['has no health check path (health_check.path) for its HTTP targets']],
+  ['AWS-ECS-005', 'an access key under a plain name', doc({ 'aws_ecs_task_definition.t': taskDef([container({ environment: [{ name: 'CONFIG', value: AWS_KEY }] })]) }), ['container "app" has secret-looking plain environment variable(s) CONFIG; pass them as secrets']],
+  ['AWS-EC2-001', 'a launch configuration', doc({ 'aws_launch_configuration.c': { image_id: 'ami-1', instance_type: 't3.micro', root_block_device: { encrypted: true } } }), ['does not require IMDSv2 (metadata_options.http_tokens = "required")']],
+  ['AWS-EC2-002', 'a hop limit written as a string', doc({ 'aws_launch_template.l': launchTemplate({ metadata_options: { http_tokens: 'required', http_put_response_hop_limit: '3' } }) }), ['has an IMDS response hop limit of 3']],
+  [
+    'AWS-EC2-003',
+    'an instance that leaves its root volume to the AMI, a template with no volume, and a volume from a snapshot',
+    doc({
+      'aws_instance.i': { metadata_options: { http_tokens: 'required' } },
+      'aws_launch_template.bare': launchTemplate({ block_device_mappings: undefined }),
+      'aws_launch_template.snap': launchTemplate({ block_device_mappings: [{ device_name: '/dev/xvda', ebs: { snapshot_id: 'snap-1' } }] }),
+    }),
+    ['declares no EBS volume (block_device_mappings with ebs.encrypted = true), so its instances boot the AMI\'s volumes as they are', 'has an EBS volume that is not encrypted (ebs.encrypted = true)', 'does not declare its root volume (root_block_device with encrypted = true)'],
+  ],
+  ['AWS-BATCH-001', 'an access key under a plain name', doc({ 'aws_batch_job_definition.j': { type: 'container', container_properties: json({ image: 'x', environment: [{ name: 'CONFIG', value: AWS_KEY }] }) } }), ['has secret-looking plain environment variable(s) CONFIG']],
+  ['AWS-ECR-004', 'a registry policy for everyone', doc({ 'aws_ecr_registry_policy.p': { policy: policy(everyoneOverTls('ecr:ReplicateImage')) } }), [`allows everyone: statement (Allow ecr:ReplicateImage on *) ${PUBLIC}`]],
+  ['AWS-IAM-001', 'a permission set\'s inline policy', doc({ 'aws_ssoadmin_permission_set_inline_policy.p': { instance_arn: 'i', permission_set_arn: 'p', inline_policy: policy({ Effect: 'Allow', Action: '*', Resource: '*' }) } }), ['grants administrator access: statement (Allow * on *)']],
+  ['AWS-IAM-002', 'a permission set\'s inline policy', doc({ 'aws_ssoadmin_permission_set_inline_policy.p': { instance_arn: 'i', permission_set_arn: 'p', inline_policy: policy({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b' }) } }), ['allows s3:*: statement (Allow s3:* on arn:aws:s3:::b)']],
+  ['AWS-IAM-003', 'a permission set\'s managed policy', doc({ 'aws_ssoadmin_managed_policy_attachment.a': { instance_arn: 'i', permission_set_arn: 'p', managed_policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } }), ['attaches arn:aws:iam::aws:policy/AdministratorAccess']],
+  ['AWS-IAM-004', 'everyone under a condition that narrows nothing', doc({ 'aws_iam_role.r': { assume_role_policy: policy({ ...everyoneOverTls('sts:AssumeRole'), Principal: { AWS: '*' }, Resource: undefined }) } }), ['can be assumed by anyone: statement (Allow sts:AssumeRole)']],
+  [
+    'AWS-IAM-005',
+    'other escalation actions on every resource',
+    doc(role({ Effect: 'Allow', Action: ['iam:Put*Policy', 'lambda:UpdateFunctionCode', 's3:GetObject'], Resource: '*' })),
+    ['allows iam:PutUserPolicy, iam:PutGroupPolicy, iam:PutRolePolicy, lambda:UpdateFunctionCode on every resource: statement (Allow iam:Put*Policy, lambda:UpdateFunctionCode, s3:GetObject on *)'],
+  ],
+  ['AWS-IAM-006', 'a shared attachment naming a user', doc({ 'aws_iam_policy_attachment.a': { name: 'a', users: ['ci'], policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' } }), ['attaches a policy to IAM user(s) "ci"']],
+  ['AWS-KMS-002', 'every account by ARN', doc({ 'aws_kms_key.k': { enable_key_rotation: true, policy: policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::*:root' }, Action: 'kms:Decrypt', Resource: '*' }) } }), [`allows everyone: statement (Allow kms:Decrypt on *) ${PUBLIC}`]],
+  ['AWS-SQS-001', 'a queue that leaves its encryption to the default', doc({ 'aws_sqs_queue.q': { name: 'q' } }), ['does not declare its encryption (sqs_managed_sse_enabled = true or a kms_master_key_id)']],
+  ['AWS-SQS-002', 'a queue that only allows others to use it as their dead-letter queue', doc({ 'aws_sqs_queue.q': queue({ redrive_allow_policy: json({ redrivePermission: 'allowAll' }) }) }), ['has no dead-letter queue (redrive_policy) and is no queue\'s or function\'s dead-letter queue']],
+  [
+    'AWS-SQS-003',
+    'a TLS-only statement denying one action',
+    doc({ 'aws_sqs_queue.q': queue(), 'aws_sqs_queue_policy.p': { queue_url: ref('aws_sqs_queue.q', 'url'), policy: policy(denyHttp('sqs:SendMessage')) } }),
+    ['has no queue policy denying sqs:* to requests with aws:SecureTransport false'],
+  ],
+  ['AWS-SQS-004', 'everyone under a condition that narrows nothing', doc({ 'aws_sqs_queue_policy.p': { queue_url: 'u', policy: policy(everyoneOverTls('sqs:SendMessage')) } }), [`allows everyone: statement (Allow sqs:SendMessage on *) ${PUBLIC}`]],
+  [
+    'AWS-SNS-002',
+    'a TLS-only statement denying another action',
+    doc({ 'aws_sns_topic.t': { name: 't' }, 'aws_sns_topic_policy.p': { arn: ref('aws_sns_topic.t', 'arn'), policy: policy(denyHttp('sns:Subscribe')) } }),
+    ['has no topic policy denying sns:Publish to requests with aws:SecureTransport false'],
+  ],
+  ['AWS-SNS-003', 'every account by ARN', doc({ 'aws_sns_topic_policy.p': { arn: 'x', policy: policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::*:root' }, Action: 'sns:Publish', Resource: '*' }) } }), [`allows everyone: statement (Allow sns:Publish on *) ${PUBLIC}`]],
+  ['AWS-LMB-001', 'an access key under a plain name', doc({ 'aws_lambda_function.f': fn({ environment: { variables: { CONFIG: AWS_KEY } } }), ...fnLogs }), ['has secret-looking environment variable(s) CONFIG; store them in Secrets Manager and pass the ARN']],
+  ['AWS-LMB-003', 'python3.9', doc({ 'aws_lambda_function.f': fn({ runtime: 'python3.9' }), ...fnLogs }), ['uses the deprecated runtime "python3.9"']],
+  ['AWS-LMB-004', 'a service principal of another partition', doc({ 'aws_lambda_permission.p': { function_name: 'f', action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com.cn' } }), ['lets events.amazonaws.com.cn invoke the function for any account (no source_arn or source_account)']],
+  ['AWS-API-001', 'access logs with no format', doc({ 'aws_api_gateway_stage.s': { stage_name: 'v1', access_log_settings: { destination_arn: 'arn:aws:logs:x' } } }), ['writes no access logs (access_log_settings with a destination_arn and a format)']],
+  ['AWS-API-002', 'access logs with no format', doc({ 'aws_apigatewayv2_stage.s': { name: '$default', access_log_settings: { destination_arn: 'arn:aws:logs:x' } } }), ['writes no access logs (access_log_settings with a destination_arn and a format)']],
+  [
+    'AWS-API-007',
+    'throttling of one method only, and a rate without a burst',
+    doc({
+      'aws_api_gateway_stage.s': { rest_api_id: ref('aws_api_gateway_rest_api.a'), stage_name: 'v1' },
+      'aws_api_gateway_method_settings.m': { rest_api_id: ref('aws_api_gateway_rest_api.a'), stage_name: ref('aws_api_gateway_stage.s', 'stage_name'), method_path: 'items/GET', settings: { throttling_rate_limit: 50, throttling_burst_limit: 100 } },
+      'aws_apigatewayv2_stage.h': { name: '$default', default_route_settings: { throttling_rate_limit: 50 } },
+    }),
+    [
+      'has no default throttling (aws_api_gateway_method_settings for method_path "*/*" with throttling_rate_limit and throttling_burst_limit)',
+      'has no default throttling (default_route_settings with throttling_rate_limit and throttling_burst_limit)',
+    ],
+  ],
+];
+
+describe('rules that now flag what their checkov or cdk-nag counterpart flags', () => {
+  it.each(NEWLY_FLAGGED)('%s flags %s', (id, _what, d, messages) => {
+    expect(check(d, [RULES_BY_ID.get(id)!]).map((f) => f.message)).toEqual(messages);
+  });
 });
 
 describe.each(Object.entries(CASES))('%s', (id, c) => {

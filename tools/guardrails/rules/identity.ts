@@ -1,14 +1,23 @@
-/** Rules for IAM, KMS, Secrets Manager and Terraform variables. */
+/**
+ * Rules for IAM, KMS, Secrets Manager and Terraform variables.
+ *
+ * Each rule's counterparts were read in the checks' source: checkov (bridgecrewio/checkov at
+ * 03d5fdad8d, under checkov/terraform/checks/) and cdk-nag (cdklabs/cdk-nag at ca6d1b54, under
+ * src/rules/); the comment above each rule's counterparts names the files.
+ */
 import type { Rule } from '../engine';
 import { Resource, StackModel, blocks, isExpression } from '../../model';
-import { Statement, allows, describe, hasAction, list, onAnyResource, publicAllows, wildcardPrincipal } from '../policy';
+import { Statement, allows, describe, grants, hasAction, list, onAnyResource, openToEveryone, publicGrants } from '../policy';
 
-/** Identity policies of a resource: the `policy` of policy resources, the inline policies of a role. */
+/**
+ * Identity policies of a resource: the `policy` of policy resources, the inline policies of a role,
+ * the `inline_policy` of an IAM Identity Center permission set.
+ */
 function identityPolicies(r: Resource, stack: StackModel): unknown[] {
   if (r.type === 'aws_iam_role') {
     return blocks(r.body.inline_policy).map((p) => (typeof p.policy === 'string' ? safeDecode(p.policy) : undefined)).filter((d) => d !== undefined);
   }
-  const doc = stack.document(r, 'policy');
+  const doc = stack.document(r, r.type === 'aws_ssoadmin_permission_set_inline_policy' ? 'inline_policy' : 'policy');
   return doc === undefined ? [] : [doc];
 }
 
@@ -20,7 +29,7 @@ function safeDecode(text: string): unknown {
   }
 }
 
-const POLICY_TYPES = ['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role'];
+const POLICY_TYPES = ['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role', 'aws_ssoadmin_permission_set_inline_policy'];
 
 function eachAllow(fn: (s: Statement) => string | undefined): (r: Resource, stack: StackModel) => string[] {
   return (r, stack) => identityPolicies(r, stack).flatMap((doc) => allows(doc).flatMap((s) => {
@@ -32,6 +41,30 @@ function eachAllow(fn: (s: Statement) => string | undefined): (r: Resource, stac
 /** AWS managed policies that grant administrator or account-wide write access. */
 const ADMIN_POLICIES = /^arn:aws[a-z-]*:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 
+/**
+ * Actions that escalate privileges when granted on every resource, alone or with others: each
+ * method of cloudsplaining 0.7's PRIVILEGE_ESCALATION_METHODS (shared/constants.py, what checkov's
+ * CKV_AWS_286 runs) needs iam:PassRole or one of the others.
+ */
+const ESCALATION_ACTIONS = [
+  'iam:PassRole',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'iam:AddUserToGroup',
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:AttachUserPolicy',
+  'iam:AttachGroupPolicy',
+  'iam:AttachRolePolicy',
+  'iam:PutUserPolicy',
+  'iam:PutGroupPolicy',
+  'iam:PutRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'glue:UpdateDevEndpoint',
+  'lambda:UpdateFunctionCode',
+];
+
 /** Variable names that hold secrets. */
 const SECRET_VARIABLE = /(secret|password|passwd|token|api_?key|private_?key|credential)/i;
 
@@ -41,8 +74,9 @@ export const IDENTITY_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'No policy allows every action on every resource',
     rationale: '"Action": "*" on "Resource": "*" is administrator access; a workload never needs it and a leak of its credentials then owns the account.',
-    checkov: 'CKV_AWS_62',
-    cdkNag: 'NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess',
+    // checkov resource/aws/IAMAdminPolicyDocument.py; cdk-nag iam/IAMPolicyNoStatementsWithAdminAccess.ts
+    checkov: [{ id: 'CKV_AWS_62', relation: 'broader', difference: 'CKV_AWS_62 reads no role inline_policy blocks and no NotResource.' }],
+    cdkNag: [{ id: 'NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess', relation: 'narrower', difference: 'Action "*" on a resource pattern such as arn:aws:s3:::bucket/* is AWS-IAM-002\'s finding, where cdk-nag\'s pattern counts any resource ending in "*" as every resource.' }],
     types: POLICY_TYPES,
     check: eachAllow((s) => (hasAction(s, '*') && onAnyResource(s) ? `grants administrator access: statement ${describe(s)}` : undefined)),
   },
@@ -51,8 +85,9 @@ export const IDENTITY_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Policies name their actions',
     rationale: '"*" or "service:*" actions grant every present and future action of a service (deletes and policy changes included); list what the workload calls.',
-    checkov: 'CKV_AWS_63',
-    cdkNag: 'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess',
+    // checkov resource/aws/IAMStarActionPolicyDocument.py; cdk-nag iam/IAMPolicyNoStatementsWithFullAccess.ts
+    checkov: [{ id: 'CKV_AWS_63', relation: 'broader', difference: 'CKV_AWS_63 fails "*" only, not "service:*" or NotAction.' }],
+    cdkNag: [{ id: 'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess', relation: 'broader', difference: 'cdk-nag does not read NotAction, nor service prefixes with a hyphen.' }],
     types: POLICY_TYPES,
     check: eachAllow((s) => {
       const wild = list(s.Action).filter((a) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a));
@@ -64,11 +99,12 @@ export const IDENTITY_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'No administrator managed policies are attached',
     rationale: 'AdministratorAccess, PowerUserAccess and IAMFullAccess on a workload role turn any code execution in it into account takeover.',
-    checkov: 'CKV_AWS_274',
-    cdkNag: 'AwsSolutions-IAM4',
-    types: ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_role'],
+    // checkov resource/aws/IAMManagedAdminPolicy.py; cdk-nag iam/IAMNoManagedPolicies.ts
+    checkov: [{ id: 'CKV_AWS_274', relation: 'broader', difference: 'CKV_AWS_274 fails AdministratorAccess only.' }],
+    cdkNag: [{ id: 'AwsSolutions-IAM4', relation: 'narrower', difference: 'Only administrator policies: cdk-nag fails every AWS managed policy, and the service-role ones (ECS task execution, SSM, X-Ray) are maintained by AWS for exactly those roles.' }],
+    types: ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_role', 'aws_ssoadmin_managed_policy_attachment'],
     check(r) {
-      const arns = r.type === 'aws_iam_role' ? list(r.body.managed_policy_arns) : list(r.body.policy_arn);
+      const arns = list(r.type === 'aws_iam_role' ? r.body.managed_policy_arns : (r.body.policy_arn ?? r.body.managed_policy_arn));
       return arns.filter((a) => ADMIN_POLICIES.test(a)).map((a) => `attaches ${a}`);
     },
   },
@@ -76,34 +112,42 @@ export const IDENTITY_RULES: readonly Rule[] = [
     id: 'AWS-IAM-004',
     severity: 'error',
     title: 'Trust policies name who may assume the role',
-    rationale: 'A trust policy for Principal "*" (without an external id or source condition) lets any AWS account assume the role.',
-    checkov: 'CKV_AWS_60',
+    rationale: 'A trust policy for a wildcard principal that no account, organization or source condition narrows lets any AWS account assume the role.',
+    // checkov resource/aws/IAMRoleAllowsPublicAssume.py
+    checkov: [{ id: 'CKV_AWS_60', relation: 'narrower', difference: 'A wildcard principal narrowed by an account, organization or source condition passes, where CKV_AWS_60 fails any Principal {"AWS": "*"} (and passes a bare Principal "*", which this rule fails).' }],
     types: ['aws_iam_role'],
     check(r, stack) {
       return allows(stack.document(r, 'assume_role_policy'))
-        .filter((s) => wildcardPrincipal(s) && !(s.Condition && Object.keys(s.Condition).length))
+        .filter(openToEveryone)
         .map((s) => `can be assumed by anyone: statement ${describe(s)}`);
     },
   },
   {
     id: 'AWS-IAM-005',
     severity: 'error',
-    title: 'iam:PassRole is limited to named roles',
-    rationale: 'PassRole on "*" lets the holder hand any role (an administrator\'s included) to a service it controls: privilege escalation.',
-    checkov: 'CKV_AWS_286',
+    title: 'Privilege-escalation actions are limited to named resources',
+    rationale: 'iam:PassRole on "*" hands any role (an administrator\'s included) to a service the holder controls, and iam:Put*Policy, iam:CreatePolicyVersion, iam:CreateAccessKey or lambda:UpdateFunctionCode on "*" rewrite someone else\'s permissions or code: privilege escalation.',
+    // checkov resource/aws/IAMPrivilegeEscalation.py (cloudsplaining scan/policy_document.py allows_privilege_escalation, shared/constants.py)
+    checkov: [{ id: 'CKV_AWS_286', relation: 'broader', difference: 'CKV_AWS_286 fails a policy only when it grants every action of an escalation method (iam:PassRole with ec2:RunInstances, say); this rule fails each escalation action on every resource.' }],
     types: POLICY_TYPES,
-    check: eachAllow((s) => ((hasAction(s, 'iam:PassRole') || hasAction(s, 'iam:*')) && onAnyResource(s) ? `allows iam:PassRole on every role: statement ${describe(s)}` : undefined)),
+    check: eachAllow((s) => {
+      const granted = onAnyResource(s) ? ESCALATION_ACTIONS.filter((a) => grants(s, a)) : [];
+      return granted.length ? `allows ${granted.join(', ')} on every resource: statement ${describe(s)}` : undefined;
+    }),
   },
   {
     id: 'AWS-IAM-006',
     severity: 'error',
     title: 'No policies on IAM users',
     rationale: 'Workloads use roles with temporary credentials; a user with policies means long-lived access keys.',
-    checkov: 'CKV_AWS_40',
-    cdkNag: 'NIST.800.53.R5-IAMUserNoPolicies',
-    types: ['aws_iam_user_policy', 'aws_iam_user_policy_attachment'],
+    // checkov resource/aws/IAMPolicyAttachedToGroupOrRoles.py; cdk-nag iam/IAMUserNoPolicies.ts
+    checkov: [{ id: 'CKV_AWS_40', relation: 'equivalent' }],
+    cdkNag: [{ id: 'NIST.800.53.R5-IAMUserNoPolicies', relation: 'equivalent' }],
+    types: ['aws_iam_user_policy', 'aws_iam_user_policy_attachment', 'aws_iam_policy_attachment'],
     check(r) {
-      return `attaches a policy to IAM user ${JSON.stringify(r.body.user)}`;
+      if (r.type !== 'aws_iam_policy_attachment') return `attaches a policy to IAM user ${JSON.stringify(r.body.user)}`;
+      const users = list(r.body.users);
+      return users.length ? `attaches a policy to IAM user(s) ${users.map((u) => JSON.stringify(u)).join(', ')}` : undefined;
     },
   },
   {
@@ -111,8 +155,9 @@ export const IDENTITY_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Customer keys rotate',
     rationale: 'Yearly rotation of the key material limits what one leaked or broken key version decrypts.',
-    checkov: 'CKV_AWS_7',
-    cdkNag: 'AwsSolutions-KMS5',
+    // checkov resource/aws/KMSRotation.py; cdk-nag kms/KMSBackingKeyRotationEnabled.ts
+    checkov: [{ id: 'CKV_AWS_7', relation: 'equivalent' }],
+    cdkNag: [{ id: 'AwsSolutions-KMS5', relation: 'equivalent' }],
     types: ['aws_kms_key'],
     check(r) {
       const spec = r.body.customer_master_key_spec ?? 'SYMMETRIC_DEFAULT';
@@ -124,11 +169,12 @@ export const IDENTITY_RULES: readonly Rule[] = [
     id: 'AWS-KMS-002',
     severity: 'error',
     title: 'Key policies grant nothing to everyone',
-    rationale: 'A key policy allowing Principal "*" without a condition lets any account use (or manage) the key.',
-    checkov: 'CKV_AWS_33',
+    rationale: 'A key policy allowing a wildcard principal that no account, organization, network or source condition narrows lets any account use (or manage) the key.',
+    // checkov resource/aws/KMSKeyWildcardPrincipal.py
+    checkov: [{ id: 'CKV_AWS_33', relation: 'broader', difference: 'CKV_AWS_33 passes a wildcard principal under any condition at all (aws:SecureTransport included), and an ARN of any account (arn:aws:iam::*:root).' }],
     types: ['aws_kms_key'],
     check(r, stack) {
-      return publicAllows(stack.document(r, 'policy')).map((s) => `allows everyone: statement ${describe(s)} has Principal "*" and no condition`);
+      return publicGrants(stack.document(r, 'policy'));
     },
   },
   {
@@ -136,7 +182,8 @@ export const IDENTITY_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Keys have an explicit key policy',
     rationale: 'Without one, KMS applies the default policy; writing it makes who administers and who uses the key reviewable in the code.',
-    checkov: 'CKV2_AWS_64',
+    // checkov graph_checks/aws/KmsKeyPolicyIsDefined.yaml
+    checkov: [{ id: 'CKV2_AWS_64', relation: 'equivalent' }],
     types: ['aws_kms_key'],
     check(r, stack) {
       return r.body.policy !== undefined || stack.hasAttached('aws_kms_key_policy', 'key_id', r) ? undefined : 'has no key policy';

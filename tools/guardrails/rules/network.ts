@@ -1,8 +1,15 @@
-/** Rules for the VPC, security groups and load balancers. */
-import type { Rule } from '../engine';
+/**
+ * Rules for the VPC, security groups and load balancers.
+ *
+ * Each rule's counterparts were read in the checks' source: checkov (bridgecrewio/checkov at
+ * 03d5fdad8d, under checkov/terraform/checks/) and cdk-nag (cdklabs/cdk-nag at ca6d1b54, under
+ * src/rules/); the comment above each rule's counterparts names the files.
+ */
+import type { Counterpart, Rule } from '../engine';
 import { Resource, StackModel, block, blocks, isExpression, isFalse, isTrue, referenceTarget } from '../../model';
 
-const ANYWHERE = ['0.0.0.0/0', '::/0'];
+/** A CIDR of every address: 0.0.0.0/0, ::/0, or any other way of writing a /0 (0000:...:0000/0). */
+const ANYWHERE = /\/0$/;
 /** Ports a public load balancer listens on. */
 const WEB_PORTS = [80, 443];
 
@@ -95,14 +102,37 @@ function isApplication(lb: Resource): boolean {
 /** TLS policies that allow TLS 1.2 and later only. */
 const MODERN_TLS = /^ELBSecurityPolicy-(TLS13-|TLS-1-2-|FS-1-2-)/;
 
+/** Rule resources that add permissions to a security group. */
+const GROUP_RULE_TYPES = ['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'];
+
+/**
+ * checkov's unrestricted-ingress checks (AbsSecurityGroupUnrestrictedIngress.py) read an
+ * aws_vpc_security_group_ingress_rule with no CIDR as open to everyone, whatever its source.
+ */
+const NO_CIDR = 'a rule whose source is another security group or a prefix list passes, where checkov reads an aws_vpc_security_group_ingress_rule without a CIDR as open to everyone';
+
+/** Why the HTTP-to-HTTPS rule waits for an HTTPS listener. */
+const HTTPS_FIRST = 'Only once the load balancer has an HTTPS listener: without a certificate (a demo, a stack without a domain) plain HTTP is the only way in, and a fixed response does not count as serving HTTP.';
+
+function productionOnly(id: string, what: string): Counterpart {
+  return { id, relation: 'narrower', difference: `Production only: ${what}.` };
+}
+
+/** The description a security group or rule gives, or the problem with it. */
+function descriptionProblem(d: unknown): string | undefined {
+  if (typeof d !== 'string' || d.trim() === '') return 'has no description';
+  return d.trim().length < 2 || d === 'Managed by Terraform' ? `has a description that says nothing (${JSON.stringify(d)})` : undefined;
+}
+
 export const NETWORK_RULES: readonly Rule[] = [
   {
     id: 'AWS-VPC-001',
     severity: 'warning',
     title: 'VPCs record flow logs',
     rationale: 'Flow logs are the only record of which addresses talked to what: without them a compromise or a misrouted dependency cannot be traced.',
-    checkov: 'CKV2_AWS_11',
-    cdkNag: 'AwsSolutions-VPC7',
+    // checkov graph_checks/aws/VPCHasFlowLog.yaml; cdk-nag vpc/VPCFlowLogsEnabled.ts
+    checkov: [{ id: 'CKV2_AWS_11', relation: 'equivalent' }],
+    cdkNag: [{ id: 'AwsSolutions-VPC7', relation: 'equivalent' }],
     types: ['aws_vpc'],
     check(r, stack) {
       return stack.hasAttached('aws_flow_log', 'vpc_id', r) ? undefined : 'has no flow log (aws_flow_log for this VPC)';
@@ -113,12 +143,13 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Default security groups allow no traffic',
     rationale: 'Anything launched without a group lands in the default one, which allows all traffic between its members and all egress; managing it with no rules closes it.',
-    checkov: 'CKV2_AWS_12',
-    cdkNag: 'NIST.800.53.R5-VPCDefaultSecurityGroupClosed',
+    // checkov graph_checks/aws/VPCHasRestrictedSG.yaml; cdk-nag vpc/VPCDefaultSecurityGroupClosed.ts (the AWS CDK's restrict-default-group custom resource)
+    checkov: [{ id: 'CKV2_AWS_12', relation: 'equivalent' }],
+    cdkNag: [{ id: 'NIST.800.53.R5-VPCDefaultSecurityGroupClosed', relation: 'equivalent' }],
     types: ['aws_vpc', 'aws_default_security_group'],
     check(r, stack) {
       if (r.type === 'aws_default_security_group') {
-        const open = [...blocks(r.body.ingress), ...blocks(r.body.egress)].length;
+        const open = [...blocks(r.body.ingress), ...blocks(r.body.egress)].length + GROUP_RULE_TYPES.flatMap((t) => stack.attached(t, 'security_group_id', r)).length;
         return open > 0 ? `keeps ${open} rule(s) on the default security group; it should have none` : undefined;
       }
       return stack.hasAttached('aws_default_security_group', 'vpc_id', r) ? undefined : 'leaves its default security group open (manage it with aws_default_security_group and no rules)';
@@ -129,14 +160,20 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Nothing is open to the internet except a load balancer on 80/443',
     rationale: 'Tasks, instances, file systems and endpoints are reached through the load balancer or from other groups; 0.0.0.0/0 anywhere else exposes them directly.',
-    checkov: 'CKV_AWS_24, CKV_AWS_25, CKV_AWS_260, CKV_AWS_277',
-    cdkNag: 'AwsSolutions-EC23',
+    // checkov resource/aws/SecurityGroupUnrestrictedIngress22.py, ...3389.py, ...80.py and their base AbsSecurityGroupUnrestrictedIngress.py; cdk-nag ec2/EC2RestrictedInbound.ts
+    // (CKV_AWS_277, all ports from anywhere, is AWS-SG-002's: it fails every all-ports rule.)
+    checkov: [
+      { id: 'CKV_AWS_24', relation: 'narrower', difference: `Port 22 is one of the ports this rule closes; ${NO_CIDR}.` },
+      { id: 'CKV_AWS_25', relation: 'narrower', difference: `Port 3389 is one of the ports this rule closes; ${NO_CIDR}.` },
+      { id: 'CKV_AWS_260', relation: 'narrower', difference: `A load balancer's own group may accept port 80 from anywhere, which is what an internet-facing load balancer is for; and ${NO_CIDR}.` },
+    ],
+    cdkNag: [{ id: 'AwsSolutions-EC23', relation: 'narrower', difference: 'A load balancer\'s own group may accept 80 and 443 from anywhere, which is what an internet-facing load balancer is for.' }],
     types: INGRESS_TYPES,
     check(r, stack) {
       const lbGroups = loadBalancerGroups(stack);
       const problems: string[] = [];
       for (const p of ingressOf(r)) {
-        const open = p.cidrs.filter((c) => ANYWHERE.includes(c));
+        const open = p.cidrs.filter((c) => ANYWHERE.test(c));
         if (open.length === 0) continue;
         const web = !allProtocols(p) && p.protocol === 'tcp' && p.from !== undefined && p.from === p.to && WEB_PORTS.includes(p.from);
         if (web && p.group && lbGroups.has(p.group)) continue;
@@ -150,7 +187,8 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'No ingress rule opens every port',
     rationale: 'An all-ports or all-protocols ingress rule admits whatever the target happens to listen on, debug ports and agents included; open the service port. A NAT instance (source/destination check off) may accept every protocol from private ranges: forwarding it is its job.',
-    checkov: 'CKV_AWS_277',
+    // checkov resource/aws/SecurityGroupUnrestrictedIngressAny.py (AbsSecurityGroupUnrestrictedIngress.py, port -1)
+    checkov: [{ id: 'CKV_AWS_277', relation: 'broader', difference: 'CKV_AWS_277 fails all ports from anywhere; this rule fails all ports from any source but a NAT instance\'s private ranges.' }],
     types: INGRESS_TYPES,
     check(r, stack) {
       const routers = routerGroups(stack);
@@ -166,12 +204,13 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Security groups and their rules say what they are for',
     rationale: 'A reviewer (and the console) reads the description to tell a needed rule from a forgotten one; "Managed by Terraform" says nothing.',
-    checkov: 'CKV_AWS_23',
-    cdkNag: 'AwsSolutions-EC27',
+    // checkov resource/aws/SecurityGroupRuleDescription.py; cdk-nag ec2/EC2SecurityGroupDescription.ts
+    checkov: [{ id: 'CKV_AWS_23', relation: 'broader', difference: 'CKV_AWS_23 accepts Terraform\'s default "Managed by Terraform".' }],
+    cdkNag: [{ id: 'AwsSolutions-EC27', relation: 'broader', difference: 'cdk-nag checks groups, not their rules.' }],
     types: ['aws_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule', 'aws_security_group_rule'],
     check(r) {
-      const d = r.body.description;
-      if (typeof d !== 'string' || d.trim() === '' || d === 'Managed by Terraform') return 'has no description';
+      const problem = descriptionProblem(r.body.description);
+      if (problem) return problem;
       if (r.type === 'aws_security_group') {
         const undocumented = [...blocks(r.body.ingress), ...blocks(r.body.egress)].filter((x) => !x.description).length;
         if (undocumented) return `has ${undocumented} inline rule(s) without a description`;
@@ -184,8 +223,9 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Application load balancers drop invalid headers',
     rationale: 'Forwarding malformed header fields lets a client smuggle requests past the load balancer to the targets (HTTP desync).',
-    checkov: 'CKV_AWS_131',
-    cdkNag: 'NIST.800.53.R4-ALBHttpDropInvalidHeaderEnabled',
+    // checkov resource/aws/ALBDropHttpHeaders.py; cdk-nag elb/ALBHttpDropInvalidHeaderEnabled.ts
+    checkov: [{ id: 'CKV_AWS_131', relation: 'equivalent' }],
+    cdkNag: [{ id: 'NIST.800.53.R4-ALBHttpDropInvalidHeaderEnabled', relation: 'equivalent' }],
     types: ['aws_lb', 'aws_alb'],
     check(r) {
       if (!isApplication(r)) return undefined;
@@ -197,8 +237,12 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'HTTP only redirects when the load balancer has HTTPS',
     rationale: 'Once a certificate exists, a plain-HTTP listener that still forwards lets clients (and their credentials) bypass TLS.',
-    checkov: 'CKV_AWS_2, CKV2_AWS_20',
-    cdkNag: 'NIST.800.53.R5-ALBHttpToHttpsRedirection',
+    // checkov resource/aws/ALBListenerHTTPS.py, graph_checks/aws/ALBRedirectsHTTPToHTTPS.yaml; cdk-nag elb/ALBHttpToHttpsRedirection.ts
+    checkov: [
+      { id: 'CKV_AWS_2', relation: 'narrower', difference: HTTPS_FIRST },
+      { id: 'CKV2_AWS_20', relation: 'narrower', difference: HTTPS_FIRST },
+    ],
+    cdkNag: [{ id: 'NIST.800.53.R5-ALBHttpToHttpsRedirection', relation: 'narrower', difference: HTTPS_FIRST }],
     types: ['aws_lb_listener', 'aws_alb_listener'],
     check(r, stack) {
       if (r.body.protocol !== 'HTTP') return undefined;
@@ -217,8 +261,8 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'HTTPS listeners accept TLS 1.2 and later only',
     rationale: 'The default policy (ELBSecurityPolicy-2016-08) still accepts TLS 1.0 and 1.1, which PCI DSS and most auditors reject.',
-    checkov: 'CKV_AWS_103',
-    cdkNag: 'NIST.800.53.R5-ELBTlsHttpsListenersOnly',
+    // checkov graph_checks/aws/AppLoadBalancerTLS12.yaml (cdk-nag's ELBTlsHttpsListenersOnly checks the back-end protocol of classic load balancers: no counterpart)
+    checkov: [{ id: 'CKV_AWS_103', relation: 'narrower', difference: 'HTTPS and TLS listeners only: CKV_AWS_103 also fails a plain HTTP listener that does not redirect, which is AWS-ALB-002\'s finding once the load balancer has HTTPS.' }],
     types: ['aws_lb_listener', 'aws_alb_listener'],
     check(r) {
       if (r.body.protocol !== 'HTTPS' && r.body.protocol !== 'TLS') return undefined;
@@ -232,8 +276,9 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Production load balancers are protected from deletion',
     rationale: 'A production entry point deleted by a refactor or a destroy takes its DNS name with it; deletion protection makes that an error first.',
-    checkov: 'CKV_AWS_150',
-    cdkNag: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
+    // checkov resource/aws/LBDeletionProtection.py; cdk-nag elb/ELBDeletionProtectionEnabled.ts
+    checkov: [productionOnly('CKV_AWS_150', 'a demo or staging load balancer goes with its stack, and protection would make every teardown a two-step change')],
+    cdkNag: [productionOnly('NIST.800.53.R5-ELBDeletionProtectionEnabled', 'as for CKV_AWS_150')],
     types: ['aws_lb', 'aws_alb'],
     check(r, stack) {
       if (!stack.production) return undefined;
@@ -245,13 +290,14 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Production load balancers write access logs',
     rationale: 'Access logs are the record of every request (client, path, status, latency) when investigating abuse or an outage.',
-    checkov: 'CKV_AWS_91',
-    cdkNag: 'AwsSolutions-ELB2',
+    // checkov resource/aws/ELBv2AccessLogs.py; cdk-nag elb/ELBLoggingEnabled.ts
+    checkov: [productionOnly('CKV_AWS_91', 'outside production nobody reads a load balancer\'s access logs, and their bucket is one more thing to keep')],
+    cdkNag: [productionOnly('AwsSolutions-ELB2', 'as for CKV_AWS_91')],
     types: ['aws_lb', 'aws_alb'],
     check(r, stack) {
       if (!stack.production) return undefined;
       const logs = block(r.body.access_logs);
-      return logs && !isFalse(logs.enabled) && logs.bucket ? undefined : `writes no access logs in the ${stack.environment} environment`;
+      return logs && (isTrue(logs.enabled) || isExpression(logs.enabled)) && logs.bucket ? undefined : `writes no access logs in the ${stack.environment} environment`;
     },
   },
   {
@@ -259,8 +305,9 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Load balancers mitigate HTTP desync',
     rationale: 'Desync mitigation "monitor" forwards ambiguous requests that can poison other users\' connections; "defensive" (the default) or "strictest" blocks them.',
-    checkov: 'CKV_AWS_328',
-    types: ['aws_lb', 'aws_alb'],
+    // checkov resource/aws/ALBDesyncMode.py
+    checkov: [{ id: 'CKV_AWS_328', relation: 'equivalent' }],
+    types: ['aws_lb', 'aws_alb', 'aws_elb'],
     check(r) {
       return r.body.desync_mitigation_mode === 'monitor' ? 'has desync_mitigation_mode "monitor"' : undefined;
     },
@@ -270,12 +317,14 @@ export const NETWORK_RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Target groups check the health of their targets',
     rationale: 'Without health checks the load balancer keeps sending requests to targets that stopped answering.',
-    checkov: 'CKV_AWS_261',
+    // checkov resource/aws/LBTargetGroupsDefinesHealthcheck.py
+    checkov: [{ id: 'CKV_AWS_261', relation: 'broader', difference: 'CKV_AWS_261 passes a target group whose health check is disabled but has a path.' }],
     types: ['aws_lb_target_group', 'aws_alb_target_group'],
     check(r) {
       if (r.body.target_type === 'lambda') return undefined;
       const hc = block(r.body.health_check);
-      return hc && isFalse(hc.enabled) ? 'has health checks disabled' : undefined;
+      if (hc && isFalse(hc.enabled)) return 'has health checks disabled';
+      return ['HTTP', 'HTTPS'].includes(r.body.protocol) && !hc?.path ? 'has no health check path (health_check.path) for its HTTP targets' : undefined;
     },
   },
 ];
