@@ -1,13 +1,6 @@
-// Assembles the App: reads settings, builds every stack, synthesizes. Nothing else lives here.
-import { createApp, synthesize } from './tools/synth';
+// The app: `npm run synth [-- <stack>...] [--hcl] [--verbose]` runs this file directly and `cdktf synth`
+// runs it without arguments; tools/synth/command.ts reads the arguments, builds the stacks and synthesizes.
 import { runOrExit } from './src/core/errors';
-import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV, describeSources } from './stacks/settings';
-import { buildApp } from './stacks';
+import { synthCommand } from './tools/synth/command';
 
-runOrExit(() => {
-  const app = createApp();
-  const sources = { context: app.node.tryGetContext(SETTINGS_CONTEXT_KEY), file: process.env[SETTINGS_FILE_ENV] };
-  process.stdout.write(`${describeSources(sources)}\n`);
-  buildApp(app, sources);
-  synthesize(app);
-});
+runOrExit(() => synthCommand(process.argv.slice(2)));

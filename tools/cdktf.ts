@@ -1,7 +1,9 @@
 /**
- * `npm run synth|diff|deploy|destroy|output -- [args]`: the cdktf CLI with the project's Terraform
- * CLI config (plugin cache, provider mirror when one is found) and no checkpoint calls, so an
- * offline machine shows no `[ERROR]` lines when nothing is wrong. The same in a shell:
+ * `npm run synth|deploy -- [args]`: the cdktf CLI with the project's Terraform CLI config (plugin
+ * cache, provider mirror when one is found) and no checkpoint calls, so an offline machine shows
+ * no `[ERROR]` lines when nothing is wrong. (`npm run diff` is `npm run plan`, the one plan
+ * command; `npm run destroy -- <stack>` is `npm run ops -- <stack> destroy`, the destroy that
+ * empties what blocks it.) The same in a shell:
  *   export CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE="$PWD/.terraform-cli/terraformrc"
  * (the file exists after any `npm run` of these commands).
  */

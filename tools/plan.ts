@@ -1,49 +1,73 @@
 /**
- * `npm run plan [-- <stack>...] [--offline | --online]`: synthesizes and runs a real
- * `terraform plan` with the real provider for each stack (all of them, side by side, when none is
- * named).
+ * `npm run plan [-- <stack>...] [--offline | --online] [--from <settings file | git ref>]`: the
+ * one plan command (`npm run diff` is an alias, `npm run ops -- <stack> plan` runs it too). It
+ * synthesizes and runs a real `terraform plan` with the real provider for each stack (all of them,
+ * side by side, when none is named).
  *
  * - With AWS credentials (environment, profile, SSO, ...): the stack's own backend (local state or
- *   S3) and a real refresh, from `cdktf.out/stacks/<stack>`.
+ *   S3) and a real refresh, from `cdktf.out/stacks/<stack>`; the plan is saved there as `tfplan`
+ *   (`npm run ops -- <stack> apply` applies it).
  * - Without (or with `--offline`): an OFFLINE PREVIEW. Plan-time look-ups are pinned (zones, AMIs,
  *   the account id 123456789012), the backend is a throw-away local state, credentials are fake and
  *   the provider never calls AWS. Required sensitive variables get placeholder values. It shows
  *   what a first apply would create, not what your account holds.
+ * - `--from <settings file | git ref>` (offline): a CHANGE. The stack is planned with the current
+ *   settings against the state that applying the `--from` settings leaves (seeded from their plan,
+ *   as the journey tests do), so Terraform shows what it would update, replace or destroy on a
+ *   deployed stack (`from.ts` reads the `--from` settings).
  *
- * Each stack's plan is printed as Terraform prints it, then one summary line per stack, counted from
- * the saved plan read back as JSON (`terraform show -json`, see `terraform/plan.ts`).
+ * Each stack's plan is printed as Terraform prints it, then a summary per stack, read from the
+ * saved plan as JSON (`terraform show -json`, see `terraform/plan.ts`): the counts, the image tags
+ * it deploys, and every stateful resource it replaces or destroys and every serving one it destroys
+ * or replaces destroy-first.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 import { createApp, synthesize } from './synth';
-import { runOrExit } from '../src/core/errors';
-import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../stacks/settings';
+import { UserError, runOrExit } from '../src/core/errors';
+import { OverrideSources, SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../stacks/settings';
 import { STACK_NAMES, buildApp } from '../stacks';
-import { CLI_DIR, ROOT, TerraformUnavailable, awsProviderAliases, hasAwsCredentials, placeholderVariables, previewOverride, runTerraform, sharedProviderInstall, terraformEnv } from './terraform/cli';
-import { PlanSummary, planAndShow, summarizePlan } from './terraform/plan';
+import { CLI_DIR, ROOT, TerraformUnavailable, hasAwsCredentials, runTerraform, terraformEnv } from './terraform/cli';
+import { FROM_USAGE, FromSettings, readFromSettings } from './terraform/from';
+import { PlanRun, planAndShow, summarizePlan } from './terraform/plan';
+import { preparePreview, previewChange, previewSummary } from './terraform/preview';
 
 interface Options {
   readonly stacks: string[];
   readonly mode: 'auto' | 'offline' | 'online';
+  /** `--from`: a settings file or a git ref. */
+  readonly from?: string;
 }
 
-function parseArgs(argv: readonly string[]): Options {
+/** The usage of `npm run plan`. */
+export const PLAN_USAGE = [
+  'usage: npm run plan -- [stack...] [--offline|--online] [--from <settings file | git ref>]',
+  `stacks: ${STACK_NAMES.join(', ')}`,
+  '  --online    the real plan against your account (the default with AWS credentials), saved for npm run ops -- <stack> apply',
+  '  --offline   an offline preview of a first apply (the default without credentials)',
+  `  --from X    an offline preview of the change from the settings X to the current ones; ${FROM_USAGE}`,
+].join('\n');
+
+function parseArgs(argv: readonly string[]): Options | undefined {
   const stacks: string[] = [];
   let mode: Options['mode'] = 'auto';
-  for (const a of argv) {
+  let from: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === '--offline') mode = 'offline';
     else if (a === '--online') mode = 'online';
-    else if (a === '-h' || a === '--help') {
-      process.stdout.write(`usage: npm run plan -- [stack...] [--offline|--online]\nstacks: ${STACK_NAMES.join(', ')}\n`);
-      process.exit(0);
-    } else if (a.startsWith('-')) throw new TerraformUnavailable(`unknown option ${a}; allowed: --offline, --online, --help`);
+    else if (a === '--from') from = argv[++i];
+    else if (a === '-h' || a === '--help') return undefined;
+    else if (a.startsWith('-')) throw new TerraformUnavailable(`unknown option ${a}\n${PLAN_USAGE}`);
     else stacks.push(a);
   }
   const unknown = stacks.filter((s) => !STACK_NAMES.includes(s));
-  if (unknown.length > 0) throw new TerraformUnavailable(`unknown stack ${JSON.stringify(unknown[0])}; stacks: ${STACK_NAMES.join(', ')}`);
-  return { stacks: stacks.length > 0 ? stacks : [...STACK_NAMES], mode };
+  if (unknown.length > 0) throw new TerraformUnavailable(`unknown stack ${JSON.stringify(unknown[0])}\n${PLAN_USAGE}`);
+  if (argv.includes('--from') && !from) throw new TerraformUnavailable(`--from needs a settings file or a git ref\n${PLAN_USAGE}`);
+  if (from && mode === 'online') throw new TerraformUnavailable('--from previews a change offline (a seeded state, no credentials); it does not go with --online');
+  return { stacks: stacks.length > 0 ? stacks : [...STACK_NAMES], mode, from };
 }
 
 function readContext(): unknown {
@@ -54,75 +78,124 @@ function readContext(): unknown {
   }
 }
 
-/** Synthesizes the app (preview pins applied when `preview`) into `outdir`. */
-function synthApp(outdir: string, preview: boolean, only: readonly string[]): void {
+/** The settings the app reads now: cdktf.json's context, then `STACK_SETTINGS_FILE`. */
+function currentSources(): OverrideSources {
+  return { context: readContext(), file: process.env[SETTINGS_FILE_ENV] };
+}
+
+/** Synthesizes the app from `sources` (preview pins applied when `preview`) into `outdir`. */
+function synthApp(outdir: string, sources: OverrideSources, preview: boolean, only: readonly string[]): void {
   const app = createApp({ outdir });
-  buildApp(app, { context: readContext(), file: process.env[SETTINGS_FILE_ENV] }, { preview, only });
+  buildApp(app, sources, { preview, only });
   synthesize(app);
 }
 
-
-async function planStack(stack: string, outdir: string, preview: boolean): Promise<{ stack: string; output: string; summary?: PlanSummary; error?: string }> {
-  const dir = path.join(outdir, 'stacks', stack);
-  const doc = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
-  let env: NodeJS.ProcessEnv;
-  if (preview) {
-    const { dataDir, lockFile } = await sharedProviderInstall();
-    fs.copyFileSync(lockFile, path.join(dir, '.terraform.lock.hcl'));
-    fs.writeFileSync(path.join(dir, 'preview_override.tf.json'), JSON.stringify(previewOverride(awsProviderAliases(doc)), null, 2));
-    env = terraformEnv({ preview: true, dataDir });
-  } else {
-    env = terraformEnv();
-    const init = await runTerraform(dir, ['init', '-input=false', '-no-color'], env);
-    if (init.code !== 0) return { stack, output: init.stdout, error: init.stderr };
-  }
-  const args = ['-input=false', '-no-color', ...(preview ? ['-refresh=false', '-lock=false', ...Object.entries(placeholderVariables(doc)).flatMap(([k, v]) => ['-var', `${k}=${v}`])] : [])];
-  // People read the plan Terraform prints; the summary reads the saved plan as JSON.
-  const r = await planAndShow(dir, args, env);
-  if (!r.plan) return { stack, output: r.stdout, error: r.stderr };
-  return { stack, output: r.stdout, summary: summarizePlan(r.plan) };
+/** What one stack's plan gave. */
+interface StackPlan {
+  readonly stack: string;
+  readonly run: PlanRun;
 }
 
-async function main(): Promise<number> {
-  const options = parseArgs(process.argv.slice(2));
-  const online = options.mode === 'online' || (options.mode === 'auto' && hasAwsCredentials());
-  const outdir = online ? path.join(ROOT, 'cdktf.out') : path.join(CLI_DIR, 'preview');
-  if (!online) fs.rmSync(outdir, { recursive: true, force: true });
-  runOrExit(() => synthApp(outdir, !online, options.stacks));
-  process.stdout.write(online ? `Planning ${options.stacks.join(', ')} against AWS (credentials found).\n` : `OFFLINE PREVIEW (no AWS credentials used): look-ups pinned, fake credentials, throw-away state. It shows what a first apply would create.\n`);
+/** A real plan of one stack in `cdktf.out/stacks/<stack>`, saved there as `tfplan`. */
+async function planOnline(dir: string): Promise<PlanRun> {
+  const env = terraformEnv();
+  const init = await runTerraform(dir, ['init', '-input=false', '-no-color'], env);
+  if (init.code !== 0) return init;
+  return planAndShow(dir, ['-input=false', '-no-color'], env, path.join(dir, 'tfplan'));
+}
+
+/** Plans `stacks` one per core, printing each plan as it comes. */
+async function planAll(stacks: readonly string[], heading: (stack: string) => string, plan: (stack: string) => Promise<PlanRun>): Promise<StackPlan[]> {
   const limit = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-  const results: Awaited<ReturnType<typeof planStack>>[] = [];
+  const results: StackPlan[] = [];
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(limit, options.stacks.length) }, async () => {
-      while (next < options.stacks.length) {
-        const stack = options.stacks[next++];
-        const result = await planStack(stack, outdir, !online);
-        process.stdout.write(`\n===== ${stack}${online ? '' : ' (offline preview)'} =====\n${result.output}${result.error ? `\n${result.error}` : ''}`);
-        results.push(result);
+    Array.from({ length: Math.min(limit, stacks.length) }, async () => {
+      while (next < stacks.length) {
+        const stack = stacks[next++];
+        const run = await plan(stack);
+        process.stdout.write(`\n===== ${heading(stack)} =====\n${run.stdout}${run.plan ? '' : `\n${run.stderr}`}`);
+        results.push({ stack, run });
       }
     }),
   );
-  process.stdout.write('\nSummary:\n');
-  for (const stack of options.stacks) {
-    const r = results.find((x) => x.stack === stack)!;
-    const s = r.summary;
-    process.stdout.write(s ? `  ${stack.padEnd(28)} ${s.create} to add, ${s.update} to change, ${s.replace} to replace, ${s.destroy} to destroy${online ? '' : ' (preview)'}\n` : `  ${stack.padEnd(28)} FAILED (see above)\n`);
-  }
-  return results.every((r) => r.summary) ? 0 : 1;
+  return stacks.map((s) => results.find((r) => r.stack === s)!);
 }
 
-// exitCode, not exit(): a plan is megabytes of output and a pipe must get all of it.
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    if (e instanceof TerraformUnavailable) {
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = 1;
-      return;
+/** The summary block: one line of counts per stack, then its image tags and breaches. */
+function printSummary(results: readonly StackPlan[], note: string): void {
+  process.stdout.write('\nSummary:\n');
+  for (const { stack, run } of results) {
+    if (!run.plan) {
+      process.stdout.write(`  ${stack.padEnd(28)} FAILED (see above)\n`);
+      continue;
     }
-    throw e;
-  },
-);
+    const s = summarizePlan(run.plan);
+    process.stdout.write(`  ${stack.padEnd(28)} ${s.create} to add, ${s.update} to change, ${s.replace} to replace, ${s.destroy} to destroy${note}\n`);
+    for (const line of previewSummary(run.plan, s)) process.stdout.write(`  ${''.padEnd(28)}   ${line}\n`);
+  }
+}
+
+/** The change preview: each stack planned with the current settings against the state the `--from` settings leave. */
+async function planChanges(stacks: readonly string[], from: FromSettings): Promise<StackPlan[]> {
+  const beforeOut = path.join(CLI_DIR, 'preview-from');
+  const afterOut = path.join(CLI_DIR, 'preview');
+  for (const dir of [beforeOut, afterOut]) fs.rmSync(dir, { recursive: true, force: true });
+  runOrExit(() => synthApp(beforeOut, from.sources, true, stacks));
+  runOrExit(() => synthApp(afterOut, currentSources(), true, stacks));
+  process.stdout.write(`OFFLINE PREVIEW OF A CHANGE (no AWS credentials used): the current settings planned against the state that ${from.description} leave.\n`);
+  return planAll(stacks, (s) => `${s} (change from ${from.label})`, (s) => previewChange(path.join(beforeOut, 'stacks', s), path.join(afterOut, 'stacks', s)));
+}
+
+/** `npm run plan` with `argv`; returns the exit status. */
+export async function planCommand(argv: readonly string[]): Promise<number> {
+  const options = parseArgs(argv);
+  if (!options) {
+    process.stdout.write(`${PLAN_USAGE}\n`);
+    return 0;
+  }
+  if (options.from) {
+    const from = readFromSettings(options.from, currentSources());
+    try {
+      const results = await planChanges(options.stacks, from);
+      printSummary(results, ` (change from ${from.label})`);
+      return results.every((r) => r.run.plan) ? 0 : 1;
+    } finally {
+      from.cleanup();
+    }
+  }
+  const online = options.mode === 'online' || (options.mode === 'auto' && hasAwsCredentials());
+  const outdir = online ? path.join(ROOT, 'cdktf.out') : path.join(CLI_DIR, 'preview');
+  if (!online) fs.rmSync(outdir, { recursive: true, force: true });
+  runOrExit(() => synthApp(outdir, currentSources(), !online, options.stacks));
+  process.stdout.write(online ? `Planning ${options.stacks.join(', ')} against AWS (credentials found).\n` : `OFFLINE PREVIEW (no AWS credentials used): look-ups pinned, fake credentials, throw-away state. It shows what a first apply would create.\n`);
+  const results = await planAll(
+    options.stacks,
+    (s) => `${s}${online ? '' : ' (offline preview)'}`,
+    async (s) => {
+      const dir = path.join(outdir, 'stacks', s);
+      if (online) return planOnline(dir);
+      const { env, args } = await preparePreview(dir);
+      return planAndShow(dir, args, env);
+    },
+  );
+  printSummary(results, online ? '' : ' (preview)');
+  return results.every((r) => r.run.plan) ? 0 : 1;
+}
+
+if (require.main === module) {
+  // exitCode, not exit(): a plan is megabytes of output and a pipe must get all of it.
+  planCommand(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      if (e instanceof TerraformUnavailable || e instanceof UserError) {
+        process.stderr.write(`${(e as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      throw e;
+    },
+  );
+}

@@ -1,61 +1,39 @@
 /**
  * A deployment journey, planned offline: the steps a user takes with one stack (first apply, images
- * pushed, a scaling change, a new member, a zone added, HTTPS on, a re-synth), each step planned by
- * the real Terraform and provider against the state the step before leaves. That state is made from
- * the previous step's JSON plan: what it creates, updates or keeps, with computed attributes filled
- * by well-formed fakes (see `stateFromPlan`), so a step sees exactly the changes its settings make.
+ * pushed, a scaling change, a new member, a zone added, HTTPS on, a re-synth, and last the
+ * destroy), each step planned by the real Terraform and provider against the state the step before
+ * leaves. That state is seeded from the previous step's JSON plan and settled
+ * (`tools/terraform/seed.ts`, shared with `npm run plan -- <stack> --from ...`), so a step sees
+ * exactly the changes its settings make.
  *
- * Every step is held to what must never happen on a real account, whatever the step:
+ * Every settings step is held to what must never happen on a real account, whatever the step
+ * (the lists of `tools/terraform/risks.ts`, which the preview's summary names too):
  * - nothing stateful (bucket, table, file system, repository, key, secret, queue, log group, vault,
  *   cache) is replaced or destroyed;
  * - nothing serving traffic (load balancer, listener, listener rule, service, API, stage, VPC link,
  *   subnet, NAT, endpoint) is destroyed, or replaced destroy-first;
  * - what the configuration says reaches AWS: every scaling target ends with the configured bounds
  *   (a bound Terraform ignores must still arrive, by a re-registration).
+ *
+ * A destroy step plans `terraform plan -destroy` against the last state and reads what would stop
+ * the destroy from that state (`tools/terraform/destroy.ts`, what `npm run ops -- <stack> destroy`
+ * clears first).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { deepMerge } from '../../stacks/settings';
-import { PREVIEW_STATE, sharedProviderInstall, terraformEnv } from '../../tools/terraform/cli';
-import { PlanJson, PlanSummary, planAndShow, summarizePlan } from '../../tools/terraform/plan';
-import { providerSchemas, stateFromPlan } from './changes';
+import { sharedProviderInstall, terraformEnv } from '../../tools/terraform/cli';
+import { DestroyBlocker, destroyBlockers } from '../../tools/terraform/destroy';
+import { PlanSummary, planAndShow, summarizePlan } from '../../tools/terraform/plan';
+import { SERVING_TYPES, STATEFUL_TYPES, harmed } from '../../tools/terraform/risks';
+import { SeededState, planAndSettle, writeState } from '../../tools/terraform/seed';
 import { buildStack } from './synth';
 import { writeStack } from './terraform';
 
-/** Types whose replacement or destruction loses data. */
-export const STATEFUL_TYPES = [
-  'aws_s3_bucket',
-  'aws_dynamodb_table',
-  'aws_efs_file_system',
-  'aws_ecr_repository',
-  'aws_kms_key',
-  'aws_secretsmanager_secret',
-  'aws_sqs_queue',
-  'aws_cloudwatch_log_group',
-  'aws_backup_vault',
-  'aws_elasticache_replication_group',
-];
-
-/** Types that serve traffic: they must never be gone, not even for the time a replacement takes. */
-export const SERVING_TYPES = [
-  'aws_lb',
-  'aws_lb_listener',
-  'aws_lb_listener_rule',
-  'aws_ecs_service',
-  'aws_apigatewayv2_api',
-  'aws_apigatewayv2_stage',
-  'aws_apigatewayv2_vpc_link',
-  'aws_api_gateway_rest_api',
-  'aws_api_gateway_stage',
-  'aws_subnet',
-  'aws_nat_gateway',
-  'aws_instance',
-  'aws_vpc_endpoint',
-];
-
-/** One step: the settings added to the steps before it, and what the step must do. */
-export interface JourneyStep {
+/** A settings step: the settings added to the steps before it, and what the step must do. */
+export interface ApplyStep {
+  readonly kind?: 'apply';
   readonly label: string;
   /** Settings this step adds (merged onto the settings of the steps before it). */
   readonly settings: Record<string, unknown>;
@@ -63,8 +41,20 @@ export interface JourneyStep {
   readonly expect?: (plan: PlanSummary, step: StepResult) => void;
 }
 
-/** A step as planned. */
+/** The destroy of everything the steps before left: `terraform plan -destroy` against their state. */
+export interface DestroyStep {
+  readonly kind: 'destroy';
+  readonly label: string;
+  /** What the destroy removes, and what blocks it. */
+  readonly expect: (result: DestroyResult) => void;
+}
+
+/** One step of a journey. */
+export type JourneyStep = ApplyStep | DestroyStep;
+
+/** A settings step as planned. */
 export interface StepResult {
+  readonly kind: 'apply';
   readonly label: string;
   readonly plan: PlanSummary;
   /** The synthesized configuration of the step. */
@@ -73,12 +63,22 @@ export interface StepResult {
   readonly after: ReadonlyMap<string, Record<string, any>>;
 }
 
-/** Addresses of `types` the plan replaces or destroys, with how. */
-export function harmed(plan: PlanSummary, types: readonly string[], destroyFirstOnly: boolean): string[] {
-  return Object.entries(plan.actions)
-    .filter(([address, kind]) => types.includes(address.split('.')[0]) && (kind === 'destroy' || (kind === 'replace' && (!destroyFirstOnly || plan.replaceOrder[address] === 'destroy-first'))))
-    .map(([address, kind]) => `${address} (${kind}${kind === 'replace' ? ` ${plan.replaceOrder[address]}` : ''})`);
+/** A destroy step as planned. */
+export interface DestroyResult {
+  readonly kind: 'destroy';
+  readonly label: string;
+  /** The destroy plan, when Terraform plans one. */
+  readonly plan?: PlanSummary;
+  /** Terraform's error when it refuses to plan the destroy (`prevent_destroy`). */
+  readonly refused?: string;
+  /** What stops the destroy partway (or before it starts), read from the state. */
+  readonly blockers: readonly DestroyBlocker[];
+  /** The addresses of every resource in the state: what a destroy must remove. */
+  readonly inState: readonly string[];
 }
+
+/** The offline plan arguments of every step. */
+const PLAN_ARGS = ['-refresh=false', '-lock=false', '-input=false', '-no-color'];
 
 /** Scaling targets whose bounds after the step are not the configured ones. */
 function boundsNotArrived(step: StepResult): string[] {
@@ -91,51 +91,59 @@ function boundsNotArrived(step: StepResult): string[] {
   });
 }
 
+/** Resource address -> attributes of a state. */
+function attributesOf(state: SeededState): Map<string, Record<string, any>> {
+  return new Map(state.resources.map((r) => [`${r.type}.${r.name}`, r.instances[0].attributes]));
+}
+
+/** Plans the destroy of what `state` holds, with the configuration of `last` (its `prevent_destroy`). */
+async function planDestroy(step: DestroyStep, last: StepResult & { dir: string }, state: SeededState, env: NodeJS.ProcessEnv): Promise<DestroyResult> {
+  writeState(last.dir, state);
+  const run = await planAndShow(last.dir, [...PLAN_ARGS, '-destroy'], env);
+  const resources = state.resources.map((r) => ({ address: `${r.type}.${r.name}`, type: r.type, values: r.instances[0].attributes, preventDestroy: last.json.resource?.[r.type]?.[r.name]?.lifecycle?.prevent_destroy === true }));
+  return { kind: 'destroy', label: step.label, plan: run.plan ? summarizePlan(run.plan) : undefined, refused: run.plan ? undefined : run.stderr, blockers: destroyBlockers(resources), inState: resources.map((r) => r.address) };
+}
+
 /** Plans the steps of one stack in order, each against the state the one before leaves. */
-export async function runJourney(stackName: string, steps: readonly JourneyStep[]): Promise<StepResult[]> {
+export async function runJourney(stackName: string, steps: readonly JourneyStep[]): Promise<(StepResult | DestroyResult)[]> {
   const { dataDir, lockFile } = await sharedProviderInstall();
   const env = terraformEnv({ preview: true, dataDir });
   let settings: Record<string, unknown> = {};
-  let state: unknown;
-  const results: StepResult[] = [];
+  let state: SeededState | undefined;
+  let last: (StepResult & { dir: string }) | undefined;
+  const results: (StepResult | DestroyResult)[] = [];
   for (const step of steps) {
+    if (step.kind === 'destroy') {
+      if (!last || !state) throw new Error(`${stackName}, step "${step.label}": a destroy needs a step before it`);
+      results.push(await planDestroy(step, last, state, env));
+      continue;
+    }
     settings = deepMerge(settings, step.settings);
     const stack = buildStack<TerraformStack>(stackName, { stacks: { [stackName]: settings } }, undefined, true);
     const written = writeStack(stack, 'json');
     fs.copyFileSync(lockFile, path.join(written.dir, '.terraform.lock.hcl'));
-    if (state) fs.writeFileSync(path.join(written.dir, PREVIEW_STATE), JSON.stringify(state));
-    const plan = async (): Promise<PlanJson> => {
-      const run = await planAndShow(written.dir, ['-refresh=false', '-lock=false', '-input=false', '-no-color'], env);
-      if (!run.plan) throw new Error(`${stackName}, step "${step.label}": terraform plan failed:\n${run.stdout}\n${run.stderr}`);
-      return run.plan;
-    };
-    const shown = await plan();
-    const schemas = await providerSchemas(written.dir, env);
-    state = stateFromPlan(shown, schemas);
-    // What the step applies, settled: an attribute known only once the resources it reads exist (a
-    // task definition reading a new repository's URL) gets its value from a plan of the same step
-    // against the state the step leaves.
-    for (let round = 0; round < 2; round += 1) {
-      fs.writeFileSync(path.join(written.dir, PREVIEW_STATE), JSON.stringify(state));
-      const settle = await plan();
-      if (Object.keys(summarizePlan(settle).actions).length === 0) break;
-      state = stateFromPlan(settle, schemas);
-    }
-    const after = new Map<string, Record<string, any>>(
-      (state as { resources: { type: string; name: string; instances: { attributes: Record<string, any> }[] }[] }).resources.map((r) => [`${r.type}.${r.name}`, r.instances[0].attributes]),
-    );
-    results.push({ label: step.label, plan: summarizePlan(shown), json: written.json, after });
+    if (state) writeState(written.dir, state);
+    const settled = await planAndSettle(written.dir, PLAN_ARGS, env).catch((e: Error) => {
+      throw new Error(`${stackName}, step "${step.label}": ${e.message}`);
+    });
+    state = settled.state;
+    last = { kind: 'apply', label: step.label, plan: summarizePlan(settled.plan), json: written.json, after: attributesOf(state), dir: written.dir };
+    results.push(last);
   }
   return results;
 }
 
-/** The rules every step keeps; returns every breach, each naming the step. */
-export function breaches(results: readonly StepResult[]): string[] {
-  return results.flatMap((r) => [
-    ...harmed(r.plan, STATEFUL_TYPES, false).map((h) => `${r.label}: stateful ${h}`),
-    ...harmed(r.plan, SERVING_TYPES, true).map((h) => `${r.label}: serving ${h}`),
-    ...boundsNotArrived(r).map((b) => `${r.label}: ${b}`),
-  ]);
+/** The rules every settings step keeps; returns every breach, each naming the step. */
+export function breaches(results: readonly (StepResult | DestroyResult)[]): string[] {
+  return results.flatMap((r) =>
+    r.kind === 'destroy'
+      ? []
+      : [
+          ...harmed(r.plan, STATEFUL_TYPES, false).map((h) => `${r.label}: stateful ${h}`),
+          ...harmed(r.plan, SERVING_TYPES, true).map((h) => `${r.label}: serving ${h}`),
+          ...boundsNotArrived(r).map((b) => `${r.label}: ${b}`),
+        ],
+  );
 }
 
 /** Each change of a plan with the attributes it changes (and, for a replacement, those that force it). */

@@ -123,6 +123,8 @@ async function useSharedInstall(dir: string): Promise<NodeJS.ProcessEnv> {
 export interface PlanOptions {
   /** Values for Terraform input variables (`-var name=value`). */
   readonly vars?: Record<string, string>;
+  /** What the plan's progress line names (`<stack>, JSON`). @default - read from the directory's name */
+  readonly label?: string;
 }
 
 /**
@@ -133,12 +135,24 @@ export interface PlanOptions {
 export async function planOffline(dir: string, options: PlanOptions = {}): Promise<PlanSummary> {
   const env = await useSharedInstall(dir);
   const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
-  return savedPlan(dir, ['-refresh=false', '-lock=false', '-input=false', '-no-color', ...varArgs], env);
+  return savedPlan(dir, ['-refresh=false', '-lock=false', '-input=false', '-no-color', ...varArgs], env, options.label);
 }
 
-/** `terraform plan <args>` in `dir`, summarized from its JSON plan; throws with Terraform's output when it fails. */
-export async function savedPlan(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<PlanSummary> {
+/** `<stack>, JSON` from the name of a directory `writeStack` made (`<stack>-<form>-XXXXXX`), else the name itself. */
+function planLabel(dir: string): string {
+  const m = /^(.+)-(json|hcl)-[A-Za-z0-9]{6}$/.exec(path.basename(dir));
+  return m ? `${m[1]}, ${m[2].toUpperCase()}` : path.basename(dir);
+}
+
+/**
+ * `terraform plan <args>` in `dir`, summarized from its JSON plan; throws with Terraform's output
+ * when it fails. Prints one progress line to stderr (`plan: <stack>, <form>, <seconds> s`): a long
+ * run of plans is never silent.
+ */
+export async function savedPlan(dir: string, args: readonly string[], env: NodeJS.ProcessEnv, label = planLabel(dir)): Promise<PlanSummary> {
+  const started = Date.now();
   const r = await planAndShow(dir, args, env);
+  process.stderr.write(`plan: ${label}, ${((Date.now() - started) / 1000).toFixed(1)} s${r.plan ? '' : ' (failed)'}\n`);
   if (!r.plan) throw new Error(`terraform plan ${args.join(' ')} failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
   return summarizePlan(r.plan);
 }

@@ -235,8 +235,9 @@ describe('ai-predictor s3, ecr and iam', () => {
   it('creates the files and data buckets named after the account and region, encrypted, private and versioned', () => {
     const { json } = stackOf('running');
     expect(allOf(json, 'aws_s3_bucket').map((b) => [b.bucket, b.force_destroy]).sort()).toEqual([
-      [`${PREFIX}-data-${ACCOUNT}-us-east-1`, false],
-      [`${PREFIX}-files-${ACCOUNT}-us-east-1`, false],
+      // dev is not production: terraform destroy empties them itself (docs/operations.md).
+      [`${PREFIX}-data-${ACCOUNT}-us-east-1`, true],
+      [`${PREFIX}-files-${ACCOUNT}-us-east-1`, true],
     ]);
     for (const e of allOf(json, 'aws_s3_bucket_server_side_encryption_configuration')) expect(e.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
     for (const p of allOf(json, 'aws_s3_bucket_public_access_block')) expect(p).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
@@ -306,8 +307,11 @@ describe('ai-predictor monitoring, outputs and state', () => {
   it('declares the document outputs', () => {
     const { json } = stackOf('running');
     expect(Object.keys(json.output ?? {}).sort()).toEqual(
-      ['api_gateway_url', 'backend_environment_variables', 'ecr_repository_url', 'ecs_cluster_name', 'ecs_service_name', 's3_data_bucket_name', 's3_files_bucket_name'].sort(),
+      ['api_gateway_url', 'backend_environment_variables', 'ecr_images', 'ecr_repository_url', 'ecs_cluster_name', 'ecs_service_name', 'ecs_services', 'endpoint_url', 's3_data_bucket_name', 's3_files_bucket_name'].sort(),
     );
+    expect(json.output!.endpoint_url.value).toBe(json.output!.api_gateway_url.value);
+    expect(json.output!.ecs_services.value).toEqual({ backend: { name: json.output!.ecs_service_name.value, container: 'backend', log_group: ref(json, 'aws_cloudwatch_log_group', 'name', (g) => g.name.endsWith('-backend')), task_family: `${PREFIX}-backend`, image_tag: expect.any(String) } });
+    expect(json.output!.ecr_images.value).toEqual({ backend: { repository_url: json.output!.ecr_repository_url.value, build_context: 'services/backend' } });
     expect(json.output!.ecs_cluster_name.value).toBe(ref(json, 'aws_ecs_cluster', 'name'));
     expect(json.output!.ecs_service_name.value).toBe(ref(json, 'aws_ecs_service', 'name'));
     expect(json.output!.s3_files_bucket_name.value).toBe(ref(json, 'aws_s3_bucket', 'bucket', (b) => b.bucket.includes('-files-')));

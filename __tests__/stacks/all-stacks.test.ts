@@ -1,23 +1,17 @@
 /**
  * What must hold for every stack, present and future: the rules of apply-safety (DESIGN.md) that
  * no single construct test can promise for a whole system, and the toolkit's promises about each
- * (`npm run cost` prices all of it, `docs/<stack>.svg` is current). Each stack is synthesized once,
+ * (`npm run cost` prices all of it; tools/diagrams/pictures.test.ts keeps `docs/<stack>.svg` current). Each stack is synthesized once,
  * with its defaults and plan-time look-ups pinned, as `npm run plan`, `cost` and `diagrams` do.
  */
-import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
-import type { Viz } from '@viz-js/viz';
 import { Testing, TerraformStack } from 'cdktf';
 import { STACK_NAMES } from '../../stacks';
 import { FREE_RESOURCE_TYPES, PRICED_RESOURCE_TYPES, estimate } from '../../tools/cost/estimate';
 import { PRICES } from '../../tools/cost/prices';
-import { graphOf } from '../../tools/diagrams/graph';
-import { DOCS_DIR, createViz, diagramFile, svgOf } from '../../tools/diagrams';
 import { Synthesized, buildStack, resourcesOf, synth } from '../helpers/synth';
 import type { AwsStack } from '../../src/core/aws-stack';
 import { check, unusedSuppressions } from '../../tools/guardrails';
-import { StackModel } from '../../tools/model';
 
 /** Types whose replacement loses data or access: their logical ids are a contract. */
 const STATEFUL = ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_efs_file_system', 'aws_ecr_repository', 'aws_kms_key', 'aws_secretsmanager_secret', 'aws_sqs_queue', 'aws_cloudwatch_log_group', 'aws_backup_vault', 'aws_elasticache_replication_group'];
@@ -111,15 +105,12 @@ const REPLACEABLE = ['aws_security_group', 'aws_lb_target_group', 'aws_launch_te
 const cache = new Map<string, Synthesized>();
 /** The same synth's document before `Testing.synth` strips its `//` metadata (construct paths, suppressions). */
 const documents = new Map<string, Record<string, any>>();
-/** The same synth's model, with the relations the stack's constructs recorded (what the picture draws). */
-const models = new Map<string, StackModel>();
 function stackJson(name: string): Synthesized {
   if (!cache.has(name)) {
     const stack = buildStack<AwsStack>(name, {}, Testing.app({ outdir: 'cdktf.out' }), true);
     const { json, document } = synth(stack);
     cache.set(name, json);
     documents.set(name, document);
-    models.set(name, StackModel.fromStack(stack, document));
   }
   return cache.get(name)!;
 }
@@ -145,12 +136,6 @@ it('pins the stateful resources of every stack', () => {
   expect(Object.keys(PINNED).sort()).toEqual([...STACK_NAMES].sort());
 });
 
-// One Graphviz instance for the file: compiling its WebAssembly is the slow part.
-let viz: Viz;
-beforeAll(async () => {
-  viz = await createViz();
-});
-
 describe.each(STACK_NAMES.map((n) => [n]))('%s', (name) => {
   it('has every resource type it emits priced or listed as free by npm run cost', () => {
     const json = stackJson(name);
@@ -159,14 +144,6 @@ describe.each(STACK_NAMES.map((n) => [n]))('%s', (name) => {
     expect(e.unpriced).toEqual([]);
     expect(Object.keys(json.resource ?? {}).filter((t) => !PRICED_RESOURCE_TYPES.has(t) && !FREE_RESOURCE_TYPES.has(t))).toEqual([]);
     expect(e.ceiling).toBeGreaterThanOrEqual(e.floor);
-  });
-
-  it('has its committed picture (docs/<stack>.svg) up to date', () => {
-    stackJson(name);
-    const svg = svgOf(viz, graphOf(models.get(name)!, name));
-    const file = path.join(DOCS_DIR, `${name}.svg`);
-    const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-    if (committed !== svg) throw new Error(`${diagramFile(name)} is out of date: run npm run diagrams`);
   });
 
   it('breaks no guardrail: each finding is fixed, or suppressed on its construct with a reason', () => {

@@ -260,9 +260,14 @@ describe.each(ENVS)('artwork-matcher-%s', (env) => {
 
   it('declares the document outputs and the indexer command', () => {
     const { json } = stackOf(env);
-    expect(Object.keys(json.output ?? {}).sort()).toEqual(['alb_dns_name', ...(production ? ['backup_vault'] : []), 'ecr_repositories', 'endpoint_url', 's3_bucket', 'search_indexer_run_command']);
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(['alb_dns_name', ...(production ? ['backup_vault'] : []), 'ecr_images', 'ecr_repositories', 'ecs_cluster_name', 'ecs_services', 'endpoint_url', 's3_bucket', 'search_indexer_run_command']);
     expect(json.output!.endpoint_url.value).toMatch(/^http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}$/);
     expect(Object.keys(json.output!.ecr_repositories.value as object).sort()).toEqual([...SERVICES].sort());
+    // The operations contract: each service's names and image tag, each image's repository and build folder.
+    const services = json.output!.ecs_services.value as Record<string, Record<string, string>>;
+    expect(Object.keys(services).sort()).toEqual([...SERVICES].sort());
+    expect(services.search).toEqual({ name: expect.stringMatching(/^\$\{aws_ecs_service\.search_[\w-]+\.name\}$/), container: 'search', log_group: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.logs_[\w-]+\.name\}$/), task_family: `artwork-matcher-${env}-search`, image_tag: TAG });
+    expect((json.output!.ecr_images.value as Record<string, { build_context: string }>).gateway).toEqual({ repository_url: (json.output!.ecr_repositories.value as Record<string, string>).gateway, build_context: 'services/gateway' });
   });
 });
 

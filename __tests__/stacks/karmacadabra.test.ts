@@ -152,8 +152,14 @@ describe('karmacadabra', () => {
     const outputs = deployed().output!;
     expect(Object.keys(outputs).sort()).toEqual([
       'agent_endpoints', 'agent_health_check_urls', 'alb_dns_name', 'cloudwatch_dashboard_name', 'cloudwatch_dashboard_url', 'cloudwatch_log_group_names',
-      'ecr_repository_urls', 'ecs_cluster_name', 'ecs_service_names', 'nat_gateway_public_ips', 'secret_arns',
+      'ecr_images', 'ecr_repository_urls', 'ecs_cluster_name', 'ecs_service_names', 'ecs_services', 'endpoint_url', 'nat_gateway_public_ips', 'secret_arns',
     ]);
+    // The operations contract beside the document's per-agent maps: the same names, one map.
+    const services = outputs.ecs_services.value as Record<string, Record<string, string>>;
+    expect(Object.keys(services).sort()).toEqual([...AGENTS].sort());
+    expect(services.validator).toMatchObject({ name: (outputs.ecs_service_names.value as Record<string, string>).validator, log_group: (outputs.cloudwatch_log_group_names.value as Record<string, string>).validator, container: 'validator' });
+    expect((outputs.ecr_images.value as Record<string, { repository_url: string; build_context: string }>).validator).toEqual({ repository_url: (outputs.ecr_repository_urls.value as Record<string, string>).validator, build_context: 'services/validator' });
+    expect(outputs.endpoint_url.value).toMatch(/^http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}$/);
     expect(Object.keys(outputs.agent_endpoints.value as object).sort()).toEqual([...AGENTS].sort());
     expect((outputs.agent_health_check_urls.value as Record<string, string>)['karma-hello']).toMatch(/^http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}\/karma-hello\/health$/);
   });

@@ -170,7 +170,11 @@ describe('vision-validator', () => {
 
   it('outputs the document\'s URLs and what operating it needs', () => {
     const outputs = defaults().json.output!;
-    expect(Object.keys(outputs).sort()).toEqual(['alb_dns_name', 'alb_url', 'api_key_secret_arn', 'autoscaling_group_name', 'ecs_cluster_name', 'ecs_service_name', 'health_check_url', 'log_group_name', 'validation_endpoint']);
+    expect(Object.keys(outputs).sort()).toEqual(['alb_dns_name', 'alb_url', 'api_key_secret_arn', 'autoscaling_group_name', 'ecr_images', 'ecs_cluster_name', 'ecs_service_name', 'ecs_services', 'endpoint_url', 'health_check_url', 'log_group_name', 'validation_endpoint']);
+    // A fixed image: nothing to build, its tag in the services' map.
+    expect(outputs.ecr_images.value).toEqual({});
+    expect(outputs.ecs_services.value).toEqual({ 'vision-validator': { name: outputs.ecs_service_name.value, container: 'vision-validator', log_group: outputs.log_group_name.value, task_family: 'vision-validator', image_tag: expect.stringMatching(/^[\w.-]+$/) } });
+    expect(outputs.endpoint_url.value).toBe(outputs.alb_url.value);
     expect(outputs.alb_url.value).toMatch(/^http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}$/);
     expect(outputs.health_check_url.value).toMatch(/^http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}\/health$/);
     expect(outputs.validation_endpoint.value).toMatch(/\/validate$/);

@@ -8,6 +8,8 @@
  * - A changed security group description or target group port replaces those resources
  *   create-first (`create_before_destroy` + `name_prefix`): no name clash, and the service is
  *   never left without a group.
+ * - `npm run plan -- <stack> --from ...` (`previewChange`) shows a settings change to a deployed
+ *   stack, and its summary names the image tag it deploys and the data it would lose.
  */
 import { AwsStack } from '../../src/core/aws-stack';
 import { ApplicationLoadBalancer } from '../../src/edge/alb';
@@ -16,9 +18,11 @@ import { EcsService } from '../../src/compute/ecs-service';
 import { LogGroup } from '../../src/observability/logs';
 import { SecurityGroup } from '../../src/network/security-group';
 import { Vpc } from '../../src/network/vpc';
+import { summarizePlan } from '../../tools/terraform/plan';
+import { previewChange, previewSummary } from '../../tools/terraform/preview';
 import { planChange } from '../helpers/changes';
-import { testStack } from '../helpers/synth';
-import { describeWithTerraform } from '../helpers/terraform';
+import { buildStack, testStack } from '../helpers/synth';
+import { describeWithTerraform, writeStack } from '../helpers/terraform';
 
 interface Variant {
   readonly spot: boolean;
@@ -75,5 +79,20 @@ describeWithTerraform('changes to a deployed stack', () => {
     expect([...new Set(destroyFirst)].sort()).toEqual(['aws_ecs_service', 'aws_ecs_task_definition', 'aws_vpc_security_group_egress_rule']);
     // The only deletion: the ingress rule of the old port (the new port's rule is created).
     expect(Object.entries(plan.actions).filter(([, a]) => a === 'destroy').map(([addr]) => addr.split('.')[0])).toEqual(['aws_vpc_security_group_ingress_rule']);
+  });
+
+  it('previews a settings change of a stack against the state its former settings leave, naming the image tag and the data lost', async () => {
+    const stack = (settings: Record<string, unknown>) => writeStack(buildStack('ai-predictor', { stacks: { 'ai-predictor': settings } }, undefined, true), 'json').dir;
+    const run = await previewChange(stack({}), stack({ imageTag: 'a1b2c3d', s3: { filesBucketName: 'acme-predictor-uploads' } }));
+    const summary = summarizePlan(run.plan!);
+    // The new image is a new task definition revision the service moves to; the renamed bucket is a
+    // new bucket, with new settings of its own.
+    expect(Object.entries(summary.actions).filter(([, kind]) => kind === 'replace').map(([address]) => address.split('.')[0]).filter((type) => !type.startsWith('aws_s3_bucket_')).sort()).toEqual(['aws_ecs_task_definition', 'aws_s3_bucket']);
+    expect(previewSummary(run.plan!, summary)).toEqual([
+      'image tags: none -> a1b2c3d (backend)',
+      `stateful resources replaced or destroyed (data lost): ${Object.keys(summary.actions).find((a) => a.startsWith('aws_s3_bucket.files_'))} (replace destroy-first)`,
+      'serving resources destroyed or replaced destroy-first (traffic fails meanwhile): none',
+    ]);
+    expect(run.stdout).toContain('~ image_tag   = "none" -> "a1b2c3d"');
   });
 });

@@ -1,13 +1,17 @@
 /**
  * Every stack's deployment journey, planned offline step by step against the state the step before
  * leaves (helpers/journey.ts): first apply without images, images pushed, a scaling change, a new
- * member where the stack has a map of them, a third zone, HTTPS, and a re-synth that must plan
- * nothing. Each step keeps the rules of every step (nothing stateful replaced or destroyed, nothing
- * serving destroyed first, the configured scaling bounds reach AWS) and does what it is for.
+ * member where the stack has a map of them, a third zone, HTTPS, a re-synth that must plan
+ * nothing, and the destroy. Each settings step keeps the rules of every step (nothing stateful
+ * replaced or destroyed, nothing serving destroyed first, the configured scaling bounds reach AWS)
+ * and does what it is for. The destroy removes everything the journey left, and names what stops
+ * it partway (what `npm run ops -- <stack> destroy` clears first, docs/operations.md): outside
+ * production nothing, Terraform empties what it deletes; state-bootstrap's `prevent_destroy`
+ * stops it before it starts.
  */
 import { STACK_NAMES } from '../../stacks';
 import type { PlanSummary } from '../../tools/terraform/plan';
-import { JourneyStep, StepResult, breaches, describeChanges, runJourney } from '../helpers/journey';
+import { DestroyResult, DestroyStep, JourneyStep, StepResult, breaches, describeChanges, runJourney } from '../helpers/journey';
 import { describeWithTerraform } from '../helpers/terraform';
 
 const certificate = (region: string) => ({ alb: { certificateArn: `arn:aws:acm:${region}:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789` } });
@@ -25,6 +29,24 @@ const byType = (plan: PlanSummary, kind: string) => [...new Set(Object.entries(p
 
 const firstApply: JourneyStep = { label: 'first apply', settings: {}, expect: (plan) => expect(plan.update + plan.replace + plan.destroy).toBe(0) };
 
+/**
+ * The last step: the destroy removes every resource the steps left (and nothing else happens),
+ * and what stops it partway is `blockers` (`<kind> <type>`, one per object to empty or unprotect).
+ */
+const destroy = (blockers: readonly string[]): DestroyStep => ({
+  kind: 'destroy',
+  label: 'destroy',
+  expect: (r) => {
+    expect(r.refused).toBeUndefined();
+    expect(Object.entries(r.plan!.actions).filter(([, kind]) => kind !== 'destroy')).toEqual([]);
+    expect(Object.keys(r.plan!.actions).sort()).toEqual([...r.inState].sort());
+    expect(r.blockers.map((b) => `${b.kind} ${b.type}`).sort()).toEqual([...blockers].sort());
+  },
+});
+/** Production's load balancer keeps its deletion protection and its access logs (docs/operations.md). */
+const PRODUCTION_ALB = ['deletion-protection aws_lb', 'objects aws_s3_bucket'];
+const images = (n: number) => Array<string>(n).fill('images aws_ecr_repository');
+
 const JOURNEYS: Record<string, readonly JourneyStep[]> = {
   'state-bootstrap': [
     firstApply,
@@ -34,9 +56,20 @@ const JOURNEYS: Record<string, readonly JourneyStep[]> = {
       expect: (plan) => expect(byType(plan, 'create')).toEqual(['aws_api_gateway_account', 'aws_ce_cost_allocation_tag', 'aws_iam_role', 'aws_iam_role_policy_attachment', 'aws_iam_service_linked_role']),
     },
     RESYNTH,
+    {
+      kind: 'destroy',
+      label: 'destroy',
+      // The state bucket and lock table hold every stack's state: Terraform refuses to plan their
+      // destroy until `protect: false` is applied.
+      expect: (r) => {
+        expect(r.plan).toBeUndefined();
+        expect(r.refused).toMatch(/Resource aws_s3_bucket\.state_bucket_\w+ has lifecycle\.prevent_destroy set/);
+        expect(r.blockers.map((b) => `${b.kind} ${b.type}`).sort()).toEqual(['deletion-protection aws_dynamodb_table', 'objects aws_s3_bucket', 'prevent-destroy aws_dynamodb_table', 'prevent-destroy aws_s3_bucket']);
+      },
+    },
   ],
-  'artwork-matcher-demo': [firstApply, IMAGES, { label: 'a scaling change', settings: { services: { gateway: { maxCapacity: 3 } } } }, THIRD_ZONE, { label: 'HTTPS', settings: certificate('eu-west-1') }, RESYNTH],
-  'artwork-matcher-staging': [firstApply, IMAGES, { label: 'a scaling change', settings: { services: { geometric: { maxCapacity: 8 } } } }, THIRD_ZONE, { label: 'HTTPS', settings: certificate('eu-west-1') }, RESYNTH],
+  'artwork-matcher-demo': [firstApply, IMAGES, { label: 'a scaling change', settings: { services: { gateway: { maxCapacity: 3 } } } }, THIRD_ZONE, { label: 'HTTPS', settings: certificate('eu-west-1') }, RESYNTH, destroy([])],
+  'artwork-matcher-staging': [firstApply, IMAGES, { label: 'a scaling change', settings: { services: { geometric: { maxCapacity: 8 } } } }, THIRD_ZONE, { label: 'HTTPS', settings: certificate('eu-west-1') }, RESYNTH, destroy([])],
   'artwork-matcher-production': [
     firstApply,
     {
@@ -49,8 +82,9 @@ const JOURNEYS: Record<string, readonly JourneyStep[]> = {
     THIRD_ZONE,
     { label: 'HTTPS', settings: certificate('eu-west-1') },
     RESYNTH,
+    destroy([...PRODUCTION_ALB, 'objects aws_s3_bucket', ...images(4), 'recovery-points aws_backup_vault']),
   ],
-  'vision-validator': [firstApply, { label: 'a scaling change', settings: { service: { maxCapacity: 3 } } }, THIRD_ZONE, { label: 'HTTPS', settings: certificate('us-east-1') }, RESYNTH],
+  'vision-validator': [firstApply, { label: 'a scaling change', settings: { service: { maxCapacity: 3 } } }, THIRD_ZONE, { label: 'HTTPS', settings: certificate('us-east-1') }, RESYNTH, destroy(PRODUCTION_ALB)],
   karmacadabra: [
     firstApply,
     IMAGES,
@@ -69,8 +103,9 @@ const JOURNEYS: Record<string, readonly JourneyStep[]> = {
       expect: (plan) => expect(Object.entries(plan.replaceOrder).filter(([a]) => a.startsWith('aws_lb_listener_rule.')).map(([, o]) => o)).toEqual(Array(6).fill('create-first')),
     },
     RESYNTH,
+    destroy([...PRODUCTION_ALB, ...images(6)]),
   ],
-  'ai-predictor': [firstApply, IMAGES, { label: 'a scaling change', settings: { backend: { maxCapacity: 6 } } }, THIRD_ZONE, RESYNTH],
+  'ai-predictor': [firstApply, IMAGES, { label: 'a scaling change', settings: { backend: { maxCapacity: 6 } } }, THIRD_ZONE, RESYNTH, destroy([])],
   'nutrition-video-analysis': [
     firstApply,
     IMAGES,
@@ -84,8 +119,16 @@ const JOURNEYS: Record<string, readonly JourneyStep[]> = {
       },
     },
     RESYNTH,
+    // The jobs table's deletion protection is a setting (on by default, in every environment).
+    destroy(['deletion-protection aws_dynamodb_table']),
   ],
 };
+
+/** Holds a step's result to what the step expects. */
+function check(step: JourneyStep, result: StepResult | DestroyResult): void {
+  if (step.kind === 'destroy') step.expect(result as DestroyResult);
+  else step.expect?.((result as StepResult).plan, result as StepResult);
+}
 
 it('has a journey for every stack of the app', () => {
   expect(Object.keys(JOURNEYS).sort()).toEqual([...STACK_NAMES].sort());
@@ -96,6 +139,6 @@ describeWithTerraform('deployment journeys, step by step', () => {
     const steps = JOURNEYS[name];
     const results = await runJourney(name, steps);
     expect(breaches(results)).toEqual([]);
-    results.forEach((r, i) => steps[i].expect?.(r.plan, r));
+    results.forEach((r, i) => check(steps[i], r));
   });
 });

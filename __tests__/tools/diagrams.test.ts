@@ -86,8 +86,8 @@ describe('graphOf', () => {
     expect(node(dot, 'route:shop:api')).toContain('<B>/api/*</B>');
     expect(node(dot, 'route:shop:web')).toContain('<B>any path (default)</B>');
     expect(node(dot, 'target-group:api')).toContain('HTTP :8080 · ip targets<BR/>health /health');
-    expect(node(dot, 'service:api')).toContain('<B>api</B><BR/>1 vCPU · 2 GiB · tasks 2..6<BR/>Fargate Spot 75%<BR/>Fargate 25% (base 1)');
-    expect(node(dot, 'service:web')).toContain('<B>web</B><BR/>0.25 vCPU · 512 MiB · tasks 1<BR/>Fargate');
+    expect(node(dot, 'service:api')).toContain('<B>api</B><BR/>1 vCPU · 2 GiB<BR/>tasks 2..6<BR/>Fargate Spot 75%<BR/>Fargate 25% (base 1)');
+    expect(node(dot, 'service:web')).toContain('<B>web</B><BR/>0.25 vCPU · 512 MiB<BR/>tasks 1<BR/>Fargate');
     expect(node(dot, 'bucket:shop-data')).toContain('<B>data</B><BR/>versioned');
     expect(node(dot, 'vpc:shop')).toContain('10.0.0.0/16<BR/>2 zones: eu-west-1a, eu-west-1b<BR/>subnets: 2 private + 2 public<BR/>NAT gateways: 1 · internet gateway<BR/>gateway endpoints: s3');
     expect(dot).toContain('names shown without the prefix &quot;shop-&quot;');

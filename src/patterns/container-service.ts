@@ -13,6 +13,7 @@ import { Guardrails } from '../core/suppressions';
 import { EcsService, EcsServiceProps } from '../compute/ecs-service';
 import { ServiceAutoscaling, ServiceAutoscalingOptions } from '../compute/autoscaling';
 import type { IRepository } from '../data/registry';
+import type { LogGroup } from '../observability/logs';
 import type { Monitoring, ServiceAlarmOptions } from '../observability/monitoring';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { EcsPlatform } from './ecs-platform';
@@ -56,6 +57,12 @@ export interface ContainerServiceProps extends Omit<EcsServiceProps, 'cluster' |
    * @default - no autoscaling: `desiredCount` tasks
    */
   readonly scaling?: ContainerScaling;
+  /**
+   * The folder `docker build` uses for the image of a released image (`npm run ops -- <stack>
+   * push-images`), relative to the project that builds the images.
+   * @default `services/<containerName>`
+   */
+  readonly buildContext?: string;
 }
 
 /** Options of a service's alarms; tasks are expected by default only once images exist. */
@@ -76,12 +83,23 @@ export class ContainerService {
   public readonly floor: number;
   /** A scheduled action stops the service (off hours): no task is expected then. */
   public readonly stopsOnSchedule: boolean;
+  /** The log group of the main container. */
+  public readonly logGroup: LogGroup;
+  /** The repository of a released image (undefined for a fixed image). */
+  public readonly repository?: IRepository;
+  /** The folder `docker build` uses for a released image (`services/<containerName>` by default). */
+  public readonly buildContext: string;
+  /** The image reference, for a fixed image. */
+  private readonly fixedImage?: string;
   private readonly platform: EcsPlatform;
 
   constructor(scope: Construct, id: string, props: ContainerServiceProps) {
-    const { platform, image, desiredCount, writableRoot, scaling, ...service } = props;
+    const { platform, image, desiredCount, writableRoot, scaling, buildContext, ...service } = props;
     const released = typeof image === 'string' ? undefined : image;
     this.release = released?.release;
+    this.repository = released?.repository;
+    this.fixedImage = typeof image === 'string' ? image : undefined;
+    this.logGroup = props.logGroup;
     this.platform = platform;
     this.floor = scaling?.minCapacity ?? desiredCount ?? 1;
     this.stopsOnSchedule = (scaling?.scheduled ?? []).some((s) => s.minCapacity === 0);
@@ -94,6 +112,11 @@ export class ContainerService {
       desiredCount: gate(desiredCount ?? this.floor),
       readonlyRootFilesystem: writableRoot === undefined ? undefined : false,
     });
+    this.buildContext = buildContext ?? `services/${this.service.containerName}`;
+    // Revisions stay registered when Terraform replaces them, so a service can go back to the one
+    // before (`npm run ops -- <stack> rollback`): ECS refuses to update a service to a
+    // deregistered (INACTIVE) revision.
+    this.service.taskDefinition.resource.skipDestroy = true;
     if (writableRoot !== undefined) Guardrails.suppress(this.service, 'AWS-ECS-002', writableRoot);
     if (scaling) {
       this.scaling = this.service.autoScaleTaskCount({
@@ -105,6 +128,20 @@ export class ContainerService {
         scheduleOwnsBounds: scaling.scheduleOwnsBounds ?? (scaling.scheduled?.length ?? 0) > 0,
       });
     }
+  }
+
+  /**
+   * The image tag the service's tasks run, known when Terraform plans: the release's tag
+   * (`none` before images are pushed), or the tag (or digest) of a fixed image reference
+   * (`latest` when it names none).
+   */
+  public get imageTag(): string {
+    if (this.release) return this.release.tag ?? 'none';
+    const reference = this.fixedImage!;
+    const digest = reference.indexOf('@');
+    if (digest >= 0) return reference.slice(digest + 1);
+    const tag = /:([^:/]+)$/.exec(reference);
+    return tag ? tag[1] : 'latest';
   }
 
   /** Whether the service runs tasks now: its release has images (always, for a fixed image). */

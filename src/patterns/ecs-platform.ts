@@ -11,6 +11,7 @@
  * built this way, a stack moved onto the pattern keeps every address it had.
  */
 import { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../core/aws-stack';
 import { Vpc, VpcProps } from '../network/vpc';
 import { CapacityProviderStrategyItem, EcsCluster } from '../compute/ecs-cluster';
@@ -18,6 +19,8 @@ import { AccessLogBucket } from '../data/access-logs';
 import { EcrRepository, EcrRepositoryProps, IRepository } from '../data/registry';
 import { ApplicationLoadBalancer, ApplicationLoadBalancerProps } from '../edge/alb';
 import { Monitoring, MonitoringProps } from '../observability/monitoring';
+import type { LogGroup } from '../observability/logs';
+import type { EcsService } from '../compute/ecs-service';
 
 /** What the platform's repositories share (each names only itself). */
 export type RepositoryPolicy = Pick<EcrRepositoryProps, 'imageTagMutability' | 'keepImages' | 'untaggedExpiryDays'>;
@@ -42,7 +45,49 @@ export interface EcsPlatformProps {
   readonly namespace?: string;
   /** What every repository of `addRepository` shares (scan on push is always on). @default - the repositories' defaults */
   readonly repositories?: RepositoryPolicy;
+  /**
+   * Let `terraform destroy` delete what still holds data it can delete itself: the repositories
+   * of `addRepository` with their images (`force_delete`) and the access-log bucket with its
+   * logs (`force_destroy`). Meant for environments without production data (`!isProductionEnvironment`);
+   * the stack's own buckets take `platform.forceDestroy`.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
 }
+
+/** What the operations outputs read of a service (a `ContainerService` has it). */
+export interface OperatedService {
+  readonly service: EcsService;
+  readonly logGroup: LogGroup;
+  /** The tag its tasks run, known at plan time. */
+  readonly imageTag: string;
+  /** Its repository, when the stack builds its image. */
+  readonly repository?: IRepository;
+  /** The folder `docker build` uses for its image. */
+  readonly buildContext: string;
+}
+
+/** An image the stack builds besides its services' own (a Batch job's, say). */
+export interface OperatedImage {
+  readonly repository: IRepository;
+  /** The folder `docker build` uses. @default `services/<name>` */
+  readonly buildContext?: string;
+}
+
+/** The services and endpoint of a system, for `addOperationsOutputs`. */
+export interface OperationsOutputsProps {
+  /** The ECS services by the name operators use (`npm run ops -- <stack> logs <name>`). */
+  readonly services: Readonly<Record<string, OperatedService>>;
+  /** Images built besides the services' own, by name. @default - none */
+  readonly images?: Readonly<Record<string, OperatedImage>>;
+  /** The public URL: the load balancer's, the domain's or the API's. */
+  readonly endpointUrl: string;
+  /** Description of `endpoint_url`. @default "Public URL of the system" */
+  readonly endpointDescription?: string;
+}
+
+/** Names of the outputs every ECS stack has (`EcsPlatform.addOperationsOutputs`); `npm run ops` reads them. */
+export const OPERATIONS_OUTPUTS = ['ecs_cluster_name', 'ecs_services', 'ecr_images', 'endpoint_url'] as const;
 
 /** The public load balancer: `ApplicationLoadBalancer` props without what the platform gives. */
 export interface PlatformLoadBalancerProps extends Omit<ApplicationLoadBalancerProps, 'namePrefix' | 'vpc' | 'accessLogs'> {
@@ -67,11 +112,14 @@ export class EcsPlatform {
   public alb?: ApplicationLoadBalancer;
   /** Alarm topic and dashboard (`addMonitoring`). */
   public monitoring?: Monitoring;
+  /** Whether `terraform destroy` may delete the platform's repositories and buckets with their contents. */
+  public readonly forceDestroy: boolean;
   private readonly repositoryPolicy: RepositoryPolicy;
 
   constructor(scope: Construct, props: EcsPlatformProps) {
     this.scope = AwsStack.of(scope);
     this.namePrefix = props.namePrefix;
+    this.forceDestroy = props.forceDestroy ?? false;
     this.repositoryPolicy = props.repositories ?? {};
     this.vpc = props.network instanceof Vpc ? props.network : new Vpc(scope, 'vpc', { namePrefix: props.namePrefix, ...props.network });
     this.cluster = new EcsCluster(scope, 'ecs-cluster', {
@@ -85,12 +133,12 @@ export class EcsPlatform {
 
   /** A repository `repositoryName` (id `id`) under the platform's policy, scanned on push. */
   public addRepository(id: string, repositoryName: string): IRepository {
-    return new EcrRepository(this.scope, id, { repositoryName, scanOnPush: true, ...this.repositoryPolicy });
+    return new EcrRepository(this.scope, id, { repositoryName, scanOnPush: true, ...this.repositoryPolicy, forceDelete: this.forceDestroy });
   }
 
   /** The access-log bucket `<prefix>-logs-<account>-<region>` (id `access-logs`), once. */
   public addAccessLogs(): AccessLogBucket {
-    this.accessLogs ??= new AccessLogBucket(this.scope, 'access-logs', { bucketName: this.scope.qualifiedName(`${this.namePrefix}-logs`) });
+    this.accessLogs ??= new AccessLogBucket(this.scope, 'access-logs', { bucketName: this.scope.qualifiedName(`${this.namePrefix}-logs`), forceDestroy: this.forceDestroy });
     return this.accessLogs;
   }
 
@@ -111,5 +159,31 @@ export class EcsPlatform {
   public addMonitoring(props: Omit<MonitoringProps, 'namePrefix'> = {}): Monitoring {
     this.monitoring = new Monitoring(this.scope, 'monitoring', { namePrefix: this.namePrefix, ...props });
     return this.monitoring;
+  }
+
+  /**
+   * The outputs every ECS stack shares, which `npm run ops` reads (`OPERATIONS_OUTPUTS`):
+   * - `ecs_cluster_name`;
+   * - `ecs_services`: per service its ECS service `name`, main `container`, `log_group`,
+   *   `task_family` and `image_tag` (a value Terraform knows when it plans, so every plan shows
+   *   the tag a change deploys);
+   * - `ecr_images`: per image the stack builds, its `repository_url` and `build_context`;
+   * - `endpoint_url`.
+   */
+  public addOperationsOutputs(props: OperationsOutputsProps): void {
+    const output = (id: string, description: string, value: unknown) => new TerraformOutput(this.scope, id, { value, description });
+    const services = Object.entries(props.services);
+    output('ecs_cluster_name', 'ECS cluster', this.cluster.clusterName);
+    output(
+      'ecs_services',
+      'Each ECS service: its name, main container, log group, task family and the image tag it runs',
+      Object.fromEntries(services.map(([name, s]) => [name, { name: s.service.serviceName, container: s.service.containerName, log_group: s.logGroup.logGroupName, task_family: s.service.taskDefinition.family, image_tag: s.imageTag }])),
+    );
+    const images: [string, Required<OperatedImage>][] = [
+      ...services.flatMap(([name, s]): [string, Required<OperatedImage>][] => (s.repository ? [[name, { repository: s.repository, buildContext: s.buildContext }]] : [])),
+      ...Object.entries(props.images ?? {}).map(([name, i]): [string, Required<OperatedImage>] => [name, { repository: i.repository, buildContext: i.buildContext ?? `services/${name}` }]),
+    ];
+    output('ecr_images', 'Each image the stack builds: its ECR repository URL and the folder docker build uses', Object.fromEntries(images.map(([name, i]) => [name, { repository_url: i.repository.repositoryUrl, build_context: i.buildContext }])));
+    output('endpoint_url', props.endpointDescription ?? 'Public URL of the system', props.endpointUrl);
   }
 }

@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
+import { isProductionEnvironment } from '../../src/core/environment';
 import { Guardrails } from '../../src/core/suppressions';
 import type { SharedSettings } from '../settings';
 import { stackRemoteState, vpcProps } from '../settings/shapes';
@@ -56,6 +57,8 @@ export class AiPredictorStack extends AwsStack {
       defaultCapacityProviderStrategy: b.capacityProviderStrategy,
       namespace: `${prefix}.local`,
       repositories: settings.ecr,
+      // Outside production, terraform destroy deletes images and objects itself (docs/operations.md).
+      forceDestroy: !isProductionEnvironment(settings.environment),
     });
     this.logGroup = new LogGroup(this, 'logs', { name: `/ecs/${prefix}-backend`, retentionDays: settings.logRetentionDays });
     this.repository = this.platform.addRepository('ecr', `${prefix}-backend`);
@@ -63,7 +66,7 @@ export class AiPredictorStack extends AwsStack {
     // Files and processed data.
     const s3 = settings.s3;
     const bucket = (id: string, given: string | undefined) =>
-      new SecureBucket(this, id, { bucketName: given ?? this.qualifiedName(`${prefix}-${id}`), versioned: s3.versioning, noncurrentVersionExpirationDays: s3.versioning ? s3.noncurrentVersionExpirationDays : undefined, encryption: s3.encryption });
+      new SecureBucket(this, id, { bucketName: given ?? this.qualifiedName(`${prefix}-${id}`), versioned: s3.versioning, noncurrentVersionExpirationDays: s3.versioning ? s3.noncurrentVersionExpirationDays : undefined, encryption: s3.encryption, forceDestroy: this.platform.forceDestroy });
     this.filesBucket = bucket('files', s3.filesBucketName);
     this.dataBucket = bucket('data', s3.dataBucketName);
 
@@ -134,8 +137,8 @@ export class AiPredictorStack extends AwsStack {
     output('ecr_repository_url', 'ECR repository for the backend image', this.repository.repositoryUrl);
     output('s3_files_bucket_name', 'S3 bucket for uploaded files', this.filesBucket.bucketName);
     output('s3_data_bucket_name', 'S3 bucket for processed data', this.dataBucket.bucketName);
-    output('ecs_cluster_name', 'ECS cluster name', this.platform.cluster.clusterName);
     output('ecs_service_name', 'ECS service name', service.serviceName);
+    this.platform.addOperationsOutputs({ services: { [BACKEND]: this.service }, endpointUrl: this.api.apiEndpoint, endpointDescription: 'API endpoint URL' });
     output('backend_environment_variables', "The backend's environment variables (AWS_REGION, ENVIRONMENT, bucket names and any extra)", this.backendEnvironment);
   }
 }

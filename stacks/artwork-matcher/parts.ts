@@ -103,6 +103,7 @@ export function addStorageOptions(system: Pick<ArtworkSystem, 'platform' | 'data
         retentionDays: settings.backup.retentionDays,
         fileSystems: [system.indexFileSystem],
         buckets: [system.dataBucket],
+        forceDestroy: system.platform.forceDestroy,
       })
     : undefined;
   const { vpc } = system.platform;
@@ -184,7 +185,6 @@ export function addArtworkOutputs(system: ArtworkSystem): void {
   const { alb, distribution, url } = system.endpoint;
   const output = (id: string, description: string, value: unknown) => new TerraformOutput(scope, id, { value, description });
   if (alb) output('alb_dns_name', 'DNS name of the load balancer', alb.dnsName);
-  output('endpoint_url', 'Public URL of the gateway (GET <url>/health, POST <url>/identify)', url ?? system.api!.apiEndpoint);
   if (distribution) output('cloudfront_domain_name', 'Domain name of the CloudFront distribution', distribution.domainName);
   if (system.cache) output('cache_url', 'The gateway cache (GATEWAY__CACHE__URL)', system.cache.url);
   if (system.backupPlan) output('backup_vault', 'AWS Backup vault of the index and data bucket recovery points', system.backupPlan.vaultName);
@@ -192,6 +192,7 @@ export function addArtworkOutputs(system: ArtworkSystem): void {
   output('ecr_repositories', 'ECR repository URLs', Object.fromEntries(ARTWORK_SERVICES.map((s) => [s, system.repositories[s].repositoryUrl])));
   output('s3_bucket', 'S3 bucket for data', system.dataBucket.bucketName);
   const { cluster, vpc } = system.platform;
+  system.platform.addOperationsOutputs({ services: system.services, endpointUrl: url ?? system.api!.apiEndpoint, endpointDescription: 'Public URL of the gateway (GET <url>/health, POST <url>/identify)' });
   output(
     'search_indexer_run_command',
     'Builds the search index (the one writer of the EFS index)',

@@ -6,6 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { AwsStack } from '../../src/core/aws-stack';
+import { isProductionEnvironment } from '../../src/core/environment';
 import { Guardrails } from '../../src/core/suppressions';
 import type { SharedSettings } from '../settings';
 import { albAccessLogsOn, albProps, gpuSpot, vpcProps } from '../settings/shapes';
@@ -62,6 +63,8 @@ export class ArtworkMatcherStack extends AwsStack {
       defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 100, base: 1 }],
       namespace: NAMESPACE,
       repositories: settings.ecr,
+      // Outside production, terraform destroy deletes images, logs and data itself (docs/operations.md).
+      forceDestroy: !isProductionEnvironment(env),
     });
     const { vpc, cluster } = this.platform;
     if (!settings.containerInsights) Guardrails.suppress(cluster, 'AWS-ECS-006', 'containerInsights is false in this environment\'s settings (the demo default, for cost); the alarms and dashboard use the ECS service metrics, which need no Container Insights');
@@ -86,6 +89,7 @@ export class ArtworkMatcherStack extends AwsStack {
       versioned: true,
       noncurrentVersionExpirationDays: settings.dataVersionRetentionDays,
       serverAccessLogs: this.platform.accessLogs ? { bucket: this.platform.accessLogs } : undefined,
+      forceDestroy: this.platform.forceDestroy,
     });
     this.indexFileSystem = new SharedFileSystem(this, 'search-index', { name: `${prefix}-search-index`, vpc, accessPoint: { path: '/index', uid: 1000, gid: 1000 }, backup: !settings.backup.enabled /* EFS's own, unless the backup plan covers it */ });
     ({ backupPlan: this.backupPlan, cache: this.cache } = addStorageOptions(this, prefix, settings));

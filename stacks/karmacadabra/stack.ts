@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
+import { isProductionEnvironment } from '../../src/core/environment';
 import type { Metric } from '../../src/core/metric';
 import type { SharedSettings } from '../settings';
 import { albAccessLogsOn, albProps, spotStrategy, vpcProps } from '../settings/shapes';
@@ -50,6 +51,8 @@ export class KarmacadabraStack extends AwsStack {
       defaultCapacityProviderStrategy: strategy,
       namespace: NAMESPACE,
       repositories: settings.ecr,
+      // Outside production, terraform destroy deletes images and logs itself (docs/operations.md).
+      forceDestroy: !isProductionEnvironment(settings.environment),
     });
     // Access logs (production by default): the load balancer's requests, kept 90 days.
     this.endpoint = new PublicEndpoint({ platform: this.platform, accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: albProps(settings.alb) });
@@ -114,7 +117,8 @@ export class KarmacadabraStack extends AwsStack {
   /** The document's outputs, per agent where it has one per agent. */
   private addOutputs(settings: KarmacadabraSettings): void {
     const alb = this.endpoint.alb!;
-    const url = (agent: string, path = '') => `${settings.alb.certificateArn ? 'https' : 'http'}://${alb.dnsName}/${agent}${path}`;
+    const base = `${settings.alb.certificateArn ? 'https' : 'http'}://${alb.dnsName}`;
+    const url = (agent: string, path = '') => `${base}/${agent}${path}`;
     const perAgent = <T>(fn: (agent: string, a: Agent) => T) => Object.fromEntries(Object.entries(this.agents).map(([agent, a]) => [agent, fn(agent, a)]));
     const output = (id: string, description: string, value: unknown) => new TerraformOutput(this, id, { value, description });
     const agents = resolveAgents(settings);
@@ -124,10 +128,10 @@ export class KarmacadabraStack extends AwsStack {
     output('cloudwatch_dashboard_name', 'CloudWatch dashboard', this.monitoring.dashboardName!);
     output('cloudwatch_dashboard_url', 'CloudWatch dashboard in the console', this.monitoring.dashboardUrl!);
     output('cloudwatch_log_group_names', 'Log group of each agent (aws logs tail <name> --follow)', perAgent((_, a) => a.logGroup.logGroupName));
-    output('ecs_cluster_name', 'ECS cluster', this.platform.cluster.clusterName);
     output('ecs_service_names', 'ECS service of each agent', perAgent((_, a) => a.service.service.serviceName));
     output('ecr_repository_urls', 'ECR repository of each agent (push images here)', perAgent((_, a) => a.repository.repositoryUrl));
     output('secret_arns', 'Secrets Manager secret of each agent (put its JSON keys here)', perAgent((_, a) => a.secret.secretArn));
+    this.platform.addOperationsOutputs({ services: perAgent((_, a) => a.service), endpointUrl: base, endpointDescription: 'The load balancer (each agent under /<agent>)' });
     output('nat_gateway_public_ips', 'Public IPs of the NAT gateways (for allow-lists of blockchain RPC and API providers)', this.platform.vpc.natPublicIps);
   }
 }

@@ -5,6 +5,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { Guardrails } from '../../src/core/suppressions';
+import { isProductionEnvironment } from '../../src/core/environment';
 import { spotStrategy } from '../settings/shapes';
 import { RestApi } from '../../src/edge/rest-api';
 import { WebAcl } from '../../src/edge/waf';
@@ -135,7 +136,9 @@ export function addApi(system: Pick<NvaSystem, 'prefix' | 'functions'> & Constru
 /** The GPU jobs on AWS Batch, the CPU worker on ECS (scaled on the queue depth) and the model sync task. */
 export function addGpuAndWorker(system: Omit<NvaSystem, 'platform' | 'worker' | 'gpu' | 'modelSync' | 'monitoring' | 'repositories'>, settings: NutritionVideoAnalysisSettings) {
   const release = new ImageRelease(settings.imageTag);
-  const repository = (id: string, suffix: string) => new EcrRepository(system, id, { repositoryName: `${system.prefix}/${suffix}`, scanOnPush: true, ...settings.ecr });
+  // Outside production, terraform destroy deletes the images itself (docs/operations.md).
+  const forceDestroy = !isProductionEnvironment(settings.environment);
+  const repository = (id: string, suffix: string) => new EcrRepository(system, id, { repositoryName: `${system.prefix}/${suffix}`, scanOnPush: true, ...settings.ecr, forceDelete: forceDestroy });
   const repositories = { worker: repository('ecr-worker', 'worker'), gpuJob: repository('ecr-gpu-job', 'gpu-job') };
   const { videos, results, models, jobs } = system;
 
@@ -165,7 +168,7 @@ export function addGpuAndWorker(system: Omit<NvaSystem, 'platform' | 'worker' | 
   jobs.grantReadWriteData(gpu);
 
   const strategy = settings.enableSpotInstances ? spotStrategy(100, 0) : spotStrategy(0, 0);
-  const platform = new EcsPlatform(system, { namePrefix: system.prefix, network: system.vpc, clusterName: `${system.prefix}-cluster`, containerInsights: settings.containerInsights, defaultCapacityProviderStrategy: strategy });
+  const platform = new EcsPlatform(system, { namePrefix: system.prefix, network: system.vpc, clusterName: `${system.prefix}-cluster`, containerInsights: settings.containerInsights, defaultCapacityProviderStrategy: strategy, forceDestroy });
   const logGroup = new LogGroup(system, 'ecs-logs', { name: `/ecs/${system.prefix}`, retentionDays: settings.logRetentionDays });
   const w = settings.worker;
   const worker = new QueueWorker(system, 'worker', {
@@ -274,7 +277,7 @@ export function addNvaOutputs(system: NvaSystem, extra: { readonly workerLogGrou
   output('sns_topic_arn', 'Job completion and alarm topic', system.topic.topicArn);
   output('lambda_functions', 'Function names', Object.fromEntries(NVA_FUNCTIONS.map((fn) => [fn, system.functions[fn].functionName])));
   output('ecr_repositories', 'Push the worker and GPU job images here', { worker: system.repositories.worker.repositoryUrl, gpuJob: system.repositories.gpuJob.repositoryUrl });
-  output('ecs_cluster_name', 'ECS cluster of the worker', cluster.clusterName);
+  system.platform.addOperationsOutputs({ services: { worker: system.worker }, images: { 'gpu-job': { repository: system.repositories.gpuJob } }, endpointUrl: url, endpointDescription: 'Invoke URL of the API stage' });
   output('batch_job_queue', 'Batch job queue of the GPU jobs', gpu.jobQueueName);
   output('batch_job_definition', 'Batch job definition of the GPU jobs', gpu.jobDefinitionName);
   output('efs_file_system_id', 'EFS file system of the model files', system.modelFiles.fileSystemId);

@@ -9,6 +9,7 @@
  */
 import { Construct } from 'constructs';
 import { AwsStack } from '../../src/core/aws-stack';
+import { isProductionEnvironment } from '../../src/core/environment';
 import { Guardrails } from '../../src/core/suppressions';
 import type { SharedSettings } from '../settings';
 import { vpcProps } from '../settings/shapes';
@@ -74,7 +75,9 @@ export class NutritionVideoAnalysisStack extends AwsStack {
     // Storage: videos, results, models, the jobs table and the model files.
     const encryption = key ? { encryption: 'aws:kms' as const, kmsKey: key } : { encryption: 'AES256' as const };
     const tiering: BucketTransition[] = [{ days: 0, storageClass: 'INTELLIGENT_TIERING' }];
-    const bucket = (id: string, props: Omit<ConstructorParameters<typeof SecureBucket>[2], 'bucketName'>) => new SecureBucket(this, id, { bucketName: this.qualifiedName(`${prefix}-${id}`), ...encryption, ...props });
+    // Outside production, terraform destroy deletes videos, results and models itself (docs/operations.md).
+    const forceDestroy = !isProductionEnvironment(settings.environment);
+    const bucket = (id: string, props: Omit<ConstructorParameters<typeof SecureBucket>[2], 'bucketName'>) => new SecureBucket(this, id, { bucketName: this.qualifiedName(`${prefix}-${id}`), ...encryption, forceDestroy, ...props });
     this.videos = bucket('videos', {
       // Uploads are written once and expire: versions would only keep deleted videos around.
       versioned: false,

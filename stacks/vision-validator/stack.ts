@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
+import { isProductionEnvironment } from '../../src/core/environment';
 import type { SharedSettings } from '../settings';
 import { albAccessLogsOn, albProps, vpcProps } from '../settings/shapes';
 import type { AsgCapacityProvider } from '../../src/compute/ecs-cluster';
@@ -48,7 +49,8 @@ export class VisionValidatorStack extends AwsStack {
     // EC2 GPU capacity only: the cluster's one capacity provider is the GPU Auto Scaling Group.
     const providerName = `${prefix}-gpu`;
     const strategy = [{ capacityProvider: providerName, weight: 1, base: 0 }];
-    this.platform = new EcsPlatform(this, { namePrefix: prefix, network: { ...vpcProps(settings.network), gatewayEndpoints: ['s3'] }, containerInsights: settings.containerInsights, fargate: false, defaultCapacityProviderStrategy: strategy });
+    // Outside production, terraform destroy deletes the access logs itself (docs/operations.md).
+    this.platform = new EcsPlatform(this, { namePrefix: prefix, network: { ...vpcProps(settings.network), gatewayEndpoints: ['s3'] }, containerInsights: settings.containerInsights, fargate: false, defaultCapacityProviderStrategy: strategy, forceDestroy: !isProductionEnvironment(settings.environment) });
     const { vpc, cluster } = this.platform;
     const spot = gpu.spot ? { onDemandBaseCapacity: gpu.onDemandBaseCapacity, allocationStrategy: gpu.spotAllocationStrategy ?? ('capacity-optimized' as const) } : undefined;
     this.gpuCapacity = cluster.addAsgCapacityProvider('gpu', { name: providerName, vpc, instanceTypes: gpu.instanceTypes, gpu: true, amiId: gpu.amiId, minSize: gpu.minSize, maxSize: gpu.maxSize, desiredCapacity: gpu.desiredCapacity, spot, gpuMetrics: gpu.gpuMetrics ? {} : undefined });
@@ -130,10 +132,10 @@ export class VisionValidatorStack extends AwsStack {
     output('alb_dns_name', 'DNS name of the load balancer', alb.dnsName);
     output('health_check_url', 'Health check endpoint (no API key needed)', `${base}${settings.alb.healthCheckPath}`);
     output('validation_endpoint', 'Vision validation endpoint (POST, X-API-Key header)', `${base}/validate`);
-    output('ecs_cluster_name', 'ECS cluster', this.platform.cluster.clusterName);
     output('ecs_service_name', 'ECS service', this.service.service.serviceName);
     output('log_group_name', 'CloudWatch log group of the container (aws logs tail <name> --follow)', this.logGroup.logGroupName);
     output('autoscaling_group_name', 'GPU Auto Scaling Group (its desired capacity is managed by ECS)', this.gpuCapacity.autoScalingGroup.name);
+    this.platform.addOperationsOutputs({ services: { [SERVICE_NAME]: this.service }, endpointUrl: base, endpointDescription: 'URL of the load balancer' });
     output('api_key_secret_arn', 'Secrets Manager secret holding the API key (aws secretsmanager get-secret-value --secret-id <arn>)', this.secrets.api!.secretArn);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run cost [-- <stack>...] [--json] [--region-check] [--assumptions <file.json>]`: a monthly
+ * `npm run cost [-- <stack>...] [--deployed] [--json] [--region-check] [--assumptions <file.json>]`: a monthly
  * cost estimate of each stack (all of them when none is named) from its synthesized Terraform, in
  * preview mode (plan-time look-ups pinned, so it needs no AWS credentials).
  *
@@ -7,6 +7,10 @@
  * CEILING at maximum capacity), the totals, the resources it could not price, and the usage
  * assumptions the lines depend on. Settings come from cdktf.json `context.settings` and
  * `STACK_SETTINGS_FILE`, as for `npm run plan`.
+ *
+ * A stack whose `imageTag` is unset runs no task (its services wait for their images): it is priced
+ * so, and the summary says so. `--deployed` prices every stack as if its images were pushed (the
+ * tag set where it is unset), its services at their configured task counts.
  *
  * - `--json`: the estimates as JSON (one object keyed by stack name); `npm run -s cost -- --json`
  *   keeps npm's banner out of the output.
@@ -20,8 +24,9 @@ import { TerraformStack, Testing } from 'cdktf';
 import { enforce } from '../guardrails';
 import { StackModel } from '../model';
 import { installFastPath, synthesizeInMemory } from '../synth';
+import { asDeployed, stacksWithoutImages } from '../synth/deployed';
 import { UserError } from '../../src/core/errors';
-import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV } from '../../stacks/settings';
+import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV, readOverrides } from '../../stacks/settings';
 import { STACK_NAMES, buildApp } from '../../stacks';
 import { ASSUMPTION_DOCS, Assumptions, DEFAULT_ASSUMPTIONS, Estimate, estimate } from './estimate';
 import { PRICES, PRICES_AS_OF, priceEntries } from './prices';
@@ -32,20 +37,24 @@ interface Options {
   readonly stacks: string[];
   readonly json: boolean;
   readonly regionCheck: boolean;
+  /** Price every stack as if its images were pushed (`imageTag` set where it is unset). */
+  readonly deployed: boolean;
   readonly assumptions?: Partial<Assumptions>;
 }
 
-const USAGE = 'usage: npm run cost -- [stack...] [--json] [--region-check] [--assumptions <file.json>]';
+const USAGE = 'usage: npm run cost -- [stack...] [--deployed] [--json] [--region-check] [--assumptions <file.json>]';
 
 function parseArgs(argv: readonly string[]): Options | undefined {
   const stacks: string[] = [];
   let json = false;
   let regionCheck = false;
+  let deployed = false;
   let assumptions: Partial<Assumptions> | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
     else if (a === '--region-check') regionCheck = true;
+    else if (a === '--deployed') deployed = true;
     else if (a === '--assumptions') {
       const file = argv[++i];
       if (!file) throw new UserError(`--assumptions needs a JSON file; ${USAGE}`);
@@ -65,7 +74,7 @@ function parseArgs(argv: readonly string[]): Options | undefined {
   }
   const unknown = stacks.filter((s) => !STACK_NAMES.includes(s));
   if (unknown.length > 0) throw new UserError(`unknown stack ${JSON.stringify(unknown[0])}; stacks: ${STACK_NAMES.join(', ')}`);
-  return { stacks: stacks.length > 0 ? [...new Set(stacks)] : [...STACK_NAMES], json, regionCheck, assumptions };
+  return { stacks: stacks.length > 0 ? [...new Set(stacks)] : [...STACK_NAMES], json, regionCheck, deployed, assumptions };
 }
 
 function readContext(): unknown {
@@ -76,17 +85,26 @@ function readContext(): unknown {
   }
 }
 
-/** The model of each stack, synthesized in preview mode. */
-function synthStacks(names: readonly string[]): Map<string, StackModel> {
+/** The stacks to price: their models (synthesized in preview mode), and those of them whose services run no task for want of `imageTag`. */
+interface Priced {
+  readonly models: Map<string, StackModel>;
+  /** Stacks priced with their services at 0 tasks (`imageTag` unset, no `--deployed`). */
+  readonly withoutImages: readonly string[];
+}
+
+/** The model of each stack, synthesized in preview mode (with `deployed`, as deployed: `imageTag` set where it is unset). */
+function synthStacks(names: readonly string[], deployed: boolean): Priced {
   installFastPath();
+  const overrides = readOverrides({ context: readContext(), file: process.env[SETTINGS_FILE_ENV] });
+  const withoutImages = stacksWithoutImages(overrides, names);
   const app = Testing.app();
   try {
-    const built = buildApp(app, { context: readContext(), file: process.env[SETTINGS_FILE_ENV] }, { only: names, preview: true });
+    const built = buildApp(app, { context: deployed ? asDeployed(overrides, withoutImages) : overrides }, { only: names, preview: true });
     const stacks = new Map(names.map((n) => [n, built.get(n) as TerraformStack]));
     const documents = new Map(names.map((n) => [n, synthesizeInMemory(stacks.get(n)!).document]));
     // The guardrails, as on every synth: an error-severity finding stops the estimate.
     enforce(names.map((n) => ({ name: n, json: documents.get(n)! })), (line) => process.stderr.write(`${line}\n`));
-    return new Map(names.map((n) => [n, StackModel.fromStack(stacks.get(n)!, documents.get(n)!)]));
+    return { models: new Map(names.map((n) => [n, StackModel.fromStack(stacks.get(n)!, documents.get(n)!)])), withoutImages: deployed ? [] : withoutImages };
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true }); // the empty temporary directory Testing.app makes
   }
@@ -158,22 +176,34 @@ function regionCheck(models: ReadonlyMap<string, StackModel>): number {
   return missing > 0 ? 1 : 0;
 }
 
+/** The summary of every estimate, with what it leaves out for want of images. */
+function summary(estimates: ReadonlyMap<string, Estimate>, withoutImages: readonly string[]): string {
+  const out = ['Summary (USD per month):'];
+  for (const [name, e] of estimates) {
+    const notes = [e.unpriced.length ? `${e.unpriced.length} not priced` : '', withoutImages.includes(name) ? 'no tasks: imageTag unset' : ''].filter(Boolean);
+    out.push(`  ${name.padEnd(28)} floor ${usd(e.floor).padStart(10)}  ceiling ${usd(e.ceiling).padStart(10)}${notes.length ? `  (${notes.join('; ')})` : ''}`);
+  }
+  if (withoutImages.length > 0) {
+    const one = withoutImages.length === 1;
+    out.push(`imageTag is unset in ${withoutImages.join(', ')}: ${one ? 'its' : 'their'} services wait for their images with 0 tasks and are priced without them. npm run cost -- --deployed prices ${one ? 'it' : 'them'} as if the images were pushed.`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
 function main(): number {
   const options = parseArgs(process.argv.slice(2));
   if (!options) return 0;
-  const models = synthStacks(options.stacks);
+  const { models, withoutImages } = synthStacks(options.stacks, options.deployed);
   if (options.regionCheck) return regionCheck(models);
   const estimates = new Map([...models].map(([name, model]) => [name, estimate(model, { assumptions: options.assumptions })]));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(Object.fromEntries(estimates), null, 2)}\n`);
     return 0;
   }
-  process.stdout.write(`Monthly estimate (USD, list prices, no tax, no Savings Plans) from the synthesized Terraform (preview mode).\nFLOOR: minimum capacity (autoscaling minimums); CEILING: maximum capacity. Usage-driven lines use the same assumptions in both.\n\n`);
+  const deployed = options.deployed ? ' Priced as deployed (--deployed): every stack with its images pushed (imageTag set where it is unset).' : '';
+  process.stdout.write(`Monthly estimate (USD, list prices, no tax, no Savings Plans) from the synthesized Terraform (preview mode).${deployed}\nFLOOR: minimum capacity (autoscaling minimums); CEILING: maximum capacity. Usage-driven lines use the same assumptions in both.\n\n`);
   for (const [name, e] of estimates) process.stdout.write(`${render(name, e)}\n\n`);
-  process.stdout.write('Summary (USD per month):\n');
-  for (const [name, e] of estimates) {
-    process.stdout.write(`  ${name.padEnd(28)} floor ${usd(e.floor).padStart(10)}  ceiling ${usd(e.ceiling).padStart(10)}${e.unpriced.length ? `  (${e.unpriced.length} not priced)` : ''}\n`);
-  }
+  process.stdout.write(summary(estimates, withoutImages));
   return 0;
 }
 

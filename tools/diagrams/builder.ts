@@ -22,7 +22,7 @@ export interface GraphNode {
   readonly shape?: string;
 }
 
-export type EdgeStyle = 'traffic' | 'access' | 'redrive' | 'trigger' | 'notify';
+export type EdgeStyle = 'traffic' | 'access' | 'redrive' | 'trigger' | 'notify' | 'mesh';
 
 /** An edge of the picture; its labels are merged when it is added twice. */
 export interface GraphEdge {
@@ -51,6 +51,8 @@ export class DiagramBuilder {
   readonly securityGroupOwner = new Map<string, string>();
   /** ECS cluster address -> the label of its sub-cluster. */
   readonly subClusters = new Map<string, string>();
+  /** ECS clusters (addresses) whose services reach each other through Service Connect. */
+  readonly serviceConnect = new Set<string>();
   /** Prefixes `short` took off some name (the picture says so under its title). */
   readonly shortened = new Set<string>();
   private readonly prefixes: string[];

@@ -8,7 +8,28 @@ const GROUPS: readonly { readonly group: Group; readonly label: string; readonly
   { group: 'network', label: 'Network', fill: '#EAF1FB', line: '#2E73B8' },
   { group: 'observability', label: 'Observability', fill: '#FCEBF2', line: '#E7157B' },
 ];
-const FONT = 'Helvetica,Arial,sans-serif';
+/**
+ * The font Graphviz measures labels with: DejaVu Sans, the widest of the fonts a browser shows for
+ * the picture's `Helvetica,Arial,sans-serif` (Linux falls back to it), so every label fits its box
+ * whichever of them the reader's browser has (Graphviz's own guess for an unknown family is the
+ * narrower Times). `shownFont` names the fonts the picture asks for instead.
+ */
+const FONT = 'DejaVu Sans';
+/** The fonts the picture asks a browser for. */
+export const SHOWN_FONT = 'Helvetica,Arial,sans-serif';
+/** How the rows are laid out (`npm run diagrams` tries each of `LAYOUTS` and keeps the narrowest picture). */
+export interface Layout {
+  /** At most this many data, network or observability nodes side by side: more go on a row below. */
+  readonly maxRow: number;
+}
+
+/** The layouts tried, the default first. */
+export const LAYOUTS: readonly Layout[] = [4, 3, 2, 5].map((maxRow) => ({ maxRow }));
+
+/** The SVG Graphviz drew, asking for `SHOWN_FONT` where it measured with DejaVu Sans. */
+export function shownFont(svg: string): string {
+  return svg.split(`font-family="${FONT}"`).join(`font-family="${SHOWN_FONT}"`);
+}
 
 function html(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -32,10 +53,11 @@ const EDGE_STYLES: Record<EdgeStyle, string> = {
   redrive: 'color="#BF0816", fontcolor="#BF0816", style=dashed',
   trigger: 'color="#8C4FFF", fontcolor="#8C4FFF", style=dashed',
   notify: 'color="#E7157B", fontcolor="#E7157B", style=dashed',
+  mesh: 'color="#232F3E", penwidth=1.2, dir=both, arrowtail=normal',
 };
 
 /** The built picture as DOT, titled `title`: nodes and edges sorted, so the output is deterministic. */
-export function render(b: DiagramBuilder, title: string): string {
+export function render(b: DiagramBuilder, title: string, layout: Layout = LAYOUTS[0]): string {
   const nodes = [...b.nodes.values()].sort((x, y) => byKey(x.id, y.id));
   const edges = [...b.edges.values()].sort((x, y) => byKey(x.from, y.from) || byKey(x.to, y.to));
   const out: string[] = [];
@@ -64,14 +86,14 @@ export function render(b: DiagramBuilder, title: string): string {
     out.push('  }');
   }
 
-  // Rows: data on one rank, network and observability on the last one, below everything else.
+  // Rows of at most `maxRow`: data, then network and observability below everything else.
   const ids = (groups: string[]) => nodes.filter((n) => groups.includes(n.group)).map((n) => n.id);
-  const data = ids(['data']);
-  const bottom = ids(['network', 'observability']);
-  if (data.length > 1) out.push(`  { rank=same; ${data.map(quote).join('; ')}; }`);
-  if (bottom.length > 1) out.push(`  { rank=same; ${bottom.map(quote).join('; ')}; }`);
-  // Invisible edges keep each tier below the previous one, also for nodes without edges.
-  const tiers = [ids(['clients']), ids(['edge']), ids(['compute']), data, bottom];
+  const data = rows(ids(['data']), layout.maxRow);
+  const bottom = rows(ids(['network', 'observability']), layout.maxRow);
+  for (const row of [...data, ...bottom]) if (row.length > 1) out.push(`  { rank=same; ${row.map(quote).join('; ')}; }`);
+  // Invisible edges keep each tier below the previous one, also for nodes without edges, and each
+  // row below the row before it (the network and observability rows below the data rows).
+  const tiers = [ids(['clients']), ids(['edge']), ids(['compute']), data[0] ?? [], bottom[0] ?? []];
   const incoming = new Set(edges.map((e) => e.to));
   const depth = depths(nodes.map((n) => n.id), edges);
   let above: string[] = [];
@@ -79,11 +101,13 @@ export function render(b: DiagramBuilder, title: string): string {
     if (!tier.length) continue;
     if (above.length) {
       const anchor = [...above].sort((x, y) => (depth.get(y) ?? 0) - (depth.get(x) ?? 0) || byKey(x, y))[0];
-      const loose = tier === data || tier === bottom ? [tier[0]] : tier.filter((id) => !incoming.has(id));
+      const loose = tier === data[0] || tier === bottom[0] ? [tier[0]] : tier.filter((x) => !incoming.has(x));
       for (const id of loose) out.push(`  ${quote(anchor)} -> ${quote(id)} [style=invis];`);
     }
     above = [...above, ...tier];
   }
+  const chain = [...data, ...bottom];
+  for (let i = 1; i < chain.length; i++) out.push(`  ${quote(chain[i - 1][0])} -> ${quote(chain[i][0])} [style=invis];`);
 
   for (const e of edges) {
     const labels = [...e.labels].sort((x, y) => labelOrder(x) - labelOrder(y) || byKey(x, y));
@@ -94,6 +118,15 @@ export function render(b: DiagramBuilder, title: string): string {
   }
   out.push('}');
   return `${out.join('\n')}\n`;
+}
+
+/** `ids` in rows of at most `maxRow`, as even as they can be (7 -> 4 + 3, 9 -> 3 + 3 + 3). */
+function rows(ids: readonly string[], maxRow: number): string[][] {
+  const count = Math.ceil(ids.length / maxRow);
+  const size = Math.ceil(ids.length / Math.max(1, count));
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
+  return out;
 }
 
 function labelOrder(l: string): number {

@@ -101,22 +101,23 @@ function listenerLine(l: Resource): string {
 /** Per target group of a load balancer: its conditions, in priority order, and the listeners they come from. */
 function routesOf(b: DiagramBuilder, listeners: readonly Resource[]): Map<string, { lines: string[]; listeners: Set<string> }> {
   const routes = new Map<string, { lines: string[]; listeners: Set<string> }>();
-  const route = (from: Resource, listener: Resource, text: string) => {
+  const route = (from: Resource, listener: Resource, texts: readonly string[]) => {
     for (const r of b.relations('route', from)) {
       for (const tg of r.to.resources.filter((x) => x.type === 'aws_lb_target_group')) {
         const entry = routes.get(tg.address) ?? { lines: [], listeners: new Set<string>() };
-        entry.lines.push(text);
+        entry.lines.push(...texts);
         entry.listeners.add(`${listener.body.protocol ?? ''} :${listener.body.port ?? '?'}`);
         routes.set(tg.address, entry);
       }
     }
   };
   for (const l of listeners) {
-    route(l, l, 'any path (default)');
+    route(l, l, ['any path (default)']);
     const rules = b.model.referrers('aws_lb_listener_rule', 'listener_arn', l).sort((x, y) => (Number(x.body.priority) || 0) - (Number(y.body.priority) || 0) || byKey(x.address, y.address));
     for (const rule of rules) {
       const conditions = blocks(rule.body.condition).flatMap((c) => [...blocks<string>(c.path_pattern?.values), ...blocks<string>(c.host_header?.values)]);
-      route(rule, l, conditions.join(', ') || `rule ${rule.body.priority}`);
+      // One condition a line: a route stays narrow.
+      route(rule, l, conditions.length ? conditions : [`rule ${rule.body.priority}`]);
     }
   }
   return routes;

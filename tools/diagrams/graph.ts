@@ -23,7 +23,7 @@
  */
 import { StackModel, SynthesizedDocument } from '../model';
 import { DiagramBuilder } from './builder';
-import { render } from './dot';
+import { Layout, render } from './dot';
 import { addEdgeServices } from './edge';
 import { addAccess, addObservability } from './links';
 import { addCompute, addData, addNetwork } from './nodes';
@@ -33,7 +33,7 @@ import { addCompute, addData, addNetwork } from './nodes';
  * the relations its constructs recorded draw the access and routing edges). A synthesized document
  * alone holds no relation: given one, it throws rather than draw a picture without those edges.
  */
-export function graphOf(stack: StackModel | SynthesizedDocument, title: string): string {
+export function graphOf(stack: StackModel | SynthesizedDocument, title: string, layout?: Layout): string {
   if (!(stack instanceof StackModel)) {
     throw new Error(`${title}: a picture needs the relations the constructs record, which a synthesized document does not hold; pass StackModel.fromStack(stack, document) (tools/model)`);
   }
@@ -44,5 +44,5 @@ export function graphOf(stack: StackModel | SynthesizedDocument, title: string):
   addEdgeServices(b);
   addObservability(b);
   addAccess(b);
-  return render(b, title);
+  return render(b, title, layout);
 }

@@ -16,8 +16,10 @@ import { TerraformStack, Testing } from 'cdktf';
 import type { Viz } from '@viz-js/viz';
 import { enforce } from '../guardrails';
 import { installFastPath, synthesizeInMemory } from '../synth';
+import { asDeployed, stacksWithoutImages } from '../synth/deployed';
 import { STACK_NAMES, buildApp } from '../../stacks';
 import { StackModel } from '../model';
+import { LAYOUTS, shownFont } from './dot';
 import { graphOf } from './graph';
 
 /** Where the pictures live. */
@@ -28,11 +30,15 @@ export function diagramFile(stack: string): string {
   return `docs/${stack}.svg`;
 }
 
-/** The model of one stack with its default settings (synthesized in memory, with its constructs' relations). */
+/**
+ * The model of one stack with its default settings, as deployed (its images pushed: `imageTag` set
+ * where it is unset, so services show their configured task ranges), synthesized in memory with
+ * its constructs' relations.
+ */
 export function synthesizeStack(stack: string): StackModel {
   installFastPath();
   const app = Testing.app();
-  const built = buildApp(app, { context: {} }, { only: [stack], preview: true });
+  const built = buildApp(app, { context: asDeployed({}, stacksWithoutImages({}, [stack])) }, { only: [stack], preview: true });
   const construct = built.get(stack);
   if (!construct) throw new Error(`unknown stack ${JSON.stringify(stack)}; stacks: ${STACK_NAMES.join(', ')}`);
   const { document } = synthesizeInMemory(construct as TerraformStack);
@@ -41,9 +47,9 @@ export function synthesizeStack(stack: string): StackModel {
   return StackModel.fromStack(construct as TerraformStack, document);
 }
 
-/** The stack's picture as DOT. */
-export function dotOf(stack: string): string {
-  return graphOf(synthesizeStack(stack), stack);
+/** The picture's width in points, as Graphviz writes it. */
+export function svgWidth(svg: string): number {
+  return Number(/<svg width="([\d.]+)pt"/.exec(svg)?.[1] ?? NaN);
 }
 
 /** A Graphviz instance (compiling the WebAssembly takes a moment: reuse it for every stack). */
@@ -59,12 +65,18 @@ export function svgOf(viz: Viz, dot: string): string {
   if (result.status !== 'success') {
     throw new Error(`Graphviz failed: ${result.errors.map((e) => `${e.level ?? 'error'}: ${e.message}`).join('; ')}`);
   }
-  return result.output.endsWith('\n') ? result.output : `${result.output}\n`;
+  const svg = shownFont(result.output);
+  return svg.endsWith('\n') ? svg : `${svg}\n`;
 }
 
-/** The picture of one stack, as it would be written to `docs/<stack>.svg`. */
+/**
+ * The picture of one stack, as it would be written to `docs/<stack>.svg`: laid out in each of
+ * `LAYOUTS`, the narrowest kept (the first of equals), so it reads at the README's width.
+ */
 export function renderStack(viz: Viz, stack: string): string {
-  return svgOf(viz, dotOf(stack));
+  const model = synthesizeStack(stack);
+  const drawn = LAYOUTS.map((layout) => svgOf(viz, graphOf(model, stack, layout)));
+  return drawn.reduce((best, svg) => (svgWidth(svg) < svgWidth(best) ? svg : best));
 }
 
 /** Runs the command; returns the exit code. */

@@ -4,10 +4,12 @@
  * - from the relations the constructs recorded: compute -> what it may read, write, send,
  *   consume, publish, submit to, invoke or mount (grants); a bucket -> the queue it notifies;
  * - from the resources' arguments: service -> service (a security group rule letting one reach
- *   the other), topic -> subscriber, alarms -> topic.
+ *   the other; three or more that all reach each other as one mesh node, not every pair), topic ->
+ *   subscriber, alarms -> topic.
  */
 import type { Access } from '../model';
-import { DiagramBuilder, literal, plural } from './builder';
+import { DiagramBuilder, byKey, literal, plural } from './builder';
+import { wrap } from './nodes';
 
 /** Dashboards and the alarms (one node), with the topics the alarms notify. */
 export function addObservability(b: DiagramBuilder): void {
@@ -53,17 +55,50 @@ function addGrants(b: DiagramBuilder): void {
   }
 }
 
-/** Security group rules between compute nodes: who calls whom. */
-function addCalls(b: DiagramBuilder): void {
+/** Security group rules between compute nodes: who calls whom, on which port. */
+function calls(b: DiagramBuilder): Map<string, Map<string, string | undefined>> {
   const { model } = b;
+  const out = new Map<string, Map<string, string | undefined>>();
   for (const rule of [...model.resources('aws_vpc_security_group_ingress_rule'), ...model.resources('aws_security_group_rule').filter((r) => r.body.type === 'ingress')]) {
     const to = model.ref(rule.body.security_group_id, 'aws_security_group');
     const from = model.ref([rule.body.referenced_security_group_id, rule.body.source_security_group_id], 'aws_security_group');
-    if (!to || !from) continue;
-    const a = b.securityGroupOwner.get(from.address);
-    const z = b.securityGroupOwner.get(to.address);
-    if (a && z) b.addEdge(a, z, 'traffic', rule.body.from_port === rule.body.to_port && rule.body.from_port !== undefined ? `:${rule.body.from_port}` : undefined);
+    const a = from && b.securityGroupOwner.get(from.address);
+    const z = to && b.securityGroupOwner.get(to.address);
+    if (!a || !z || a === z) continue;
+    const port = rule.body.from_port === rule.body.to_port && rule.body.from_port !== undefined ? `:${rule.body.from_port}` : undefined;
+    out.set(a, (out.get(a) ?? new Map<string, string | undefined>()).set(z, port));
   }
+  return out;
+}
+
+/** The largest set (of 3 or more, first by id) in which every node calls every other, or none. */
+function fullMesh(called: ReadonlyMap<string, ReadonlyMap<string, unknown>>): string[] {
+  const mutual = (x: string, y: string) => !!called.get(x)?.has(y) && !!called.get(y)?.has(x);
+  const ids = [...called.keys()].sort(byKey);
+  let best: string[] = [];
+  for (const start of ids) {
+    const members = [start];
+    for (const id of ids) if (!members.includes(id) && members.every((m) => mutual(m, id))) members.push(id);
+    if (members.length > best.length) best = members;
+  }
+  return best.length >= 3 ? best.sort(byKey) : [];
+}
+
+/**
+ * Calls between compute nodes: an edge per caller and callee labelled with the port, except within
+ * a full mesh (three or more that all call each other: Service Connect agents), drawn as one node
+ * every member is joined to, which names the ports (n members would need n(n-1) edges).
+ */
+function addCalls(b: DiagramBuilder): void {
+  const called = calls(b);
+  const mesh = fullMesh(called);
+  for (const [from, targets] of called) for (const [to, port] of targets) if (!(mesh.includes(from) && mesh.includes(to))) b.addEdge(from, to, 'traffic', port);
+  if (mesh.length === 0) return;
+  const ports = [...new Set(mesh.flatMap((m) => [...called.get(m)!].filter(([to]) => mesh.includes(to)).map(([, port]) => port).filter((p): p is string => !!p)))].sort(byKey);
+  const members = mesh.map((id) => b.nodes.get(id)!);
+  const sub = members.every((n) => n.sub === members[0].sub) ? members[0].sub : undefined;
+  const id = b.addNode({ id: 'mesh', group: 'compute', sub, kind: sub && b.serviceConnect.has(sub) ? 'Service Connect' : 'Calls', title: `${members.length} services call each other`, lines: ports.length ? wrap(ports, 'ports ', 3) : [] });
+  for (const m of mesh) b.addEdge(m, id, 'mesh');
 }
 
 /** Topic subscriptions and the notifications the constructs recorded (a bucket's events to a queue). */

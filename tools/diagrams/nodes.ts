@@ -7,10 +7,10 @@
 import { Body, Resource, blocks } from '../model';
 import { DiagramBuilder, byKey, literal, plural } from './builder';
 
-/** `items` joined, `prefix` on the first line, at most 4 per line. */
-export function wrap(items: readonly string[], prefix: string): string[] {
+/** `items` joined, `prefix` on the first line, at most `perLine` per line. */
+export function wrap(items: readonly string[], prefix: string, perLine = 4): string[] {
   const out: string[] = [];
-  for (let i = 0; i < items.length; i += 4) out.push((i === 0 ? prefix : '') + items.slice(i, i + 4).join(', ') + (i + 4 < items.length ? ',' : ''));
+  for (let i = 0; i < items.length; i += perLine) out.push((i === 0 ? prefix : '') + items.slice(i, i + perLine).join(', ') + (i + perLine < items.length ? ',' : ''));
   return out;
 }
 
@@ -117,9 +117,16 @@ function addMessagingAndSecrets(b: DiagramBuilder): void {
     const alarms = alarmTopics.has(topic);
     b.addNode({ id: `topic:${name}`, group: alarms ? 'observability' : 'data', kind: alarms ? 'SNS topic (alarms)' : 'SNS topic', title: b.short(name), lines }, topic.address);
   }
-  for (const secret of model.resources('aws_secretsmanager_secret')) {
-    const name = b.nameOf(secret, 'name_prefix');
-    b.addNode({ id: `secret:${name}`, group: 'data', kind: 'Secrets Manager secret', title: b.short(name), lines: [] }, secret.address);
+  const secrets = model.resources('aws_secretsmanager_secret');
+  if (secrets.length >= 3) {
+    // One node for many secrets (one per agent, say): a row of them would make the picture wide.
+    const names = secrets.map((x) => b.short(b.nameOf(x, 'name_prefix'))).sort(byKey);
+    b.addNode({ id: 'secrets', group: 'data', kind: 'Secrets Manager', title: plural(secrets.length, 'secret'), lines: wrap(names, '', 2) }, ...secrets.map((x) => x.address));
+  } else {
+    for (const secret of secrets) {
+      const name = b.nameOf(secret, 'name_prefix');
+      b.addNode({ id: `secret:${name}`, group: 'data', kind: 'Secrets Manager secret', title: b.short(name), lines: [] }, secret.address);
+    }
   }
   const repos = model.resources('aws_ecr_repository');
   if (!repos.length) return;
@@ -127,7 +134,7 @@ function addMessagingAndSecrets(b: DiagramBuilder): void {
   const slash = names.map((n) => n.lastIndexOf('/'));
   const prefix = slash[0] > 0 && names.every((n, i) => slash[i] === slash[0] && n.slice(0, slash[0]) === names[0].slice(0, slash[0])) ? names[0].slice(0, slash[0] + 1) : '';
   const mutability = [...new Set(repos.map((r) => literal(r.body.image_tag_mutability) ?? 'MUTABLE'))].sort().map((m) => m.toLowerCase().replace('_', ' ') + ' tags');
-  const lines = [...(prefix ? [prefix] : []), ...wrap(names.map((n) => n.slice(prefix.length)), ''), mutability.join(', ')];
+  const lines = [...(prefix ? [prefix] : []), ...wrap(names.map((n) => n.slice(prefix.length)), '', 2), mutability.join(', ')];
   b.addNode({ id: 'ecr', group: 'data', kind: 'ECR', title: plural(repos.length, 'repository', 'repositories'), lines, shape: 'folder' }, ...repos.map((r) => r.address));
 }
 
@@ -205,6 +212,7 @@ function addEcs(b: DiagramBuilder): void {
     const name = b.nameOf(c);
     const namespaces = model.refsIn(c.body.service_connect_defaults, 'aws_service_discovery_private_dns_namespace').map((n) => b.nameOf(n));
     b.subClusters.set(c.address, `ECS cluster ${name}${namespaces.length ? ` · Cloud Map ${namespaces.join(', ')}` : ''}`);
+    if (namespaces.length) b.serviceConnect.add(c.address);
   }
   const usedTaskDefinitions = new Set<Resource>();
   for (const svc of model.resources('aws_ecs_service')) {
@@ -218,7 +226,8 @@ function addEcs(b: DiagramBuilder): void {
     const defaults = cluster ? model.referrers('aws_ecs_cluster_capacity_providers', 'cluster_name', cluster).map((cp) => blocks(cp.body.default_capacity_provider_strategy)).pop() : undefined;
     const capacity = capacityText(b, strategy.length || svc.body.launch_type ? strategy : defaults || [], svc.body.launch_type);
     const main = blocks(svc.body.load_balancer)[0]?.container_name;
-    const lines = [[taskSize(b, td), tasks].filter(Boolean).join(' · '), ...capacity, sidecars(b, td, main ?? containersOf(b, td)[0]?.name)].filter(Boolean);
+    // Size and task count on lines of their own: services sit side by side, each must stay narrow.
+    const lines = [taskSize(b, td), tasks, ...capacity, sidecars(b, td, main ?? containersOf(b, td)[0]?.name)].filter(Boolean);
     const registries = model.refsIn(svc.body.service_registries, 'aws_service_discovery_service');
     const id = b.addNode(
       { id: `service:${b.short(name)}`, group: 'compute', sub: cluster?.address, kind: 'ECS service', title: b.short(name), lines },

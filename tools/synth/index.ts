@@ -2,18 +2,20 @@
  * The synth entry: the one way the app, `npm run plan|ops|cost|diagrams` and the tests turn a
  * built app into Terraform. It creates the App (`createApp`, which installs the fast path of
  * `fast-path.ts`), checks every construct (`assertValid`), writes each stack (JSON, or HCL with
- * `SYNTH_HCL_OUTPUT`), tidies the output directory and runs the guardrails over every document.
+ * `SYNTH_HCL_OUTPUT`, formatted as `terraform fmt` writes it), tidies the output directory and
+ * runs the guardrails over every document. The command around it (`npm run synth`, arguments and
+ * report) is `command.ts`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppConfig, TerraformStack, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError } from '../../src/core/validation';
-import { GuardrailsError, enforce } from '../guardrails';
+import { GuardrailsError, StackReport, enforce } from '../guardrails';
 import { installFastPath, synthesizeStacks } from './fast-path';
-import { unquoteReferences } from './hcl';
+import { formatHclFiles, unquoteReferences } from './hcl';
 
-export { unquoteReferences } from './hcl';
+export { formatHclFiles, unquoteReferences } from './hcl';
 export { FAST_SYNTH_ENV, installFastPath, uninstallFastPath } from './fast-path';
 
 /**
@@ -37,30 +39,53 @@ export function assertValid(scope: IConstruct): void {
   if (problems.length > 1) throw new ValidationError(['invalid app:', ...problems.map((p) => `  ${p}`)].join('\n'));
 }
 
+/** What synth wrote for one stack. */
+export interface StackSynthesis {
+  /** The stack's name. */
+  readonly stack: string;
+  /** Managed resources in its configuration (data sources not counted). */
+  readonly resources: number;
+  /** Its guardrails findings, suppressed ones included. */
+  readonly report: StackReport;
+}
+
 /**
- * Synthesizes `app`, then tidies the output: HCL references unquoted (`unquoteReferences`), and
- * the other output form left in each stack's directory by an earlier synth removed (`cdktf synth
- * --hcl` writes `cdk.tf` but leaves an old `cdk.tf.json` beside it, and the reverse, and Terraform
- * would load both and fail on duplicate definitions). Last, the guardrails rule pack checks every
- * stack's document (`tools/guardrails`): warnings and suppressions are printed to `log`, and a
- * finding of error severity throws (exit status 1 through `runOrExit`) after removing the failing
- * stacks' configuration, so nothing that broke a rule is left to plan or apply.
+ * Synthesizes `app`, then tidies the output: HCL references unquoted (`unquoteReferences`) and the
+ * HCL formatted by `terraform fmt` (`formatHclFiles`; one warning line on stderr when Terraform is
+ * not on PATH), and the other output form left in each stack's directory by an earlier synth
+ * removed (`cdktf synth --hcl` writes `cdk.tf` but leaves an old `cdk.tf.json` beside it, and the
+ * reverse, and Terraform would load both and fail on duplicate definitions). Last, the guardrails
+ * rule pack checks every stack's document (`tools/guardrails`): warnings and suppressions are
+ * printed to `log`, and a finding of error severity throws (exit status 1 through `runOrExit`)
+ * after removing the failing stacks' configuration, so nothing that broke a rule is left to plan
+ * or apply. Returns what was written, stack by stack.
  */
-export function synthesize(app: App, log?: (line: string) => void): void {
+export function synthesize(app: App, log?: (line: string) => void): StackSynthesis[] {
   assertValid(app);
   const documents = recordDocuments(app);
   synthesizeStacks(app);
   const hcl = app.manifest.hclOutput;
   const stale = hcl ? ['cdk.tf.json'] : ['cdk.tf', 'metadata.json'];
+  const hclFiles: string[] = [];
   for (const stack of Object.values(app.manifest.stacks)) {
     const dir = path.join(app.outdir, stack.workingDirectory);
     for (const file of stale) fs.rmSync(path.join(dir, file), { force: true });
     if (hcl) {
       const file = path.join(app.outdir, stack.synthesizedStackPath);
       fs.writeFileSync(file, unquoteReferences(fs.readFileSync(file, 'utf8')));
+      hclFiles.push(file);
     }
   }
-  checkGuardrails(app, documents, log);
+  const warning = formatHclFiles(hclFiles);
+  if (warning) process.stderr.write(`${warning}\n`);
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  const reports = checkGuardrails(app, documents, log);
+  return stacks.map((s, i) => ({ stack: s.node.id, resources: resourceCount(documents.get(s)!), report: reports[i] }));
+}
+
+/** Managed resources of a synthesized document. */
+function resourceCount(document: Record<string, any>): number {
+  return Object.values((document.resource ?? {}) as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
 }
 
 /**
@@ -81,10 +106,15 @@ function recordDocuments(app: App): Map<TerraformStack, Record<string, any>> {
   return documents;
 }
 
-/** Runs the guardrails over every synthesized stack; removes the configuration of failing stacks. */
-function checkGuardrails(app: App, documents: ReadonlyMap<TerraformStack, Record<string, any>>, log?: (line: string) => void): void {
+/**
+ * Runs the guardrails over every synthesized stack (the documents of HCL output are built here and
+ * recorded); removes the configuration of failing stacks. Returns the reports in stack order.
+ */
+function checkGuardrails(app: App, documents: Map<TerraformStack, Record<string, any>>, log?: (line: string) => void): StackReport[] {
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  for (const s of stacks) if (!documents.has(s)) documents.set(s, s.toTerraform());
   try {
-    enforce(app.node.findAll().filter(TerraformStack.isStack).map((s) => ({ name: s.node.id, json: documents.get(s) ?? s.toTerraform() })), log);
+    return enforce(stacks.map((s) => ({ name: s.node.id, json: documents.get(s)! })), log);
   } catch (e) {
     if (!(e instanceof GuardrailsError)) throw e;
     for (const stack of Object.values(app.manifest.stacks)) {

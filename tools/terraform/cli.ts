@@ -2,7 +2,7 @@
  * The project's Terraform CLI environment, in one place: the provider mirror look-up, the CLI
  * config (one plugin cache, no checkpoint calls), the offline-preview override (fake credentials,
  * local backend) and the runners. The Terraform tests, `npm run plan` and the cdktf wrapper
- * (`npm run synth|diff|deploy`) all use it, so they find the same provider the same way.
+ * (`npm run synth|deploy`) all use it, so they find the same provider the same way.
  *
  * Mirror look-up order: `TF_PROVIDER_MIRROR`, then Terraform's implied local mirror directories
  * (`terraform.d/plugins` in the project, `~/.terraform.d/plugins`, `$XDG_DATA_HOME/terraform/plugins`,

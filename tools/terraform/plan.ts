@@ -36,10 +36,31 @@ export interface ResourceChange {
   readonly [key: string]: unknown;
 }
 
+/** One entry of the JSON plan's `output_changes`: a root module output before and after. */
+export interface OutputChange {
+  readonly actions: readonly PlanAction[];
+  readonly before?: unknown;
+  readonly after?: unknown;
+  /** `true`, or an object or list of the same shape as `after` with `true` where a part is unknown. */
+  readonly after_unknown?: unknown;
+  readonly after_sensitive?: unknown;
+}
+
+/** A resource of the JSON plan's `configuration`: its expressions, with the references each makes. */
+export interface ConfigResource {
+  readonly address: string;
+  readonly expressions?: Readonly<Record<string, { readonly references?: readonly string[] }>>;
+  readonly [key: string]: unknown;
+}
+
 /** Terraform's JSON plan (`terraform show -json <planfile>`), as far as this project reads it. */
 export interface PlanJson {
   readonly format_version: string;
   readonly resource_changes?: readonly ResourceChange[];
+  readonly output_changes?: Readonly<Record<string, OutputChange>>;
+  /** The values after the plan; an output's `value` is absent while it is unknown. */
+  readonly planned_values?: { readonly outputs?: Readonly<Record<string, { readonly sensitive: boolean; readonly value?: unknown; readonly type?: unknown }>> };
+  readonly configuration?: { readonly root_module?: { readonly resources?: readonly ConfigResource[]; readonly outputs?: Readonly<Record<string, unknown>> } };
   readonly [key: string]: unknown;
 }
 
@@ -114,11 +135,12 @@ export interface PlanRun extends RunResult {
 /**
  * Runs `terraform plan <args> -out=<file>` in `dir` (its human-readable plan in `stdout`, for
  * people), then reads the saved plan with `terraform show -json`. The plan file lives in a
- * temporary directory, removed afterwards (a saved plan holds the planned values, secrets included).
+ * temporary directory, removed afterwards (a saved plan holds the planned values, secrets
+ * included), unless `keep` names where to save it (`terraform apply <keep>` applies it).
  */
-export async function planAndShow(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<PlanRun> {
+export async function planAndShow(dir: string, args: readonly string[], env: NodeJS.ProcessEnv, keep?: string): Promise<PlanRun> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tfplan-'));
-  const file = path.join(tmp, 'plan.tfplan');
+  const file = keep ?? path.join(tmp, 'plan.tfplan');
   try {
     const planned = await runTerraform(dir, ['plan', ...args, `-out=${file}`], env);
     if (planned.code !== 0) return planned;
