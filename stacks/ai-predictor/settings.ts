@@ -1,7 +1,7 @@
 /**
  * Settings of the `ai-predictor` stack. Defaults are document 001's values where it gives them;
- * where it is silent the choice is named in the field's description and in the README's
- * ai-predictor section.
+ * where it is silent the choice is named in the field's description and in
+ * docs/stacks/ai-predictor.md.
  */
 import { s } from '../settings';
 import {

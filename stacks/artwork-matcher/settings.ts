@@ -1,6 +1,6 @@
 /**
  * Settings of the three artwork-matcher stacks. Defaults are document 004's values, per
- * environment; see the README's artwork-matcher section for where the document is fixed. The
+ * environment; see docs/stacks/artwork-matcher.md for where the document is fixed. The
  * schema is one; each environment's schema carries its own defaults (`artworkMatcherSchema`).
  */
 import { s } from '../settings';
@@ -224,7 +224,7 @@ export type ArtworkServiceSettings = ArtworkMatcherSettings['services'][ArtworkS
 /** What varies by environment (and by service): the document's values for `env`. */
 function environmentDefaults(env: ArtworkEnvironment): s.DeepPartial<ArtworkMatcherSettings> {
   const production = env === 'production';
-  // The demo tier costs what the document says (50-100 USD a month, README): one task per
+  // The demo tier costs what the document says (50-100 USD a month, docs/cost.md): one task per
   // service, all on Fargate Spot (the services are stateless; an interruption is a two-minute gap
   // in a demo), a NAT instance instead of a NAT gateway, no Container Insights (the dashboard and
   // alarms use the free ECS metrics). Staging and production keep the document's values.

@@ -1,6 +1,6 @@
 /**
  * Settings of the `nutrition-video-analysis` stack. Defaults are document 002's values (its
- * `terraform.tfvars` variables in camelCase); see the README's nutrition-video-analysis section for
+ * `terraform.tfvars` variables in camelCase); see docs/stacks/nutrition-video-analysis.md for
  * where the document is fixed.
  */
 import { s } from '../settings';

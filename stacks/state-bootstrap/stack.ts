@@ -2,7 +2,7 @@
  * `state-bootstrap`: the account-level stack. The S3 bucket and DynamoDB lock table that hold
  * every other stack's remote state, and what every stack assumes the account has (service-linked
  * roles, API Gateway's logging role, cost allocation tags; `AccountBaseline`). It runs on local
- * state itself (a bucket cannot hold the state that creates it); README explains how to migrate
+ * state itself (a bucket cannot hold the state that creates it); docs/stacks/state-bootstrap.md explains how to migrate
  * its state into the bucket afterwards.
  *
  * Document fixes: the documents create the bucket and table by hand with the AWS CLI

@@ -1,10 +1,10 @@
 /**
- * `npm run guardrails-doc`: writes the README's Guardrails section (between the
+ * `npm run guardrails-doc`: writes the generated part of docs/guardrails.md (between the
  * `<!-- guardrails:begin ... -->` and `<!-- guardrails:end -->` markers; the markers and everything
  * outside them stay as they are) from the rule pack itself (`RULES` in tools/guardrails/rules): how
  * the rules run, how to suppress one, and a table of every rule with its severity, rationale and
  * the checkov and cdk-nag rules it corresponds to, each with how the two compare. `--check` fails
- * when the README differs (the test does the same), so the table cannot drift from the code.
+ * when the page differs (the test does the same), so the table cannot drift from the code.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,7 +12,8 @@ import { Counterpart, RULES, Rule } from '.';
 import { MIN_REASON } from '../../src/core/suppressions';
 import { ROOT } from '../terraform/cli';
 
-export const README = 'README.md';
+/** The page the rules are listed on, relative to the project root. */
+export const GUARDRAILS_DOC = 'docs/guardrails.md';
 const BEGIN = /<!-- guardrails:begin[^>]*-->\n/;
 const END = '<!-- guardrails:end -->';
 
@@ -58,34 +59,34 @@ export function guardrailsSection(rules: readonly Rule[] = RULES): string {
   ].join('\n');
 }
 
-/** `readme` with the text between the markers replaced by `section`. */
-export function withSection(readme: string, section: string): string {
-  const begin = BEGIN.exec(readme);
-  const end = readme.indexOf(END);
-  if (!begin || end < begin.index) throw new Error(`${README} has no "<!-- guardrails:begin ... -->" line followed by "${END}"; put both where the section belongs`);
+/** `page` with the text between the markers replaced by `section`. */
+export function withSection(page: string, section: string): string {
+  const begin = BEGIN.exec(page);
+  const end = page.indexOf(END);
+  if (!begin || end < begin.index) throw new Error(`${GUARDRAILS_DOC} has no "<!-- guardrails:begin ... -->" line followed by "${END}"; put both where the section belongs`);
   const start = begin.index + begin[0].length;
-  return readme.slice(0, start) + section + readme.slice(end);
+  return page.slice(0, start) + section + page.slice(end);
 }
 
-/** The text between the markers of `readme`. */
-export function sectionOf(readme: string): string {
-  const begin = BEGIN.exec(readme);
-  const end = readme.indexOf(END);
-  if (!begin || end < begin.index) throw new Error(`${README} has no guardrails markers`);
-  return readme.slice(begin.index + begin[0].length, end);
+/** The text between the markers of `page`. */
+export function sectionOf(page: string): string {
+  const begin = BEGIN.exec(page);
+  const end = page.indexOf(END);
+  if (!begin || end < begin.index) throw new Error(`${GUARDRAILS_DOC} has no guardrails markers`);
+  return page.slice(begin.index + begin[0].length, end);
 }
 
 function main(): number {
-  const file = path.join(ROOT, README);
+  const file = path.join(ROOT, GUARDRAILS_DOC);
   const current = fs.readFileSync(file, 'utf8');
   const next = withSection(current, guardrailsSection());
   if (next === current) return 0;
   if (process.argv.includes('--check')) {
-    process.stderr.write(`out of date: the Guardrails section of ${README}; run npm run guardrails-doc\n`);
+    process.stderr.write(`out of date: the rules section of ${GUARDRAILS_DOC}; run npm run guardrails-doc\n`);
     return 1;
   }
   fs.writeFileSync(file, next);
-  process.stdout.write(`wrote the Guardrails section of ${README} (${RULES.length} rules)\n`);
+  process.stdout.write(`wrote the rules section of ${GUARDRAILS_DOC} (${RULES.length} rules)\n`);
   return 0;
 }
 

@@ -58,7 +58,7 @@ export interface Rule {
   readonly cdkNag?: readonly Counterpart[];
   /**
    * Why neither checkov nor cdk-nag has a corresponding rule, for a rule with neither (shown in
-   * the README's rule table; `__tests__/tools/guardrails/doc.test.ts` asks for it).
+   * the rule table of docs/guardrails.md; `__tests__/tools/guardrails/doc.test.ts` asks for it).
    */
   readonly noEquivalent?: string;
   /** Resource types the rule inspects. */

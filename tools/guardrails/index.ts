@@ -28,7 +28,7 @@ export { RULES, RULES_BY_ID } from './rules';
 export function check(json: Record<string, any>, rules: readonly Rule[] = RULES): Finding[] {
   const unknown = ((json['//']?.guardrails?.suppressions ?? []) as { path: string; rule: string }[]).filter((s) => !RULES_BY_ID.has(s.rule));
   if (unknown.length > 0) {
-    throw new ValidationError(unknown.map((s) => `${s.path}: guardrails suppression: ${JSON.stringify(s.rule)} is not a rule${didYouMean(s.rule, [...RULES_BY_ID.keys()])}; rules are listed in the README, section Guardrails`).join('\n'));
+    throw new ValidationError(unknown.map((s) => `${s.path}: guardrails suppression: ${JSON.stringify(s.rule)} is not a rule${didYouMean(s.rule, [...RULES_BY_ID.keys()])}; rules are listed in docs/guardrails.md`).join('\n'));
   }
   return evaluate(json, rules);
 }

@@ -1,5 +1,5 @@
 /**
- * The README's Guardrails section is what `npm run guardrails-doc` generates from the rule pack,
+ * The rules section of docs/guardrails.md is what `npm run guardrails-doc` generates from the rule pack,
  * and the rule pack is documentable: stable unique ids, a severity, a one-line title and rationale,
  * and the checkov and cdk-nag rules each corresponds to (ids confirmed against their sources), each
  * with how the rule compares with it (and why, when the rule is narrower), or the reason there is
@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Counterpart, RULES, Rule } from '../../../tools/guardrails';
-import { README, guardrailsSection, sectionOf, withSection } from '../../../tools/guardrails/doc';
+import { GUARDRAILS_DOC, guardrailsSection, sectionOf, withSection } from '../../../tools/guardrails/doc';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -78,11 +78,11 @@ function relationProblems({ rule, tool, c }: { rule: string; tool: string; c: Co
   return /^\S[^\n]*\.$/.test(c.difference) && c.difference.length >= 20 ? [] : [`${at}: difference ${JSON.stringify(c.difference)} is not one sentence of 20 characters or more`];
 }
 
-describe('the README Guardrails section', () => {
+describe('the rules section of docs/guardrails.md', () => {
   it('is what npm run guardrails-doc generates from the rule pack', () => {
-    const readme = fs.readFileSync(path.join(ROOT, README), 'utf8');
-    const committed = sectionOf(readme);
-    if (committed !== guardrailsSection()) throw new Error(`the Guardrails section of ${README} is out of date: run npm run guardrails-doc`);
+    const page = fs.readFileSync(path.join(ROOT, GUARDRAILS_DOC), 'utf8');
+    const committed = sectionOf(page);
+    if (committed !== guardrailsSection()) throw new Error(`the rules section of ${GUARDRAILS_DOC} is out of date: run npm run guardrails-doc`);
   });
 
   it('lists every rule once, with its severity and mappings', () => {
@@ -118,9 +118,9 @@ describe('the README Guardrails section', () => {
   });
 
   it('replaces only the text between the markers', () => {
-    const readme = 'intro\n<!-- guardrails:begin (generated) -->\nold\ntext\n<!-- guardrails:end -->\noutro\n';
-    expect(withSection(readme, 'new\n')).toBe('intro\n<!-- guardrails:begin (generated) -->\nnew\n<!-- guardrails:end -->\noutro\n');
-    expect(sectionOf(withSection(readme, 'new\n'))).toBe('new\n');
+    const page = 'intro\n<!-- guardrails:begin (generated) -->\nold\ntext\n<!-- guardrails:end -->\noutro\n';
+    expect(withSection(page, 'new\n')).toBe('intro\n<!-- guardrails:begin (generated) -->\nnew\n<!-- guardrails:end -->\noutro\n');
+    expect(sectionOf(withSection(page, 'new\n'))).toBe('new\n');
     expect(() => withSection('no markers', 'x')).toThrow(/has no "<!-- guardrails:begin \.\.\. -->" line followed by "<!-- guardrails:end -->"/);
   });
 });

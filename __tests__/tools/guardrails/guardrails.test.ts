@@ -28,7 +28,7 @@ describe('Guardrails.suppress', () => {
   it('needs a rule that exists (checked with the synthesized document) and a reason a reviewer can read', () => {
     const typo = testStack();
     Guardrails.suppress(typo, 'AWS-SQS-02', 'the queue is a dead-letter queue of another stack');
-    expect(errorOf(() => check(synth(typo).document))).toBe('test: guardrails suppression: "AWS-SQS-02" is not a rule; did you mean "AWS-SQS-002"?; rules are listed in the README, section Guardrails');
+    expect(errorOf(() => check(synth(typo).document))).toBe('test: guardrails suppression: "AWS-SQS-02" is not a rule; did you mean "AWS-SQS-002"?; rules are listed in docs/guardrails.md');
     const stack = testStack();
     expect(errorOf(() => Guardrails.suppress(stack, 'AWS-SQS-002', 'ok'))).toBe('test: guardrails suppression of AWS-SQS-002: reason "ok" is too short; say why the finding is intended (at least 20 characters)');
     Guardrails.suppress(stack, 'AWS-SQS-002', 'the queue is a dead-letter queue of another stack');

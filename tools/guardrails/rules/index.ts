@@ -1,4 +1,4 @@
-/** The rule pack: every rule, in the order the report and the README list them. */
+/** The rule pack: every rule, in the order the report and docs/guardrails.md list them. */
 import type { Rule } from '../engine';
 import { COMPUTE_RULES } from './compute';
 import { IDENTITY_RULES } from './identity';
