@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TerraformAsset, TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
-import { assertValid, unquoteReferences } from '../../tools/synth';
+import { assertValid, tidyHcl } from '../../tools/synth';
 import {
   CLI_DIR,
   TerraformUnavailable,
@@ -29,14 +29,36 @@ import {
 } from '../../tools/terraform/cli';
 import { PlanSummary, planAndShow, summarizePlan } from '../../tools/terraform/plan';
 
-const STATUS_FILE = path.join(CLI_DIR, 'test-status.json');
-/** Where the Terraform tests write their configurations: emptied at the start of each run. */
-const WORK_DIR = path.join(CLI_DIR, 'test-work');
+/**
+ * Where the Terraform tests of this run write their configurations and the setup's status: a folder
+ * of the run's own (`test-work/<pid of jest>`, named by the global setup and passed to the workers
+ * through the environment), so two runs in one checkout (an editor's and a terminal's) never empty
+ * each other's folders. Folders of runs whose process is gone are removed at the next start.
+ */
+const WORK_ROOT = path.join(CLI_DIR, 'test-work');
+const RUN_ENV = 'CDKTF_TERRAFORM_TEST_RUN';
+const runDir = (): string => path.join(WORK_ROOT, process.env[RUN_ENV] ?? 'unset');
+const statusFile = (): string => path.join(runDir(), 'status.json');
+
+/** Whether the process `pid` still runs. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** jest globalSetup of the terraform project: installs the provider once and records the outcome. */
 export async function prepareTerraform(): Promise<void> {
-  fs.mkdirSync(CLI_DIR, { recursive: true });
-  fs.rmSync(WORK_DIR, { recursive: true, force: true });
+  process.env[RUN_ENV] = String(process.pid);
+  fs.mkdirSync(WORK_ROOT, { recursive: true });
+  for (const entry of fs.readdirSync(WORK_ROOT)) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid || !alive(pid)) fs.rmSync(path.join(WORK_ROOT, entry), { recursive: true, force: true });
+  }
+  fs.mkdirSync(runDir(), { recursive: true });
   let status: { ok: boolean; message?: string };
   try {
     requireTerraform();
@@ -45,13 +67,13 @@ export async function prepareTerraform(): Promise<void> {
   } catch (e) {
     status = { ok: false, message: (e as Error).message };
   }
-  fs.writeFileSync(STATUS_FILE, JSON.stringify(status));
+  fs.writeFileSync(statusFile(), JSON.stringify(status));
 }
 
 /** Whether the Terraform tests can run, as recorded by the global setup. */
 export function terraformStatus(): { ok: boolean; message?: string } {
   try {
-    return JSON.parse(fs.readFileSync(STATUS_FILE, 'utf8'));
+    return JSON.parse(fs.readFileSync(statusFile(), 'utf8'));
   } catch {
     return { ok: false, message: 'the Terraform tests ran without their global setup (run them through jest with jest.config.js)' };
   }
@@ -84,7 +106,10 @@ export function writeStack(stack: TerraformStack, form: OutputForm, dir = workDi
   assertValid(stack);
   const json = stack.toTerraform();
   if (form === 'json') fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
-  else fs.writeFileSync(path.join(dir, 'cdk.tf'), unquoteReferences(stack.toHclTerraform().hcl));
+  else {
+    const { hcl, metadata } = stack.toHclTerraform();
+    fs.writeFileSync(path.join(dir, 'cdk.tf'), tidyHcl(hcl, metadata.terraform));
+  }
   fs.writeFileSync(path.join(dir, 'preview_override.tf.json'), JSON.stringify(previewOverride(awsProviderAliases(json)), null, 2));
   writeAssets(stack, dir);
   // Required (sensitive) variables get placeholders, as `npm run plan` gives them; `-var` still wins.
@@ -109,8 +134,8 @@ function writeAssets(stack: TerraformStack, dir: string): void {
 
 /** A fresh directory for one configuration, under the run's work directory. */
 export function workDir(name: string): string {
-  fs.mkdirSync(WORK_DIR, { recursive: true });
-  return fs.mkdtempSync(path.join(WORK_DIR, `${name}-`));
+  fs.mkdirSync(runDir(), { recursive: true });
+  return fs.mkdtempSync(path.join(runDir(), `${name}-`));
 }
 
 /** Points `dir` at the shared provider install (lock file beside the configuration). */

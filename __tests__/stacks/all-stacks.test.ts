@@ -137,6 +137,10 @@ it('pins the stateful resources of every stack', () => {
 });
 
 describe.each(STACK_NAMES.map((n) => [n]))('%s', (name) => {
+  it('asks for the Terraform versions it needs (>= 1.10: S3-native state locking), so an older Terraform stops at init', () => {
+    expect(stackJson(name).terraform?.required_version).toBe('>= 1.10');
+  });
+
   it('has every resource type it emits priced or listed as free by npm run cost', () => {
     const json = stackJson(name);
     const e = estimate(json);

@@ -151,8 +151,8 @@ describe('karmacadabra', () => {
   it('outputs what the document\'s outputs.tf lists', () => {
     const outputs = deployed().output!;
     expect(Object.keys(outputs).sort()).toEqual([
-      'agent_endpoints', 'agent_health_check_urls', 'alb_dns_name', 'cloudwatch_dashboard_name', 'cloudwatch_dashboard_url', 'cloudwatch_log_group_names',
-      'ecr_images', 'ecr_repository_urls', 'ecs_cluster_name', 'ecs_service_names', 'ecs_services', 'endpoint_url', 'nat_gateway_public_ips', 'secret_arns',
+      'agent_endpoints', 'agent_health_check_urls', 'alb_dns_name', 'cloudwatch_dashboard_name', 'cloudwatch_dashboard_url', 'cloudwatch_log_group_names', 'deployment_commands',
+      'ecr_images', 'ecr_repository_urls', 'ecs_cluster_name', 'ecs_service_names', 'ecs_services', 'endpoint_url', 'nat_gateway_public_ips', 'quick_start', 'secret_arns',
     ]);
     // The operations contract beside the document's per-agent maps: the same names, one map.
     const services = outputs.ecs_services.value as Record<string, Record<string, string>>;
@@ -162,6 +162,34 @@ describe('karmacadabra', () => {
     expect(outputs.endpoint_url.value).toMatch(/^http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}$/);
     expect(Object.keys(outputs.agent_endpoints.value as object).sort()).toEqual([...AGENTS].sort());
     expect((outputs.agent_health_check_urls.value as Record<string, string>)['karma-hello']).toMatch(/^http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}\/karma-hello\/health$/);
+  });
+
+  it('outputs the document\'s deployment_commands and quick_start, with this deployment\'s names in them', () => {
+    const outputs = deployed().output!;
+    const commands = outputs.deployment_commands.value as Record<string, any>;
+    const repository = (outputs.ecr_repository_urls.value as Record<string, string>).validator;
+    expect(commands.ecr_login).toMatch(/^aws ecr get-login-password --region us-east-1 \| docker login --username AWS --password-stdin \$\{element\(split\("\/", aws_ecr_repository\.[\w-]+\.repository_url\), 0\)\}$/);
+    expect(Object.keys(commands.build_and_push).sort()).toEqual([...AGENTS].sort());
+    expect(commands.build_and_push.validator).toBe(`docker build --platform linux/amd64 -t ${repository}:$TAG services/validator && docker push ${repository}:$TAG`);
+    expect(commands.tail_logs.validator).toBe(`aws logs tail ${(outputs.cloudwatch_log_group_names.value as Record<string, string>).validator} --follow --region us-east-1`);
+    expect(commands.put_secret.validator).toContain(`--secret-id ${(outputs.secret_arns.value as Record<string, string>).validator} --secret-string '{"private_key":"...","openai_api_key":"...","address":"..."}'`);
+    expect(commands.service_status).toContain(`--services ${AGENTS.map((a) => (outputs.ecs_service_names.value as Record<string, string>)[a]).join(' ')} --query`);
+    expect(commands.push_all_images).toBe('npm run ops -- karmacadabra push-images --tag $TAG');
+    const quickStart = outputs.quick_start.value as string;
+    expect(quickStart.split('\n')).toHaveLength(6);
+    expect(quickStart).toMatch(/curl http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}\/validator\/health/);
+  });
+
+  it('serves its URLs on its domain when one is given: a DNS-validated certificate, an alias, HTTPS', () => {
+    const json = variant('domain', { domain: { name: 'agents.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' } });
+    expect(onlyOf(json, 'aws_acm_certificate')).toMatchObject({ domain_name: 'agents.example.com', validation_method: 'DNS' });
+    expect(filterOf(json, 'aws_route53_record', (r) => r.alias !== undefined)).toEqual([expect.objectContaining({ name: 'agents.example.com', type: 'A', zone_id: 'Z0123456789ABCDEFGHIJ' })]);
+    expect(json.output!.endpoint_url.value).toBe('https://agents.example.com');
+    expect((json.output!.agent_endpoints.value as Record<string, string>).validator).toBe('https://agents.example.com/validator');
+    expect(allOf(json, 'aws_lb_listener').map((l) => l.protocol).sort()).toEqual(['HTTP', 'HTTPS']);
+    expect(errorOf(() => variant('both', { domain: { name: 'agents.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }, alb: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789' } }))).toContain(
+      'domain: and alb.certificateArn both give the endpoint a certificate; keep one',
+    );
   });
 
   it('waits at 0 tasks until an image tag is set', () => {

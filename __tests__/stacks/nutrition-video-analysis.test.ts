@@ -203,9 +203,9 @@ describe('nutrition-video-analysis', () => {
     expect(onlyOf(json, 'aws_efs_file_system')).toMatchObject({ encrypted: true, kms_key_id: keyArn });
     expect(onlyOf(json, 'aws_secretsmanager_secret').kms_key_id).toEqual(keyArn);
     expect(allOf(json, 'aws_s3_bucket_server_side_encryption_configuration').map((c) => c.rule[0].apply_server_side_encryption_by_default.kms_master_key_id)).toEqual([keyArn, keyArn, keyArn]);
-    // The services that write into encrypted stores on their own may use the key: S3 (into the queue) and CloudWatch (alarms into the topic).
+    // The services that write into encrypted stores on their own may use the key: S3 (into the queue), CloudWatch (alarms into the topic) and Budgets (its notices into the topic).
     const services = statementsOf(onlyOf(json, 'aws_kms_key')).flatMap((st) => (st.Principal?.Service ? [st.Principal.Service] : []));
-    expect(services.sort()).toEqual(['cloudwatch.amazonaws.com', 's3.amazonaws.com']);
+    expect(services.sort()).toEqual(['budgets.amazonaws.com', 'cloudwatch.amazonaws.com', 's3.amazonaws.com']);
   });
 
   it('uses no customer key anywhere when encryption is off, and leaves the topic unencrypted so alarms can publish', () => {
@@ -216,7 +216,11 @@ describe('nutrition-video-analysis', () => {
     expect(onlyOf(json, 'aws_dynamodb_table').server_side_encryption).toEqual({ enabled: false });
     for (const q of allOf(json, 'aws_sqs_queue')) expect(q.sqs_managed_sse_enabled).toBe(true);
     expect(onlyOf(json, 'aws_sns_topic').kms_master_key_id).toBeUndefined();
-    expect(statementsOf(onlyOf(json, 'aws_sns_topic_policy'))).toEqual([expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny' }), expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })]);
+    expect(statementsOf(onlyOf(json, 'aws_sns_topic_policy'))).toEqual([
+      expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny' }),
+      expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+      expect.objectContaining({ Principal: { Service: 'budgets.amazonaws.com' }, Action: 'sns:Publish' }),
+    ]);
   });
 
   it('keeps the Gemini key out of the configuration: a sensitive variable, or an existing secret', () => {
@@ -296,6 +300,8 @@ describe('nutrition-video-analysis', () => {
     expect(container.mountPoints).toEqual([{ sourceVolume: 'models', containerPath: '/mnt/models', readOnly: false }]);
     expect(onlyOf(json, 'aws_efs_backup_policy').backup_policy).toEqual({ status: 'DISABLED' });
     expect(json.output!.model_sync_run_command.value).toMatch(/^aws ecs run-task --cluster .* --task-definition nutrition-video-analysis-dev-model-sync --launch-type FARGATE/);
+    // Jobs waiting for GPU capacity (RUNNABLE) are what a stuck pipeline shows, as the document's debugging steps say.
+    expect((json.output!.debug_commands.value as Record<string, string>).batch_jobs).toMatch(/^aws batch list-jobs --job-queue \S+ --job-status RUNNABLE$/);
     // NFS is open to the RAG function and the sync task only.
     expect(allOf(json, 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 2049)).toHaveLength(2);
   });
@@ -326,7 +332,24 @@ describe('nutrition-video-analysis', () => {
     expect(onlyOf(custom, 'aws_ecs_cluster').setting).toEqual([{ name: 'containerInsights', value: 'disabled' }]);
     expect(filterOf(custom, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name.includes('tasks-below-desired'))).toEqual([]);
     const widgets = parseField(onlyOf(json, 'aws_cloudwatch_dashboard'), 'dashboard_body').widgets.map((w: any) => w.properties.title);
-    expect(widgets).toEqual(expect.arrayContaining(['API Gateway requests and errors', 'API Gateway latency', 'Lambda duration (p99, ms)', 'Lambda errors', 'ECS worker CPU and memory (%)', 'SQS jobs', 'SQS oldest job age (s)']));
+    expect(widgets).toEqual(expect.arrayContaining(['API Gateway requests and errors', 'API Gateway latency', 'Lambda duration (p99, ms)', 'Lambda errors', 'Lambda memory used (max, MB)', 'ECS worker CPU and memory (%)', 'SQS jobs', 'SQS oldest job age (s)']));
+    // Lambda memory: from the four functions' REPORT lines (no metric holds it).
+    const memory = parseField(onlyOf(json, 'aws_cloudwatch_dashboard'), 'dashboard_body').widgets.find((w: any) => w.type === 'log');
+    expect(memory.properties.query.match(/SOURCE '[^']+'/g)).toHaveLength(4);
+    expect(memory.properties.query).toMatch(/\| filter @type = "REPORT" \| stats max\(@maxMemoryUsed \/ 1000 \/ 1000\) as used_mb, max\(@memorySize \/ 1000 \/ 1000\) as size_mb by bin\(5m\)$/);
+  });
+
+  it('has billing alerts: a monthly budget of the stack\'s own costs (its Stack tag), told to the topic at 80 % forecast and 100 % actual', () => {
+    const { json } = stackOf('defaults');
+    const budget = onlyOf(json, 'aws_budgets_budget');
+    expect(budget).toMatchObject({ name: `${P}-monthly`, budget_type: 'COST', limit_amount: '150', limit_unit: 'USD', time_unit: 'MONTHLY', cost_filter: [{ name: 'TagKeyValue', values: ['user:Stack$nutrition-video-analysis'] }] });
+    expect(budget.notification.map((n: any) => [n.notification_type, n.threshold, n.subscriber_sns_topic_arns])).toEqual([
+      ['FORECASTED', 80, [expect.stringMatching(/^\$\{aws_sns_topic\.job-completion_this_\w+\.arn\}$/)]],
+      ['ACTUAL', 100, [expect.stringMatching(/^\$\{aws_sns_topic\.job-completion_this_\w+\.arn\}$/)]],
+    ]);
+    const set = buildStack(NAME, { stacks: { [NAME]: { budget: { monthlyLimitUsd: 40, emails: ['billing@example.com'] } } } });
+    expect(onlyOf(synth(set).json, 'aws_budgets_budget')).toMatchObject({ limit_amount: '40', notification: [expect.objectContaining({ subscriber_email_addresses: ['billing@example.com'] }), expect.anything()] });
+    expect(countOf(synth(buildStack(NAME, { stacks: { [NAME]: { budget: { enabled: false } } } })).json, 'aws_budgets_budget')).toBe(0);
   });
 
   it('rejects bad settings with every problem at once, at the path the user wrote', () => {

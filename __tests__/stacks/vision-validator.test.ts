@@ -139,11 +139,24 @@ describe('vision-validator', () => {
     expect(onlyOf(json, 'aws_lb').idle_timeout).toBe(300);
   });
 
-  it('scales tasks on CPU 70% and memory 80% (out after 60 s, in after 300 s), and to zero off hours', () => {
+  it('scales out when CPU 70% or memory 80% is exceeded for one minute, in after five minutes below both, and to zero off hours', () => {
     const { json } = defaults();
     expect(onlyOf(json, 'aws_appautoscaling_target')).toMatchObject({ min_capacity: 1, max_capacity: 3 });
-    const policies = allOf(json, 'aws_appautoscaling_policy').map((p) => p.target_tracking_scaling_policy_configuration);
-    expect(policies.map((c) => [c.predefined_metric_specification.predefined_metric_type, c.target_value, c.scale_out_cooldown, c.scale_in_cooldown])).toEqual([
+    const policies = allOf(json, 'aws_appautoscaling_policy').sort((a, b) => b.step_scaling_policy_configuration.step_adjustment[0].scaling_adjustment - a.step_scaling_policy_configuration.step_adjustment[0].scaling_adjustment);
+    expect(policies.map((p) => [p.policy_type, p.step_scaling_policy_configuration.cooldown, p.step_scaling_policy_configuration.step_adjustment])).toEqual([
+      ['StepScaling', 60, [{ scaling_adjustment: 1, metric_interval_lower_bound: '0' }]],
+      ['StepScaling', 300, [{ scaling_adjustment: -1, metric_interval_upper_bound: '0' }]],
+    ]);
+    // The document's windows are the alarms' evaluation periods (one-minute periods), not cooldowns.
+    const alarm = (direction: string) => findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', `vision-validator-production-vision-validator-threshold-scale-${direction}`);
+    expect([alarm('out').evaluation_periods, alarm('out').comparison_operator, alarm('out').threshold]).toEqual([1, 'GreaterThanThreshold', 0]);
+    expect([alarm('in').evaluation_periods, alarm('in').comparison_operator, alarm('in').threshold]).toEqual([5, 'LessThanThreshold', 0]);
+    expect(alarm('out').metric_query[0].expression).toBe('MAX([cpu - 70, memory - 80])');
+    expect(alarm('out').metric_query.slice(1).map((q: any) => [q.metric.metric_name, q.metric.period])).toEqual([['CPUUtilization', 60], ['MemoryUtilization', 60]]);
+    expect(alarm('out').alarm_actions).toEqual([refOf(json, 'aws_appautoscaling_policy', (p) => p.step_scaling_policy_configuration?.cooldown === 60)]);
+    const tracking = variant('tracking', { service: { scalingPolicy: 'targetTracking' } }).json;
+    const tracked = allOf(tracking, 'aws_appautoscaling_policy').map((p) => p.target_tracking_scaling_policy_configuration);
+    expect(tracked.map((c) => [c.predefined_metric_specification.predefined_metric_type, c.target_value, c.scale_out_cooldown, c.scale_in_cooldown])).toEqual([
       ['ECSServiceAverageCPUUtilization', 70, 60, 300],
       ['ECSServiceAverageMemoryUtilization', 80, 60, 300],
     ]);
@@ -157,15 +170,24 @@ describe('vision-validator', () => {
 
   it('alarms on CPU, memory, missing tasks, no healthy target, 5xx rate and latency, to an encrypted topic', () => {
     const { json } = defaults();
-    expect(allOf(json, 'aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).sort()).toEqual(
+    expect(allOf(json, 'aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).filter((n) => !n.includes('threshold-scale')).sort()).toEqual(
       ['high-error-rate', 'high-latency', 'vision-validator-high-cpu', 'vision-validator-high-memory', 'vision-validator-no-healthy-targets', 'vision-validator-tasks-below-desired'].map((n) => `vision-validator-production-${n}`).sort(),
     );
     const topic = refOf(json, 'aws_sns_topic', () => true);
-    for (const alarm of allOf(json, 'aws_cloudwatch_metric_alarm')) expect(alarm.alarm_actions).toEqual([topic]);
+    for (const alarm of allOf(json, 'aws_cloudwatch_metric_alarm').filter((a) => !a.alarm_name.includes('threshold-scale'))) expect(alarm.alarm_actions).toEqual([topic]);
     expect(onlyOf(json, 'aws_sns_topic').kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
     expect(findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'vision-validator-production-high-latency')).toMatchObject({ extended_statistic: 'p99', threshold: 30 });
     expect(countOf(json, 'aws_sns_topic_subscription')).toBe(0);
     expect(countOf(variant('email', { monitoring: { alarmEmail: 'ops@example.com' } }).json, 'aws_sns_topic_subscription')).toBe(1);
+  });
+
+  it('serves its URLs on its domain when one is given (a certificate never matches the load balancer\'s own name)', () => {
+    const { json } = variant('domain', { domain: { name: 'vision.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' } });
+    expect(onlyOf(json, 'aws_acm_certificate')).toMatchObject({ domain_name: 'vision.example.com', validation_method: 'DNS' });
+    expect(filterOf(json, 'aws_route53_record', (r) => r.alias !== undefined)).toEqual([expect.objectContaining({ name: 'vision.example.com', type: 'A' })]);
+    const outputs = json.output!;
+    expect([outputs.alb_url.value, outputs.health_check_url.value, outputs.validation_endpoint.value]).toEqual(['https://vision.example.com', 'https://vision.example.com/health', 'https://vision.example.com/validate']);
+    expect(allOf(json, 'aws_lb_listener').map((l) => [l.port, l.protocol]).sort()).toEqual([[443, 'HTTPS'], [80, 'HTTP']]);
   });
 
   it('outputs the document\'s URLs and what operating it needs', () => {

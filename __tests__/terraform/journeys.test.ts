@@ -95,7 +95,8 @@ const JOURNEYS: Record<string, readonly JourneyStep[]> = {
       // The five agents are redeployed after the new one exists: their new tasks see its endpoint.
       expect: (plan) => expect(Object.entries(plan.actions).filter(([a, k]) => a.startsWith('aws_ecs_service.') && k === 'update')).toHaveLength(5),
     },
-    THIRD_ZONE,
+    // Its zones are pinned (the document's us-east-1a and b): the third is pinned too (azCount alone is refused: it would do nothing).
+    { ...THIRD_ZONE, settings: { network: { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] } } },
     {
       label: 'HTTPS',
       settings: certificate('us-east-1'),

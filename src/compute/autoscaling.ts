@@ -75,6 +75,28 @@ export interface QueueScalingOptions {
   readonly scaleInEvaluationPeriods?: number;
 }
 
+/** CPU and memory thresholds of step scaling (`ServiceAutoscalingOptions.thresholds`). */
+export interface ThresholdScalingOptions {
+  /** Average CPU above which a task is added, percent. */
+  readonly cpuPercent: number;
+  /** Average memory above which a task is added, percent. */
+  readonly memoryPercent: number;
+  /** Minutes a threshold must be exceeded before a task is added. @default 1 */
+  readonly scaleOutAfterMinutes?: number;
+  /** Minutes both must stay below their thresholds before a task is removed. @default 5 */
+  readonly scaleInAfterMinutes?: number;
+  /** Seconds after an addition before the next. @default 60 */
+  readonly scaleOutCooldownSec?: number;
+  /** Seconds after a removal before the next. @default 300 */
+  readonly scaleInCooldownSec?: number;
+  /**
+   * Start of the two alarms' names (`<prefix>-threshold-scale-out`, `-in`): alarm names are unique
+   * per account and region, so give one that holds the environment.
+   * @default the policies' prefix (`namePrefix`)
+   */
+  readonly alarmNamePrefix?: string;
+}
+
 /** A scheduled change of the capacity bounds. */
 export interface ScheduledScaling {
   /** Suffix of the action name, e.g. `scale-up-morning`. */
@@ -104,6 +126,14 @@ export interface ServiceAutoscalingOptions {
   readonly requestCount?: RequestCountScalingOptions;
   /** Step scaling on an SQS queue's backlog. @default - none */
   readonly queue?: QueueScalingOptions;
+  /**
+   * Step scaling on CPU and memory thresholds, for a service that must react within a minute:
+   * one task more as soon as either stays above its threshold for `scaleOutAfterMinutes`, one
+   * task less once both stay below for `scaleInAfterMinutes` (target tracking's own alarms react
+   * after about 3 minutes out and 15 in, whatever its cooldowns). Not with `cpu` or `memory`.
+   * @default - none
+   */
+  readonly thresholds?: ThresholdScalingOptions;
   /**
    * Scheduled actions. Between applies they own the target's bounds: Terraform ignores
    * `min_capacity` and `max_capacity`, so a daytime apply does not undo the morning action (see
@@ -162,6 +192,12 @@ export class ServiceAutoscaling extends Construct {
       if (c) v.range(`${k}.scaleInCooldownSec`, c.scaleInCooldownSec, 0, 86400).range(`${k}.scaleOutCooldownSec`, c.scaleOutCooldownSec, 0, 86400);
     }
     if (props.requestCount) v.range('requestCount.requestsPerTarget', props.requestCount.requestsPerTarget, 1, 1000000);
+    if (props.thresholds) {
+      const t = props.thresholds;
+      v.range('thresholds.cpuPercent', t.cpuPercent, 1, 100).range('thresholds.memoryPercent', t.memoryPercent, 1, 100);
+      v.range('thresholds.scaleOutAfterMinutes', t.scaleOutAfterMinutes, 1, 60).range('thresholds.scaleInAfterMinutes', t.scaleInAfterMinutes, 1, 60);
+      if (props.cpu || props.memory) v.fail('thresholds', 'and target tracking on cpu or memory would both scale on the same metrics; give one');
+    }
     for (const [i, s] of (props.scheduled ?? []).entries()) {
       v.check(/^(cron|rate|at)\(.+\)$/.test(s.schedule), `scheduled[${i}].schedule`, s.schedule, 'is not a schedule; allowed: cron(...), rate(...) or at(...)');
       if (s.minCapacity > s.maxCapacity) v.fail(`scheduled[${i}]`, `minCapacity ${s.minCapacity} is above maxCapacity ${s.maxCapacity}`);
@@ -210,6 +246,7 @@ export class ServiceAutoscaling extends Construct {
       });
     }
     if (props.queue) this.addQueueScaling(prefix, base, props.queue);
+    if (props.thresholds) this.addThresholdScaling(prefix, base, props, props.thresholds);
 
     for (const s of props.scheduled ?? []) {
       this.scheduledActions.push(
@@ -235,6 +272,49 @@ export class ServiceAutoscaling extends Construct {
     this.last = resource;
     if (this.followsTarget) resource.lifecycle = { ...(resource.lifecycle ?? {}), replaceTriggeredBy: [dependable(this.resource)] };
     return resource;
+  }
+
+  /** One task more when CPU or memory stays above its threshold, one less when both stay below. */
+  private addThresholdScaling(prefix: string, base: { serviceNamespace: string; scalableDimension: string; resourceId: string }, props: ServiceAutoscalingProps, t: ThresholdScalingOptions): void {
+    const metric = (id: string, metricName: string) => ({ id, metric: { namespace: 'AWS/ECS', metricName, dimensions: { ClusterName: props.clusterName, ServiceName: props.serviceName }, period: 60, stat: 'Average' } });
+    // How far the busier of the two is above its threshold (negative: both below).
+    const over = [
+      { id: 'over', expression: `MAX([cpu - ${t.cpuPercent}, memory - ${t.memoryPercent}])`, label: 'Percent above the CPU or memory threshold', returnData: true },
+      metric('cpu', 'CPUUtilization'),
+      metric('memory', 'MemoryUtilization'),
+    ];
+    const step = (direction: 'out' | 'in') => {
+      const out = direction === 'out';
+      const policy = this.inSequence(
+        new AppautoscalingPolicy(this, `threshold-scale-${direction}`, {
+          ...base,
+          name: fitName(`${prefix}-threshold-scale-${direction}`, NameLimits.scalingPolicy),
+          policyType: 'StepScaling',
+          stepScalingPolicyConfiguration: {
+            adjustmentType: 'ChangeInCapacity',
+            cooldown: out ? t.scaleOutCooldownSec ?? 60 : t.scaleInCooldownSec ?? 300,
+            metricAggregationType: 'Average',
+            stepAdjustment: [out ? { scalingAdjustment: 1, metricIntervalLowerBound: '0' } : { scalingAdjustment: -1, metricIntervalUpperBound: '0' }],
+          },
+        }),
+      );
+      this.policies.push(policy);
+      new CloudwatchMetricAlarm(this, `threshold-${direction}-alarm`, {
+        alarmName: fitName(`${t.alarmNamePrefix ?? prefix}-threshold-scale-${direction}`, NameLimits.alarm),
+        alarmDescription: out
+          ? `Scale ${prefix} out: CPU above ${t.cpuPercent}% or memory above ${t.memoryPercent}% for ${t.scaleOutAfterMinutes ?? 1} minute(s)`
+          : `Scale ${prefix} in: CPU below ${t.cpuPercent}% and memory below ${t.memoryPercent}% for ${t.scaleInAfterMinutes ?? 5} minutes`,
+        metricQuery: over,
+        evaluationPeriods: out ? t.scaleOutAfterMinutes ?? 1 : t.scaleInAfterMinutes ?? 5,
+        comparisonOperator: out ? 'GreaterThanThreshold' : 'LessThanThreshold',
+        threshold: 0,
+        // No task reports anything: nothing to scale on (scale-in has its floor; scale-out waits for data).
+        treatMissingData: 'notBreaching',
+        alarmActions: [policy.arn],
+      });
+    };
+    step('out');
+    step('in');
   }
 
   private addQueueScaling(prefix: string, base: { serviceNamespace: string; scalableDimension: string; resourceId: string }, q: QueueScalingOptions): void {

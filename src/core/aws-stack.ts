@@ -23,7 +23,7 @@
  */
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformElement, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { RemoteStateConfig, localBackend, s3Backend } from './backend';
@@ -64,6 +64,41 @@ export interface AwsStackProps {
    * @default - looked up at plan time (`aws_caller_identity`)
    */
   readonly accountId?: string;
+  /**
+   * The Terraform versions the configuration accepts (`terraform.required_version`).
+   * @default TERRAFORM_VERSION
+   */
+  readonly terraformVersion?: string;
+}
+
+/**
+ * The Terraform versions every stack needs: S3-native state locking (`use_lockfile`, the default
+ * remote state) came in 1.10, and `moved` blocks, `terraform_data` and `replace_triggered_by`,
+ * which the stacks use, earlier (1.1 to 1.4). An older Terraform stops at `init` with this
+ * constraint in its message instead of failing halfway through a plan.
+ */
+export const TERRAFORM_VERSION = '>= 1.10';
+
+/** The `required_version` of the terraform block, as an element (no stack override: the fast synth path keeps working). */
+class TerraformVersionConstraint extends TerraformElement {
+  constructor(
+    scope: Construct,
+    private readonly constraint: string,
+  ) {
+    super(scope, 'terraform-version');
+  }
+
+  public override toTerraform(): any {
+    return { terraform: { required_version: this.constraint } };
+  }
+
+  public override toHclTerraform(): any {
+    return this.toTerraform();
+  }
+
+  public override toMetadata(): any {
+    return {};
+  }
 }
 
 /**
@@ -101,6 +136,7 @@ export class AwsStack extends TerraformStack {
     this.pinnedAccountId = props.accountId;
     this.provider = new AwsProvider(this, 'aws', { region: props.region, defaultTags: [{ tags: this.defaultTags(props) }] });
     this.providerProps = props;
+    new TerraformVersionConstraint(this, props.terraformVersion ?? TERRAFORM_VERSION);
     if (props.remoteState) {
       s3Backend(this, props.remoteState, props.stateKey ?? `${name}/terraform.tfstate`);
     } else {

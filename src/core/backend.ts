@@ -23,7 +23,8 @@ export interface RemoteStateConfig {
   readonly useLockfile?: boolean;
   /**
    * KMS key (ARN) that encrypts the state objects.
-   * @default - the bucket's default encryption
+   * @default - SSE-S3 (AES256): with `encrypt` and no key, Terraform's S3 backend asks for SSE-S3
+   *   on every state object, whatever default encryption the bucket has
    */
   readonly kmsKeyArn?: string;
 }

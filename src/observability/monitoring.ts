@@ -141,6 +141,26 @@ export interface MetricWidget {
   readonly view?: 'timeSeries' | 'singleValue';
 }
 
+/**
+ * A dashboard widget of a CloudWatch Logs Insights query over some log groups (what no metric
+ * holds: a Lambda function's memory used, from its `REPORT` lines). Queries bill per GB scanned
+ * when the dashboard is open, nothing otherwise.
+ */
+export interface LogWidget {
+  /** Widget title. */
+  readonly title: string;
+  /** Log group names the query reads (at most 50). */
+  readonly logGroupNames: readonly string[];
+  /** The query after its `SOURCE` lines, e.g. `filter @type = "REPORT" | stats max(@maxMemoryUsed) by bin(5m)`. */
+  readonly query: string;
+  /** @default 12 */
+  readonly width?: number;
+  /** @default 6 */
+  readonly height?: number;
+  /** @default "timeSeries" */
+  readonly view?: 'timeSeries' | 'table' | 'bar';
+}
+
 export interface MonitoringProps {
   /** Prefix of the topic, dashboard and alarm names. (The dashboard shows the stack's region.) */
   readonly namePrefix: string;
@@ -176,7 +196,7 @@ export class Monitoring extends Construct {
   public readonly alarmTopicArn: string;
   public readonly dashboard?: CloudwatchDashboard;
   public readonly alarms: CloudwatchMetricAlarm[] = [];
-  private readonly widgets: MetricWidget[] = [];
+  private readonly widgets: (MetricWidget | (LogWidget & { readonly kind: 'log' }))[] = [];
   private readonly prefix: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -218,6 +238,12 @@ export class Monitoring extends Construct {
   /** Adds a widget to the dashboard (laid out left to right, top to bottom). */
   public addWidget(widget: MetricWidget): void {
     this.widgets.push(widget);
+  }
+
+  /** Adds a Logs Insights query widget to the dashboard (laid out with the others). */
+  public addLogWidget(widget: LogWidget): void {
+    new PropsValidator(this).range(`log widget "${widget.title}": logGroupNames`, widget.logGroupNames.length, 1, 50).throwIfInvalid();
+    this.widgets.push({ ...widget, kind: 'log' });
   }
 
   /** Adds a metric alarm that notifies the alarm topic (on alarm and on recovery). */
@@ -432,19 +458,22 @@ export class Monitoring extends Construct {
         y += rowHeight;
         rowHeight = 0;
       }
-      const placed = {
-        type: 'metric',
-        x,
-        y,
-        width,
-        height,
-        properties: {
-          title: w.title,
-          view: w.view ?? 'timeSeries',
-          region,
-          metrics: w.metrics.map((m) => [m.namespace, m.metricName, ...Object.entries(m.dimensions).flat(), { stat: m.stat, period: m.periodSec ?? 60, ...(m.label ? { label: m.label } : {}) }]),
-        },
-      };
+      const placed =
+        'kind' in w
+          ? { type: 'log', x, y, width, height, properties: { title: w.title, view: w.view ?? 'timeSeries', region, query: [...w.logGroupNames.map((g) => `SOURCE '${g}'`), w.query].join(' | ') } }
+          : {
+              type: 'metric',
+              x,
+              y,
+              width,
+              height,
+              properties: {
+                title: w.title,
+                view: w.view ?? 'timeSeries',
+                region,
+                metrics: w.metrics.map((m) => [m.namespace, m.metricName, ...Object.entries(m.dimensions).flat(), { stat: m.stat, period: m.periodSec ?? 60, ...(m.label ? { label: m.label } : {}) }]),
+              },
+            };
       x += width;
       rowHeight = Math.max(rowHeight, height);
       return placed;

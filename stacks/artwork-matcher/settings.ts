@@ -7,6 +7,9 @@ import { s } from '../settings';
 import {
   albFields,
   apiThrottle,
+  budget,
+  checkDomain,
+  endpointDomain,
   checkAlb,
   checkApiThrottle,
   checkFargateSize,
@@ -31,7 +34,6 @@ import { CACHE_NODE_TYPE, cacheNodeTypeHint } from '../settings/instance-types';
 /** A did-you-mean for a branch written as its ref (`refs/heads/main`). */
 const branchHint = (b: string) => (b.startsWith('refs/heads/') ? `; did you mean ${JSON.stringify(b.slice('refs/heads/'.length))}? (the name, without "refs/heads/")` : '');
 /** A did-you-mean for a hosted zone id written as Route 53 returns it (`/hostedzone/Z...`). */
-const hostedZoneHint = (id: string) => (id.startsWith('/hostedzone/') ? `; did you mean ${JSON.stringify(id.slice('/hostedzone/'.length))}?` : '');
 
 /** The three environments, each a stack of its own. */
 export const ARTWORK_ENVIRONMENTS = ['demo', 'staging', 'production'] as const;
@@ -122,17 +124,9 @@ const fields = {
   ),
   enableExecuteCommand: s.boolean({ description: 'ECS Exec on every service.', default: false }),
   dataVersionRetentionDays: s.number({ min: 1, max: 3650, unit: 'days', description: 'Days a replaced or deleted object version of the data bucket is kept (its versions are what AWS Backup and accidental-deletion recovery rely on).', default: 90 }),
-  domain: s.optional(
-    s.object(
-      {
-        name: s.string({ pattern: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, expected: 'a lowercase DNS name such as "artwork.example.com"', name: true, description: 'The name clients call, e.g. `artwork.example.com` (a subdomain of the zone, or its apex).' }),
-        hostedZoneId: s.string({ pattern: /^Z[A-Z0-9]{4,31}$/, expected: 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ" (Z and 4-31 capital letters and digits)', hint: hostedZoneHint, name: true, description: 'Id of the Route 53 public hosted zone (`Z...`).' }),
-      },
-      {
-        description:
-          'The public name of the endpoint (the document\'s "SSL certificate on ALB" and Route 53 box): an ACM certificate validated with DNS records in the hosted zone, an alias record to the load balancer (or to CloudFront with `cloudfront`), HTTP redirected to HTTPS. Instead of `alb.certificateArn`. Default: none: the load balancer\'s own DNS name, HTTPS only with `alb.certificateArn`.',
-      },
-    ),
+  domain: endpointDomain(
+    'artwork.example.com',
+    'The public name of the endpoint (the document\'s "SSL certificate on ALB" and Route 53 box): an ACM certificate validated with DNS records in the hosted zone, an alias record to the load balancer (or to CloudFront with `cloudfront`), HTTP redirected to HTTPS. Instead of `alb.certificateArn`. Default: none: the load balancer\'s own DNS name, HTTPS only with `alb.certificateArn`.',
   ),
   waf: s.object(
     {
@@ -150,14 +144,7 @@ const fields = {
     },
     { description: 'AWS Backup of the EFS index and the data bucket (the checklist\'s "backup strategy for S3/EFS").' },
   ),
-  budget: s.object(
-    {
-      enabled: s.boolean({ description: 'Create the budget (AWS Budgets: the first two per account are free).', default: true }),
-      monthlyLimitUsd: s.number({ min: 1, max: 10000000, integer: false, unit: 'USD', description: 'Monthly limit in USD (the document\'s tiers: 100 in demo, 500 in staging, 1500 in production).' }),
-      emails: s.array(s.email(), { unique: true, maxLength: 10, plural: 'e-mail addresses', description: 'E-mail addresses told at 80 % forecast and 100 % actual (the alarm topic is always told).', default: [] }),
-    },
-    { description: 'A monthly cost budget for this environment, filtered by the stack\'s `Stack` tag (the checklist\'s "cost monitoring with budgets").' },
-  ),
+  budget: budget('the document\'s tiers: 100 in demo, 500 in staging, 1500 in production', 'A monthly cost budget for this environment, filtered by the stack\'s `Stack` tag (the checklist\'s "cost monitoring with budgets").'),
   cicd: s.optional(
     s.object(
       {
@@ -277,7 +264,7 @@ function checkEndpoint(v: ArtworkMatcherSettings, issue: s.IssueFn): void {
     if (v.alb.tls13Only) issue('alb.tls13Only', 'has no effect with ingress "httpApi" (API Gateway chooses its TLS policy); remove it or use ingress "alb"');
     if (v.alb.healthCheckPath !== '/health') issue('alb.healthCheckPath', `${JSON.stringify(v.alb.healthCheckPath)} has no effect with ingress "httpApi" (there is no target group to check); remove it or use ingress "alb"`);
   }
-  if (v.domain && v.alb.certificateArn) issue('domain', 'and alb.certificateArn both give the endpoint a certificate; keep one');
+  checkDomain(v, issue);
   if (v.cloudfront.enabled && v.alb.certificateArn) issue('alb.certificateArn', 'with cloudfront: CloudFront reaches the load balancer over HTTP inside its prefix list; give the name to CloudFront with domain instead');
   if (v.cloudfront.enabled && JSON.stringify(v.alb.allowedCidrs) !== JSON.stringify(['0.0.0.0/0'])) issue('alb.allowedCidrs', 'has no effect with cloudfront (the load balancer accepts CloudFront\'s addresses only); remove it');
   const cdnTouched = v.cloudfront.cachedPathPatterns.length > 0 || v.cloudfront.originFacingPrefixListId || !v.cloudfront.originVerify || v.cloudfront.priceClass !== 'PriceClass_100';

@@ -10,7 +10,7 @@
  * cannot know which port its image listens on, and a guessed one would fail its health checks.
  */
 import { s } from '../settings';
-import { albFields, checkAlb, checkFargateSize, checkImageTag, checkNetwork, checkScaling, network, registryFields, repositoryPrefix, scalingFields, taskSizeFields } from '../settings/shapes';
+import { albFields, checkAlb, checkDomain, checkFargateSize, checkImageTag, checkNetwork, checkScaling, endpointDomain, network, registryFields, repositoryPrefix, scalingFields, taskSizeFields } from '../settings/shapes';
 
 /** The document's five agents and their ports. */
 export const DOCUMENT_AGENTS: Readonly<Record<string, number>> = {
@@ -129,6 +129,10 @@ const fields = {
     description: 'The public load balancer (HTTP on 80; HTTPS with `certificateArn`). Deletion protection is on (a production entry point): set `alb.deletionProtection` false and apply before a destroy.',
     defaults: { deletionProtection: true },
   }),
+  domain: endpointDomain(
+    'agents.example.com',
+    'The public name of the agents: an ACM certificate validated in the hosted zone, an alias record to the load balancer, HTTP redirected to HTTPS, and the URL outputs (`agent_endpoints`, health checks) on this name. Instead of `alb.certificateArn`. Default: none.',
+  ),
   agentDefaults,
   agents: s.record(agentOverrides, {
     key: { pattern: AGENT_NAME, expected: 'an agent name (2-32 lowercase letters, digits and "-", starting with a letter)' },
@@ -205,6 +209,7 @@ function checkKarmacadabra(v: KarmacadabraSettings, report: s.IssueFn): void {
   // Fargate tasks pull from ECR, ship logs and read secrets: without NAT they need the endpoints.
   checkNetwork(v.network, v.region, issue, { minZones: 2, needs: ['ecr.api', 'ecr.dkr', 's3', 'logs', 'secretsmanager'], prefix: 'network' });
   checkAlb(v.alb, issue);
+  checkDomain(v, issue);
   checkImageTag(v.imageTag, v.ecr.imageTagMutability, issue, 'imageTag');
   if (!v.useFargateSpot && v.fargateBase > 0) issue('fargateBase', `${v.fargateBase} has no effect without useFargateSpot (every task is on on-demand Fargate); remove it`);
   const agents = agentsOf(v);

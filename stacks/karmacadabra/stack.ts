@@ -19,6 +19,7 @@ import type { IRepository } from '../../src/data/registry';
 import { ISecret, SecretValue } from '../../src/security/secrets';
 import { ContainerService, EcsPlatform, ImageRelease, PublicEndpoint } from '../../src/patterns';
 import { AgentSettings, KarmacadabraSettings, resolveAgents } from './settings';
+import { deploymentCommands, quickStart } from './commands';
 
 export const KARMACADABRA = 'karmacadabra';
 /** The private namespace Service Connect registers the agents in. */
@@ -55,7 +56,7 @@ export class KarmacadabraStack extends AwsStack {
       forceDestroy: !isProductionEnvironment(settings.environment),
     });
     // Access logs (production by default): the load balancer's requests, kept 90 days.
-    this.endpoint = new PublicEndpoint({ platform: this.platform, accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: albProps(settings.alb) });
+    this.endpoint = new PublicEndpoint({ platform: this.platform, domain: settings.domain, accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: albProps(settings.alb) });
     const alb = this.endpoint.alb!;
     // The topic and dashboard first, so that every agent adds its alarms.
     this.monitoring = this.platform.addMonitoring({ alarmEmail: settings.monitoring.alarmEmail });
@@ -117,7 +118,8 @@ export class KarmacadabraStack extends AwsStack {
   /** The document's outputs, per agent where it has one per agent. */
   private addOutputs(settings: KarmacadabraSettings): void {
     const alb = this.endpoint.alb!;
-    const base = `${settings.alb.certificateArn ? 'https' : 'http'}://${alb.dnsName}`;
+    // The domain when there is one (the certificate's name), else the load balancer's DNS name.
+    const base = this.endpoint.url!;
     const url = (agent: string, path = '') => `${base}/${agent}${path}`;
     const perAgent = <T>(fn: (agent: string, a: Agent) => T) => Object.fromEntries(Object.entries(this.agents).map(([agent, a]) => [agent, fn(agent, a)]));
     const output = (id: string, description: string, value: unknown) => new TerraformOutput(this, id, { value, description });
@@ -133,6 +135,16 @@ export class KarmacadabraStack extends AwsStack {
     output('secret_arns', 'Secrets Manager secret of each agent (put its JSON keys here)', perAgent((_, a) => a.secret.secretArn));
     this.platform.addOperationsOutputs({ services: perAgent((_, a) => a.service), endpointUrl: base, endpointDescription: 'The load balancer (each agent under /<agent>)' });
     output('nat_gateway_public_ips', 'Public IPs of the NAT gateways (for allow-lists of blockchain RPC and API providers)', this.platform.vpc.natPublicIps);
+    const commands = {
+      stackName: this.stackName,
+      region: settings.region,
+      clusterName: this.platform.cluster.clusterName,
+      baseUrl: base,
+      dashboardUrl: this.monitoring.dashboardUrl!,
+      agents: Object.fromEntries(agents.map(({ name, settings: a }) => [name, { settings: a, repositoryUrl: this.agents[name].repository.repositoryUrl, logGroupName: this.agents[name].logGroup.logGroupName, secretArn: this.agents[name].secret.secretArn, serviceName: this.agents[name].service.service.serviceName }])),
+    };
+    output('deployment_commands', 'Commands for this deployment: ECR login, build and push, deploy a tag, status, logs, exec, secrets', deploymentCommands(commands));
+    output('quick_start', 'The first deploy, step by step', quickStart(commands));
   }
 }
 

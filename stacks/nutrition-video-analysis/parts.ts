@@ -3,6 +3,7 @@
  * functions, the REST API, the GPU jobs and the CPU worker, the dashboard and alarms, the outputs.
  */
 import { Construct } from 'constructs';
+import { AwsStack } from '../../src/core/aws-stack';
 import { TerraformOutput } from 'cdktf';
 import { Guardrails } from '../../src/core/suppressions';
 import { isProductionEnvironment } from '../../src/core/environment';
@@ -12,6 +13,7 @@ import { WebAcl } from '../../src/edge/waf';
 import { BatchGpuCompute } from '../../src/compute/batch';
 import { TaskDefinition } from '../../src/compute/ecs-service';
 import { LambdaFunction, LambdaFunctionProps, bootstrapCodePath } from '../../src/compute/lambda';
+import { CostBudget } from '../../src/observability/budget';
 import { LogGroup } from '../../src/observability/logs';
 import type { Monitoring } from '../../src/observability/monitoring';
 import type { Queue } from '../../src/data/queue';
@@ -240,6 +242,12 @@ export function addNvaMonitoring(system: Omit<NvaSystem, 'monitoring'>, settings
   monitoring.addWidget({ title: 'Lambda errors', metrics: fns.map((f) => f.metricErrors()) });
   monitoring.addWidget({ title: 'Lambda invocations', metrics: fns.map((f) => f.metricInvocations()) });
   monitoring.addWidget({ title: 'Lambda throttles', metrics: fns.map((f) => f.metricThrottles()) });
+  // No metric holds a function's memory: its REPORT lines do (memory used against memory size).
+  monitoring.addLogWidget({
+    title: 'Lambda memory used (max, MB)',
+    logGroupNames: fns.map((f) => f.logGroup.logGroupName),
+    query: 'filter @type = "REPORT" | stats max(@maxMemoryUsed / 1000 / 1000) as used_mb, max(@memorySize / 1000 / 1000) as size_mb by bin(5m)',
+  });
   monitoring.addWidget({ title: 'ECS worker CPU and memory (%)', metrics: [worker.metricCpuUtilization(), worker.metricMemoryUtilization()] });
   const desired = worker.metricDesiredTasks();
   monitoring.addWidget({ title: 'ECS worker tasks', metrics: desired ? [worker.metricRunningTasks(), desired] : [worker.metricRunningTasks()] });
@@ -258,6 +266,16 @@ export function addNvaMonitoring(system: Omit<NvaSystem, 'monitoring'>, settings
   if (settings.containerInsights) system.worker.addServiceAlarms(monitoring, 'worker', { expectedTasks: 0 });
   monitoring.addAlarm('queue-age', { name: 'queue-oldest-job-age', description: `A job has waited more than ${m.queueAgeThresholdSec} seconds in the queue`, metric: queue.metricOldestMessageAge(), threshold: m.queueAgeThresholdSec, comparison: 'GreaterThanThreshold', evaluationPeriods: 1 });
   monitoring.addAlarm('dead-letters', { name: 'failed-jobs', description: `Jobs failed ${settings.queue.maxReceiveCount} times and wait in the dead-letter queue`, metric: queue.metricDeadLetterMessages()!, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 1 });
+  if (settings.budget.enabled) {
+    const stack = AwsStack.of(system.platform.scope);
+    new CostBudget(system.platform.scope, 'budget', {
+      name: `${system.prefix}-monthly`,
+      limitUsd: settings.budget.monthlyLimitUsd,
+      costFilterTag: { key: 'Stack', values: [stack.stackName] },
+      emailSubscribers: settings.budget.emails,
+      topic: system.topic,
+    });
+  }
   return monitoring;
 }
 
@@ -293,6 +311,6 @@ export function addNvaOutputs(system: NvaSystem, extra: { readonly workerLogGrou
     ecs_tasks: `aws ecs list-tasks --cluster ${cluster.clusterName} --service-name ${system.worker.service.serviceName}`,
     ecs_logs: `aws logs tail ${extra.workerLogGroup.logGroupName} --follow`,
     sqs_attributes: `aws sqs get-queue-attributes --queue-url ${queue.queueUrl} --attribute-names All`,
-    batch_jobs: `aws batch list-jobs --job-queue ${gpu.jobQueueName} --job-status RUNNING`,
+    batch_jobs: `aws batch list-jobs --job-queue ${gpu.jobQueueName} --job-status RUNNABLE`,
   });
 }

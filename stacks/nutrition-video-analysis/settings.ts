@@ -4,7 +4,7 @@
  * where the document is fixed.
  */
 import { s } from '../settings';
-import { IssueFn, checkFargateSize, checkImageTag, checkNetwork, network, registryFields, taskSizeFields } from '../settings/shapes';
+import { IssueFn, budget, checkFargateSize, checkImageTag, checkNetwork, network, registryFields, taskSizeFields } from '../settings/shapes';
 import { GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskMemoryMiB } from '../../src/compute/instance-types';
 import { LAMBDA_RUNTIMES } from '../../src/compute/lambda';
 import { originPortProblem, pythonHandlerHint } from '../settings/rules';
@@ -183,6 +183,11 @@ const fields = {
     default: true,
   }),
   deletionProtection: s.boolean({ description: 'DynamoDB deletion protection of the jobs table (turn it off before `terraform destroy`).', default: true }),
+  budget: budget(
+      'about 1.5 times the stack\'s standard monthly cost with its default settings: a month of unexpected GPU jobs or a runaway worker shows within days',
+      'Billing alerts: a monthly cost budget for the stack, filtered by its `Stack` tag (activate it as a cost allocation tag: state-bootstrap\'s `account.costAllocationTags`).',
+      150,
+    ),
   monitoring: s.object(
     {
       lambdaErrorRatePercent: s.number({ min: 0.001, max: 100, integer: false, unit: 'percent', description: 'Lambda errors in percent of invocations, per function.', default: 5 }),

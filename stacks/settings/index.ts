@@ -40,7 +40,7 @@ export const remoteStateSchema = s.object(
     keyPrefix: s.optional(s.string({ pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, expected: 'an S3 key prefix without a trailing "/"', hint: s3KeyHint, maxLength: 512, description: 'Prefix of every state key: `<keyPrefix>/<stack key>`. Default: no prefix.' })),
     dynamodbTable: s.optional(s.dynamodbTableName({ description: 'DynamoDB table used for state locking. Default: no table: S3-native locking (`use_lockfile`, Terraform >= 1.10).' })),
     useLockfile: s.optional(s.boolean({ description: 'Lock with a lock file next to the state object (S3-native locking). Default: true when no `dynamodbTable` is named, false otherwise.' })),
-    kmsKeyArn: s.optional(s.arn('kms', { description: 'KMS key (ARN) that encrypts the state objects. Default: the bucket\'s default encryption.' })),
+    kmsKeyArn: s.optional(s.arn('kms', { description: 'KMS key (ARN) that encrypts the state objects. Default: SSE-S3 (AES256), which Terraform\'s S3 backend asks for on every state object whatever the bucket\'s default encryption.' })),
   },
   {
     description: 'Remote state in S3 for every stack (create the bucket with the state-bootstrap stack). Default: local state.',

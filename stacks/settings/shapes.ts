@@ -398,3 +398,44 @@ export function stackRemoteState(own: StackRemoteStateSettings, shared: RemoteSt
   if (!own.enabled) return { remoteState: shared };
   return { remoteState: { bucket: own.bucket, region: own.region ?? stackRegion, dynamodbTable: own.dynamodbTable }, stateKey: own.key };
 }
+
+/**
+ * A monthly cost budget of one stack (AWS Budgets, the first two per account free), filtered by the
+ * `Stack` tag every resource carries; told at 80 % forecast and 100 % actual, to the alarm topic and
+ * the addresses listed. `limitDescription` says where the default limit comes from.
+ */
+export function budget(limitDescription: string, description: string, defaultLimitUsd?: number) {
+  return s.object(
+    {
+      enabled: s.boolean({ description: 'Create the budget (AWS Budgets: the first two per account are free).', default: true }),
+      monthlyLimitUsd: s.number({ min: 1, max: 10000000, integer: false, unit: 'USD', description: `Monthly limit in USD (${limitDescription}).`, ...(defaultLimitUsd === undefined ? {} : { default: defaultLimitUsd }) }),
+      emails: s.array(s.email(), { unique: true, maxLength: 10, plural: 'e-mail addresses', description: 'E-mail addresses told at 80 % forecast and 100 % actual (the alarm topic is always told).', default: [] }),
+    },
+    { description },
+  );
+}
+
+/** A `/hostedzone/Z...` id (as the Route 53 API writes it) gets the bare id as suggestion. */
+const hostedZoneHint = (id: string) => (id.startsWith('/hostedzone/') ? `; did you mean ${JSON.stringify(id.slice('/hostedzone/'.length))}?` : '');
+
+/**
+ * The public name of a load-balanced endpoint: an ACM certificate validated with DNS records in a
+ * Route 53 public hosted zone, an alias record to the load balancer, HTTP redirected to HTTPS, and
+ * URL outputs on the name (a certificate never matches the load balancer's own DNS name).
+ */
+export function endpointDomain(example: string, description: string) {
+  return s.optional(
+    s.object(
+      {
+        name: s.string({ pattern: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, expected: `a lowercase DNS name such as "${example}"`, name: true, description: `The name clients call, e.g. \`${example}\` (a subdomain of the zone, or its apex).` }),
+        hostedZoneId: s.string({ pattern: /^Z[A-Z0-9]{4,31}$/, expected: 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ" (Z and 4-31 capital letters and digits)', hint: hostedZoneHint, name: true, description: 'Id of the Route 53 public hosted zone (`Z...`).' }),
+      },
+      { description },
+    ),
+  );
+}
+
+/** A domain and a certificate ARN both give the load balancer its certificate: one of them. */
+export function checkDomain(v: { readonly domain?: unknown; readonly alb: { readonly certificateArn?: string } }, issue: IssueFn): void {
+  if (v.domain && v.alb.certificateArn) issue('domain', 'and alb.certificateArn both give the endpoint a certificate; keep one');
+}

@@ -6,7 +6,7 @@
  * `openai_api_key`, `gemini_api_key`) are sensitive Terraform variables, never settings.
  */
 import { s } from '../settings';
-import { albFields, checkAlb, checkGpuCapacity, checkGpuFit, checkNetwork, checkOffHours, checkScaling, gpuCapacityFields, network, offHours, scalingFields, taskSizeFields } from '../settings/shapes';
+import { albFields, checkAlb, checkDomain, checkGpuCapacity, checkGpuFit, checkNetwork, checkOffHours, checkScaling, endpointDomain, gpuCapacityFields, network, offHours, scalingFields, taskSizeFields } from '../settings/shapes';
 import { GPU_INSTANCE_TYPES } from '../../src/compute/instance-types';
 
 /** The AI services the validator can call; each one listed gets a required sensitive variable. */
@@ -28,6 +28,15 @@ const service = s.object(
   {
     ...taskSizeFields,
     ...scalingFields,
+    cpuTarget: s.number({ min: 1, max: 100, unit: 'percent', description: 'Average CPU, percent: the threshold of `scalingPolicy: "thresholds"` (a task more above it), the target of `"targetTracking"`.' }),
+    memoryTarget: s.number({ min: 1, max: 100, unit: 'percent', description: 'Average memory, percent: the threshold of `scalingPolicy: "thresholds"`, the target of `"targetTracking"`.' }),
+    scalingPolicy: s.oneOf(['thresholds', 'targetTracking'], {
+      expected: 'a scaling policy',
+      description:
+        'How the task count follows load. `thresholds` (the document\'s): one task more as soon as CPU or memory stays above its threshold for `scaleOutAfterMinutes`, one less once both stay below for `scaleInAfterMinutes` (step scaling on two alarms). `targetTracking`: AWS keeps both near their targets with its own alarms, which react after about 3 minutes out and 15 in, whatever the cooldowns.',
+    }),
+    scaleOutAfterMinutes: s.number({ min: 1, max: 60, unit: 'minutes', description: 'Minutes CPU or memory must stay above its threshold before a task is added (`scalingPolicy: "thresholds"`).' }),
+    scaleInAfterMinutes: s.number({ min: 1, max: 60, unit: 'minutes', description: 'Minutes CPU and memory must both stay below their thresholds before a task is removed (`scalingPolicy: "thresholds"`).' }),
     desiredCount: s.number({ min: 0, max: 1000, description: 'Tasks at creation; autoscaling owns the count afterwards.' }),
     gpus: s.number({ min: 1, max: 8, description: 'GPUs each task reserves (the instance type must have them).' }),
     containerPort: s.number({ min: 1, max: 65535, description: 'Port the container listens on.' }),
@@ -40,8 +49,8 @@ const service = s.object(
     environment: s.environmentVariables({ description: 'Extra plain environment variables (`BACKEND_URL` and `PORT` are set from other settings).' }),
   },
   {
-    description: 'The validator service: task size, scaling (the document\'s 70 % / 80 % targets) and deployment.',
-    defaults: { cpu: 2048, memoryMiB: 8192, gpus: 1, containerPort: 8000, desiredCount: 1, minCapacity: 1, maxCapacity: 3, cpuTarget: 70, memoryTarget: 80, scaleOutCooldownSec: 60, scaleInCooldownSec: 300, healthCheckGracePeriodSec: 120, containerHealthCheck: 'none' },
+    description: 'The validator service: task size, scaling (the document\'s 70 % / 80 % thresholds: out after 1 minute above, in after 5 minutes below) and deployment.',
+    defaults: { cpu: 2048, memoryMiB: 8192, gpus: 1, containerPort: 8000, desiredCount: 1, minCapacity: 1, maxCapacity: 3, cpuTarget: 70, memoryTarget: 80, scalingPolicy: 'thresholds', scaleOutAfterMinutes: 1, scaleInAfterMinutes: 5, scaleOutCooldownSec: 60, scaleInCooldownSec: 300, healthCheckGracePeriodSec: 120, containerHealthCheck: 'none' },
   },
 );
 
@@ -116,6 +125,10 @@ const fields = {
       defaults: { deletionProtection: true },
     },
   ),
+  domain: endpointDomain(
+    'vision.example.com',
+    'The public name of the validator: an ACM certificate validated in the hosted zone, an alias record to the load balancer, HTTP redirected to HTTPS, and the URL outputs on this name (with `alb.certificateArn` alone they would name the load balancer\'s DNS name, which no certificate matches). Instead of `alb.certificateArn`. Default: none.',
+  ),
   containerInsights: s.boolean({ description: 'Container Insights on the cluster (per-task metrics; the task-count alarm compares running with desired tasks).', default: true }),
   monitoring: s.object(
     {
@@ -136,6 +149,7 @@ export type VisionValidatorSettings = s.Static<s.TObject<typeof fields>>;
 
 /** The cross-field rules (each reported at the setting the user wrote). */
 function checkVisionValidator(v: VisionValidatorSettings, issue: s.IssueFn): void {
+  checkDomain(v, issue);
   // The instances pull the image and call the AI services over the internet.
   if (v.network.natGateways === 'none') {
     issue('network.natGateways', `"none" leaves the container instances without a way to ${v.containerImage.split('/')[0]} (the image) and the AI services; allowed: "single" or "perAz"`);

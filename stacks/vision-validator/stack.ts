@@ -67,7 +67,7 @@ export class VisionValidatorStack extends AwsStack {
     const containerSecrets = Object.fromEntries((Object.keys(SECRETS) as (keyof typeof SECRETS)[]).filter((k) => this.secrets[k]).map((k) => [SECRETS[k].env, this.secrets[k]!]));
 
     // Access logs (production by default); a validation waits on an AI service: longer than the 60 s idle default.
-    this.endpoint = new PublicEndpoint({ platform: this.platform, accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: { ...albProps(settings.alb), idleTimeoutSec: 300 } });
+    this.endpoint = new PublicEndpoint({ platform: this.platform, domain: settings.domain, accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: { ...albProps(settings.alb), idleTimeoutSec: 300 } });
     const alb = this.endpoint.alb!;
 
     const cooldowns = { scaleInCooldownSec: svc.scaleInCooldownSec, scaleOutCooldownSec: svc.scaleOutCooldownSec };
@@ -96,8 +96,9 @@ export class VisionValidatorStack extends AwsStack {
       scaling: {
         minCapacity: svc.minCapacity,
         maxCapacity: svc.maxCapacity,
-        cpu: { target: svc.cpuTarget, ...cooldowns },
-        memory: { target: svc.memoryTarget, ...cooldowns },
+        ...(svc.scalingPolicy === 'thresholds'
+          ? { thresholds: { alarmNamePrefix: `${this.platform.namePrefix}-${SERVICE_NAME}`, cpuPercent: svc.cpuTarget, memoryPercent: svc.memoryTarget, scaleOutAfterMinutes: svc.scaleOutAfterMinutes, scaleInAfterMinutes: svc.scaleInAfterMinutes, ...cooldowns } }
+          : { cpu: { target: svc.cpuTarget, ...cooldowns }, memory: { target: svc.memoryTarget, ...cooldowns } }),
         scheduled: off
           ? [
               { name: 'off-hours-stop', schedule: off.stopSchedule, timezone: off.timezone, minCapacity: 0, maxCapacity: 0 },

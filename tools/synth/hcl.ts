@@ -2,6 +2,8 @@
  * The HCL exit (`cdktf synth --hcl`, `npm run synth -- --hcl`) written the way Terraform's own
  * style writes it, so `terraform fmt -check` passes on `cdk.tf`:
  * - `unquoteReferences`: references bare where cdktf quotes them;
+ * - `restoreTerraformAttributes`: the terraform block's own attributes (`required_version`), which
+ *   cdktf 0.21 writes as `0 = "required_version"` (an invalid block), with their values;
  * - `formatHclFiles`: `terraform fmt` over the written files (indentation, aligned `=`, `"${x}"`
  *   written as `x`), in the project's Terraform CLI environment (`tools/terraform/cli.ts`).
  * Both change the text only: the plan of the HCL stays the plan of the JSON (the offline plan
@@ -21,6 +23,28 @@ export function unquoteReferences(hcl: string): string {
   return hcl
     .replace(/^(\s*(?:depends_on|ignore_changes|replace_triggered_by) = \[\n)((?:\s*"[^"\n]+",\n)*)(\s*\])/gm, (_m, head: string, items: string, close: string) => head + items.replace(/"([^"\n]+)",$/gm, '$1,') + close)
     .replace(/^(\s*provider = )"([A-Za-z][A-Za-z0-9_-]*\.[A-Za-z][A-Za-z0-9_-]*)"$/gm, '$1$2');
+}
+
+/**
+ * cdktf 0.21 renders the scalar attributes of the terraform block by index, their value lost
+ * (`0 = "required_version"`); this writes each as `required_version = ">= 1.10"`, the value taken
+ * from the block cdktf records in the HCL output's metadata (`toHclTerraform().metadata.terraform`).
+ * Throws on an attribute whose value is not a plain string, number or boolean.
+ */
+export function restoreTerraformAttributes(hcl: string, terraformBlock: Readonly<Record<string, unknown>>): string {
+  return hcl.replace(/^(\s*)\d+ = "([A-Za-z_][A-Za-z0-9_]*)"$/gm, (line, indent: string, key: string) => {
+    if (!(key in terraformBlock)) return line;
+    const value = terraformBlock[key];
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new Error(`the terraform block's ${key} is ${JSON.stringify(value)}: only a string, number or boolean can be written as HCL here`);
+    }
+    return `${indent}${key} = ${JSON.stringify(value)}`;
+  });
+}
+
+/** cdktf's HCL of a stack made valid Terraform style: references unquoted, the terraform block's attributes restored. */
+export function tidyHcl(hcl: string, terraformBlock: Readonly<Record<string, unknown>> = {}): string {
+  return restoreTerraformAttributes(unquoteReferences(hcl), terraformBlock);
 }
 
 /** The environment `terraform fmt` runs in: the project's (CLI config, no checkpoint), or the plain one when that cannot be made. */

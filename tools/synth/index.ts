@@ -13,9 +13,9 @@ import { IConstruct } from 'constructs';
 import { ValidationError } from '../../src/core/validation';
 import { GuardrailsError, StackReport, enforce } from '../guardrails';
 import { installFastPath, synthesizeStacks } from './fast-path';
-import { formatHclFiles, unquoteReferences } from './hcl';
+import { formatHclFiles, tidyHcl } from './hcl';
 
-export { formatHclFiles, unquoteReferences } from './hcl';
+export { formatHclFiles, restoreTerraformAttributes, tidyHcl, unquoteReferences } from './hcl';
 export { FAST_SYNTH_ENV, installFastPath, uninstallFastPath } from './fast-path';
 
 /**
@@ -50,7 +50,8 @@ export interface StackSynthesis {
 }
 
 /**
- * Synthesizes `app`, then tidies the output: HCL references unquoted (`unquoteReferences`) and the
+ * Synthesizes `app`, then tidies the output: HCL references unquoted and the terraform block's
+ * attributes restored from the stack's `metadata.json` (`tidyHcl`), the
  * HCL formatted by `terraform fmt` (`formatHclFiles`; one warning line on stderr when Terraform is
  * not on PATH), and the other output form left in each stack's directory by an earlier synth
  * removed (`cdktf synth --hcl` writes `cdk.tf` but leaves an old `cdk.tf.json` beside it, and the
@@ -72,7 +73,9 @@ export function synthesize(app: App, log?: (line: string) => void): StackSynthes
     for (const file of stale) fs.rmSync(path.join(dir, file), { force: true });
     if (hcl) {
       const file = path.join(app.outdir, stack.synthesizedStackPath);
-      fs.writeFileSync(file, unquoteReferences(fs.readFileSync(file, 'utf8')));
+      const metadata = path.join(dir, 'metadata.json');
+      const terraformBlock = fs.existsSync(metadata) ? (JSON.parse(fs.readFileSync(metadata, 'utf8')).terraform ?? {}) : {};
+      fs.writeFileSync(file, tidyHcl(fs.readFileSync(file, 'utf8'), terraformBlock));
       hclFiles.push(file);
     }
   }

@@ -171,6 +171,31 @@ describe('ServiceAutoscaling', () => {
   });
 });
 
+describe('ServiceAutoscaling on CPU and memory thresholds', () => {
+  const thresholds = { cpuPercent: 70, memoryPercent: 80 };
+
+  it('adds a task when either metric stays above its threshold for the minutes given, and removes one when both stay below', () => {
+    const { json } = build({ thresholds: { ...thresholds, scaleOutAfterMinutes: 2, alarmNamePrefix: 'shop-prod-api' } });
+    const out = findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-prod-api-threshold-scale-out');
+    const within = findBy(json, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-prod-api-threshold-scale-in');
+    expect([out.evaluation_periods, out.comparison_operator, out.threshold, out.treat_missing_data]).toEqual([2, 'GreaterThanThreshold', 0, 'notBreaching']);
+    expect([within.evaluation_periods, within.comparison_operator]).toEqual([5, 'LessThanThreshold']);
+    expect(out.metric_query[0]).toMatchObject({ id: 'over', expression: 'MAX([cpu - 70, memory - 80])', return_data: true });
+    expect(out.metric_query[1].metric).toMatchObject({ namespace: 'AWS/ECS', metric_name: 'CPUUtilization', period: 60, stat: 'Average', dimensions: { ClusterName: 'shop', ServiceName: 'shop-api' } });
+    expect(out.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_appautoscaling_policy\.scaling_threshold-scale-out_\w+\.arn\}$/)]);
+    const policies = allOf(json, 'aws_appautoscaling_policy');
+    expect(policies.map((p) => [p.name, p.policy_type, p.step_scaling_policy_configuration.cooldown]).sort()).toEqual([
+      ['shop-api-threshold-scale-in', 'StepScaling', 300],
+      ['shop-api-threshold-scale-out', 'StepScaling', 60],
+    ]);
+  });
+
+  it('refuses thresholds beside target tracking on the same metrics, and windows out of range', () => {
+    expect(errorOf(() => build({ thresholds, cpu: { target: 50 } }))).toBe('test/scaling: thresholds: and target tracking on cpu or memory would both scale on the same metrics; give one');
+    expect(errorOf(() => build({ thresholds: { ...thresholds, scaleInAfterMinutes: 0 } }))).toBe('test/scaling: thresholds.scaleInAfterMinutes: 0 is out of range; allowed: 1 to 60');
+  });
+});
+
 describe('ServiceAutoscaling validation', () => {
   it('rejects minCapacity above maxCapacity', () => {
     expect(errorOf(() => build({ minCapacity: 5, maxCapacity: 2 }))).toBe('test/scaling: minCapacity: 5 is above maxCapacity 2');

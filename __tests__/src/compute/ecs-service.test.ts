@@ -136,6 +136,8 @@ describe('TaskDefinition with several containers', () => {
     expect(app.environment).toEqual([{ name: 'AWS_XRAY_DAEMON_ADDRESS', value: '127.0.0.1:2000' }]);
     expect(daemon).toMatchObject({
       name: 'xray-daemon',
+      // A release, never `latest`: a restarted task must not pick up a daemon nobody reviewed.
+      image: 'public.ecr.aws/xray/aws-xray-daemon:3.3.15',
       essential: false,
       cpu: 32,
       memoryReservation: 256,
@@ -154,6 +156,7 @@ describe('TaskDefinition with several containers', () => {
       metrics: { metrics_collected: { statsd: { service_address: ':8125' } } },
     });
     expect(preset.taskRoleManagedPolicies).toEqual(['arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy']);
+    expect(preset.container.image).toBe('public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300045.0b810');
   });
 
   function task(build: (t: TaskDefinition, f: Fixture) => void, props: Partial<ConstructorParameters<typeof TaskDefinition>[2]> = {}) {

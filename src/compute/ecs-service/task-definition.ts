@@ -153,11 +153,20 @@ export interface ContainerOptions {
   readonly repositoryCredentials?: ISecretSource;
 }
 
+/**
+ * The X-Ray daemon image of `Containers.xrayDaemon`: a release tag, not `latest`, so a new daemon
+ * reaches running tasks only through a reviewed change of this line (and the deploy it makes),
+ * never through a task that happened to restart. 3.3.15 is the daemon's release of June 2025.
+ */
+export const XRAY_DAEMON_IMAGE = 'public.ecr.aws/xray/aws-xray-daemon:3.3.15';
+/** The CloudWatch agent image of `Containers.cloudWatchAgent`, pinned for the same reason. */
+export const CLOUDWATCH_AGENT_IMAGE = 'public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300045.0b810';
+
 /** Options of the `Containers` presets. */
 export interface SidecarOptions {
   /** Log group of the sidecar's own output. */
   readonly logGroup: LogGroup;
-  /** @default the preset's public image */
+  /** @default the preset's public image, at a pinned release (`XRAY_DAEMON_IMAGE`) */
   readonly image?: string;
   /** CPU units reserved. @default 32 */
   readonly cpu?: number;
@@ -184,7 +193,7 @@ export const Containers = {
     return {
       container: {
         name: 'xray-daemon',
-        image: o.image ?? 'public.ecr.aws/xray/aws-xray-daemon:latest',
+        image: o.image ?? XRAY_DAEMON_IMAGE,
         essential: false,
         cpu: o.cpu ?? 32,
         memoryReservationMiB: o.memoryReservationMiB ?? 256,
@@ -206,7 +215,7 @@ export const Containers = {
     return {
       container: {
         name: 'cloudwatch-agent',
-        image: o.image ?? 'public.ecr.aws/cloudwatch-agent/cloudwatch-agent:latest',
+        image: o.image ?? CLOUDWATCH_AGENT_IMAGE,
         essential: false,
         cpu: o.cpu ?? 32,
         memoryReservationMiB: o.memoryReservationMiB ?? 256,
