@@ -175,6 +175,8 @@ function checkAiPredictor(v: AiPredictorSettings, issue: s.IssueFn): void {
   // Fargate tasks pull from ECR and ship logs: without NAT they need the endpoints (ECS Exec adds its channel).
   const needs: EgressNeed[] = [...FARGATE_WITHOUT_NAT, ...(b.enableExecuteCommand ? (['ssmmessages'] as const) : [])];
   checkNetwork(v.network, v.region, issue, { minZones: 1, needs, prefix: 'network' });
+  // Its private subnets start at a fixed network number (the upper half of the VPC), whatever the zones.
+  if (v.network.subnetLayoutZones !== undefined) issue('network.subnetLayoutZones', `${v.network.subnetLayoutZones} has no effect: ai-predictor's private subnets start at a fixed range (the upper half of the VPC), so adding a zone never moves one; remove it`);
   checkImageTag(v.imageTag, v.ecr.imageTagMutability, issue, 'imageTag');
   checkBackend(b, issue);
   const defaults = aiPredictorDefaults;

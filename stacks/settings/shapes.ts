@@ -58,6 +58,14 @@ const networkFields = {
     description: 'Interface endpoints (`ecr.api`, `ecr.dkr`, `logs`, `secretsmanager`, ...). Each costs about 7.30 USD a month per zone it is in.',
   }),
   interfaceEndpointZones: s.optional(s.number({ min: 1, max: 6, description: 'How many zones get an interface in each endpoint. Default: every zone.' })),
+  subnetLayoutZones: s.optional(
+    s.number({
+      min: 1,
+      max: 6,
+      description:
+        'Zones the subnet ranges are laid out for: public ranges first, then private, for this many zones; every zone beyond takes the next free pair, so adding a zone never moves a range. Default: 2. A deployment made before 0.5.0 with N zones sets N (its ranges then stay where they are; see CHANGELOG).',
+    }),
+  ),
 };
 
 /** The VPC of a stack. */
@@ -69,7 +77,7 @@ export function network(options: s.ObjectOptions<NetworkSettings>): TObject<type
 }
 
 /** The `Vpc` props a stack's network settings give (the stack adds its name prefix, region and gateway endpoints). */
-export function vpcProps(n: NetworkSettings): Pick<VpcProps, 'cidr' | 'availabilityZones' | 'azCount' | 'natGateways' | 'natInstance' | 'interfaceEndpoints' | 'interfaceEndpointZones'> {
+export function vpcProps(n: NetworkSettings): Pick<VpcProps, 'cidr' | 'availabilityZones' | 'azCount' | 'natGateways' | 'natInstance' | 'interfaceEndpoints' | 'interfaceEndpointZones' | 'subnetLayoutZones'> {
   return {
     cidr: n.vpcCidr,
     availabilityZones: n.availabilityZones,
@@ -78,6 +86,7 @@ export function vpcProps(n: NetworkSettings): Pick<VpcProps, 'cidr' | 'availabil
     natInstance: n.natInstance,
     interfaceEndpoints: n.interfaceEndpoints,
     interfaceEndpointZones: n.interfaceEndpointZones,
+    subnetLayoutZones: n.subnetLayoutZones,
   };
 }
 
