@@ -5,7 +5,6 @@
  */
 import { s } from '../settings';
 import {
-  StackRemoteStateSettings,
   apiThrottle,
   checkApiThrottle,
   checkFargateSize,
@@ -16,10 +15,12 @@ import {
   checkStrategy,
   fargateStrategy,
   network,
+  profileField,
   registryFields,
   scalingFields,
   spotStrategy,
   stackRemoteStateSchema,
+  StackRemoteStateSettings,
   taskSizeFields,
 } from '../settings/shapes';
 import type { EgressNeed } from '../../src/network/vpc';
@@ -150,6 +151,7 @@ const fields = {
     description: 'This stack\'s own remote state, with the document\'s bucket and lock table. Off, the stack uses the app-wide `remoteState` when set and local state otherwise.',
     defaults: DOCUMENT_REMOTE_STATE,
   }),
+  profile: profileField,
   tags: s.tags(),
 };
 

@@ -10,7 +10,22 @@
  * cannot know which port its image listens on, and a guessed one would fail its health checks.
  */
 import { s } from '../settings';
-import { albFields, checkAlb, checkDomain, checkFargateSize, checkImageTag, checkNetwork, checkScaling, endpointDomain, network, registryFields, repositoryPrefix, scalingFields, taskSizeFields } from '../settings/shapes';
+import {
+  albFields,
+  checkAlb,
+  checkDomain,
+  checkFargateSize,
+  checkImageTag,
+  checkNetwork,
+  checkScaling,
+  endpointDomain,
+  network,
+  profileField,
+  registryFields,
+  repositoryPrefix,
+  scalingFields,
+  taskSizeFields,
+} from '../settings/shapes';
 
 /** The document's five agents and their ports. */
 export const DOCUMENT_AGENTS: Readonly<Record<string, number>> = {
@@ -149,6 +164,7 @@ const fields = {
     },
     { description: 'Alarms (four per agent) and the dashboard.' },
   ),
+  profile: profileField,
   tags: s.tags(),
 };
 

@@ -4,7 +4,17 @@
  * where the document is fixed.
  */
 import { s } from '../settings';
-import { IssueFn, budget, checkFargateSize, checkImageTag, checkNetwork, network, registryFields, taskSizeFields } from '../settings/shapes';
+import {
+  IssueFn,
+  budget,
+  checkFargateSize,
+  checkImageTag,
+  checkNetwork,
+  network,
+  profileField,
+  registryFields,
+  taskSizeFields,
+} from '../settings/shapes';
 import { GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskMemoryMiB } from '../../src/compute/instance-types';
 import { LAMBDA_RUNTIMES } from '../../src/compute/lambda';
 import { originPortProblem, pythonHandlerHint } from '../settings/rules';
@@ -196,6 +206,7 @@ const fields = {
     },
     { description: 'Alarm thresholds.' },
   ),
+  profile: profileField,
   tags: s.tags(),
 };
 

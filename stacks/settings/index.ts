@@ -201,6 +201,12 @@ export interface StackDefinition<T, A = unknown> {
    * @default - nothing to pin
    */
   preview?(settings: T): Record<string, unknown>;
+  /**
+   * Defaults of the `lean` profile, over `defaults` (`"profile": "lean"` in the stack's settings):
+   * only what differs. The user's settings go over them as over the standard defaults.
+   * @default - no lean profile: `"lean"` gives the standard defaults
+   */
+  readonly profiles?: { readonly lean: Readonly<Record<string, unknown>> };
   /** Checks that need the shared settings too (reported with every other problem). */
   validateShared?(settings: T, shared: SharedSettings): Issue[];
   /** Builds the stack into `app`. */
@@ -287,6 +293,12 @@ export interface ResolvedSettings {
   readonly stacks: ReadonlyMap<string, unknown>;
 }
 
+/** The defaults a stack's settings start from: its lean profile's when they ask for it (`"profile": "lean"`). */
+function profileDefaults<T>(def: StackDefinition<T, any>, override: unknown): T {
+  const profile = isPlainObject(override) ? override.profile : undefined;
+  return profile === 'lean' && def.profiles ? deepMerge(def.defaults, { ...def.profiles.lean, profile: 'lean' }) : def.defaults;
+}
+
 /**
  * Merges overrides onto each stack's defaults, fills map entries from their templates and
  * validates everything. Throws one `SettingsError` listing every problem of every stack.
@@ -322,8 +334,9 @@ export function resolveSettings(definitions: readonly StackDefinition<any, any>[
       errors.push(formatIssues(`invalid settings for stack "${def.name}":`, [{ path: `stacks.${def.name}`, message: `${notAnObject(override)}; expected an object of settings such as {"region": "eu-west-1"}` }]));
       continue;
     }
-    const merged = fill(def.schema, deepMerge(def.defaults, override));
-    const issues = [...validate(def.schema, merged), ...removals(def.schema, def.defaults, override)];
+    const base = profileDefaults(def, override);
+    const merged = fill(def.schema, deepMerge(base, override));
+    const issues = [...validate(def.schema, merged), ...removals(def.schema, base, override)];
     if (issues.length === 0) issues.push(...arnIssues(merged));
     if (issues.length === 0 && def.validateShared) issues.push(...def.validateShared(merged, { remoteState }));
     if (issues.length > 0) errors.push(formatIssues(`invalid settings for stack "${def.name}":`, issues));

@@ -448,3 +448,18 @@ export function endpointDomain(example: string, description: string) {
 export function checkDomain(v: { readonly domain?: unknown; readonly alb: { readonly certificateArn?: string } }, issue: IssueFn): void {
   if (v.domain && v.alb.certificateArn) issue('domain', 'and alb.certificateArn both give the endpoint a certificate; keep one');
 }
+
+/** The cost profiles every application stack offers (`profile`). */
+export const PROFILES = ['standard', 'lean'] as const;
+
+/**
+ * `profile`: which defaults the stack starts from. `standard` is the design document's system as
+ * built for production; `lean` the same capability at the lowest cost that stays safe to run (what
+ * it gives up is listed in docs/cost.md). Every setting written beside it still wins.
+ */
+export const profileField = s.oneOf(PROFILES, {
+  expected: 'a cost profile',
+  description:
+    'The defaults the stack starts from: "standard" (the design document\'s system, built for production) or "lean" (the same capability at the lowest cost that stays safe to run; what it gives up is in docs/cost.md). Settings written beside it still win.',
+  default: 'standard',
+});

@@ -6,7 +6,23 @@
  * `openai_api_key`, `gemini_api_key`) are sensitive Terraform variables, never settings.
  */
 import { s } from '../settings';
-import { albFields, checkAlb, checkDomain, checkGpuCapacity, checkGpuFit, checkNetwork, checkOffHours, checkScaling, endpointDomain, gpuCapacityFields, network, offHours, scalingFields, taskSizeFields } from '../settings/shapes';
+import {
+  albFields,
+  checkAlb,
+  checkDomain,
+  checkGpuCapacity,
+  checkGpuFit,
+  checkNetwork,
+  checkOffHours,
+  checkScaling,
+  endpointDomain,
+  gpuCapacityFields,
+  network,
+  offHours,
+  profileField,
+  scalingFields,
+  taskSizeFields,
+} from '../settings/shapes';
 import { GPU_INSTANCE_TYPES } from '../../src/compute/instance-types';
 
 /** The AI services the validator can call; each one listed gets a required sensitive variable. */
@@ -141,6 +157,7 @@ const fields = {
     { description: 'Alarms (to an encrypted SNS topic) and their thresholds.' },
   ),
   enableExecuteCommand: s.boolean({ description: 'ECS Exec into the container (`aws ecs execute-command`, e.g. to run `nvidia-smi`).', default: false }),
+  profile: profileField,
   tags: s.tags(),
 };
 
