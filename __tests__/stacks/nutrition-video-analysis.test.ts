@@ -332,11 +332,13 @@ describe('nutrition-video-analysis', () => {
     expect(onlyOf(custom, 'aws_ecs_cluster').setting).toEqual([{ name: 'containerInsights', value: 'disabled' }]);
     expect(filterOf(custom, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name.includes('tasks-below-desired'))).toEqual([]);
     const widgets = parseField(onlyOf(json, 'aws_cloudwatch_dashboard'), 'dashboard_body').widgets.map((w: any) => w.properties.title);
-    expect(widgets).toEqual(expect.arrayContaining(['API Gateway requests and errors', 'API Gateway latency', 'Lambda duration (p99, ms)', 'Lambda errors', 'Lambda memory used (max, MB)', 'ECS worker CPU and memory (%)', 'SQS jobs', 'SQS oldest job age (s)']));
+    expect(widgets).toEqual(expect.arrayContaining(['API Gateway requests and errors', 'API Gateway latency', 'Lambda duration (p99, ms)', 'Lambda errors', 'Lambda memory used against memory size (max, MB), per function', 'ECS worker CPU and memory (%)', 'SQS jobs', 'SQS oldest job age (s)']));
     // Lambda memory: from the four functions' REPORT lines (no metric holds it).
     const memory = parseField(onlyOf(json, 'aws_cloudwatch_dashboard'), 'dashboard_body').widgets.find((w: any) => w.type === 'log');
     expect(memory.properties.query.match(/SOURCE '[^']+'/g)).toHaveLength(4);
-    expect(memory.properties.query).toMatch(/\| filter @type = "REPORT" \| stats max\(@maxMemoryUsed \/ 1000 \/ 1000\) as used_mb, max\(@memorySize \/ 1000 \/ 1000\) as size_mb by bin\(5m\)$/);
+    // One row per function (its log group): how near each is to its own memory size.
+    expect(memory.properties.query).toMatch(/\| filter @type = "REPORT" \| stats max\(@maxMemoryUsed \/ 1000 \/ 1000\) as used_mb, max\(@memorySize \/ 1000 \/ 1000\) as size_mb by @log$/);
+    expect(memory.properties.view).toBe('table');
   });
 
   it('has billing alerts: a monthly budget of the stack\'s own costs (its Stack tag), told to the topic at 80 % forecast and 100 % actual', () => {

@@ -214,8 +214,9 @@ export type ArtworkServiceSettings = ArtworkMatcherSettings['services'][ArtworkS
 function environmentDefaults(env: ArtworkEnvironment): s.DeepPartial<ArtworkMatcherSettings> {
   const production = env === 'production';
   // The demo tier costs what the document says (50-100 USD a month, docs/cost.md): one task per
-  // service, all on Fargate Spot (the services are stateless; an interruption is a two-minute gap
-  // in a demo), a NAT instance instead of a NAT gateway, no Container Insights (the dashboard and
+  // service, all on Fargate Spot (search's state is the index on EFS, reloaded at start: an
+  // interruption is a restart within its start period, acceptable in a demo), a NAT instance
+  // instead of a NAT gateway, no Container Insights (the dashboard and
   // alarms use the free ECS metrics). Staging and production keep the document's values.
   const demo = env === 'demo';
   const strategy = (fargate: ArtworkServiceSettings['capacityProviderStrategy']) => (demo ? [{ capacityProvider: 'FARGATE_SPOT' as const, weight: 1, base: 0 }] : fargate);

@@ -27,7 +27,7 @@ import {
   taskSizeFields,
 } from '../settings/shapes';
 
-/** The document's five agents and their ports. */
+/** The document's five agents, with the ports this stack gives them (the document names none). */
 export const DOCUMENT_AGENTS: Readonly<Record<string, number>> = {
   validator: 9001,
   'karma-hello': 9002,
@@ -71,7 +71,7 @@ const agentFields = {
 export type AgentSettings = s.Static<s.TObject<typeof agentFields>>;
 
 const agentDefaults = s.object(
-  { ...agentFields, port: s.optional(s.documented(port, { description: 'Port of every agent whose entry in `agents` names none. Default: none: each agent names its own (the document\'s five have theirs).' })) },
+  { ...agentFields, port: s.optional(s.documented(port, { description: 'Port of every agent whose entry in `agents` names none. Default: none: each agent names its own (the five default agents have 9001-9005).' })) },
   {
     description: 'What every agent is unless its entry in `agents` says otherwise (the document\'s task_cpu, task_memory and autoscaling_max_capacity are here).',
     defaults: { cpu: 256, memoryMiB: 512, minCapacity: 1, maxCapacity: 3, cpuTarget: 75, memoryTarget: 80, scaleInCooldownSec: 300, scaleOutCooldownSec: 60, healthCheckPath: '/health', secretKeys: { PRIVATE_KEY: 'private_key', OPENAI_API_KEY: 'openai_api_key', AGENT_ADDRESS: 'address' } },
@@ -254,6 +254,19 @@ function checkKarmacadabra(v: KarmacadabraSettings, report: s.IssueFn): void {
 
 /** The settings schema: every field, its description and its default. */
 export const karmacadabraSchema = s.object(fields, { refine: checkKarmacadabra, variables: DOCUMENT_VARIABLES });
+
+/**
+ * The lean profile (`"profile": "lean"`), over the defaults: a NAT instance instead of the NAT
+ * gateway, no interface endpoints (the tasks reach ECR, Logs and Secrets Manager through the NAT
+ * instance; S3 keeps its free gateway endpoint), Container Insights off, and at most two tasks per
+ * agent (one, on Fargate Spot, as in the standard profile, while the load is light). What it gives
+ * up: docs/cost.md.
+ */
+export const KARMACADABRA_LEAN = {
+  network: { natGateways: 'instance', interfaceEndpoints: [], interfaceEndpointZones: null },
+  containerInsights: false,
+  agentDefaults: { maxCapacity: 2 },
+} as const;
 
 /** The document's values, as the schema declares them. */
 export function karmacadabraDefaults(): KarmacadabraSettings {

@@ -244,9 +244,10 @@ export function addNvaMonitoring(system: Omit<NvaSystem, 'monitoring'>, settings
   monitoring.addWidget({ title: 'Lambda throttles', metrics: fns.map((f) => f.metricThrottles()) });
   // No metric holds a function's memory: its REPORT lines do (memory used against memory size).
   monitoring.addLogWidget({
-    title: 'Lambda memory used (max, MB)',
+    title: 'Lambda memory used against memory size (max, MB), per function',
     logGroupNames: fns.map((f) => f.logGroup.logGroupName),
-    query: 'filter @type = "REPORT" | stats max(@maxMemoryUsed / 1000 / 1000) as used_mb, max(@memorySize / 1000 / 1000) as size_mb by bin(5m)',
+    query: 'filter @type = "REPORT" | stats max(@maxMemoryUsed / 1000 / 1000) as used_mb, max(@memorySize / 1000 / 1000) as size_mb by @log',
+    view: 'table',
   });
   monitoring.addWidget({ title: 'ECS worker CPU and memory (%)', metrics: [worker.metricCpuUtilization(), worker.metricMemoryUtilization()] });
   const desired = worker.metricDesiredTasks();
