@@ -23,13 +23,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { deepMerge } from '../../stacks/settings';
-import { sharedProviderInstall, terraformEnv } from '../../tools/terraform/cli';
+import { awsProviderAliases, previewOverride, sharedProviderInstall, terraformEnv } from '../../tools/terraform/cli';
 import { DestroyBlocker, destroyBlockers } from '../../tools/terraform/destroy';
 import { PlanSummary, planAndShow, summarizePlan } from '../../tools/terraform/plan';
 import { SERVING_TYPES, STATEFUL_TYPES, harmed } from '../../tools/terraform/risks';
 import { SeededState, planAndSettle, writeState } from '../../tools/terraform/seed';
 import { buildStack } from './synth';
-import { writeStack } from './terraform';
+import { workDir, writeStack } from './terraform';
 
 /** A settings step: the settings added to the steps before it, and what the step must do. */
 export interface ApplyStep {
@@ -37,6 +37,12 @@ export interface ApplyStep {
   readonly label: string;
   /** Settings this step adds (merged onto the settings of the steps before it). */
   readonly settings: Record<string, unknown>;
+  /**
+   * The configuration to plan instead of the current code's: the files a past release wrote
+   * (`cdk.tf.json`, its assets and placeholder variables; helpers/release.ts). Its settings still
+   * count for the steps after it.
+   */
+  readonly release?: Readonly<Record<string, Buffer>>;
   /** What this step must do besides the rules every step keeps. */
   readonly expect?: (plan: PlanSummary, step: StepResult) => void;
 }
@@ -104,6 +110,18 @@ async function planDestroy(step: DestroyStep, last: StepResult & { dir: string }
   return { kind: 'destroy', label: step.label, plan: run.plan ? summarizePlan(run.plan) : undefined, refused: run.plan ? undefined : run.stderr, blockers: destroyBlockers(resources), inState: resources.map((r) => r.address) };
 }
 
+/** A past release's files of one stack, written as `writeStack` writes the current code's (with today's preview override). */
+function writeRelease(stackName: string, files: Readonly<Record<string, Buffer>>): { dir: string; json: any } {
+  const dir = workDir(`${stackName}-release`);
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), content);
+  }
+  const json = JSON.parse(files['cdk.tf.json'].toString('utf8'));
+  fs.writeFileSync(path.join(dir, 'preview_override.tf.json'), JSON.stringify(previewOverride(awsProviderAliases(json)), null, 2));
+  return { dir, json };
+}
+
 /** Plans the steps of one stack in order, each against the state the one before leaves. */
 export async function runJourney(stackName: string, steps: readonly JourneyStep[]): Promise<(StepResult | DestroyResult)[]> {
   const { dataDir, lockFile } = await sharedProviderInstall();
@@ -119,8 +137,7 @@ export async function runJourney(stackName: string, steps: readonly JourneyStep[
       continue;
     }
     settings = deepMerge(settings, step.settings);
-    const stack = buildStack<TerraformStack>(stackName, { stacks: { [stackName]: settings } }, undefined, true);
-    const written = writeStack(stack, 'json');
+    const written = step.release ? writeRelease(stackName, step.release) : writeStack(buildStack<TerraformStack>(stackName, { stacks: { [stackName]: settings } }, undefined, true), 'json');
     fs.copyFileSync(lockFile, path.join(written.dir, '.terraform.lock.hcl'));
     if (state) writeState(written.dir, state);
     const settled = await planAndSettle(written.dir, PLAN_ARGS, env).catch((e: Error) => {
