@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { Wafv2WebAcl, Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
+import { LogGroup } from '../observability/logs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsStack } from '../core/aws-stack';
 import { didYouMean } from '../core/format';
@@ -66,7 +68,29 @@ export interface WebAclProps {
    * @default - the stack's provider
    */
   readonly provider?: AwsProvider;
+  /**
+   * Logs every request the ACL evaluates (with the rule that decided it) to a CloudWatch log group
+   * `aws-waf-logs-<name>` (WAF requires the prefix), headers named in `redactedHeaders` replaced by
+   * `REDACTED`. Regional ACLs only (a CLOUDFRONT ACL logs in us-east-1: give it its own group).
+   * CloudWatch ingestion bills per GB (about 0.50 USD).
+   * @default - no logging
+   */
+  readonly logging?: WebAclLoggingOptions;
 }
+
+/** Request logging of a web ACL (`WebAclProps.logging`). */
+export interface WebAclLoggingOptions {
+  /** Days the log group keeps requests (a CloudWatch retention). @default 30 */
+  readonly retentionDays?: number;
+  /**
+   * Request headers (lower case) whose values never reach the logs: credentials clients send.
+   * @default ["authorization", "cookie", "x-api-key"]
+   */
+  readonly redactedHeaders?: readonly string[];
+}
+
+/** Headers a WAF log never shows by default: what carries a client's credentials. */
+export const DEFAULT_REDACTED_HEADERS: readonly string[] = ['authorization', 'cookie', 'x-api-key'];
 
 /**
  * A WAFv2 web ACL that allows by default and blocks what AWS managed rule groups and a per-IP rate
@@ -82,6 +106,8 @@ export class WebAcl extends Construct {
   public readonly capacityUnits: number;
   /** `REGIONAL` (API Gateway stages, load balancers) or `CLOUDFRONT` (distributions). */
   public readonly scope: 'REGIONAL' | 'CLOUDFRONT';
+  /** The log group of the ACL's request logs, when `logging` is on. */
+  public readonly logs?: LogGroup;
   private readonly name: string;
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
@@ -137,6 +163,23 @@ export class WebAcl extends Construct {
     });
     this.webAclArn = this.resource.arn;
     this.webAclId = this.resource.id;
+    if (props.logging) this.logs = this.addLogging(props.name, props.logging, aclScope);
+  }
+
+  private addLogging(name: string, o: WebAclLoggingOptions, aclScope: 'REGIONAL' | 'CLOUDFRONT'): LogGroup {
+    const headers = o.redactedHeaders ?? DEFAULT_REDACTED_HEADERS;
+    const v = new PropsValidator(this).check(aclScope === 'REGIONAL', 'logging', aclScope, 'is only built for REGIONAL web ACLs here (a CLOUDFRONT ACL must log to a us-east-1 log group)');
+    headers.forEach((h, i) => v.matches(`logging.redactedHeaders[${i}]`, h, /^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$/, 'a lower-case HTTP header name'));
+    v.check(headers.length <= 100, 'logging.redactedHeaders', headers, 'has more than 100 entries; WAF redacts at most 100 fields');
+    v.throwIfInvalid();
+    // WAF's own name rule for a log destination: aws-waf-logs-<anything>.
+    const logs = new LogGroup(this, 'logs', { name: `aws-waf-logs-${name}`, retentionDays: o.retentionDays ?? 30 });
+    new Wafv2WebAclLoggingConfiguration(this, 'logging', {
+      resourceArn: this.webAclArn,
+      logDestinationConfigs: [logs.logGroupArn],
+      redactedFields: headers.map((h) => ({ singleHeader: { name: h } })),
+    });
+    return logs;
   }
 
   /** Protects a regional resource (an API Gateway stage ARN, a load balancer ARN, ...). */

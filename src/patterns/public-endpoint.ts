@@ -51,7 +51,7 @@ export interface PublicEndpointProps {
   /** The public name. @default - the load balancer's (or CloudFront's) own DNS name */
   readonly domain?: EndpointDomain;
   /** A web ACL: on the load balancer, or at the edge (in us-east-1) with CloudFront. @default - none */
-  readonly waf?: Pick<WebAclProps, 'managedRuleGroups' | 'rateLimitPer5Min'>;
+  readonly waf?: Pick<WebAclProps, 'managedRuleGroups' | 'rateLimitPer5Min' | 'logging'>;
   /** CloudFront in front of the load balancer. @default - none */
   readonly cdn?: EndpointCdn;
   /**
@@ -103,7 +103,7 @@ export class PublicEndpoint {
     return this.alb ? `${this.props.loadBalancer?.certificateArn ? 'https' : 'http'}://${this.alb.dnsName}` : undefined;
   }
 
-  private addWebAcl(waf: Pick<WebAclProps, 'managedRuleGroups' | 'rateLimitPer5Min'>): WebAcl {
+  private addWebAcl(waf: Pick<WebAclProps, 'managedRuleGroups' | 'rateLimitPer5Min' | 'logging'>): WebAcl {
     const { platform, cdn } = this.props;
     const scope = platform.scope;
     const webAcl = new WebAcl(scope, 'waf', {

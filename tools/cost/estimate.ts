@@ -87,7 +87,7 @@ export const FREE_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'aws_api_gateway_integration_response', 'aws_api_gateway_gateway_response', 'aws_api_gateway_method_settings', 'aws_api_gateway_account',
   'aws_api_gateway_api_key', 'aws_api_gateway_usage_plan', 'aws_api_gateway_usage_plan_key', 'aws_api_gateway_authorizer',
   'aws_apigatewayv2_integration', 'aws_apigatewayv2_route', 'aws_apigatewayv2_stage', 'aws_apigatewayv2_vpc_link', 'aws_apigatewayv2_authorizer',
-  'aws_wafv2_web_acl_association', 'aws_wafv2_ip_set',
+  'aws_wafv2_web_acl_association', 'aws_wafv2_web_acl_logging_configuration', 'aws_wafv2_ip_set',
   // Monitoring configuration
   'aws_xray_sampling_rule', 'aws_cloudwatch_log_resource_policy', 'aws_cloudwatch_log_subscription_filter',
   // EventBridge rules and targets: rules are free, and events from AWS services are free

@@ -114,3 +114,26 @@ describe('WebAcl', () => {
     expect(build({ managedRuleGroups: all }).acl.capacityUnits).toBe(1977);
   });
 });
+
+describe('WebAcl request logging', () => {
+  it('logs to aws-waf-logs-<name> with the credentials headers redacted', () => {
+    const { json, acl } = build({ logging: {} });
+    expect(onlyOf(json, 'aws_cloudwatch_log_group')).toMatchObject({ name: 'aws-waf-logs-nva-api', retention_in_days: 30 });
+    const config = onlyOf(json, 'aws_wafv2_web_acl_logging_configuration');
+    expect(config.resource_arn).toMatch(/^\$\{aws_wafv2_web_acl\.[\w-]+\.arn\}$/);
+    expect(config.log_destination_configs).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[\w-]+\.arn\}$/)]);
+    expect(config.redacted_fields).toEqual(['authorization', 'cookie', 'x-api-key'].map((name) => ({ single_header: { name } })));
+    expect(acl.logs).toBeDefined();
+  });
+
+  it('keeps what it is told to, and logs nothing unless asked', () => {
+    const { json } = build({ logging: { retentionDays: 90, redactedHeaders: ['x-token'] } });
+    expect(onlyOf(json, 'aws_cloudwatch_log_group').retention_in_days).toBe(90);
+    expect(onlyOf(json, 'aws_wafv2_web_acl_logging_configuration').redacted_fields).toEqual([{ single_header: { name: 'x-token' } }]);
+    expect(resourcesOf(build().json, 'aws_wafv2_web_acl_logging_configuration')).toEqual([]);
+  });
+
+  it('refuses header names WAF would not match', () => {
+    expect(errorOf(() => build({ logging: { redactedHeaders: ['X-Api-Key'] } }))).toContain('logging.redactedHeaders[0]: "X-Api-Key" is not a lower-case HTTP header name');
+  });
+});
