@@ -10,14 +10,12 @@
  * keys) never shows. List items and map entries without a template stay complete. `--check` fails
  * when the committed file differs (the test does the same).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Kind } from '@sinclair/typebox';
 import type { TSchema } from '@sinclair/typebox';
 import { metaOf } from '../stacks/settings/meta';
 import { remoteStateSchema } from '../stacks/settings';
 import { STACKS } from '../stacks';
-import { ROOT } from './terraform/cli';
+import { writeGenerated } from './generated';
 
 /** The published settings schema, relative to the project root. */
 export const SCHEMA_FILE = 'schema/settings.schema.json';
@@ -88,24 +86,7 @@ export function generatedFiles(): Record<string, string> {
 }
 
 function main(): number {
-  const check = process.argv.includes('--check');
-  const stale: string[] = [];
-  for (const [file, text] of Object.entries(generatedFiles())) {
-    const full = path.join(ROOT, file);
-    const current = fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : undefined;
-    if (current === text) continue;
-    if (check) stale.push(file);
-    else {
-      fs.mkdirSync(path.dirname(full), { recursive: true });
-      fs.writeFileSync(full, text);
-      process.stdout.write(`wrote ${file}\n`);
-    }
-  }
-  if (stale.length > 0) {
-    process.stderr.write(`out of date: ${stale.join(', ')}; run npm run schema\n`);
-    return 1;
-  }
-  return 0;
+  return writeGenerated(generatedFiles(), 'npm run schema', process.argv.includes('--check'));
 }
 
 if (require.main === module) process.exitCode = main();

@@ -13,7 +13,7 @@ import { PRICES_AS_OF } from '../cost/prices';
 import { StackModel } from '../model';
 import { installFastPath, synthesizeInMemory } from '../synth';
 import { asDeployed, stacksWithoutImages } from '../synth/deployed';
-import { ROOT } from '../terraform/cli';
+import { writeGenerated } from '../generated';
 import type { SettingsOverrides } from '../../stacks/settings';
 import { STACKS, STACK_NAMES, buildApp, resolveAppSettings } from '../../stacks';
 import { StackFacts, settingRows, stackPage } from './page';
@@ -66,23 +66,7 @@ export function generatedPages(): Record<string, string> {
 }
 
 function main(): number {
-  const check = process.argv.includes('--check');
-  const stale: string[] = [];
-  for (const [file, text] of Object.entries(generatedPages())) {
-    const full = path.join(ROOT, file);
-    if (fs.existsSync(full) && fs.readFileSync(full, 'utf8') === text) continue;
-    if (check) stale.push(file);
-    else {
-      fs.mkdirSync(path.dirname(full), { recursive: true });
-      fs.writeFileSync(full, text);
-      process.stdout.write(`wrote ${file}\n`);
-    }
-  }
-  if (stale.length > 0) {
-    process.stderr.write(`out of date: ${stale.join(', ')}; run npm run docs\n`);
-    return 1;
-  }
-  return 0;
+  return writeGenerated(generatedPages(), 'npm run docs', process.argv.includes('--check'));
 }
 
 if (require.main === module) process.exitCode = main();
