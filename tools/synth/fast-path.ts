@@ -17,15 +17,15 @@
  *   cross-stack references, then again to write it. The stacks here never reference each other,
  *   so `synthesizeStacks` writes each stack once; should a stack ever gain a cross-stack
  *   reference, its dependencies show it after writing and the app is synthesized again the
- *   standard way. cdktf's synth-time validations (aspects, the Terraform >= 1.5 check that a
- *   `moved` block adds, every construct's own validation) run as in `App.synth()`.
+ *   standard way. Every construct's own validation runs before (tools/synth `assertValid`), except
+ *   cdktf's checks that run `terraform version` (a `moved` block's >= 1.5, `terraform_data`'s
+ *   >= 1.4): every stack states `required_version >= 1.10` instead, which Terraform enforces.
  *
  * `CDKTF_FAST_SYNTH=0` switches every patch off: the app then synthesizes exactly as cdktf does.
  */
 import { App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
 import { resolve } from 'cdktf/lib/_tokens';
 import { deepMerge } from 'cdktf/lib/util';
-import { appValidationFailure } from 'cdktf/lib/errors';
 import { IConstruct } from 'constructs';
 
 /** Environment variable that switches the fast path off (`0`). */
@@ -111,13 +111,13 @@ export function synthesizeStacks(app: App, env: NodeJS.ProcessEnv = process.env)
   }
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
   for (const stack of stacks) stack.ensureBackendExists();
-  const session = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
+  // Validated already (tools/synth assertValid, before this: the project has no aspects that could
+  // add constructs in between), without cdktf's `terraform version` checks (see validationsOf).
+  const session = { outdir: app.outdir, skipValidation: true, manifest: app.manifest };
   for (const stack of stacks) stack.synthesizer.synthesize(session);
   if (stacks.some((s) => s.dependencies.length > 0)) {
     app.synth();
     return;
   }
-  const problems = app.node.validate();
-  if (problems.length > 0) throw appValidationFailure(problems.join('\n  '));
   app.manifest.writeToFile();
 }

@@ -75,3 +75,17 @@ describe('npm run synth', () => {
     expect(unknown.stderr).toBe(`unknown stack "karmacadabr"; did you mean "karmacadabra"?; stacks: ${STACK_NAMES.join(', ')}\n`);
   });
 });
+
+describe('npm run synth without Terraform', () => {
+  it('synthesizes a stack with moved blocks and terraform_data when no terraform is on PATH (synth needs none; required_version guards the version)', () => {
+    // A PATH holding node alone: cdktf's own version checks would run `terraform version` and fail.
+    const bin = tempDir('synth-path-');
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    const r = synth(['state-bootstrap', 'artwork-matcher-production'], { PATH: bin });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(fs.readFileSync(path.join(r.out, 'stacks', 'state-bootstrap', 'cdk.tf.json'), 'utf8'));
+    expect(doc.moved).toBeDefined();
+    expect(doc.terraform.required_version).toBe('>= 1.10');
+  });
+});
