@@ -43,6 +43,12 @@ export interface ApplyStep {
    * count for the steps after it.
    */
   readonly release?: Readonly<Record<string, Buffer>>;
+  /**
+   * Serving resource types the step removes on purpose (a NAT gateway or interface endpoints a
+   * cheaper path replaces): their plain destroy is no breach (a destroy-first replacement still
+   * is, and stateful types never are).
+   */
+  readonly retires?: readonly string[];
   /** What this step must do besides the rules every step keeps. */
   readonly expect?: (plan: PlanSummary, step: StepResult) => void;
 }
@@ -67,6 +73,8 @@ export interface StepResult {
   readonly json: Record<string, any>;
   /** Resource address -> attributes after the step is applied (from the plan). */
   readonly after: ReadonlyMap<string, Record<string, any>>;
+  /** The serving types the step retires on purpose (`ApplyStep.retires`). */
+  readonly retires?: readonly string[];
 }
 
 /** A destroy step as planned. */
@@ -144,7 +152,7 @@ export async function runJourney(stackName: string, steps: readonly JourneyStep[
       throw new Error(`${stackName}, step "${step.label}": ${e.message}`);
     });
     state = settled.state;
-    last = { kind: 'apply', label: step.label, plan: summarizePlan(settled.plan), json: written.json, after: attributesOf(state), dir: written.dir };
+    last = { kind: 'apply', label: step.label, plan: summarizePlan(settled.plan), json: written.json, after: attributesOf(state), dir: written.dir, retires: step.retires };
     results.push(last);
   }
   return results;
@@ -157,7 +165,9 @@ export function breaches(results: readonly (StepResult | DestroyResult)[]): stri
       ? []
       : [
           ...harmed(r.plan, STATEFUL_TYPES, false).map((h) => `${r.label}: stateful ${h}`),
-          ...harmed(r.plan, SERVING_TYPES, true).map((h) => `${r.label}: serving ${h}`),
+          ...harmed(r.plan, SERVING_TYPES, true)
+            .filter((h) => !(r.retires ?? []).some((type) => h.startsWith(`${type}.`) && h.endsWith('(destroy)')))
+            .map((h) => `${r.label}: serving ${h}`),
           ...boundsNotArrived(r).map((b) => `${r.label}: ${b}`),
         ],
   );

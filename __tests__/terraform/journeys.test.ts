@@ -23,6 +23,12 @@ const THIRD_ZONE: JourneyStep = {
   expect: (plan) => expect(describeChanges(plan).filter((c) => / (replace|destroy)\b/.test(c))).toEqual([]),
 };
 const RESYNTH: JourneyStep = { label: 'the same settings again', settings: {}, expect: (plan) => expect(describeChanges(plan)).toEqual([]) };
+/** The lean profile over a deployed stack (docs/cost.md), and back: nothing stateful is replaced, nothing serving destroyed first. */
+// A profile switch retires the path it no longer uses, after the routes have moved to the new one
+// (in place): the NAT gateway and interface endpoints going lean, the NAT instance coming back.
+// Nothing stateful is replaced either way (the rules of every step).
+const LEAN: JourneyStep = { label: 'the lean profile', settings: { profile: 'lean' }, retires: ['aws_nat_gateway', 'aws_vpc_endpoint'] };
+const STANDARD_AGAIN: JourneyStep = { label: 'back to the standard profile', settings: { profile: 'standard' }, retires: ['aws_instance'] };
 
 /** What a changed address set looks like, by resource type. */
 const byType = (plan: PlanSummary, kind: string) => [...new Set(Object.entries(plan.actions).filter(([, k]) => k === kind).map(([a]) => a.split('.')[0]))].sort();
@@ -84,7 +90,17 @@ const JOURNEYS: Record<string, readonly JourneyStep[]> = {
     RESYNTH,
     destroy([...PRODUCTION_ALB, 'objects aws_s3_bucket', ...images(4), 'recovery-points aws_backup_vault']),
   ],
-  'vision-validator': [firstApply, { label: 'a scaling change', settings: { service: { maxCapacity: 3 } } }, THIRD_ZONE, { label: 'HTTPS', settings: certificate('us-east-1') }, RESYNTH, destroy(PRODUCTION_ALB)],
+  'vision-validator': [
+    firstApply,
+    { label: 'a scaling change', settings: { service: { maxCapacity: 3 } } },
+    THIRD_ZONE,
+    { label: 'HTTPS', settings: certificate('us-east-1') },
+    // The scaling change above keeps 3 tasks, which the lean profile's 2 instances cannot hold: the user raises gpu.maxSize with it.
+    { ...LEAN, settings: { profile: 'lean', gpu: { maxSize: 4 } } },
+    STANDARD_AGAIN,
+    RESYNTH,
+    destroy(PRODUCTION_ALB),
+  ],
   karmacadabra: [
     firstApply,
     IMAGES,
@@ -103,10 +119,13 @@ const JOURNEYS: Record<string, readonly JourneyStep[]> = {
       // Path routing moves to the HTTPS listener: each rule is created there before the old one goes.
       expect: (plan) => expect(Object.entries(plan.replaceOrder).filter(([a]) => a.startsWith('aws_lb_listener_rule.')).map(([, o]) => o)).toEqual(Array(6).fill('create-first')),
     },
+    LEAN,
+    STANDARD_AGAIN,
     RESYNTH,
     destroy([...PRODUCTION_ALB, ...images(6)]),
   ],
-  'ai-predictor': [firstApply, IMAGES, { label: 'a scaling change', settings: { backend: { maxCapacity: 6 } } }, THIRD_ZONE, RESYNTH, destroy([])],
+  // No way back in the journey: back to private subnets, the public ones (and the internet gateway) go while the tasks may still be in them.
+  'ai-predictor': [firstApply, IMAGES, { label: 'a scaling change', settings: { backend: { maxCapacity: 6 } } }, THIRD_ZONE, LEAN, RESYNTH, destroy([])],
   'nutrition-video-analysis': [
     firstApply,
     IMAGES,
@@ -119,6 +138,8 @@ const JOURNEYS: Record<string, readonly JourneyStep[]> = {
         expect(Object.entries(plan.actions).filter(([a]) => a.startsWith('aws_batch_compute_environment.'))).toEqual([[expect.any(String), 'update']]);
       },
     },
+    LEAN,
+    STANDARD_AGAIN,
     RESYNTH,
     // The jobs table's deletion protection is a setting (on by default, in every environment).
     destroy(['deletion-protection aws_dynamodb_table']),

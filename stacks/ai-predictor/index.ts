@@ -2,7 +2,7 @@
 import type { Construct } from 'constructs';
 import type { StackDefinition } from '../settings';
 import { PREVIEW_ACCOUNT, previewNetwork } from '../settings/preview';
-import { AiPredictorSettings, aiPredictorDefaults, aiPredictorSchema } from './settings';
+import { AI_PREDICTOR_LEAN, AiPredictorSettings, aiPredictorDefaults, aiPredictorSchema } from './settings';
 import { AI_PREDICTOR, AiPredictorStack } from './stack';
 
 export * from './settings';
@@ -14,6 +14,7 @@ export const aiPredictor: StackDefinition<AiPredictorSettings, Construct> = {
   description: 'AI Predictor backend: FastAPI on Fargate Spot behind an HTTP API and VPC link, no NAT gateway (document 001)',
   schema: aiPredictorSchema,
   defaults: aiPredictorDefaults,
+  profiles: { lean: AI_PREDICTOR_LEAN },
   preview: (s) => ({
     accountId: s.accountId ?? PREVIEW_ACCOUNT,
     network: previewNetwork(s.region, s.network),

@@ -56,6 +56,11 @@ const backend = s.object(
     healthCheckStartPeriodSec: s.number({ min: 0, max: 300, unit: 'seconds', description: 'Seconds the health check waits after start (model loading).' }),
     environment: s.environmentVariables({ description: 'More environment variables of the backend. The stack sets AWS_REGION, ENVIRONMENT, S3_FILES_BUCKET and S3_DATA_BUCKET itself.' }),
     enableExecuteCommand: s.boolean({ description: 'ECS Exec (`aws ecs execute-command`); without NAT it needs the `ssmmessages` endpoint.', default: false }),
+    assignPublicIp: s.boolean({
+      description:
+        'Run the tasks in public subnets (created for them), each with a public IP (about 3.65 USD a month per task), so that they reach ECR, CloudWatch Logs and S3 through the internet gateway: no interface endpoint is needed (set `network.interfaceEndpoints` to `[]`). Their security group still admits only the VPC link; the VPC link stays in the private subnets. The lean profile\'s choice.',
+      default: false,
+    }),
   },
   {
     description: 'The FastAPI backend service.',
@@ -174,8 +179,9 @@ function checkBackend(b: AiPredictorSettings['backend'], issue: s.IssueFn): void
 /** The cross-field rules (each reported at the setting the user wrote). */
 function checkAiPredictor(v: AiPredictorSettings, issue: s.IssueFn): void {
   const b = v.backend;
-  // Fargate tasks pull from ECR and ship logs: without NAT they need the endpoints (ECS Exec adds its channel).
-  const needs: EgressNeed[] = [...FARGATE_WITHOUT_NAT, ...(b.enableExecuteCommand ? (['ssmmessages'] as const) : [])];
+  // Fargate tasks pull from ECR and ship logs: without NAT they need the endpoints (ECS Exec adds
+  // its channel), unless they have public IPs and go through the internet gateway.
+  const needs: EgressNeed[] = b.assignPublicIp ? [] : [...FARGATE_WITHOUT_NAT, ...(b.enableExecuteCommand ? (['ssmmessages'] as const) : [])];
   checkNetwork(v.network, v.region, issue, { minZones: 1, needs, prefix: 'network' });
   // Its private subnets start at a fixed network number (the upper half of the VPC), whatever the zones.
   if (v.network.subnetLayoutZones !== undefined) issue('network.subnetLayoutZones', `${v.network.subnetLayoutZones} has no effect: ai-predictor's private subnets start at a fixed range (the upper half of the VPC), so adding a zone never moves one; remove it`);
@@ -203,10 +209,22 @@ function checkAiPredictor(v: AiPredictorSettings, issue: s.IssueFn): void {
     }
   }
   checkStackRemoteState(v.remoteState, DOCUMENT_REMOTE_STATE, issue);
+  if (b.assignPublicIp && v.network.natGateways !== 'none') issue('backend.assignPublicIp', `true has no effect on egress with natGateways ${JSON.stringify(v.network.natGateways)} (the NAT gateway already gives the tasks a way out); set natGateways "none" or assignPublicIp false`);
 }
 
 /** The settings schema: every field, its description and its default. */
 export const aiPredictorSchema = s.object(fields, { refine: checkAiPredictor });
+
+/**
+ * The lean profile (`"profile": "lean"`), over the defaults: the task in public subnets with a
+ * public IP (its security group admits only the VPC link) instead of three interface endpoints,
+ * Container Insights off, and one task (no scale-out). What it gives up: docs/cost.md.
+ */
+export const AI_PREDICTOR_LEAN = {
+  network: { interfaceEndpoints: [], interfaceEndpointZones: null },
+  backend: { assignPublicIp: true, maxCapacity: 1 },
+  containerInsights: false,
+} as const;
 
 /** The document's values, as the schema declares them. */
 export const aiPredictorDefaults: AiPredictorSettings = s.defaultsOf(aiPredictorSchema);

@@ -51,7 +51,7 @@ export class AiPredictorStack extends AwsStack {
     // API Gateway finds the tasks through the namespace (SRV records).
     this.platform = new EcsPlatform(this, {
       namePrefix: prefix,
-      network: { ...vpcProps(net), publicSubnets: net.natGateways !== 'none', privateSubnetOffset: PRIVATE_SUBNET_OFFSET, gatewayEndpoints: ['s3'] },
+      network: { ...vpcProps(net), publicSubnets: net.natGateways !== 'none' || b.assignPublicIp, privateSubnetOffset: PRIVATE_SUBNET_OFFSET, gatewayEndpoints: ['s3'] },
       clusterName: `${prefix}-cluster`,
       containerInsights: settings.containerInsights,
       defaultCapacityProviderStrategy: b.capacityProviderStrategy,
@@ -70,13 +70,14 @@ export class AiPredictorStack extends AwsStack {
     this.filesBucket = bucket('files', s3.filesBucketName);
     this.dataBucket = bucket('data', s3.dataBucketName);
 
-    // The FastAPI backend on Fargate Spot, in private subnets, without public IPs.
+    // The FastAPI backend on Fargate Spot, in private subnets without public IPs (or, with
+    // `assignPublicIp`, in public subnets with them: out through the internet gateway).
     this.backendEnvironment = { ...b.environment, AWS_REGION: settings.region, ENVIRONMENT: settings.environment, S3_FILES_BUCKET: this.filesBucket.bucketName, S3_DATA_BUCKET: this.dataBucket.bucketName };
     const cooldowns = { scaleInCooldownSec: b.scaleInCooldownSec, scaleOutCooldownSec: b.scaleOutCooldownSec };
     this.service = new ContainerService(this, 'service', {
       platform: this.platform,
       serviceName: `${prefix}-backend`,
-      assignPublicIp: false,
+      assignPublicIp: b.assignPublicIp,
       capacityProviderStrategy: b.capacityProviderStrategy,
       cpu: b.cpu,
       memoryMiB: b.memoryMiB,
@@ -94,6 +95,8 @@ export class AiPredictorStack extends AwsStack {
       scaling: { minCapacity: b.minCapacity, maxCapacity: b.maxCapacity, cpu: { target: b.cpuTarget, ...cooldowns }, memory: { target: b.memoryTarget, ...cooldowns } },
     });
     const service = this.service.service;
+    if (b.assignPublicIp) Guardrails.suppress(service, 'AWS-ECS-007', 'backend.assignPublicIp (the lean profile\'s choice): the tasks go out through the internet gateway instead of three interface endpoints; their security group admits only the VPC link, so nothing on the internet reaches them');
+    if (settings.profile === 'lean' && !settings.containerInsights) Guardrails.suppress(this.platform.cluster, 'AWS-ECS-006', 'the lean profile turns Container Insights off for cost (about 9 USD a month); the alarms and the dashboard use the ECS service metrics and the API\'s');
 
     // The task role gets exactly the backend's S3 access, on these two buckets.
     const access: BucketAccess[] = ['list', 'read', 'write', ...(s3.allowDelete ? (['delete'] as const) : [])];

@@ -2,7 +2,7 @@
 import type { Construct } from 'constructs';
 import type { StackDefinition } from '../settings';
 import { PREVIEW_ACCOUNT, previewNetwork } from '../settings/preview';
-import { KarmacadabraSettings, karmacadabraDefaults, karmacadabraSchema } from './settings';
+import { KARMACADABRA_LEAN, KarmacadabraSettings, karmacadabraDefaults, karmacadabraSchema } from './settings';
 import { KARMACADABRA, KarmacadabraStack } from './stack';
 
 export * from './settings';
@@ -14,6 +14,7 @@ export const karmacadabra: StackDefinition<KarmacadabraSettings, Construct> = {
   description: 'Karmacadabra: five AI agents on Fargate Spot behind one path-routed ALB, with Service Connect (document 003)',
   schema: karmacadabraSchema,
   defaults: karmacadabraDefaults(),
+  profiles: { lean: KARMACADABRA_LEAN },
   preview: (s) => ({ accountId: s.accountId ?? PREVIEW_ACCOUNT, network: previewNetwork(s.region, s.network) }),
   create: (app, settings, shared) => new KarmacadabraStack(app, KARMACADABRA, settings, shared),
 };

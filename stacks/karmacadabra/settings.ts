@@ -258,14 +258,12 @@ export const karmacadabraSchema = s.object(fields, { refine: checkKarmacadabra, 
 /**
  * The lean profile (`"profile": "lean"`), over the defaults: a NAT instance instead of the NAT
  * gateway, no interface endpoints (the tasks reach ECR, Logs and Secrets Manager through the NAT
- * instance; S3 keeps its free gateway endpoint), Container Insights off, and at most two tasks per
- * agent (one, on Fargate Spot, as in the standard profile, while the load is light). What it gives
- * up: docs/cost.md.
+ * instance; ECR's layers and S3 keep the free gateway endpoint) and Container Insights off. The
+ * agents stay one task each on Fargate Spot, scaling to three. What it gives up: docs/cost.md.
  */
 export const KARMACADABRA_LEAN = {
   network: { natGateways: 'instance', interfaceEndpoints: [], interfaceEndpointZones: null },
   containerInsights: false,
-  agentDefaults: { maxCapacity: 2 },
 } as const;
 
 /** The document's values, as the schema declares them. */

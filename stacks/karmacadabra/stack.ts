@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
 import { isProductionEnvironment } from '../../src/core/environment';
+import { Guardrails } from '../../src/core/suppressions';
 import type { Metric } from '../../src/core/metric';
 import type { SharedSettings } from '../settings';
 import { albAccessLogsOn, albProps, spotStrategy, vpcProps } from '../settings/shapes';
@@ -55,6 +56,9 @@ export class KarmacadabraStack extends AwsStack {
       // Outside production, terraform destroy deletes images and logs itself (docs/operations.md).
       forceDestroy: !isProductionEnvironment(settings.environment),
     });
+    if (settings.profile === 'lean' && !settings.containerInsights) {
+      Guardrails.suppress(this.platform.cluster, 'AWS-ECS-006', 'the lean profile turns Container Insights off for cost (35 USD a month of metrics); the alarms and dashboard keep the ECS service metrics (CPU, memory) and the target group\'s');
+    }
     // Access logs (production by default): the load balancer's requests, kept 90 days.
     this.endpoint = new PublicEndpoint({ platform: this.platform, domain: settings.domain, accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: albProps(settings.alb) });
     const alb = this.endpoint.alb!;

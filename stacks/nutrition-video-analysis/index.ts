@@ -2,7 +2,7 @@
 import type { Construct } from 'constructs';
 import type { StackDefinition } from '../settings';
 import { PREVIEW_ACCOUNT, previewNetwork } from '../settings/preview';
-import { NutritionVideoAnalysisSettings, nutritionVideoAnalysisDefaults, nutritionVideoAnalysisSchema } from './settings';
+import { NUTRITION_VIDEO_ANALYSIS_LEAN, NutritionVideoAnalysisSettings, nutritionVideoAnalysisDefaults, nutritionVideoAnalysisSchema } from './settings';
 import { NUTRITION_VIDEO_ANALYSIS, NutritionVideoAnalysisStack } from './stack';
 
 export * from './settings';
@@ -14,6 +14,7 @@ export const nutritionVideoAnalysis: StackDefinition<NutritionVideoAnalysisSetti
   description: 'Nutrition Video Analysis: API Gateway, 4 Lambda functions, SQS, SNS, DynamoDB, S3, EFS, KMS, a Fargate worker on queue depth and AWS Batch GPU spot jobs (document 002)',
   schema: nutritionVideoAnalysisSchema,
   defaults: nutritionVideoAnalysisDefaults(),
+  profiles: { lean: NUTRITION_VIDEO_ANALYSIS_LEAN },
   preview: (s) => ({
     accountId: s.accountId ?? PREVIEW_ACCOUNT,
     network: previewNetwork(s.region, s.network),

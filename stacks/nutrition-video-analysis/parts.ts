@@ -171,6 +171,9 @@ export function addGpuAndWorker(system: Omit<NvaSystem, 'platform' | 'worker' | 
 
   const strategy = settings.enableSpotInstances ? spotStrategy(100, 0) : spotStrategy(0, 0);
   const platform = new EcsPlatform(system, { namePrefix: system.prefix, network: system.vpc, clusterName: `${system.prefix}-cluster`, containerInsights: settings.containerInsights, defaultCapacityProviderStrategy: strategy, forceDestroy });
+  if (settings.profile === 'lean' && !settings.containerInsights) {
+    Guardrails.suppress(platform.cluster, 'AWS-ECS-006', 'the lean profile turns Container Insights off for cost (about 9 USD a month while the worker runs); the queue, Lambda and API alarms stay, only the worker\'s task-failure alarm goes');
+  }
   const logGroup = new LogGroup(system, 'ecs-logs', { name: `/ecs/${system.prefix}`, retentionDays: settings.logRetentionDays });
   const w = settings.worker;
   const worker = new QueueWorker(system, 'worker', {

@@ -287,6 +287,22 @@ function checkGpu(v: NutritionVideoAnalysisSettings, issue: IssueFn): void {
   if (v.gpu.vcpus > v.maxVcpus) issue('maxVcpus', `${v.maxVcpus} is below gpu.vcpus ${v.gpu.vcpus}: no job could ever start`);
 }
 
+/**
+ * The lean profile (`"profile": "lean"`), over the defaults: a NAT instance instead of the NAT
+ * gateway (the functions and the worker call the Gemini API through it; ECR layers and S3 go through
+ * the free gateway endpoint), Container Insights off, the worker and the GPU jobs capped for the
+ * document's light usage (two worker tasks, two GPU jobs at once: a runaway month costs hundreds,
+ * not thousands), and a budget at about 1.5 times the lean figure at that usage. The worker already
+ * scales from zero on the queue depth and GPU time is bought per job. What it gives up: docs/cost.md.
+ */
+export const NUTRITION_VIDEO_ANALYSIS_LEAN = {
+  network: { natGateways: 'instance' },
+  containerInsights: false,
+  worker: { maxCapacity: 2 },
+  maxVcpus: 8,
+  budget: { monthlyLimitUsd: 40 },
+} as const;
+
 /** The settings schema: every field, its description and its default. */
 export const nutritionVideoAnalysisSchema = s.object(fields, {
   refine: checkNutritionVideoAnalysis,

@@ -2,7 +2,7 @@
 import type { Construct } from 'constructs';
 import type { StackDefinition } from '../settings';
 import { PREVIEW_ACCOUNT, PREVIEW_AMI, previewNetwork } from '../settings/preview';
-import { VisionValidatorSettings, visionValidatorDefaults, visionValidatorSchema } from './settings';
+import { VISION_VALIDATOR_LEAN, VisionValidatorSettings, visionValidatorDefaults, visionValidatorSchema } from './settings';
 import { VISION_VALIDATOR, VisionValidatorStack } from './stack';
 
 export * from './settings';
@@ -14,6 +14,7 @@ export const visionValidator: StackDefinition<VisionValidatorSettings, Construct
   description: 'Vision Validation plugin: a GPU container service on ECS with g4dn EC2 capacity behind an ALB (document 000)',
   schema: visionValidatorSchema,
   defaults: visionValidatorDefaults(),
+  profiles: { lean: VISION_VALIDATOR_LEAN },
   preview: (s) => ({
     accountId: s.accountId ?? PREVIEW_ACCOUNT,
     network: previewNetwork(s.region, s.network),

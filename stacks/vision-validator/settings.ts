@@ -196,6 +196,19 @@ function checkVisionValidator(v: VisionValidatorSettings, issue: s.IssueFn): voi
 /** The settings schema: every field, its description and its default. */
 export const visionValidatorSchema = s.object(fields, { refine: checkVisionValidator, variables: DOCUMENT_VARIABLES });
 
+/**
+ * The lean profile (`"profile": "lean"`), over the defaults: the GPU instances on spot (over two
+ * g4dn sizes, for more spot pools), one task with room for the extra one a rolling deployment
+ * starts (at most two instances), and Container Insights off. The NAT gateway stays: the
+ * instances pull the multi-GB image from ghcr.io through it each time one starts. What it gives
+ * up: docs/cost.md; `offHours` lowers it further.
+ */
+export const VISION_VALIDATOR_LEAN = {
+  gpu: { spot: true, instanceTypes: ['g4dn.xlarge', 'g4dn.2xlarge'], maxSize: 2 },
+  service: { maxCapacity: 1 },
+  containerInsights: false,
+} as const;
+
 /** The document's values, as the schema declares them. */
 export function visionValidatorDefaults(): VisionValidatorSettings {
   return s.defaultsOf(visionValidatorSchema);

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsStack } from '../../src/core/aws-stack';
 import { isProductionEnvironment } from '../../src/core/environment';
+import { Guardrails } from '../../src/core/suppressions';
 import type { SharedSettings } from '../settings';
 import { albAccessLogsOn, albProps, vpcProps } from '../settings/shapes';
 import type { AsgCapacityProvider } from '../../src/compute/ecs-cluster';
@@ -51,6 +52,9 @@ export class VisionValidatorStack extends AwsStack {
     const strategy = [{ capacityProvider: providerName, weight: 1, base: 0 }];
     // Outside production, terraform destroy deletes the access logs itself (docs/operations.md).
     this.platform = new EcsPlatform(this, { namePrefix: prefix, network: { ...vpcProps(settings.network), gatewayEndpoints: ['s3'] }, containerInsights: settings.containerInsights, fargate: false, defaultCapacityProviderStrategy: strategy, forceDestroy: !isProductionEnvironment(settings.environment) });
+    if (settings.profile === 'lean' && !settings.containerInsights) {
+      Guardrails.suppress(this.platform.cluster, 'AWS-ECS-006', 'the lean profile turns Container Insights off for cost (about 9 USD a month); the alarms and dashboard use the ECS service metrics, the target group\'s and the GPU metrics');
+    }
     const { vpc, cluster } = this.platform;
     const spot = gpu.spot ? { onDemandBaseCapacity: gpu.onDemandBaseCapacity, allocationStrategy: gpu.spotAllocationStrategy ?? ('capacity-optimized' as const) } : undefined;
     this.gpuCapacity = cluster.addAsgCapacityProvider('gpu', { name: providerName, vpc, instanceTypes: gpu.instanceTypes, gpu: true, amiId: gpu.amiId, minSize: gpu.minSize, maxSize: gpu.maxSize, desiredCapacity: gpu.desiredCapacity, spot, gpuMetrics: gpu.gpuMetrics ? {} : undefined });
