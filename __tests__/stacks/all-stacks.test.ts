@@ -38,7 +38,7 @@ const PINNED: Record<string, string[]> = {
   'state-bootstrap': ['aws_dynamodb_table.state_lock-table_this_2374F7AE', 'aws_s3_bucket.state_bucket_this_6EF0E3A7'],
   'artwork-matcher-demo': ARTWORK_STATEFUL,
   'artwork-matcher-staging': ARTWORK_STATEFUL,
-  'artwork-matcher-production': [...ARTWORK_STATEFUL, ACCESS_LOGS, 'aws_backup_vault.backup_vault_A3268EAD', 'aws_kms_key.backup-key_3D56A38B'].sort(),
+  'artwork-matcher-production': [...ARTWORK_STATEFUL, ACCESS_LOGS, 'aws_backup_vault.backup_vault_A3268EAD', 'aws_kms_key.backup-key_3D56A38B', 'aws_cloudwatch_log_group.waf_logs_this_58B26BCA'].sort(),
   karmacadabra: [
     'aws_cloudwatch_log_group.logs-abracadabra_this_047F5820',
     'aws_cloudwatch_log_group.logs-karma-hello_this_5F7E5ED9',

@@ -508,6 +508,11 @@ describe('artwork-matcher production checklist: name, WAF, backup, budget, CI/CD
     );
     expect(JSON.stringify(rules)).toContain('"limit":2000');
     expect(onlyOf(full, 'aws_wafv2_web_acl_association').resource_arn).toMatch(/aws_lb\.[\w-]+\.arn/);
+    // Its requests are logged (the checkov finding of round two), credentials redacted.
+    const logging = onlyOf(full, 'aws_wafv2_web_acl_logging_configuration');
+    expect(logging.log_destination_configs).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.waf_logs_this_\w+\.arn\}$/)]);
+    expect(logging.redacted_fields.map((f: any) => f.single_header.name)).toEqual(['authorization', 'cookie', 'x-api-key']);
+    expect(findBy(full, 'aws_cloudwatch_log_group', 'name', 'aws-waf-logs-artwork-matcher-production').retention_in_days).toBe(30);
   });
 
   it('backs up the EFS index and the data bucket daily into a KMS-encrypted vault, kept 35 days, instead of EFS\'s own backup', () => {
@@ -576,6 +581,7 @@ describe('artwork-matcher production checklist: name, WAF, backup, budget, CI/CD
     expect(distribution.price_class).toBe('PriceClass_100');
     expect(distribution.web_acl_id).toMatch(/aws_wafv2_web_acl\.[\w-]+\.arn/);
     expect(onlyOf(edge, 'aws_wafv2_web_acl')).toMatchObject({ scope: 'CLOUDFRONT', provider: 'aws.us_east_1' });
+    expect(onlyOf(edge, 'aws_wafv2_web_acl_logging_configuration').provider).toBe('aws.us_east_1');
     expect(countOf(edge, 'aws_wafv2_web_acl_association')).toBe(0);
     const albSg = sgRef(edge, 'artwork-matcher-production-alb');
     const albIngress = allOf(edge, 'aws_vpc_security_group_ingress_rule').filter((r) => `\${aws_security_group.${r.security_group_id.split('.')[1]}.id}` === albSg);

@@ -180,6 +180,15 @@ describe('karmacadabra', () => {
     expect(quickStart).toMatch(/curl http:\/\/\$\{aws_lb\.[\w-]+\.dns_name\}\/validator\/health/);
   });
 
+  it('puts a logged WAF web ACL in front of the agents when asked (off by default, as in the document)', () => {
+    expect(countOf(deployed(), 'aws_wafv2_web_acl')).toBe(0);
+    const json = variant('waf', { waf: { enabled: true, rateLimitPer5Min: 500 } });
+    expect(onlyOf(json, 'aws_wafv2_web_acl').name).toBe('karmacadabra-prod');
+    expect(JSON.stringify(onlyOf(json, 'aws_wafv2_web_acl').rule)).toContain('"limit":500');
+    expect(onlyOf(json, 'aws_wafv2_web_acl_association').resource_arn).toMatch(/^\$\{aws_lb\.[\w-]+\.arn\}$/);
+    expect(findBy(json, 'aws_cloudwatch_log_group', 'name', 'aws-waf-logs-karmacadabra-prod').retention_in_days).toBe(30);
+  });
+
   it('serves its URLs on its domain when one is given: a DNS-validated certificate, an alias, HTTPS', () => {
     const json = variant('domain', { domain: { name: 'agents.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' } });
     expect(onlyOf(json, 'aws_acm_certificate')).toMatchObject({ domain_name: 'agents.example.com', validation_method: 'DNS' });

@@ -181,6 +181,15 @@ describe('vision-validator', () => {
     expect(countOf(variant('email', { monitoring: { alarmEmail: 'ops@example.com' } }).json, 'aws_sns_topic_subscription')).toBe(1);
   });
 
+  it('puts a logged WAF web ACL in front of the load balancer when asked (off by default, as in the document)', () => {
+    expect(countOf(defaults().json, 'aws_wafv2_web_acl')).toBe(0);
+    const { json } = variant('waf', { waf: { enabled: true } });
+    expect(onlyOf(json, 'aws_wafv2_web_acl')).toMatchObject({ name: 'vision-validator-production', scope: 'REGIONAL' });
+    expect(onlyOf(json, 'aws_wafv2_web_acl_association').resource_arn).toMatch(/^\$\{aws_lb\.[\w-]+\.arn\}$/);
+    expect(onlyOf(json, 'aws_wafv2_web_acl_logging_configuration').redacted_fields).toContainEqual({ single_header: { name: 'x-api-key' } });
+    expect(countOf(variant('waf-quiet', { waf: { enabled: true, logging: false } }).json, 'aws_wafv2_web_acl_logging_configuration')).toBe(0);
+  });
+
   it('serves its URLs on its domain when one is given (a certificate never matches the load balancer\'s own name)', () => {
     const { json } = variant('domain', { domain: { name: 'vision.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' } });
     expect(onlyOf(json, 'aws_acm_certificate')).toMatchObject({ domain_name: 'vision.example.com', validation_method: 'DNS' });

@@ -71,8 +71,8 @@ export interface WebAclProps {
   /**
    * Logs every request the ACL evaluates (with the rule that decided it) to a CloudWatch log group
    * `aws-waf-logs-<name>` (WAF requires the prefix), headers named in `redactedHeaders` replaced by
-   * `REDACTED`. Regional ACLs only (a CLOUDFRONT ACL logs in us-east-1: give it its own group).
-   * CloudWatch ingestion bills per GB (about 0.50 USD).
+   * `REDACTED`; a CLOUDFRONT ACL's group is in us-east-1 with it (its `provider`). CloudWatch
+   * ingestion bills per GB (about 0.50 USD).
    * @default - no logging
    */
   readonly logging?: WebAclLoggingOptions;
@@ -163,18 +163,19 @@ export class WebAcl extends Construct {
     });
     this.webAclArn = this.resource.arn;
     this.webAclId = this.resource.id;
-    if (props.logging) this.logs = this.addLogging(props.name, props.logging, aclScope);
+    if (props.logging) this.logs = this.addLogging(props.name, props.logging, props.provider);
   }
 
-  private addLogging(name: string, o: WebAclLoggingOptions, aclScope: 'REGIONAL' | 'CLOUDFRONT'): LogGroup {
+  private addLogging(name: string, o: WebAclLoggingOptions, provider: AwsProvider | undefined): LogGroup {
     const headers = o.redactedHeaders ?? DEFAULT_REDACTED_HEADERS;
-    const v = new PropsValidator(this).check(aclScope === 'REGIONAL', 'logging', aclScope, 'is only built for REGIONAL web ACLs here (a CLOUDFRONT ACL must log to a us-east-1 log group)');
+    const v = new PropsValidator(this);
     headers.forEach((h, i) => v.matches(`logging.redactedHeaders[${i}]`, h, /^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$/, 'a lower-case HTTP header name'));
     v.check(headers.length <= 100, 'logging.redactedHeaders', headers, 'has more than 100 entries; WAF redacts at most 100 fields');
     v.throwIfInvalid();
     // WAF's own name rule for a log destination: aws-waf-logs-<anything>.
-    const logs = new LogGroup(this, 'logs', { name: `aws-waf-logs-${name}`, retentionDays: o.retentionDays ?? 30 });
+    const logs = new LogGroup(this, 'logs', { name: `aws-waf-logs-${name}`, retentionDays: o.retentionDays ?? 30, provider });
     new Wafv2WebAclLoggingConfiguration(this, 'logging', {
+      provider,
       resourceArn: this.webAclArn,
       logDestinationConfigs: [logs.logGroupArn],
       redactedFields: headers.map((h) => ({ singleHeader: { name: h } })),

@@ -7,6 +7,7 @@ import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 import { Relations } from '../core/relations';
 import type { EncryptionKey } from '../security/kms';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 
 export interface LogGroupProps {
   /** Log group name, e.g. `/ecs/artwork-matcher-demo`. */
@@ -21,6 +22,12 @@ export interface LogGroupProps {
    * @default - CloudWatch Logs' own encryption
    */
   readonly kmsKey?: EncryptionKey;
+  /**
+   * AWS provider to create the group with (a group another region's service writes to, such as a
+   * CloudFront web ACL's logs in us-east-1).
+   * @default - the stack's provider
+   */
+  readonly provider?: AwsProvider;
 }
 
 /**
@@ -56,6 +63,7 @@ export class LogGroup extends Construct {
       retentionInDays: retention,
       kmsKeyId: props.kmsKey?.keyArn,
       tags: nameTags(props.name),
+      provider: props.provider,
     });
     this.logGroupName = this.resource.name;
     this.logGroupArn = this.resource.arn;

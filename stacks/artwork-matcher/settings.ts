@@ -28,8 +28,8 @@ import {
   repositoryPrefix,
   scalingFields,
   taskSizeFields,
+  waf,
 } from '../settings/shapes';
-import { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUP_WCU } from '../../src/edge/waf';
 import { CACHE_NODE_TYPE, cacheNodeTypeHint } from '../settings/instance-types';
 
 /** A did-you-mean for a branch written as its ref (`refs/heads/main`). */
@@ -129,14 +129,7 @@ const fields = {
     'artwork.example.com',
     'The public name of the endpoint (the document\'s "SSL certificate on ALB" and Route 53 box): an ACM certificate validated with DNS records in the hosted zone, an alias record to the load balancer (or to CloudFront with `cloudfront`), HTTP redirected to HTTPS. Instead of `alb.certificateArn`. Default: none: the load balancer\'s own DNS name, HTTPS only with `alb.certificateArn`.',
   ),
-  waf: s.object(
-    {
-      enabled: s.boolean({ description: 'Create the web ACL and attach it to the load balancer (or CloudFront); on in production.' }),
-      rateLimitPer5Min: s.number({ min: 100, max: 2000000000, unit: 'requests', description: 'Requests one IP may send in 5 minutes before it is blocked.', default: 2000 }),
-      managedRuleGroups: s.array(s.oneOf(Object.keys(MANAGED_RULE_GROUP_WCU), { expected: 'an AWS managed rule group' }), { unique: true, plural: 'managed rule groups', description: 'AWS managed rule groups.', default: [...DEFAULT_MANAGED_RULE_GROUPS] }),
-    },
-    { description: 'A WAF web ACL with AWS managed rule groups and a per-IP rate limit in front of the endpoint (the checklist\'s "WAF for API protection").' },
-  ),
+  waf: waf('A WAF web ACL with AWS managed rule groups, a per-IP rate limit and request logs in front of the endpoint (the checklist\'s "WAF for API protection"); on in production.'),
   backup: s.object(
     {
       enabled: s.boolean({ description: 'Back up the EFS index and the data bucket daily into an encrypted vault with AWS Backup; on in production.' }),

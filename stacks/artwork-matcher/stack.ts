@@ -9,7 +9,7 @@ import { AwsStack } from '../../src/core/aws-stack';
 import { isProductionEnvironment } from '../../src/core/environment';
 import { Guardrails } from '../../src/core/suppressions';
 import type { SharedSettings } from '../settings';
-import { albAccessLogsOn, albProps, gpuSpot, vpcProps } from '../settings/shapes';
+import { albAccessLogsOn, albProps, gpuSpot, vpcProps, wafOptions } from '../settings/shapes';
 import type { AsgCapacityProvider } from '../../src/compute/ecs-cluster';
 import { HealthChecks, TaskDefinition } from '../../src/compute/ecs-service';
 import type { HttpApi } from '../../src/edge/http-api';
@@ -77,7 +77,7 @@ export class ArtworkMatcherStack extends AwsStack {
       accessLogs: albAccessLogsOn(settings.alb, env),
       loadBalancer: viaAlb ? albProps(settings.alb) : undefined,
       domain: settings.domain,
-      waf: settings.waf.enabled ? { managedRuleGroups: settings.waf.managedRuleGroups, rateLimitPer5Min: settings.waf.rateLimitPer5Min } : undefined,
+      waf: wafOptions(settings.waf),
       cdn: settings.cloudfront.enabled ? { ...settings.cloudfront, comment: `Artwork Matcher (${env})` } : undefined,
       plainHttpWarning: env === 'production' ? `${name}: the load balancer answers plain HTTP only; give domain (or alb.certificateArn, or cloudfront) for HTTPS, as the document's production checklist asks` : undefined,
     });

@@ -25,6 +25,7 @@ import {
   repositoryPrefix,
   scalingFields,
   taskSizeFields,
+  waf,
 } from '../settings/shapes';
 
 /** The document's five agents, with the ports this stack gives them (the document names none). */
@@ -144,6 +145,7 @@ const fields = {
     description: 'The public load balancer (HTTP on 80; HTTPS with `certificateArn`). Deletion protection is on (a production entry point): set `alb.deletionProtection` false and apply before a destroy.',
     defaults: { deletionProtection: true },
   }),
+  waf: waf('A WAF web ACL in front of the agents\' load balancer: AWS managed rule groups, a per-IP rate limit and request logs (credentials headers redacted). Off by default (the document has none, and counts every dollar).', false),
   domain: endpointDomain(
     'agents.example.com',
     'The public name of the agents: an ACM certificate validated in the hosted zone, an alias record to the load balancer, HTTP redirected to HTTPS, and the URL outputs (`agent_endpoints`, health checks) on this name. Instead of `alb.certificateArn`. Default: none.',

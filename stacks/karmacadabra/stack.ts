@@ -11,7 +11,7 @@ import { isProductionEnvironment } from '../../src/core/environment';
 import { Guardrails } from '../../src/core/suppressions';
 import type { Metric } from '../../src/core/metric';
 import type { SharedSettings } from '../settings';
-import { albAccessLogsOn, albProps, spotStrategy, vpcProps } from '../settings/shapes';
+import { albAccessLogsOn, albProps, spotStrategy, vpcProps, wafOptions } from '../settings/shapes';
 import { CapacityProviderStrategyItem } from '../../src/compute/ecs-cluster';
 import { Containers } from '../../src/compute/ecs-service';
 import { LogGroup } from '../../src/observability/logs';
@@ -60,7 +60,7 @@ export class KarmacadabraStack extends AwsStack {
       Guardrails.suppress(this.platform.cluster, 'AWS-ECS-006', 'the lean profile turns Container Insights off for cost (35 USD a month of metrics); the alarms and dashboard keep the ECS service metrics (CPU, memory) and the target group\'s');
     }
     // Access logs (production by default): the load balancer's requests, kept 90 days.
-    this.endpoint = new PublicEndpoint({ platform: this.platform, domain: settings.domain, accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: albProps(settings.alb) });
+    this.endpoint = new PublicEndpoint({ platform: this.platform, domain: settings.domain, waf: wafOptions(settings.waf), accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: albProps(settings.alb) });
     const alb = this.endpoint.alb!;
     // The topic and dashboard first, so that every agent adds its alarms.
     this.monitoring = this.platform.addMonitoring({ alarmEmail: settings.monitoring.alarmEmail });

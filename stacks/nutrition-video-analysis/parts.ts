@@ -110,7 +110,7 @@ export function addFunctions(system: Omit<NvaSystem, 'functions' | 'api' | 'plat
 
 /** The REST API over the three API functions, behind an optional web ACL. */
 export function addApi(system: Pick<NvaSystem, 'prefix' | 'functions'> & Construct, settings: NutritionVideoAnalysisSettings): { api: RestApi; waf?: WebAcl } {
-  const waf = settings.enableWaf ? new WebAcl(system, 'waf', { name: `${system.prefix}-api`, rateLimitPer5Min: settings.waf.rateLimitPer5Min }) : undefined;
+  const waf = settings.enableWaf ? new WebAcl(system, 'waf', { name: `${system.prefix}-api`, rateLimitPer5Min: settings.waf.rateLimitPer5Min, logging: settings.waf.logging ? {} : undefined }) : undefined;
   const { uploadHandler, statusChecker, resultsHandler } = system.functions;
   const api = new RestApi(system, 'api', {
     name: `${system.prefix}-api`,

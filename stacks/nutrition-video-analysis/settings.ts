@@ -138,7 +138,13 @@ const fields = {
     },
     { description: 'The REST API.' },
   ),
-  waf: s.object({ rateLimitPer5Min: s.number({ min: 100, max: 2000000000, unit: 'requests', description: 'Requests one IP address may send in 5 minutes before it is blocked.', default: 2000 }) }, { description: 'The web ACL, with `enableWaf`.' }),
+  waf: s.object(
+    {
+      rateLimitPer5Min: s.number({ min: 100, max: 2000000000, unit: 'requests', description: 'Requests one IP address may send in 5 minutes before it is blocked.', default: 2000 }),
+      logging: s.boolean({ description: 'Log every request the web ACL evaluates to the CloudWatch log group `aws-waf-logs-<name>` (the authorization, cookie and x-api-key headers redacted).', default: true }),
+    },
+    { description: 'The web ACL, with `enableWaf`.' },
+  ),
   queue: s.object(
     {
       visibilityTimeoutSec: s.number({

@@ -19,6 +19,7 @@ import { ec2TypeHint, EC2_INSTANCE_TYPE } from './instance-types';
 import { zonesInRegion } from './regions';
 import { s3KeyHint } from './rules';
 import * as s from './schema';
+import { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUP_WCU } from '../../src/edge/waf';
 
 export type { IssueFn } from './meta';
 
@@ -463,3 +464,27 @@ export const profileField = s.oneOf(PROFILES, {
     'The defaults the stack starts from: "standard" (the design document\'s system, built for production) or "lean" (the same capability at the lowest cost that stays safe to run; what it gives up is in docs/cost.md). Settings written beside it still win.',
   default: 'standard',
 });
+
+/**
+ * A WAF web ACL in front of an internet-facing endpoint: AWS managed rule groups, a per-IP rate
+ * limit, and request logs (`aws-waf-logs-<name>`, credentials headers redacted). `enabledByDefault`
+ * (or the stack's own defaults, when undefined) and the description say where it is on.
+ */
+export function waf(description: string, enabledByDefault?: boolean) {
+  return s.object(
+    {
+      enabled: s.boolean({ description: 'Create the web ACL and attach it to the endpoint (about 8 USD a month plus 0.60 per million requests).', ...(enabledByDefault === undefined ? {} : { default: enabledByDefault }) }),
+      rateLimitPer5Min: s.number({ min: 100, max: 2000000000, unit: 'requests', description: 'Requests one IP may send in 5 minutes before it is blocked.', default: 2000 }),
+      managedRuleGroups: s.array(s.oneOf(Object.keys(MANAGED_RULE_GROUP_WCU), { expected: 'an AWS managed rule group' }), { unique: true, plural: 'managed rule groups', description: 'AWS managed rule groups.', default: [...DEFAULT_MANAGED_RULE_GROUPS] }),
+      logging: s.boolean({ description: 'Log every request the web ACL evaluates, with the rule that decided it, to the CloudWatch log group `aws-waf-logs-<name>` (the authorization, cookie and x-api-key headers redacted; about 0.50 USD per GB).', default: true }),
+      logRetentionDays: s.number({ min: 1, max: 3653, unit: 'days', description: 'Days the request logs are kept (a CloudWatch retention period).', default: 30 }),
+    },
+    { description },
+  );
+}
+
+/** The `WebAcl` options of a `waf` setting, or undefined when it is off. */
+export function wafOptions(w: Static<ReturnType<typeof waf>>): { managedRuleGroups: string[]; rateLimitPer5Min: number; logging?: { retentionDays: number } } | undefined {
+  if (!w.enabled) return undefined;
+  return { managedRuleGroups: [...w.managedRuleGroups], rateLimitPer5Min: w.rateLimitPer5Min, logging: w.logging ? { retentionDays: w.logRetentionDays } : undefined };
+}

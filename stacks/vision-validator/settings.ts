@@ -22,6 +22,7 @@ import {
   profileField,
   scalingFields,
   taskSizeFields,
+  waf,
 } from '../settings/shapes';
 import { GPU_INSTANCE_TYPES } from '../../src/compute/instance-types';
 
@@ -141,6 +142,7 @@ const fields = {
       defaults: { deletionProtection: true },
     },
   ),
+  waf: waf('A WAF web ACL in front of the load balancer: AWS managed rule groups, a per-IP rate limit (a guessed API key costs an attacker 2000 tries per 5 minutes per address) and request logs with the `X-API-Key` header redacted. Off by default (the document has none); recommended in production.', false),
   domain: endpointDomain(
     'vision.example.com',
     'The public name of the validator: an ACM certificate validated in the hosted zone, an alias record to the load balancer, HTTP redirected to HTTPS, and the URL outputs on this name (with `alb.certificateArn` alone they would name the load balancer\'s DNS name, which no certificate matches). Instead of `alb.certificateArn`. Default: none.',

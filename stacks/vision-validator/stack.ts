@@ -10,7 +10,7 @@ import { AwsStack } from '../../src/core/aws-stack';
 import { isProductionEnvironment } from '../../src/core/environment';
 import { Guardrails } from '../../src/core/suppressions';
 import type { SharedSettings } from '../settings';
-import { albAccessLogsOn, albProps, vpcProps } from '../settings/shapes';
+import { albAccessLogsOn, albProps, vpcProps, wafOptions } from '../settings/shapes';
 import type { AsgCapacityProvider } from '../../src/compute/ecs-cluster';
 import { HealthChecks } from '../../src/compute/ecs-service';
 import { LogGroup } from '../../src/observability/logs';
@@ -71,7 +71,7 @@ export class VisionValidatorStack extends AwsStack {
     const containerSecrets = Object.fromEntries((Object.keys(SECRETS) as (keyof typeof SECRETS)[]).filter((k) => this.secrets[k]).map((k) => [SECRETS[k].env, this.secrets[k]!]));
 
     // Access logs (production by default); a validation waits on an AI service: longer than the 60 s idle default.
-    this.endpoint = new PublicEndpoint({ platform: this.platform, domain: settings.domain, accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: { ...albProps(settings.alb), idleTimeoutSec: 300 } });
+    this.endpoint = new PublicEndpoint({ platform: this.platform, domain: settings.domain, waf: wafOptions(settings.waf), accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: { ...albProps(settings.alb), idleTimeoutSec: 300 } });
     const alb = this.endpoint.alb!;
 
     const cooldowns = { scaleInCooldownSec: svc.scaleInCooldownSec, scaleOutCooldownSec: svc.scaleOutCooldownSec };

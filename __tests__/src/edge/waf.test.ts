@@ -133,6 +133,14 @@ describe('WebAcl request logging', () => {
     expect(resourcesOf(build().json, 'aws_wafv2_web_acl_logging_configuration')).toEqual([]);
   });
 
+  it('logs a CloudFront ACL into a us-east-1 group, through the same provider as the ACL', () => {
+    const { json } = synthConstructs((stack) => {
+      new WebAcl(stack, 'waf', { name: 'edge', scope: 'CLOUDFRONT', provider: stack.providerFor('us-east-1'), logging: {} });
+    });
+    expect(onlyOf(json, 'aws_cloudwatch_log_group')).toMatchObject({ name: 'aws-waf-logs-edge', provider: 'aws.us_east_1' });
+    expect(onlyOf(json, 'aws_wafv2_web_acl_logging_configuration').provider).toBe('aws.us_east_1');
+  });
+
   it('refuses header names WAF would not match', () => {
     expect(errorOf(() => build({ logging: { redactedHeaders: ['X-Api-Key'] } }))).toContain('logging.redactedHeaders[0]: "X-Api-Key" is not a lower-case HTTP header name');
   });
