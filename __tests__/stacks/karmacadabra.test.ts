@@ -172,7 +172,10 @@ describe('karmacadabra', () => {
     expect(Object.keys(commands.build_and_push).sort()).toEqual([...AGENTS].sort());
     expect(commands.build_and_push.validator).toBe(`docker build --platform linux/amd64 -t ${repository}:$TAG services/validator && docker push ${repository}:$TAG`);
     expect(commands.tail_logs.validator).toBe(`aws logs tail ${(outputs.cloudwatch_log_group_names.value as Record<string, string>).validator} --follow --region us-east-1`);
-    expect(commands.put_secret.validator).toContain(`--secret-id ${(outputs.secret_arns.value as Record<string, string>).validator} --secret-string '{"private_key":"...","openai_api_key":"...","address":"..."}'`);
+    expect(commands.put_secret.validator).toContain(`--secret-id ${(outputs.secret_arns.value as Record<string, string>).validator} --secret-string file://validator-secret.json (a JSON object with the keys private_key, openai_api_key, address)`);
+    // cdktf writes output strings into HCL unescaped: a double quote would break the --hcl exit.
+    const texts = [...Object.values(commands).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v as Record<string, string>))), outputs.quick_start.value as string];
+    expect(texts.filter((t) => t.replace(/\$\{[^}]*\}/g, '').includes('"'))).toEqual([]);
     expect(commands.service_status).toContain(`--services ${AGENTS.map((a) => (outputs.ecs_service_names.value as Record<string, string>)[a]).join(' ')} --query`);
     expect(commands.push_all_images).toBe('npm run ops -- karmacadabra push-images --tag $TAG');
     const quickStart = outputs.quick_start.value as string;
