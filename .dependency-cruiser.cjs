@@ -36,7 +36,7 @@ module.exports = {
       name: 'constructs-use-no-pattern',
       severity: 'error',
       comment: 'Patterns compose constructs; a construct never imports a pattern.',
-      from: { path: '^src/(?!patterns/)' },
+      from: { path: '^src/(?!patterns/|index\\.ts$)' },
       to: { path: '^src/patterns/' },
     },
     {
