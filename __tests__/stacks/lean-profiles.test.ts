@@ -97,6 +97,11 @@ describe('ai-predictor, lean (document 001: 8-15 USD a month)', () => {
     expect(errors('ai-predictor')).toEqual([]);
   });
 
+  it('starts its tasks only once the public subnets route to the internet (before that they use the main route table, which has no way out)', () => {
+    const dependsOn = onlyOf(json(), 'aws_ecs_service').depends_on as string[];
+    expect(dependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_route\.vpc_public-internet_/), expect.stringMatching(/^aws_route_table_association\.vpc_public-1-rta_/), expect.stringMatching(/^aws_route_table_association\.vpc_public-2-rta_/)]));
+  });
+
   it('keeps one task on Fargate Spot', () => {
     expect(onlyOf(json(), 'aws_ecs_service').capacity_provider_strategy).toEqual([{ base: 0, capacity_provider: 'FARGATE_SPOT', weight: 1 }]);
     expect(onlyOf(json(), 'aws_appautoscaling_target')).toMatchObject({ min_capacity: 1, max_capacity: 1 });

@@ -208,6 +208,12 @@ export interface IVpc extends IConstruct {
    * routes and endpoints. A task started before its route exists cannot pull its image.
    */
   readonly egressDependables: readonly ITerraformDependable[];
+  /**
+   * What a workload in the public subnets (with a public IP) must wait for: the internet route and
+   * the public subnets' route table associations (before them a subnet uses the VPC's main route
+   * table, which has no way out).
+   */
+  readonly publicEgressDependables: readonly ITerraformDependable[];
   /** Why the private subnets cannot reach each of `needs` (empty when they can). */
   egressProblems(needs: readonly EgressNeed[]): string[];
 }
@@ -291,6 +297,7 @@ export class Vpc extends Construct implements IVpc {
    * routes and endpoints. A task started before its route exists cannot pull its image.
    */
   public readonly egressDependables: ITerraformDependable[] = [];
+  public readonly publicEgressDependables: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
@@ -411,8 +418,8 @@ export class Vpc extends Construct implements IVpc {
   private publicRouting(prefix: string, publicSubnets: readonly Subnet[]): { gateway: InternetGateway; routeTable: RouteTable } {
     const gateway = new InternetGateway(this, 'igw', { vpcId: this.vpcId, tags: nameTags(`${prefix}-igw`) });
     const routeTable = new RouteTable(this, 'public-rt', { vpcId: this.vpcId, tags: nameTags(`${prefix}-public-rt`) });
-    new Route(this, 'public-internet', { routeTableId: routeTable.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: gateway.id });
-    publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-${i + 1}-rta`, { subnetId: s.id, routeTableId: routeTable.id }));
+    this.publicEgressDependables.push(new Route(this, 'public-internet', { routeTableId: routeTable.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: gateway.id }));
+    publicSubnets.forEach((s, i) => this.publicEgressDependables.push(new RouteTableAssociation(this, `public-${i + 1}-rta`, { subnetId: s.id, routeTableId: routeTable.id })));
     return { gateway, routeTable };
   }
 
@@ -504,6 +511,7 @@ class ImportedVpc extends Construct implements IVpc {
   public readonly egress: EgressConfig;
   /** Nothing to wait for: the VPC and its routes exist already. */
   public readonly egressDependables: readonly ITerraformDependable[] = [];
+  public readonly publicEgressDependables: readonly ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, attributes: VpcAttributes) {
     super(scope, id);

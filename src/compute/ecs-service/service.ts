@@ -434,7 +434,9 @@ export class EcsService extends Construct implements IGrantable {
 
   /** Makes the service wait for everything its first task needs, so it starts on the first try. */
   private waitForFirstTask(props: EcsServiceProps): void {
-    dependOn(this.resource, props.cluster.capacityProviderAssociation, ...props.vpc.egressDependables, ...(props.dependsOn ?? []));
+    // Tasks with a public IP go out through the public subnets' route table: they wait for it too.
+    const egress = props.assignPublicIp ? [...props.vpc.egressDependables, ...props.vpc.publicEgressDependables] : props.vpc.egressDependables;
+    dependOn(this.resource, props.cluster.capacityProviderAssociation, ...egress, ...(props.dependsOn ?? []));
     this.taskDefinition.roles.addDependent(this.resource);
     this.securityGroup.addDependent(this.resource);
     this.targetGroup?.addDependent(this.resource);
