@@ -32,7 +32,7 @@ export const VARIANTS: readonly Variant[] = [
         },
       },
     },
-    creates: 183,
+    creates: 185,
   },
   {
     label: 'artwork-matcher-demo lean (HTTP API, off hours)',

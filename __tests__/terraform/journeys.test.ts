@@ -69,7 +69,7 @@ const JOURNEYS: Record<string, readonly JourneyStep[]> = {
       // destroy until `protect: false` is applied.
       expect: (r) => {
         expect(r.plan).toBeUndefined();
-        expect(r.refused).toMatch(/Resource aws_s3_bucket\.state_bucket_\w+ has lifecycle\.prevent_destroy set/);
+        expect(r.refused).toMatch(/Resource aws_s3_bucket\.state_bucket_\w+ has\s+lifecycle\.prevent_destroy set/);
         expect(r.blockers.map((b) => `${b.kind} ${b.type}`).sort()).toEqual(['deletion-protection aws_dynamodb_table', 'objects aws_s3_bucket', 'prevent-destroy aws_dynamodb_table', 'prevent-destroy aws_s3_bucket']);
       },
     },

@@ -30,11 +30,11 @@ const CREATES: Record<string, number> = {
   'state-bootstrap': 8,
   'artwork-matcher-demo': 132,
   'artwork-matcher-staging': 128,
-  'artwork-matcher-production': 161,
-  'vision-validator': 77,
+  'artwork-matcher-production': 163,
+  'vision-validator': 79,
   karmacadabra: 196,
   'ai-predictor': 65,
-  'nutrition-video-analysis': 176,
+  'nutrition-video-analysis': 177,
 };
 
 /** One configuration planned: a stack with some settings. */
