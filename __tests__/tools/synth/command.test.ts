@@ -5,20 +5,14 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { STACK_NAMES } from '../../../stacks';
 import type { Finding } from '../../../tools/guardrails';
 import { SYNTH_USAGE, parseSynthArgs, reportLines } from '../../../tools/synth/command';
+import { useTempDirs } from '../../helpers/temp';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const made: string[] = [];
-const tempDir = (prefix: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tempDir = useTempDirs();
 
 /** Runs `npm run synth -- <args>` (the script's command) with `env` added, into a fresh output directory. */
 function synth(args: readonly string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string; out: string } {

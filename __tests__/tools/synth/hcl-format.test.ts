@@ -6,21 +6,15 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { STACK_NAMES } from '../../../stacks';
 import { formatHclFiles } from '../../../tools/synth';
 import { terraformEnv } from '../../../tools/terraform/cli';
 import { describeWithTerraform } from '../../helpers/terraform';
+import { useTempDirs } from '../../helpers/temp';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const made: string[] = [];
-const tempDir = (prefix: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tempDir = useTempDirs();
 
 describeWithTerraform('the HCL output', () => {
   it('passes terraform fmt -check for every stack', () => {
