@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { UserError } from '../src/core/errors';
 import { OverrideSources, ResolvedSettings, SettingsError, SettingsOverrides, StackDefinition, deepMerge, formatIssues, readOverrides, resolveSettings, stackSuggestion } from './settings';
 import { githubOidcProviderArn } from '../src/security/github-oidc';
+import { Guardrails } from '../src/core/suppressions';
 import { stateBootstrap } from './state-bootstrap';
 import { ARTWORK_ENVIRONMENTS, ArtworkMatcherSettings, artworkMatcher } from './artwork-matcher';
 import { visionValidator } from './vision-validator';
@@ -92,9 +93,22 @@ export function buildApp(app: Construct, sources: OverrideSources, options: Buil
   const built = new Map<string, unknown>();
   for (const def of STACKS) {
     if (options.only && !options.only.includes(def.name)) continue;
-    built.set(def.name, def.create(app, settings.stacks.get(def.name), settings.shared));
+    const stackSettings = settings.stacks.get(def.name);
+    const stack = def.create(app, stackSettings, settings.shared);
+    if (stack instanceof Construct) recordGate(stack, def, stackSettings);
+    built.set(def.name, stack);
   }
   return built;
+}
+
+/**
+ * Records on a built stack what the production gate shows: the settings that close each gate
+ * rule's findings (the definition's `gates`), and the acceptances of `guardrails.accept`.
+ */
+function recordGate(stack: Construct, def: StackDefinition<unknown, Construct>, settings: unknown): void {
+  for (const [rule, paths] of Object.entries(def.gates ?? {})) Guardrails.closeWith(stack, rule, paths.map((p) => `stacks.${def.name}.${p}`).join(' or '));
+  const accept = (settings as { guardrails?: { accept?: Record<string, string> } } | undefined)?.guardrails?.accept ?? {};
+  for (const [rule, reason] of Object.entries(accept)) Guardrails.accept(stack, rule, reason);
 }
 
 /**

@@ -6,10 +6,15 @@
  * empties what blocks it.) The same in a shell:
  *   export CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE="$PWD/.terraform-cli/terraformrc"
  * (the file exists after any `npm run` of these commands).
+ *
+ * `deploy` passes the production gate first (`npm run synth -- <stacks> --gate`): a production
+ * stack with an open gate finding (a certificate or an alarm recipient only the user can give) is
+ * not applied until the setting is given or the finding accepted with a written reason.
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { ROOT, writeCliConfig } from './terraform/cli';
+import { STACK_NAMES } from '../stacks';
 
 const TERRAFORM_COMMANDS = new Set(['diff', 'plan', 'deploy', 'apply', 'destroy', 'output', 'outputs']);
 
@@ -19,6 +24,12 @@ function main(): number {
   // With a filesystem mirror (an offline machine), `terraform providers lock` for other platforms
   // cannot reach the registry; the lock file then holds this platform's checksums only.
   if (mirror && TERRAFORM_COMMANDS.has(args[0]) && !args.includes('--skip-provider-lock')) args.push('--skip-provider-lock');
+  if (args[0] === 'deploy') {
+    // The stacks named (cdktf's positional arguments); none: every stack.
+    const stacks = args.slice(1).filter((a) => STACK_NAMES.includes(a));
+    const gate = spawnSync(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register.js'), path.join(ROOT, 'main.ts'), ...stacks, '--gate'], { cwd: ROOT, stdio: 'inherit' });
+    if (gate.status !== 0) return gate.status ?? 1;
+  }
   const cli = path.join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'cdktf.cmd' : 'cdktf');
   const r = spawnSync(cli, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: file } });
   if (r.error) {

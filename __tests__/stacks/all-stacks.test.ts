@@ -155,7 +155,8 @@ describe.each(STACK_NAMES.map((n) => [n]))('%s', (name) => {
     const doc = documents.get(name)!;
     const findings = check(doc);
     const relative = (p: string) => (p.startsWith(`${name}/`) ? p.slice(name.length + 1) : p);
-    expect(findings.filter((f) => !f.suppressed).map((f) => `${f.rule} ${relative(f.path)}: ${f.message}`)).toEqual([]);
+    // Production-gate findings (what only the user can give) are open by design: gate.test.ts.
+    expect(findings.filter((f) => !f.suppressed && f.severity !== 'gate').map((f) => `${f.rule} ${relative(f.path)}: ${f.message}`)).toEqual([]);
     expect(unusedSuppressions(doc, findings)).toEqual([]);
   });
 

@@ -70,7 +70,7 @@ function write(c: Configuration): Written {
     dirs.hcl = writeStack(stack, 'hcl').dir;
     formatHclFiles([path.join(dirs.hcl, 'cdk.tf')]);
   }
-  const result = { synthesized: totalResources(json), findings: check(json).filter((f) => !f.suppressed).map((f) => `${f.rule} ${f.path}: ${f.message}`), dirs };
+  const result = { synthesized: totalResources(json), findings: check(json).filter((f) => !f.suppressed && f.severity !== 'gate').map((f) => `${f.rule} ${f.path}: ${f.message}`), dirs };
   written.set(c.name, result);
   return result;
 }

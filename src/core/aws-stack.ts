@@ -28,7 +28,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { RemoteStateConfig, localBackend, s3Backend } from './backend';
 import { PropsValidator, REGION_PATTERN } from './validation';
-import { suppressionsIn } from './suppressions';
+import { acceptancesIn, closuresIn, suppressionsIn } from './suppressions';
 
 export interface AwsStackProps {
   /** AWS region every resource of the stack lives in. */
@@ -120,6 +120,8 @@ export class AwsStack extends TerraformStack {
   public readonly region: string;
   /** Stack name (also its folder under cdktf.out/stacks). */
   public readonly stackName: string;
+  /** The `Environment` default tag (`isProductionEnvironment` tells production). */
+  public readonly environment: string;
   private readonly pinnedAccountId?: string;
   private callerIdentity?: DataAwsCallerIdentity;
   private readonly regionalProviders = new Map<string, AwsProvider>();
@@ -132,6 +134,7 @@ export class AwsStack extends TerraformStack {
       .matches('accountId', props.accountId, /^\d{12}$/, 'an AWS account id (12 digits)')
       .throwIfInvalid();
     this.stackName = name;
+    this.environment = props.environment;
     this.region = props.region;
     this.pinnedAccountId = props.accountId;
     this.provider = new AwsProvider(this, 'aws', { region: props.region, defaultTags: [{ tags: this.defaultTags(props) }] });
@@ -196,13 +199,21 @@ export class AwsStack extends TerraformStack {
   }
 
   /**
-   * The stack's Terraform JSON, with the guardrail suppressions of its constructs (metadata) under
-   * `//`, which Terraform ignores: the post-synth check and any reader of cdk.tf.json see them.
+   * The stack's Terraform JSON, with the guardrail suppressions, acceptances and closing settings of
+   * its constructs (metadata) under `//`, which Terraform ignores: the post-synth check and any
+   * reader of cdk.tf.json see them.
    */
   public toTerraform(): any {
     const tf = super.toTerraform();
     const suppressions = suppressionsIn(this);
-    if (suppressions.length > 0) tf['//'] = { ...tf['//'], guardrails: { suppressions } };
+    const accepted = acceptancesIn(this);
+    const closeWith = closuresIn(this);
+    if (suppressions.length + accepted.length + closeWith.length > 0) {
+      tf['//'] = {
+        ...tf['//'],
+        guardrails: { ...(suppressions.length > 0 ? { suppressions } : {}), ...(accepted.length > 0 ? { accepted } : {}), ...(closeWith.length > 0 ? { closeWith } : {}) },
+      };
+    }
     return tf;
   }
 }

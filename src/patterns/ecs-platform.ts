@@ -19,6 +19,7 @@ import { AccessLogBucket } from '../data/access-logs';
 import { EcrRepository, EcrRepositoryProps, IRepository } from '../data/registry';
 import { ApplicationLoadBalancer, ApplicationLoadBalancerProps } from '../edge/alb';
 import { Monitoring, MonitoringProps } from '../observability/monitoring';
+import { Topic } from '../data/topic';
 import type { LogGroup } from '../observability/logs';
 import type { EcsService } from '../compute/ecs-service';
 
@@ -155,9 +156,14 @@ export class EcsPlatform {
     return this.alb;
   }
 
-  /** The alarm topic (or `props.topic`) and dashboard (id `monitoring`). */
-  public addMonitoring(props: Omit<MonitoringProps, 'namePrefix'> = {}): Monitoring {
-    this.monitoring = new Monitoring(this.scope, 'monitoring', { namePrefix: this.namePrefix, ...props });
+  /**
+   * The alarm topic (or `props.topic`, or the existing topic `alarmTopicArn`) and dashboard (id
+   * `monitoring`).
+   */
+  public addMonitoring(props: Omit<MonitoringProps, 'namePrefix'> & { readonly alarmTopicArn?: string } = {}): Monitoring {
+    const { alarmTopicArn, ...rest } = props;
+    const topic = alarmTopicArn !== undefined ? Topic.fromTopicArn(this.scope, 'alarm-topic', alarmTopicArn) : rest.topic;
+    this.monitoring = new Monitoring(this.scope, 'monitoring', { namePrefix: this.namePrefix, ...rest, ...(topic ? { topic } : {}) });
     return this.monitoring;
   }
 

@@ -19,5 +19,6 @@ export const aiPredictor: StackDefinition<AiPredictorSettings, Construct> = {
     accountId: s.accountId ?? PREVIEW_ACCOUNT,
     network: previewNetwork(s.region, s.network),
   }),
+  gates: { 'AWS-SNS-004': ['monitoring.alarmEmail', 'monitoring.alarmTopicArn'] },
   create: (app, settings, shared) => new AiPredictorStack(app, AI_PREDICTOR, settings, shared),
 };

@@ -16,6 +16,9 @@ import {
   fargateStrategy,
   network,
   profileField,
+  alarmRecipientFields,
+  alarmRecipientProblems,
+  guardrailsField,
   registryFields,
   scalingFields,
   spotStrategy,
@@ -143,20 +146,21 @@ const fields = {
   containerInsights: s.boolean({ description: 'Container Insights on the cluster (the document\'s; the task-count alarm compares running with desired tasks).', default: true }),
   monitoring: s.object(
     {
-      alarmEmail: s.optional(s.email({ description: 'E-mail subscribed to the alarm topic. Without it, alarms reach nobody.' })),
+      ...alarmRecipientFields,
       apiErrorRatePercent: s.number({ min: 0.001, max: 100, integer: false, unit: 'percent', description: 'Alarm when more than this percentage of API requests answer 5xx (an unreachable backend included).', default: 5 }),
       dashboard: s.boolean({
         description: 'A CloudWatch dashboard `<prefix>` (API requests, errors and latency; backend CPU, memory and tasks): 3 USD a month beyond the account\'s 3 free ones. Container Insights\' own ECS views cost nothing.',
         default: false,
       }),
     },
-    { description: 'Alarms and dashboard.' },
+    { description: 'Alarms and dashboard.', refine: alarmRecipientProblems },
   ),
   remoteState: stackRemoteStateSchema({
     description: 'This stack\'s own remote state, with the document\'s bucket and lock table. Off, the stack uses the app-wide `remoteState` when set and local state otherwise.',
     defaults: DOCUMENT_REMOTE_STATE,
   }),
   profile: profileField,
+  guardrails: guardrailsField,
   tags: s.tags(),
 };
 

@@ -119,7 +119,7 @@ export class AiPredictorStack extends AwsStack {
 
     // Outages, on the encrypted alarm topic.
     const m = settings.monitoring;
-    this.monitoring = this.platform.addMonitoring({ alarmEmail: m.alarmEmail, dashboard: m.dashboard });
+    this.monitoring = this.platform.addMonitoring({ alarmEmail: m.alarmEmail, alarmTopicArn: m.alarmTopicArn, dashboard: m.dashboard });
     this.monitoring.addWidget({ title: 'API requests and errors', metrics: [this.api.metricCount(), this.api.metric4xx(), this.api.metric5xx()] });
     this.monitoring.addWidget({ title: 'API latency (P99)', metrics: [this.api.metricLatency('p99')] });
     this.monitoring.addWidget({ title: 'Backend CPU and memory', metrics: [service.metricCpuUtilization(), service.metricMemoryUtilization()] });

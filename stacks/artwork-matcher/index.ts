@@ -27,6 +27,7 @@ export function artworkMatcher(env: ArtworkEnvironment): StackDefinition<Artwork
       ...(settings.cicd && !shared.remoteState ? [{ path: 'cicd', message: 'needs remote state (the deploy role reads and writes the state in S3); give remoteState in the shared settings, or remove cicd' }] : []),
       ...ignoredWhileOff(settings, artworkMatcherDefaults(env)),
     ],
+    gates: { 'AWS-ALB-008': ['domain', 'alb.certificateArn', 'cloudfront.enabled'], 'AWS-SNS-004': ['monitoring.alarmEmail', 'monitoring.alarmTopicArn'] },
     create: (app, settings, shared) => new ArtworkMatcherStack(app, name, env, settings, shared),
   };
 }

@@ -150,7 +150,7 @@ export function addOperationsOptions(system: ArtworkSystem, name: string, env: A
 /** The dashboard and alarms of the document's monitoring module, on the load balancer or the API. */
 export function addArtworkMonitoring(system: ArtworkSystem, settings: ArtworkMatcherSettings): void {
   const m = settings.monitoring;
-  const monitoring = system.platform.addMonitoring({ alarmEmail: m.alarmEmail });
+  const monitoring = system.platform.addMonitoring({ alarmEmail: m.alarmEmail, alarmTopicArn: m.alarmTopicArn });
   const { alb } = system.endpoint;
   const api = system.api;
   const services = ARTWORK_SERVICES.map((svc) => system.services[svc]);

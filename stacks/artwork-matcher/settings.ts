@@ -24,6 +24,9 @@ import {
   network,
   offHours,
   profileField,
+  alarmRecipientFields,
+  alarmRecipientProblems,
+  guardrailsField,
   registryFields,
   repositoryPrefix,
   scalingFields,
@@ -112,11 +115,11 @@ const fields = {
   }),
   monitoring: s.object(
     {
-      alarmEmail: s.optional(s.email({ description: 'E-mail subscribed to the alarm topic. Without it, alarms reach nobody.' })),
+      ...alarmRecipientFields,
       latencyThresholdSec: s.number({ min: 0.001, max: 3600, integer: false, unit: 'seconds', description: 'P99 latency alarm threshold, seconds.', default: 2 }),
       errorRatePercent: s.number({ min: 0.001, max: 100, integer: false, unit: 'percent', description: '5xx error-rate alarm threshold, percent.', default: 5 }),
     },
-    { description: 'Alarms and dashboard.' },
+    { description: 'Alarms and dashboard.', refine: alarmRecipientProblems },
   ),
   dataBucketName: s.optional(s.bucketName({ description: 'Name of the data bucket. Default: "artwork-matcher-<env>-data-<account>-<region>" (the document\'s `artwork-matcher-<env>-data` is global and taken once).' })),
   searchIndexer: s.object(
@@ -195,6 +198,7 @@ const fields = {
     }),
   ),
   profile: profileField,
+  guardrails: guardrailsField,
   tags: s.tags(),
 };
 

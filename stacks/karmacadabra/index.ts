@@ -16,5 +16,6 @@ export const karmacadabra: StackDefinition<KarmacadabraSettings, Construct> = {
   defaults: karmacadabraDefaults(),
   profiles: { lean: KARMACADABRA_LEAN },
   preview: (s) => ({ accountId: s.accountId ?? PREVIEW_ACCOUNT, network: previewNetwork(s.region, s.network) }),
+  gates: { 'AWS-ALB-008': ['domain', 'alb.certificateArn'], 'AWS-SNS-004': ['monitoring.alarmEmail', 'monitoring.alarmTopicArn'] },
   create: (app, settings, shared) => new KarmacadabraStack(app, KARMACADABRA, settings, shared),
 };

@@ -21,6 +21,9 @@ import {
   endpointDomain,
   network,
   profileField,
+  alarmRecipientFields,
+  alarmRecipientProblems,
+  guardrailsField,
   registryFields,
   repositoryPrefix,
   scalingFields,
@@ -160,13 +163,14 @@ const fields = {
   }),
   monitoring: s.object(
     {
-      alarmEmail: s.optional(s.email({ description: 'E-mail subscribed to the alarm topic. Without it, alarms reach nobody.' })),
+      ...alarmRecipientFields,
       cpuAlarmPercent: s.number({ min: 1, max: 100, unit: 'percent', description: 'High-CPU alarm threshold, percent.', default: 85 }),
       memoryAlarmPercent: s.number({ min: 1, max: 100, unit: 'percent', description: 'High-memory alarm threshold, percent.', default: 85 }),
     },
-    { description: 'Alarms (four per agent) and the dashboard.' },
+    { description: 'Alarms (four per agent) and the dashboard.', refine: alarmRecipientProblems },
   ),
   profile: profileField,
+  guardrails: guardrailsField,
   tags: s.tags(),
 };
 

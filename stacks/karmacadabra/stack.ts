@@ -63,7 +63,7 @@ export class KarmacadabraStack extends AwsStack {
     this.endpoint = new PublicEndpoint({ platform: this.platform, domain: settings.domain, waf: wafOptions(settings.waf), accessLogs: albAccessLogsOn(settings.alb, settings.environment), loadBalancer: albProps(settings.alb) });
     const alb = this.endpoint.alb!;
     // The topic and dashboard first, so that every agent adds its alarms.
-    this.monitoring = this.platform.addMonitoring({ alarmEmail: settings.monitoring.alarmEmail });
+    this.monitoring = this.platform.addMonitoring({ alarmEmail: settings.monitoring.alarmEmail, alarmTopicArn: settings.monitoring.alarmTopicArn });
     const errorMetrics: Metric[] = [];
 
     const agents = resolveAgents(settings);

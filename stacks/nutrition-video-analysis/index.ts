@@ -19,5 +19,6 @@ export const nutritionVideoAnalysis: StackDefinition<NutritionVideoAnalysisSetti
     accountId: s.accountId ?? PREVIEW_ACCOUNT,
     network: previewNetwork(s.region, s.network),
   }),
+  gates: { 'AWS-SNS-004': ['notificationEmail'] },
   create: (app, settings, shared) => new NutritionVideoAnalysisStack(app, NUTRITION_VIDEO_ANALYSIS, settings, shared),
 };

@@ -12,6 +12,7 @@ import {
   checkNetwork,
   network,
   profileField,
+  guardrailsField,
   registryFields,
   taskSizeFields,
 } from '../settings/shapes';
@@ -213,6 +214,7 @@ const fields = {
     { description: 'Alarm thresholds.' },
   ),
   profile: profileField,
+  guardrails: guardrailsField,
   tags: s.tags(),
 };
 

@@ -209,6 +209,13 @@ export interface StackDefinition<T, A = unknown> {
   readonly profiles?: { readonly lean: Readonly<Record<string, unknown>> };
   /** Checks that need the shared settings too (reported with every other problem). */
   validateShared?(settings: T, shared: SharedSettings): Issue[];
+  /**
+   * The production gate's closing settings: for each gate rule the stack can break, the setting
+   * paths (relative to the stack's settings) that close its findings, shown with each open one.
+   * A stack with `guardrails.accept` in its schema records the acceptances too.
+   * @default - no gate rule applies
+   */
+  readonly gates?: Readonly<Record<string, readonly string[]>>;
   /** Builds the stack into `app`. */
   create(app: A, settings: T, shared: SharedSettings): unknown;
 }

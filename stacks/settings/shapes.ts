@@ -453,6 +453,49 @@ export function checkDomain(v: { readonly domain?: unknown; readonly alb: { read
 /** The cost profiles every application stack offers (`profile`). */
 export const PROFILES = ['standard', 'lean'] as const;
 
+// ----- alarm recipients ------------------------------------------------------------------------
+
+/**
+ * Who reads a stack's alarms: an e-mail subscribed to the stack's alarm topic, or an existing topic
+ * (an on-call tool's, an organisation's) used instead of one. Without either, the production gate
+ * (AWS-SNS-004) holds the stack's deploy in production: alarms would reach nobody.
+ */
+export const alarmRecipientFields = {
+  alarmEmail: s.optional(s.email({ description: 'E-mail subscribed to the alarm topic (confirm the mail AWS sends after apply). Without it or `alarmTopicArn`, alarms reach nobody, and a production deploy stops at the production gate (AWS-SNS-004).' })),
+  alarmTopicArn: s.optional(
+    s.arn('sns', {
+      description: 'An existing SNS topic to send the alarms to instead of a topic of the stack (an on-call tool\'s or an organisation\'s): its policy must let cloudwatch.amazonaws.com (and budgets.amazonaws.com for a budget) publish, and its key, if any, let them encrypt. Default: a topic of the stack, encrypted with its own key.',
+    }),
+  ),
+};
+
+/** `alarmEmail` cannot be subscribed to a topic of another owner. */
+export function alarmRecipientProblems(v: { alarmEmail?: string; alarmTopicArn?: string }, issue: IssueFn): void {
+  if (v.alarmEmail !== undefined && v.alarmTopicArn !== undefined) issue('alarmEmail', `cannot be subscribed to alarmTopicArn, a topic managed elsewhere; subscribe ${JSON.stringify(v.alarmEmail)} where that topic is managed, or remove alarmTopicArn`);
+}
+
+// ----- guardrails ----------------------------------------------------------------------------
+
+/** A production-gate rule id, as the acceptances name it. */
+const RULE_ID = /^AWS-[A-Z0-9]+-\d{3}$/;
+
+/**
+ * `guardrails`: the production gate's acceptances. A production-gate finding (what only the user
+ * can give: a certificate or domain, an alarm recipient) holds `npm run deploy` of a production
+ * environment until the setting is given or the finding is accepted here with a written reason,
+ * which every synth summary then shows.
+ */
+export const guardrailsField = s.object(
+  {
+    accept: s.record(s.string({ minLength: 20, expected: 'a written reason', description: 'Why the environment may run with this finding open.' }), {
+      key: { pattern: RULE_ID, expected: 'a guardrails rule id such as "AWS-SNS-004"' },
+      description: 'Production-gate findings accepted, by rule id, each with a written reason (at least 20 characters): `{ "AWS-SNS-004": "alarms are read in the account\'s central monitoring" }`. The deploy command then applies the environment; every synth summary shows the finding as accepted with the reason. Only gate rules can be accepted (docs/guardrails.md lists them).',
+      default: {},
+    }),
+  },
+  { description: 'The production gate: which of its findings this stack accepts, and why.' },
+);
+
 /**
  * `profile`: which defaults the stack starts from. `standard` is the design document's system as
  * built for production; `lean` the same capability at the lowest cost that stays safe to run (what

@@ -20,5 +20,6 @@ export const visionValidator: StackDefinition<VisionValidatorSettings, Construct
     network: previewNetwork(s.region, s.network),
     gpu: { amiId: s.gpu.amiId ?? PREVIEW_AMI },
   }),
+  gates: { 'AWS-ALB-008': ['domain', 'alb.certificateArn'], 'AWS-SNS-004': ['monitoring.alarmEmail', 'monitoring.alarmTopicArn'] },
   create: (app, settings, shared) => new VisionValidatorStack(app, VISION_VALIDATOR, settings, shared),
 };

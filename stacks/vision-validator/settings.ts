@@ -20,6 +20,9 @@ import {
   network,
   offHours,
   profileField,
+  alarmRecipientFields,
+  alarmRecipientProblems,
+  guardrailsField,
   scalingFields,
   taskSizeFields,
   waf,
@@ -150,16 +153,17 @@ const fields = {
   containerInsights: s.boolean({ description: 'Container Insights on the cluster (per-task metrics; the task-count alarm compares running with desired tasks).', default: true }),
   monitoring: s.object(
     {
-      alarmEmail: s.optional(s.email({ description: 'E-mail subscribed to the alarm topic. Without it, alarms reach nobody.' })),
+      ...alarmRecipientFields,
       cpuAlarmPercent: s.number({ min: 1, max: 100, unit: 'percent', description: 'Service CPU alarm threshold, percent.', default: 90 }),
       memoryAlarmPercent: s.number({ min: 1, max: 100, unit: 'percent', description: 'Service memory alarm threshold, percent.', default: 90 }),
       latencyThresholdSec: s.number({ min: 0.001, max: 3600, integer: false, unit: 'seconds', description: 'P99 response time alarm threshold, seconds (a validation calls an AI service: slow by nature).', default: 30 }),
       errorRatePercent: s.number({ min: 0.001, max: 100, integer: false, unit: 'percent', description: '5xx error-rate alarm threshold, percent.', default: 5 }),
     },
-    { description: 'Alarms (to an encrypted SNS topic) and their thresholds.' },
+    { description: 'Alarms (to an encrypted SNS topic) and their thresholds.', refine: alarmRecipientProblems },
   ),
   enableExecuteCommand: s.boolean({ description: 'ECS Exec into the container (`aws ecs execute-command`, e.g. to run `nvidia-smi`).', default: false }),
   profile: profileField,
+  guardrails: guardrailsField,
   tags: s.tags(),
 };
 

@@ -114,7 +114,7 @@ export class VisionValidatorStack extends AwsStack {
 
     const service = this.service.service;
     const m = settings.monitoring;
-    this.monitoring = this.platform.addMonitoring({ alarmEmail: m.alarmEmail });
+    this.monitoring = this.platform.addMonitoring({ alarmEmail: m.alarmEmail, alarmTopicArn: m.alarmTopicArn });
     this.monitoring.addWidget({ title: 'CPU utilization', metrics: [service.metricCpuUtilization()] });
     this.monitoring.addWidget({ title: 'Memory utilization', metrics: [service.metricMemoryUtilization()] });
     this.monitoring.addWidget({ title: 'Tasks', metrics: [service.metricRunningTasks(), ...(service.metricDesiredTasks() ? [service.metricDesiredTasks()!] : [])] });

@@ -19,7 +19,16 @@
  */
 import { Resource, StackModel, SuppressionRecord, SynthesizedDocument } from '../model';
 
-export type Severity = 'error' | 'warning';
+/**
+ * - `error`: synth fails;
+ * - `warning`: synth prints it;
+ * - `gate`: what only the user can give (a certificate or domain, an alarm recipient). Synth
+ *   passes and every summary shows the open finding with the setting that closes it; the deploy
+ *   command refuses a production environment (`isProductionEnvironment`) while one is open, until
+ *   the setting is given or the finding is accepted with a written reason
+ *   (`stacks.<stack>.guardrails.accept`), which every summary then shows.
+ */
+export type Severity = 'error' | 'warning' | 'gate';
 
 /**
  * How a rule compares with a checkov check or cdk-nag rule, judged from that check's source as it
@@ -76,7 +85,14 @@ export interface Finding {
   readonly message: string;
   /** The reason of the suppression that covers it, if any. */
   readonly suppressed?: string;
+  /** For a gate finding: the user's reason for accepting it, if they did. */
+  readonly accepted?: string;
+  /** For a gate finding: the setting(s) that close it, when the stack recorded them. */
+  readonly closeWith?: string;
 }
+
+/** Whether a construct path `path` is `scope` or below it. */
+const covers = (scope: string, path: string): boolean => path === scope || path.startsWith(`${scope}/`);
 
 /** What a rule inspects of `type`: its resources, or the input variables for type `variable`. */
 function subjects(stack: StackModel, type: string): readonly Resource[] {
@@ -93,8 +109,20 @@ export function evaluate(json: SynthesizedDocument | StackModel, rules: readonly
         const result = rule.check(r, stack);
         const messages = result === undefined ? [] : typeof result === 'string' ? [result] : result;
         for (const message of messages) {
-          const suppression = stack.suppressions.find((s) => s.rule === rule.id && (r.path === s.path || r.path.startsWith(`${s.path}/`)));
-          findings.push({ rule: rule.id, severity: rule.severity, address: r.address, path: r.path, message, ...(suppression ? { suppressed: suppression.reason } : {}) });
+          const suppression = stack.suppressions.find((s) => s.rule === rule.id && covers(s.path, r.path));
+          const gate = rule.severity === 'gate';
+          const acceptance = gate ? stack.acceptances.find((a) => a.rule === rule.id && covers(a.path, r.path)) : undefined;
+          const closure = gate ? stack.closures.find((c) => c.rule === rule.id && covers(c.path, r.path)) : undefined;
+          findings.push({
+            rule: rule.id,
+            severity: rule.severity,
+            address: r.address,
+            path: r.path,
+            message,
+            ...(suppression ? { suppressed: suppression.reason } : {}),
+            ...(acceptance ? { accepted: acceptance.reason } : {}),
+            ...(closure ? { closeWith: closure.setting } : {}),
+          });
         }
       }
     }
@@ -104,5 +132,10 @@ export function evaluate(json: SynthesizedDocument | StackModel, rules: readonly
 
 /** Suppressions in `json` that cover no finding of `findings` (stale ones hide future problems). */
 export function unusedSuppressions(json: SynthesizedDocument, findings: readonly Finding[]): SuppressionRecord[] {
-  return StackModel.fromDocument(json).suppressions.filter((s) => !findings.some((f) => f.suppressed !== undefined && f.rule === s.rule && (f.path === s.path || f.path.startsWith(`${s.path}/`))));
+  return StackModel.fromDocument(json).suppressions.filter((s) => !findings.some((f) => f.suppressed !== undefined && f.rule === s.rule && covers(s.path, f.path)));
+}
+
+/** A gate finding the deploy command would refuse in production: neither suppressed nor accepted. */
+export function isOpenGate(f: Finding): boolean {
+  return f.severity === 'gate' && f.suppressed === undefined && f.accepted === undefined;
 }

@@ -9,7 +9,7 @@
  * ```
  */
 export { StackModel } from './model';
-export type { Output, Provider, Resource, SuppressionRecord, SynthesizedDocument } from './types';
+export type { AcceptanceRecord, ClosureRecord, Output, Provider, Resource, SuppressionRecord, SynthesizedDocument } from './types';
 export type { Reference } from './references';
 export { referenceTarget } from './references';
 export type { Access, Endpoint, Relation, RelationKind } from './relations';

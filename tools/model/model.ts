@@ -15,7 +15,7 @@ import { decodeJsonencode } from '../../src/core/json';
 import { isProductionEnvironment } from '../../src/core/environment';
 import { Reference, referenceTarget, referencesIn, referencesOf, walkStrings } from './references';
 import { Relation, RelationKind, readRelations } from './relations';
-import { Output, Provider, Resource, SuppressionRecord, SynthesizedDocument } from './types';
+import { AcceptanceRecord, ClosureRecord, Output, Provider, Resource, SuppressionRecord, SynthesizedDocument } from './types';
 import { Body, block, blocks, isExpression } from './values';
 
 const sorted = (o: Record<string, unknown> | undefined): string[] => Object.keys(o ?? {}).sort();
@@ -77,6 +77,10 @@ export class StackModel {
   public readonly outputs: readonly Output[];
   /** Guardrail suppressions written into the document. */
   public readonly suppressions: readonly SuppressionRecord[];
+  /** Production-gate acceptances written into the document (the users' reasons). */
+  public readonly acceptances: readonly AcceptanceRecord[];
+  /** The settings that close production-gate findings, written into the document. */
+  public readonly closures: readonly ClosureRecord[];
   /** The relations the constructs recorded; empty for a model of a document alone. */
   public readonly relations: readonly Relation[];
   private readonly all: readonly Resource[];
@@ -92,6 +96,8 @@ export class StackModel {
     const meta = (document['//'] ?? {}) as Body;
     this.name = meta.metadata?.stackName ?? '';
     this.suppressions = meta.guardrails?.suppressions ?? [];
+    this.acceptances = meta.guardrails?.accepted ?? [];
+    this.closures = meta.guardrails?.closeWith ?? [];
     this.providers = providersOf(document);
     const aws = this.providers.filter((p) => p.type === 'aws');
     const main = aws.find((p) => p.alias === undefined) ?? aws[0];

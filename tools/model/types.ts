@@ -42,6 +42,23 @@ export interface SuppressionRecord {
   readonly reason: string;
 }
 
+/** A production-gate acceptance as written into the document (`//.guardrails.accepted`): the user's reason. */
+export interface AcceptanceRecord {
+  /** Construct path; covers the construct and everything below it. */
+  readonly path: string;
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** The setting that closes a production-gate rule's findings (`//.guardrails.closeWith`). */
+export interface ClosureRecord {
+  /** Construct path; covers the construct and everything below it. */
+  readonly path: string;
+  readonly rule: string;
+  /** Setting path(s), as the user writes them (`stacks.vision-validator.domain`). */
+  readonly setting: string;
+}
+
 /** A synthesized stack document, as far as the model reads it. */
 export interface SynthesizedDocument {
   readonly resource?: Record<string, Record<string, Body>>;

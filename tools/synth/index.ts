@@ -61,6 +61,8 @@ export interface StackSynthesis {
   readonly stack: string;
   /** Managed resources in its configuration (data sources not counted). */
   readonly resources: number;
+  /** Its `Environment` tag (an `AwsStack`'s), which tells whether the production gate applies. */
+  readonly environment?: string;
   /** Its guardrails findings, suppressed ones included. */
   readonly report: StackReport;
 }
@@ -99,7 +101,7 @@ export function synthesize(app: App, log?: (line: string) => void): StackSynthes
   if (warning) process.stderr.write(`${warning}\n`);
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
   const reports = checkGuardrails(app, documents, log);
-  return stacks.map((s, i) => ({ stack: s.node.id, resources: resourceCount(documents.get(s)!), report: reports[i] }));
+  return stacks.map((s, i) => ({ stack: s.node.id, resources: resourceCount(documents.get(s)!), report: reports[i], ...(s instanceof AwsStack ? { environment: s.environment } : {}) }));
 }
 
 /** Managed resources of a synthesized document. */

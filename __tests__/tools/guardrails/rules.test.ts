@@ -61,6 +61,8 @@ interface Case {
   readonly pass: Record<string, any>;
   /** Documents a stack writes on purpose that look like violations but are not. */
   readonly alsoPass?: readonly Record<string, any>[];
+  /** More documents that must fail (another way to break the rule). */
+  readonly alsoFail?: readonly Record<string, any>[];
 }
 
 const CASES: Record<string, Case> = {
@@ -123,6 +125,17 @@ const CASES: Record<string, Case> = {
   },
   'AWS-SG-003': { fail: doc({ 'aws_security_group.g': { name_prefix: 'g-', description: 'Managed by Terraform' } }), pass: doc({ 'aws_security_group.g': { name_prefix: 'g-', description: 'The API tasks' } }) },
   'AWS-ALB-001': { fail: doc({ 'aws_lb.a': lb({ drop_invalid_header_fields: false }) }), pass: doc({ 'aws_lb.a': lb() }), alsoPass: [doc({ 'aws_lb.n': { load_balancer_type: 'network' } })] },
+  'AWS-ALB-008': {
+    fail: doc({ 'aws_lb.a': lb(), 'aws_lb_listener.http': { load_balancer_arn: ref('aws_lb.a', 'arn'), protocol: 'HTTP', port: 80, default_action: [{ type: 'forward', target_group_arn: 'x' }] } }, 'production'),
+    pass: doc({ 'aws_lb.a': lb(), 'aws_lb_listener.http': { load_balancer_arn: ref('aws_lb.a', 'arn'), protocol: 'HTTP', port: 80, default_action: [{ type: 'forward', target_group_arn: 'x' }] }, 'aws_lb_listener.https': { load_balancer_arn: ref('aws_lb.a', 'arn'), protocol: 'HTTPS', port: 443, ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' } }, 'production'),
+    alsoPass: [
+      // Outside production, internal, or behind CloudFront that sends viewers to HTTPS.
+      doc({ 'aws_lb.a': lb(), 'aws_lb_listener.http': { load_balancer_arn: ref('aws_lb.a', 'arn'), protocol: 'HTTP', port: 80, default_action: [{ type: 'forward', target_group_arn: 'x' }] } }, 'staging'),
+      doc({ 'aws_lb.a': lb({ internal: true }), 'aws_lb_listener.http': { load_balancer_arn: ref('aws_lb.a', 'arn'), protocol: 'HTTP', port: 80, default_action: [{ type: 'forward', target_group_arn: 'x' }] } }, 'production'),
+      doc({ 'aws_lb.a': lb(), 'aws_lb_listener.http': { load_balancer_arn: ref('aws_lb.a', 'arn'), protocol: 'HTTP', port: 80, default_action: [{ type: 'forward', target_group_arn: 'x' }] }, 'aws_cloudfront_distribution.d': { origin: [{ domain_name: ref('aws_lb.a', 'dns_name'), origin_id: 'alb' }], default_cache_behavior: [{ viewer_protocol_policy: 'redirect-to-https' }] } }, 'production'),
+    ],
+    alsoFail: [doc({ 'aws_lb.a': lb(), 'aws_lb_listener.http': { load_balancer_arn: ref('aws_lb.a', 'arn'), protocol: 'HTTP', port: 80, default_action: [{ type: 'forward', target_group_arn: 'x' }] }, 'aws_cloudfront_distribution.d': { origin: [{ domain_name: ref('aws_lb.a', 'dns_name'), origin_id: 'alb' }], default_cache_behavior: [{ viewer_protocol_policy: 'allow-all' }] } }, 'production')],
+  },
   'AWS-ALB-002': {
     fail: doc({
       'aws_lb.a': lb(),
@@ -277,6 +290,13 @@ const CASES: Record<string, Case> = {
     fail: doc({ 'aws_sns_topic_policy.p': { arn: 'x', policy: policy({ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 'sns:Publish', Resource: '*' }) } }),
     pass: doc({ 'aws_sns_topic_policy.p': { arn: 'x', policy: policy({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: '*' }) } }),
   },
+  'AWS-SNS-004': {
+    fail: doc({ 'aws_sns_topic.t': { name: 't' }, 'aws_cloudwatch_metric_alarm.a': { alarm_name: 'a', alarm_actions: [ref('aws_sns_topic.t', 'arn')] } }),
+    pass: doc({ 'aws_sns_topic.t': { name: 't' }, 'aws_cloudwatch_metric_alarm.a': { alarm_name: 'a', alarm_actions: [ref('aws_sns_topic.t', 'arn')] }, 'aws_sns_topic_subscription.s': { topic_arn: ref('aws_sns_topic.t', 'arn'), protocol: 'email', endpoint: 'ops@example.org' } }),
+    alsoFail: [doc({ 'aws_sns_topic.t': { name: 't' }, 'aws_budgets_budget.b': { budget_type: 'COST', notification: [{ subscriber_sns_topic_arns: [ref('aws_sns_topic.t', 'arn')] }] } })],
+    // A topic nothing alarms to (job notifications only), and alarms to a topic of another owner.
+    alsoPass: [doc({ 'aws_sns_topic.t': { name: 't' } }), doc({ 'aws_cloudwatch_metric_alarm.a': { alarm_name: 'a', alarm_actions: ['arn:aws:sns:eu-west-1:123456789012:oncall'] } })],
+  },
   'AWS-LMB-001': {
     fail: doc({ 'aws_lambda_function.f': fn({ environment: { variables: { DB_PASSWORD: 'hunter2' } } }), ...fnLogs }),
     pass: doc({ 'aws_lambda_function.f': fn({ environment: { variables: { GEMINI_API_KEY_SECRET_ARN: '${aws_secretsmanager_secret.s.arn}', TABLE: 't' } } }), ...fnLogs }),
@@ -339,7 +359,7 @@ it('has at least 50 rules with stable, unique ids, a severity, a title and a one
   expect(RULES.length).toBeGreaterThanOrEqual(50);
   expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
   for (const r of RULES) {
-    expect({ id: r.id, ok: /^AWS-[A-Z0-9]+-\d{3}$/.test(r.id) && ['error', 'warning'].includes(r.severity) && r.title.length > 0 && r.rationale.length > 0 && !r.rationale.includes('\n') && r.types.length > 0 }).toEqual({ id: r.id, ok: true });
+    expect({ id: r.id, ok: /^AWS-[A-Z0-9]+-\d{3}$/.test(r.id) && ['error', 'warning', 'gate'].includes(r.severity) && r.title.length > 0 && r.rationale.length > 0 && !r.rationale.includes('\n') && r.types.length > 0 }).toEqual({ id: r.id, ok: true });
   }
 });
 
@@ -464,6 +484,7 @@ describe.each(Object.entries(CASES))('%s', (id, c) => {
     const findings = check(c.fail, rule);
     expect(findings.length).toBeGreaterThan(0);
     for (const f of findings) expect({ rule: f.rule, severity: f.severity, message: typeof f.message }).toEqual({ rule: id, severity: rule[0].severity, message: 'string' });
+    for (const d of c.alsoFail ?? []) expect(check(d, rule).length).toBeGreaterThan(0);
   });
   it('passes a resource that complies', () => {
     expect(check(c.pass, rule)).toEqual([]);

@@ -32,8 +32,9 @@ const finding = (severity: 'error' | 'warning', suppressed?: string): Finding =>
 
 describe('npm run synth arguments', () => {
   it('reads stacks, --hcl and --verbose, and refuses an unknown option with the usage', () => {
-    expect(parseSynthArgs(['karmacadabra', '--hcl', 'karmacadabra'])).toEqual({ stacks: ['karmacadabra'], hcl: true, verbose: false });
-    expect(parseSynthArgs([])).toEqual({ stacks: [], hcl: false, verbose: false });
+    expect(parseSynthArgs(['karmacadabra', '--hcl', 'karmacadabra'])).toEqual({ stacks: ['karmacadabra'], hcl: true, verbose: false, gate: false });
+    expect(parseSynthArgs([])).toEqual({ stacks: [], hcl: false, verbose: false, gate: false });
+    expect(parseSynthArgs(['vision-validator', '--gate'])).toEqual({ stacks: ['vision-validator'], hcl: false, verbose: false, gate: true });
     expect(parseSynthArgs(['--help'])).toBeUndefined();
     expect(() => parseSynthArgs(['--json'])).toThrow(`unknown option --json; ${SYNTH_USAGE}`);
   });

@@ -257,6 +257,23 @@ export const NETWORK_RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'AWS-ALB-008',
+    severity: 'gate',
+    title: 'Production load balancers serve HTTPS',
+    rationale: 'Without an HTTPS listener, requests to a production entry point, and the API keys and tokens in them, cross the internet in clear text. The certificate (or the domain one is issued for) is the user\'s to give.',
+    // checkov resource/aws/ALBListenerHTTPS.py; cdk-nag elb/ALBHttpToHttpsRedirection.ts
+    checkov: [productionOnly('CKV_AWS_2', 'a demo or staging endpoint without a domain has no certificate to serve; AWS-ALB-002 covers every environment once HTTPS exists')],
+    cdkNag: [productionOnly('NIST.800.53.R5-ALBHttpToHttpsRedirection', 'as for CKV_AWS_2')],
+    types: ['aws_lb', 'aws_alb'],
+    check(r, stack) {
+      if (!stack.production || !isApplication(r) || isTrue(r.body.internal)) return undefined;
+      if (listenersOf(stack, r).some((l) => l.body.protocol === 'HTTPS')) return undefined;
+      // CloudFront in front serves HTTPS to viewers (its own certificate or the domain's).
+      const viaCloudFront = stack.resources('aws_cloudfront_distribution').some((d) => stack.refsIn(d.body.origin).includes(r) && blocks(d.body.default_cache_behavior).every((b) => b.viewer_protocol_policy !== 'allow-all'));
+      return viaCloudFront ? undefined : `serves plain HTTP only in the ${stack.environment} environment: requests, and any credentials in them, cross the internet unencrypted`;
+    },
+  },
+  {
     id: 'AWS-ALB-003',
     severity: 'error',
     title: 'HTTPS listeners accept TLS 1.2 and later only',

@@ -153,6 +153,22 @@ export const SERVERLESS_RULES: readonly Rule[] = [
     check: publicGrant('policy'),
   },
   {
+    id: 'AWS-SNS-004',
+    severity: 'gate',
+    title: 'Alarm topics reach someone',
+    rationale: 'An alarm or budget notice published to a topic without a subscription reaches nobody: the stack looks watched and is not. Only the user can name who reads it (an e-mail, or an existing topic the on-call tooling subscribes to).',
+    noEquivalent: 'Neither checkov nor cdk-nag relates a topic to its subscriptions; both check a topic\'s own encryption and policy.',
+    types: ['aws_sns_topic'],
+    check(r, stack) {
+      const alarms = [...stack.referrers('aws_cloudwatch_metric_alarm', 'alarm_actions', r), ...stack.referrers('aws_cloudwatch_composite_alarm', 'alarm_actions', r)];
+      const budgets = stack.referrers('aws_budgets_budget', 'notification', r);
+      if (alarms.length + budgets.length === 0) return undefined;
+      if (stack.referrers('aws_sns_topic_subscription', 'topic_arn', r).length > 0) return undefined;
+      const what = [alarms.length && `${alarms.length} alarm${alarms.length > 1 ? 's' : ''}`, budgets.length && `${budgets.length} budget${budgets.length > 1 ? 's' : ''}`].filter(Boolean).join(' and ');
+      return `receives ${what} but has no subscription: they reach nobody`;
+    },
+  },
+  {
     id: 'AWS-LMB-001',
     severity: 'error',
     title: 'No secrets in Lambda environment variables',
