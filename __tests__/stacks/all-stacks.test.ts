@@ -21,6 +21,9 @@ const STATEFUL = ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_efs_file_system', 
  * Terraform destroy and re-create the resource: keep the id, or add a `moved` block
  * (`resource.moveFromId(old)`) and update this list in the same change.
  */
+/** The stack key of the ECS stacks, which took over 0.5's alarm key (`moved` from LEGACY_ALARM_KEY). */
+const STACK_KEY = 'aws_kms_key.key_F64E54E4';
+const LEGACY_ALARM_KEY = 'aws_kms_key.monitoring_alarms-key_9183C15A';
 const ARTWORK_STATEFUL = [
   'aws_cloudwatch_log_group.logs_this_32B8EE7B',
   'aws_ecr_repository.ecr-embeddings_this_707BA804',
@@ -28,7 +31,7 @@ const ARTWORK_STATEFUL = [
   'aws_ecr_repository.ecr-geometric_this_3F0FE85A',
   'aws_ecr_repository.ecr-search_this_C6BC98D7',
   'aws_efs_file_system.search-index_this_DE9F18E6',
-  'aws_kms_key.monitoring_alarms-key_9183C15A',
+  STACK_KEY,
   'aws_s3_bucket.data_this_9506F1DE',
   'aws_cloudwatch_log_group.vpc_flow-logs_this_33638DE8',
 ].sort();
@@ -50,7 +53,7 @@ const PINNED: Record<string, string[]> = {
     'aws_ecr_repository.ecr-skill-extractor_this_98CC4F93',
     'aws_ecr_repository.ecr-validator_this_BB65B355',
     'aws_ecr_repository.ecr-voice-extractor_this_94B5464C',
-    'aws_kms_key.monitoring_alarms-key_9183C15A',
+    STACK_KEY,
     'aws_secretsmanager_secret.secret-abracadabra_this_D3993C32',
     'aws_secretsmanager_secret.secret-karma-hello_this_EFAEF272',
     'aws_secretsmanager_secret.secret-skill-extractor_this_31F4CD46',
@@ -61,7 +64,7 @@ const PINNED: Record<string, string[]> = {
   ].sort(),
   'vision-validator': [
     'aws_cloudwatch_log_group.logs_this_32B8EE7B',
-    'aws_kms_key.monitoring_alarms-key_9183C15A',
+    STACK_KEY,
     'aws_secretsmanager_secret.secret-api_this_8019EDA1',
     'aws_secretsmanager_secret.secret-openai_this_435869C5',
     FLOW_LOGS,
@@ -71,7 +74,7 @@ const PINNED: Record<string, string[]> = {
     'aws_cloudwatch_log_group.api_access-logs_this_FFC2A2D1',
     'aws_cloudwatch_log_group.logs_this_32B8EE7B',
     'aws_ecr_repository.ecr_this_9395141F',
-    'aws_kms_key.monitoring_alarms-key_9183C15A',
+    STACK_KEY,
     'aws_s3_bucket.data_this_9506F1DE',
     'aws_s3_bucket.files_this_651BC32B',
     FLOW_LOGS,
@@ -163,6 +166,9 @@ describe.each(STACK_NAMES.map((n) => [n]))('%s', (name) => {
   it('keeps the logical ids of its stateful resources', () => {
     const json = stackJson(name);
     expect(STATEFUL.flatMap((t) => resourcesOf(json, t).map(([id]) => `${t}.${id}`)).sort()).toEqual(PINNED[name]);
+    // The stack key takes 0.5's alarm key over in place, where a stack had one.
+    const moved = (json as { moved?: { from: string; to: string }[] }).moved ?? [];
+    if (PINNED[name].includes(STACK_KEY) && name !== 'nutrition-video-analysis') expect(moved).toContainEqual({ from: LEGACY_ALARM_KEY, to: STACK_KEY });
   });
 
   it('lets Terraform replace groups, target groups, launch templates and roles without a name clash', () => {

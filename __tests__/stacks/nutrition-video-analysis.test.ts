@@ -203,9 +203,17 @@ describe('nutrition-video-analysis', () => {
     expect(onlyOf(json, 'aws_efs_file_system')).toMatchObject({ encrypted: true, kms_key_id: keyArn });
     expect(onlyOf(json, 'aws_secretsmanager_secret').kms_key_id).toEqual(keyArn);
     expect(allOf(json, 'aws_s3_bucket_server_side_encryption_configuration').map((c) => c.rule[0].apply_server_side_encryption_by_default.kms_master_key_id)).toEqual([keyArn, keyArn, keyArn]);
-    // The services that write into encrypted stores on their own may use the key: S3 (into the queue), CloudWatch (alarms into the topic) and Budgets (its notices into the topic).
-    const services = statementsOf(onlyOf(json, 'aws_kms_key')).flatMap((st) => (st.Principal?.Service ? [st.Principal.Service] : []));
-    expect(services.sort()).toEqual(['budgets.amazonaws.com', 'cloudwatch.amazonaws.com', 's3.amazonaws.com']);
+    // The key is the stack's default: every log group and function environment uses it too.
+    const groups = allOf(json, 'aws_cloudwatch_log_group');
+    expect(groups.length).toBe(8);
+    for (const g of groups) expect({ name: g.name, key: g.kms_key_id }).toEqual({ name: g.name, key: keyArn });
+    for (const f of allOf(json, 'aws_lambda_function')) expect({ name: f.function_name, key: f.kms_key_arn }).toEqual({ name: f.function_name, key: keyArn });
+    // The services that write into encrypted stores on their own may use the key: S3 (into the queue), CloudWatch (alarms into the topic), Budgets (its notices into the topic) and CloudWatch Logs, for each group by its ARN alone.
+    const statements = statementsOf(onlyOf(json, 'aws_kms_key'));
+    const services = statements.flatMap((st) => (st.Principal?.Service ? [st.Principal.Service] : []));
+    expect([...new Set(services)].sort()).toEqual(['budgets.amazonaws.com', 'cloudwatch.amazonaws.com', 'logs.us-east-1.amazonaws.com', 's3.amazonaws.com']);
+    const logGroupArns = statements.filter((st) => st.Principal?.Service === 'logs.us-east-1.amazonaws.com').map((st) => st.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']);
+    expect(logGroupArns.map((a: string) => a.split(':log-group:')[1]).sort()).toEqual(groups.map((g) => g.name).sort());
   });
 
   it('uses no customer key anywhere when encryption is off, and leaves the topic unencrypted so alarms can publish', () => {

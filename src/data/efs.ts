@@ -7,7 +7,7 @@ import { ITerraformDependable } from 'cdktf';
 import { IGrantable } from '../core/iam';
 import { SecurityGroup } from '../network/security-group';
 import type { IVpc } from '../network/vpc';
-import type { EncryptionKey } from '../security/kms';
+import { EncryptionKey } from '../security/kms';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 import { Relations } from '../core/relations';
@@ -66,7 +66,7 @@ export class SharedFileSystem extends Construct {
 
     this.resource = new EfsFileSystem(this, 'this', {
       encrypted: true,
-      kmsKeyId: props.kmsKey?.keyArn,
+      kmsKeyId: (props.kmsKey ?? EncryptionKey.stackDefault(this, 'fileSystems'))?.keyArn,
       performanceMode: 'generalPurpose',
       throughputMode: props.throughputMode ?? 'elastic',
       lifecyclePolicy: [{ transitionToIa: props.transitionToIa ?? 'AFTER_30_DAYS' }],

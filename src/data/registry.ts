@@ -8,7 +8,7 @@ import { jsonencode } from '../core/json';
 import { nameTags } from '../core/tags';
 import { PropsValidator, REPOSITORY_PATTERN } from '../core/validation';
 import { Relations } from '../core/relations';
-import type { EncryptionKey } from '../security/kms';
+import { EncryptionKey } from '../security/kms';
 
 export interface EcrRepositoryProps {
   /** Repository name, e.g. `artwork-matcher/gateway`. */
@@ -83,11 +83,12 @@ export class EcrRepository extends Construct implements IRepository {
       .range('untaggedExpiryDays', untagged, 1, 3650)
       .throwIfInvalid();
 
+    const key = props.kmsKey ?? EncryptionKey.stackDefault(this, 'repositories');
     this.resource = new EcrRepositoryResource(this, 'this', {
       name: props.repositoryName,
       imageTagMutability: props.imageTagMutability ?? 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: props.scanOnPush ?? true },
-      encryptionConfiguration: [props.kmsKey ? { encryptionType: 'KMS', kmsKey: props.kmsKey.keyArn } : { encryptionType: 'AES256' }],
+      encryptionConfiguration: [key ? { encryptionType: 'KMS', kmsKey: key.keyArn } : { encryptionType: 'AES256' }],
       forceDelete: props.forceDelete ?? false,
       tags: nameTags(props.repositoryName),
     });

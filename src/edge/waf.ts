@@ -3,6 +3,7 @@ import { Token } from 'cdktf';
 import { Wafv2WebAcl, Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
+import { Guardrails } from '../core/suppressions';
 import { LogGroup } from '../observability/logs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsStack } from '../core/aws-stack';
@@ -174,6 +175,7 @@ export class WebAcl extends Construct {
     v.throwIfInvalid();
     // WAF's own name rule for a log destination: aws-waf-logs-<anything>.
     const logs = new LogGroup(this, 'logs', { name: `aws-waf-logs-${name}`, retentionDays: o.retentionDays ?? 30, provider });
+    if (provider && !logs.kmsKey) Guardrails.suppress(logs, 'AWS-LOG-002', 'the logs of a CloudFront web ACL live in us-east-1, where the stack has no key (KMS keys are regional); CloudWatch Logs encrypts them with its own key');
     new Wafv2WebAclLoggingConfiguration(this, 'logging', {
       provider,
       resourceArn: this.webAclArn,

@@ -6,7 +6,7 @@ import { RETENTION_DAYS } from '../core/naming';
 import { nameTags } from '../core/tags';
 import { PropsValidator } from '../core/validation';
 import { Relations } from '../core/relations';
-import type { EncryptionKey } from '../security/kms';
+import { EncryptionKey } from '../security/kms';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 
 export interface LogGroupProps {
@@ -19,7 +19,8 @@ export interface LogGroupProps {
   readonly retentionDays?: number;
   /**
    * Customer managed key; its policy is extended to let CloudWatch Logs use it for this group.
-   * @default - CloudWatch Logs' own encryption
+   * @default - the stack's default key for logs (`EncryptionKey.useAsStackDefault`) unless
+   * `provider` is given (a key is regional), else CloudWatch Logs' own encryption
    */
   readonly kmsKey?: EncryptionKey;
   /**
@@ -41,6 +42,8 @@ export class LogGroup extends Construct {
   public readonly logGroupArn: string;
   /** Retention in days. */
   public readonly retentionDays: number;
+  /** The customer managed key of the group, when it has one. */
+  public readonly kmsKey?: EncryptionKey;
 
   constructor(scope: Construct, id: string, props: LogGroupProps) {
     super(scope, id);
@@ -50,9 +53,11 @@ export class LogGroup extends Construct {
       .check(RETENTION_DAYS.includes(retention), 'retentionDays', retention, `is not a CloudWatch retention; allowed: ${RETENTION_DAYS.join(', ')}`)
       .throwIfInvalid();
     this.retentionDays = retention;
-    if (props.kmsKey) {
+    const key = props.kmsKey ?? (props.provider ? undefined : EncryptionKey.stackDefault(this, 'logs'));
+    this.kmsKey = key;
+    if (key) {
       const stack = AwsStack.of(this);
-      props.kmsKey.allowService({
+      key.allowService({
         principal: `logs.${stack.region}.amazonaws.com`,
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${stack.region}:${stack.accountId}:log-group:${props.name}` } },
@@ -61,7 +66,7 @@ export class LogGroup extends Construct {
     this.resource = new CloudwatchLogGroup(this, 'this', {
       name: props.name,
       retentionInDays: retention,
-      kmsKeyId: props.kmsKey?.keyArn,
+      kmsKeyId: key?.keyArn,
       tags: nameTags(props.name),
       provider: props.provider,
     });

@@ -175,8 +175,9 @@ export interface MonitoringProps {
    * The topic to notify: a topic of this app (it is allowed to receive CloudWatch alarms here), or
    * one made elsewhere, an organisation's alarm topic (`Topic.fromTopicArn`), whose policy and key
    * must already let `cloudwatch.amazonaws.com` publish.
-   * @default - a new topic `<namePrefix>-alarms`, encrypted with a new customer managed key whose
-   * policy lets CloudWatch publish (the AWS managed `alias/aws/sns` key cannot)
+   * @default - a new topic `<namePrefix>-alarms`, encrypted with the stack's default key for
+   * topics (`EncryptionKey.useAsStackDefault`) or else a new customer managed key, whose policy
+   * lets CloudWatch publish (the AWS managed `alias/aws/sns` key cannot)
    */
   readonly topic?: ITopic;
   /**
@@ -210,7 +211,7 @@ export class Monitoring extends Construct {
     if (props.topic) {
       this.topic = props.topic;
     } else {
-      const key = new EncryptionKey(this, 'alarms-key', { alias: `${props.namePrefix}-alarms`, description: `Encrypts the ${props.namePrefix} alarm topic` });
+      const key = EncryptionKey.stackDefault(this, 'topics') ?? new EncryptionKey(this, 'alarms-key', { alias: `${props.namePrefix}-alarms`, description: `Encrypts the ${props.namePrefix} alarm topic` });
       this.topic = new Topic(this, 'alarms', { name: `${props.namePrefix}-alarms`, kmsKey: key });
     }
     this.topic.allowPublishFrom('cloudwatch.amazonaws.com');

@@ -20,6 +20,8 @@ import { EcrRepository, EcrRepositoryProps, IRepository } from '../data/registry
 import { ApplicationLoadBalancer, ApplicationLoadBalancerProps } from '../edge/alb';
 import { Monitoring, MonitoringProps } from '../observability/monitoring';
 import { Topic } from '../data/topic';
+import { EncryptionKey, KeyUse } from '../security/kms';
+import { Guardrails } from '../core/suppressions';
 import type { LogGroup } from '../observability/logs';
 import type { EcsService } from '../compute/ecs-service';
 
@@ -54,7 +56,40 @@ export interface EcsPlatformProps {
    * @default false
    */
   readonly forceDestroy?: boolean;
+  /**
+   * The stack's one customer managed key. Every construct the stack builds after the platform
+   * that encrypts log groups, secrets, Lambda environments or the alarm topic uses it
+   * (`EncryptionKey.useAsStackDefault`); repositories and file systems too when asked.
+   * `false`: no stack key (AWS managed and owned keys; the alarm topic makes its own).
+   * @default - a new key `key` (alias `<namePrefix>`, yearly rotation) for logs, secrets,
+   * functions and topics
+   */
+  readonly encryption?: PlatformEncryption | false;
 }
+
+/** The stack key of `EcsPlatformProps.encryption`. */
+export interface PlatformEncryption {
+  /** A key of the stack to use instead of a new one. @default - a new key `key` */
+  readonly key?: EncryptionKey;
+  /**
+   * Encrypt the repositories of `addRepository` with the key too. A key on an existing repository
+   * replaces it, and its images with it: for a new deployment, or push the images again after.
+   * @default false
+   */
+  readonly repositories?: boolean;
+  /** Encrypt the stack's EFS file systems with the key too (an existing one is replaced, its files with it). @default false */
+  readonly fileSystems?: boolean;
+}
+
+/**
+ * Where 0.5 and earlier kept the alarm topic's key (`Monitoring`'s own `alarms-key` under the
+ * platform's `monitoring`): the stack key takes that key over in place (a `moved` block), so an
+ * upgrade neither destroys a key nor re-encrypts the topic.
+ */
+const ALARM_KEY_ADDRESS = 'aws_kms_key.monitoring_alarms-key_9183C15A';
+
+/** Why a repository keeps AES256 unless the stack asks for its key (`PlatformEncryption.repositories`). */
+export const REPOSITORY_KEY_REASON = 'repositories take the stack key only when asked: a key on an existing repository replaces it, images and all; ECR encrypts the images with AES256 meanwhile';
 
 /** What the operations outputs read of a service (a `ContainerService` has it). */
 export interface OperatedService {
@@ -115,13 +150,21 @@ export class EcsPlatform {
   public monitoring?: Monitoring;
   /** Whether `terraform destroy` may delete the platform's repositories and buckets with their contents. */
   public readonly forceDestroy: boolean;
+  /** The stack's customer managed key (`encryption`), unless `encryption` is false. */
+  public readonly key?: EncryptionKey;
   private readonly repositoryPolicy: RepositoryPolicy;
+  private readonly keyedRepositories: boolean;
 
   constructor(scope: Construct, props: EcsPlatformProps) {
     this.scope = AwsStack.of(scope);
     this.namePrefix = props.namePrefix;
     this.forceDestroy = props.forceDestroy ?? false;
-    this.repositoryPolicy = props.repositories ?? {};
+    const { imageTagMutability, keepImages, untaggedExpiryDays } = props.repositories ?? {};
+    this.repositoryPolicy = { imageTagMutability, keepImages, untaggedExpiryDays };
+    // First: the VPC's flow logs, and everything built after, encrypt with it.
+    const encryption = props.encryption === false ? undefined : props.encryption ?? {};
+    if (encryption) this.key = this.stackKey(scope, props.namePrefix, encryption);
+    this.keyedRepositories = encryption?.repositories ?? false;
     this.vpc = props.network instanceof Vpc ? props.network : new Vpc(scope, 'vpc', { namePrefix: props.namePrefix, ...props.network });
     this.cluster = new EcsCluster(scope, 'ecs-cluster', {
       clusterName: props.clusterName ?? props.namePrefix,
@@ -132,9 +175,26 @@ export class EcsPlatform {
     });
   }
 
+  /** The stack key of `encryption`, made the stack's default. */
+  private stackKey(scope: Construct, namePrefix: string, encryption: PlatformEncryption): EncryptionKey {
+    const uses: KeyUse[] = ['logs', 'secrets', 'functions', 'topics'];
+    if (encryption.repositories) uses.push('repositories');
+    if (encryption.fileSystems) uses.push('fileSystems');
+    let key = encryption.key;
+    if (!key) {
+      const extra = [encryption.repositories && 'repositories', encryption.fileSystems && 'file systems'].filter(Boolean).map((w) => `, ${w}`).join('');
+      key = new EncryptionKey(scope, 'key', { alias: namePrefix, description: `Encrypts the ${namePrefix} log groups, secrets, function environments and alarm topic${extra}` });
+      key.resource.moveFromId(ALARM_KEY_ADDRESS);
+    }
+    key.useAsStackDefault(uses);
+    return key;
+  }
+
   /** A repository `repositoryName` (id `id`) under the platform's policy, scanned on push. */
   public addRepository(id: string, repositoryName: string): IRepository {
-    return new EcrRepository(this.scope, id, { repositoryName, scanOnPush: true, ...this.repositoryPolicy, forceDelete: this.forceDestroy });
+    const repository = new EcrRepository(this.scope, id, { repositoryName, scanOnPush: true, ...this.repositoryPolicy, forceDelete: this.forceDestroy });
+    if (!this.keyedRepositories) Guardrails.suppress(repository, 'AWS-ECR-005', REPOSITORY_KEY_REASON);
+    return repository;
   }
 
   /** The access-log bucket `<prefix>-logs-<account>-<region>` (id `access-logs`), once. */

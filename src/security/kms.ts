@@ -1,4 +1,5 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { TerraformStack } from 'cdktf';
 import { Lazy } from 'cdktf';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -24,6 +25,20 @@ export interface EncryptionKeyProps {
    */
   readonly deletionWindowDays?: number;
 }
+
+/**
+ * What a stack's key encrypts when a construct is given no key of its own
+ * (`EncryptionKey.useAsStackDefault`):
+ * - `logs`: CloudWatch log groups of the stack's region (not one given another region's provider);
+ * - `secrets`: Secrets Manager secrets;
+ * - `functions`: Lambda environment variables;
+ * - `topics`: the alarm topic of `Monitoring`;
+ * - `repositories`: ECR repositories (a key on an existing repository replaces it, images and all);
+ * - `fileSystems`: EFS file systems (likewise replaced).
+ */
+export type KeyUse = 'logs' | 'secrets' | 'functions' | 'topics' | 'repositories' | 'fileSystems';
+
+const STACK_DEFAULTS = new WeakMap<IConstruct, Map<KeyUse, EncryptionKey>>();
 
 /** A service principal allowed to use the key, and how. */
 export interface KeyServiceGrant {
@@ -75,6 +90,23 @@ export class EncryptionKey extends Construct implements IKeyUser {
     this.keyId = this.resource.keyId;
     this.aliasName = `alias/${props.alias}`;
     new KmsAlias(this, 'alias', { name: this.aliasName, targetKeyId: this.resource.keyId });
+  }
+
+  /**
+   * The stack's default key for `uses`: every construct of the stack created after this call that
+   * encrypts one of them and is given no key uses this one (`EncryptionKey.stackDefault`). One
+   * key per stack, so its policy lists every service and group that uses it.
+   */
+  public useAsStackDefault(uses: readonly KeyUse[]): void {
+    const stack = TerraformStack.of(this);
+    const defaults = STACK_DEFAULTS.get(stack) ?? new Map<KeyUse, EncryptionKey>();
+    for (const use of uses) defaults.set(use, this);
+    STACK_DEFAULTS.set(stack, defaults);
+  }
+
+  /** The key `scope`'s stack encrypts `use` with by default, if it set one. */
+  public static stackDefault(scope: IConstruct, use: KeyUse): EncryptionKey | undefined {
+    return STACK_DEFAULTS.get(TerraformStack.of(scope))?.get(use);
   }
 
   /** The key's ARN, for resources that accept a key (`IKeyUser`). */

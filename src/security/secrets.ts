@@ -6,7 +6,7 @@ import { IGrantable, grantKeyUse } from '../core/iam';
 import { nameTags } from '../core/tags';
 import { PropsValidator, isArn, isUnresolved } from '../core/validation';
 import { Relations } from '../core/relations';
-import type { EncryptionKey } from './kms';
+import { EncryptionKey } from './kms';
 
 /**
  * The value comes from a sensitive Terraform input variable, `var.<variableName>`: it has no
@@ -59,7 +59,8 @@ export interface SecretValueProps {
   readonly source: SecretSourceProps;
   /**
    * Customer managed key of the secret.
-   * @default - the AWS managed key `aws/secretsmanager`
+   * @default - the stack's default key for secrets (`EncryptionKey.useAsStackDefault`), else the
+   * AWS managed key `aws/secretsmanager`
    */
   readonly kmsKey?: EncryptionKey;
   /**
@@ -113,11 +114,12 @@ export class SecretValue extends Construct implements ISecret {
     }
     v.throwIfInvalid();
 
-    this.kmsKeyArn = props.kmsKey?.keyArn;
+    const key = props.kmsKey ?? EncryptionKey.stackDefault(this, 'secrets');
+    this.kmsKeyArn = key?.keyArn;
     this.resource = new SecretsmanagerSecret(this, 'this', {
       name: props.secretName,
       description: props.description,
-      kmsKeyId: props.kmsKey?.keyArn,
+      kmsKeyId: key?.keyArn,
       recoveryWindowInDays: props.recoveryWindowDays ?? 30,
       tags: nameTags(props.secretName),
     });

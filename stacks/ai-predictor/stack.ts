@@ -57,6 +57,7 @@ export class AiPredictorStack extends AwsStack {
       defaultCapacityProviderStrategy: b.capacityProviderStrategy,
       namespace: `${prefix}.local`,
       repositories: settings.ecr,
+      encryption: { repositories: settings.ecr.customerManagedKey },
       // Outside production, terraform destroy deletes images and objects itself (docs/operations.md).
       forceDestroy: !isProductionEnvironment(settings.environment),
     });

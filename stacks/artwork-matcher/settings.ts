@@ -123,7 +123,13 @@ const fields = {
   ),
   dataBucketName: s.optional(s.bucketName({ description: 'Name of the data bucket. Default: "artwork-matcher-<env>-data-<account>-<region>" (the document\'s `artwork-matcher-<env>-data` is global and taken once).' })),
   searchIndexer: s.object(
-    { command: s.optional(s.array(s.string({ minLength: 1 }), { minLength: 1, plural: 'command words', description: 'Command that builds the FAISS index into `/data/index`. Default: the search image\'s own command.' })) },
+    {
+      command: s.optional(s.array(s.string({ minLength: 1 }), { minLength: 1, plural: 'command words', description: 'Command that builds the FAISS index into `/data/index`. Default: the search image\'s own command.' })),
+      customerManagedKey: s.boolean({
+        description: 'Encrypt the index file system with the stack\'s customer managed key (`alias/<prefix>`) instead of the AWS managed EFS key. Changing it replaces the file system: run the indexer again after the apply (the search service finds no index until it has).',
+        default: false,
+      }),
+    },
     { description: 'The search index builder: an ECS task definition (run on demand) that mounts the index file system read-write; the search service mounts it read-only.' },
   ),
   enableExecuteCommand: s.boolean({ description: 'ECS Exec on every service.', default: false }),

@@ -63,6 +63,7 @@ export class ArtworkMatcherStack extends AwsStack {
       defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 100, base: 1 }],
       namespace: NAMESPACE,
       repositories: settings.ecr,
+      encryption: { repositories: settings.ecr.customerManagedKey, fileSystems: settings.searchIndexer.customerManagedKey },
       // Outside production, terraform destroy deletes images, logs and data itself (docs/operations.md).
       forceDestroy: !isProductionEnvironment(env),
     });
@@ -92,6 +93,7 @@ export class ArtworkMatcherStack extends AwsStack {
       forceDestroy: this.platform.forceDestroy,
     });
     this.indexFileSystem = new SharedFileSystem(this, 'search-index', { name: `${prefix}-search-index`, vpc, accessPoint: { path: '/index', uid: 1000, gid: 1000 }, backup: !settings.backup.enabled /* EFS's own, unless the backup plan covers it */ });
+    if (!settings.searchIndexer.customerManagedKey) Guardrails.suppress(this.indexFileSystem, 'AWS-EFS-004', 'searchIndexer.customerManagedKey is off: a key on an existing file system replaces it; EFS encrypts the index with its AWS managed key meanwhile, and the indexer rebuilds the index from the data bucket');
     ({ backupPlan: this.backupPlan, cache: this.cache } = addStorageOptions(this, prefix, settings));
 
     const backendUrl = (svc: string) => `http://${svc}.${NAMESPACE}:${SERVICE_PORT}`;

@@ -53,6 +53,7 @@ export class KarmacadabraStack extends AwsStack {
       defaultCapacityProviderStrategy: strategy,
       namespace: NAMESPACE,
       repositories: settings.ecr,
+      encryption: { repositories: settings.ecr.customerManagedKey },
       // Outside production, terraform destroy deletes images and logs itself (docs/operations.md).
       forceDestroy: !isProductionEnvironment(settings.environment),
     });

@@ -22,10 +22,11 @@ import type { SecureBucket } from '../../src/data/bucket';
 import type { SharedFileSystem } from '../../src/data/efs';
 import type { Table } from '../../src/data/table';
 import type { Topic } from '../../src/data/topic';
+import type { EncryptionKey } from '../../src/security/kms';
 import type { ISecret } from '../../src/security/secrets';
 import { SecurityGroup } from '../../src/network/security-group';
 import type { Vpc } from '../../src/network/vpc';
-import { EcsPlatform, ImageRelease, QueueWorker } from '../../src/patterns';
+import { EcsPlatform, ImageRelease, QueueWorker, REPOSITORY_KEY_REASON } from '../../src/patterns';
 import { NVA_API_FUNCTIONS, NVA_FUNCTIONS, NutritionVideoAnalysisSettings, NvaFunctionName } from './settings';
 
 /** Where the RAG function (and the model sync task) see the model files. */
@@ -47,6 +48,8 @@ const FUNCTION_DESCRIPTION: Record<NvaFunctionName, string> = {
 /** What the parts read of the stack (the stack itself, typed structurally). */
 export interface NvaSystem extends Construct {
   readonly prefix: string;
+  /** The stack's customer managed key, with `enableEncryption`. */
+  readonly key?: EncryptionKey;
   readonly vpc: Vpc;
   readonly videos: SecureBucket;
   readonly results: SecureBucket;
@@ -140,7 +143,13 @@ export function addGpuAndWorker(system: Omit<NvaSystem, 'platform' | 'worker' | 
   const release = new ImageRelease(settings.imageTag);
   // Outside production, terraform destroy deletes the images itself (docs/operations.md).
   const forceDestroy = !isProductionEnvironment(settings.environment);
-  const repository = (id: string, suffix: string) => new EcrRepository(system, id, { repositoryName: `${system.prefix}/${suffix}`, scanOnPush: true, ...settings.ecr, forceDelete: forceDestroy });
+  const { customerManagedKey, ...ecr } = settings.ecr;
+  const kmsKey = customerManagedKey ? system.key : undefined;
+  const repository = (id: string, suffix: string) => {
+    const r = new EcrRepository(system, id, { repositoryName: `${system.prefix}/${suffix}`, scanOnPush: true, ...ecr, kmsKey, forceDelete: forceDestroy });
+    if (!kmsKey) Guardrails.suppress(r, 'AWS-ECR-005', REPOSITORY_KEY_REASON);
+    return r;
+  };
   const repositories = { worker: repository('ecr-worker', 'worker'), gpuJob: repository('ecr-gpu-job', 'gpu-job') };
   const { videos, results, models, jobs } = system;
 
@@ -170,7 +179,7 @@ export function addGpuAndWorker(system: Omit<NvaSystem, 'platform' | 'worker' | 
   jobs.grantReadWriteData(gpu);
 
   const strategy = settings.enableSpotInstances ? spotStrategy(100, 0) : spotStrategy(0, 0);
-  const platform = new EcsPlatform(system, { namePrefix: system.prefix, network: system.vpc, clusterName: `${system.prefix}-cluster`, containerInsights: settings.containerInsights, defaultCapacityProviderStrategy: strategy, forceDestroy });
+  const platform = new EcsPlatform(system, { namePrefix: system.prefix, network: system.vpc, encryption: system.key ? { key: system.key } : false, clusterName: `${system.prefix}-cluster`, containerInsights: settings.containerInsights, defaultCapacityProviderStrategy: strategy, forceDestroy });
   if (settings.profile === 'lean' && !settings.containerInsights) {
     Guardrails.suppress(platform.cluster, 'AWS-ECS-006', 'the lean profile turns Container Insights off for cost (about 9 USD a month while the worker runs); the queue, Lambda and API alarms stay, only the worker\'s task-failure alarm goes');
   }

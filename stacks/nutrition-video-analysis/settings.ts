@@ -234,6 +234,7 @@ const qualifier = (region: string) => 1 + 12 + 1 + region.length;
 /** The cross-field rules (each reported at the setting the user wrote). */
 function checkNutritionVideoAnalysis(v: NutritionVideoAnalysisSettings, issue: IssueFn): void {
   const defaults = nutritionVideoAnalysisDefaults();
+  if (v.ecr.customerManagedKey && !v.enableEncryption) issue('ecr.customerManagedKey', 'true has no effect with enableEncryption false (the stack\'s key exists only with it); set enableEncryption true or remove it');
   // Bucket names are global and at most 63 characters: `<prefix>-results-<account>-<region>`.
   const bucketLength = nvaPrefix(v).length + 1 + LONGEST_BUCKET_PART.length + qualifier(v.region);
   if (bucketLength > 63) {

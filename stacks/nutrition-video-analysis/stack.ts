@@ -67,8 +67,15 @@ export class NutritionVideoAnalysisStack extends AwsStack {
     this.prefix = prefix;
 
     // One customer managed key for every store, when encryption is on.
-    const key = settings.enableEncryption ? new EncryptionKey(this, 'key', { alias: prefix, description: `Encrypts the ${prefix} buckets, jobs table, queues, topic, model file system and Gemini secret` }) : undefined;
+    const key = settings.enableEncryption ? new EncryptionKey(this, 'key', { alias: prefix, description: `Encrypts the ${prefix} buckets, jobs table, queues, topic, model file system, Gemini secret, log groups and function environments` }) : undefined;
+    // ... and, as the stack's default, every log group and function environment (the ECR
+    // repositories keep AES256: a key on an existing repository replaces it, images and all).
+    key?.useAsStackDefault(['logs', 'secrets', 'functions']);
     this.key = key;
+    if (!key) {
+      const reason = 'enableEncryption is false in this stack\'s settings (the document\'s enable_encryption): AWS managed and owned keys encrypt its data';
+      for (const rule of ['AWS-SNS-001', 'AWS-LOG-002', 'AWS-LMB-008', 'AWS-EFS-004', ...(settings.geminiApiKeySecretArn ? [] : ['AWS-SM-003'])]) Guardrails.suppress(this, rule, reason);
+    }
     // Private subnets, one NAT gateway, free S3 and DynamoDB gateway endpoints.
     this.vpc = new Vpc(this, 'vpc', { namePrefix: prefix, ...vpcProps(settings.network), gatewayEndpoints: ['s3', 'dynamodb'] });
 

@@ -346,6 +346,11 @@ export const registryFields = {
   imageTagMutability: s.oneOf(['MUTABLE', 'IMMUTABLE'], { expected: 'a tag mutability', description: '`IMMUTABLE` tags cannot be pushed twice (use commit tags); `MUTABLE` allows moving tags such as `latest`.' }),
   keepImages: s.number({ min: 1, max: 10000, description: 'Images kept per repository (older ones expire).' }),
   untaggedExpiryDays: s.number({ min: 1, max: 3650, unit: 'days', description: 'Days before untagged images expire.', default: 7 }),
+  customerManagedKey: s.boolean({
+    description:
+      'Encrypt the repositories with the stack\'s customer managed key (`alias/<prefix>`) instead of AES256. Changing it replaces every repository, and its images go with it: turn it on for a new deployment, or push the images again right after the apply (`npm run ops -- <stack> push-images`); in production empty the repositories first (their deletion is protected).',
+    default: false,
+  }),
 };
 
 /** Container image repositories. */

@@ -39,6 +39,8 @@ export interface Assumptions {
   readonly sqsRequestsPerQueue: number;
   /** Publishes per SNS topic per month. */
   readonly snsPublishesPerTopic: number;
+  /** KMS requests per month per resource a customer managed key encrypts. */
+  readonly kmsRequestsPerEncryptedResource: number;
   /** Invocations per Lambda function per month. */
   readonly lambdaInvocationsPerFunction: number;
   /** Average duration of one invocation, ms. */
@@ -95,6 +97,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   dynamodbGbPerTable: 1,
   sqsRequestsPerQueue: 1_000_000,
   snsPublishesPerTopic: 100_000,
+  kmsRequestsPerEncryptedResource: 10_000,
   lambdaInvocationsPerFunction: 1_000_000,
   lambdaAvgDurationMs: 200,
   apiRequestsPerApi: 1_000_000,
@@ -132,6 +135,7 @@ export const ASSUMPTION_DOCS: Readonly<Record<AssumptionKey, string>> = {
   dynamodbGbPerTable: 'GB stored per DynamoDB table',
   sqsRequestsPerQueue: 'requests per SQS queue per month (dead-letter queues: none); the account free tier is 1M',
   snsPublishesPerTopic: 'publishes per SNS topic per month (deliveries not priced); the account free tier is 1M',
+  kmsRequestsPerEncryptedResource: 'KMS requests per month per resource a customer managed key encrypts (a log group, secret, function, topic, queue, bucket, table, file system or repository: data keys and decrypts); the account free tier is 20,000',
   lambdaInvocationsPerFunction: 'invocations per Lambda function per month',
   lambdaAvgDurationMs: 'average Lambda duration, ms',
   apiRequestsPerApi: 'requests per API Gateway API per month',

@@ -105,6 +105,7 @@ export interface RegionPrices {
     readonly logStorageGbMonth: Price;
   };
   readonly kmsKeyMonth: Price;
+  readonly kmsTenThousandRequests: Price;
   readonly secretMonth: Price;
   readonly waf: { readonly webAclMonth: Price; readonly ruleMonth: Price; readonly millionRequests: Price };
   readonly route53: { readonly hostedZoneMonth: Price; readonly millionQueries: Price };
@@ -154,6 +155,7 @@ const GLOBAL = {
   interfaceEndpointGb: p(0.01, 'GB processed (first PB)', SOURCES.privatelink, 'aws-page'),
   ecrGbMonth: p(0.1, 'GB-month', SOURCES.ecr, 'unconfirmed', 'same figure in every commercial region'),
   kmsKeyMonth: p(1.0, 'key-month', SOURCES.kms, 'price-list', 'each of the first two automatic rotations adds $1/month after a year'),
+  kmsTenThousandRequests: p(0.03, '10,000 requests (symmetric keys)', SOURCES.kms, 'price-list', 'the account free tier is 20,000 requests a month'),
   secretMonth: p(0.4, 'secret-month', SOURCES.secretsManager, 'price-list'),
   waf: {
     webAclMonth: p(5.0, 'web ACL-month', SOURCES.waf, 'unconfirmed', 'same figure in every region'),
@@ -224,6 +226,7 @@ const US_EAST_1: RegionPrices = {
     logStorageGbMonth: p(0.03, 'GB-month stored', SOURCES.cloudwatch, 'price-list'),
   },
   kmsKeyMonth: GLOBAL.kmsKeyMonth,
+  kmsTenThousandRequests: GLOBAL.kmsTenThousandRequests,
   secretMonth: GLOBAL.secretMonth,
   waf: GLOBAL.waf,
   route53: GLOBAL.route53,
@@ -315,6 +318,7 @@ const EU_WEST_1: RegionPrices = {
     logStorageGbMonth: p(0.03, 'GB-month stored', SOURCES.cloudwatch, 'price-list'),
   },
   kmsKeyMonth: GLOBAL.kmsKeyMonth,
+  kmsTenThousandRequests: GLOBAL.kmsTenThousandRequests,
   secretMonth: GLOBAL.secretMonth,
   waf: GLOBAL.waf,
   route53: GLOBAL.route53,

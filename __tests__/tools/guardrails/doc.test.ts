@@ -21,7 +21,7 @@ const CHECKOV = new Set([
   'CKV_AWS_26', 'CKV_AWS_27', 'CKV_AWS_28', 'CKV_AWS_32', 'CKV_AWS_33', 'CKV_AWS_40', 'CKV_AWS_42', 'CKV_AWS_45', 'CKV_AWS_50', 'CKV_AWS_51',
   'CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56', 'CKV_AWS_59', 'CKV_AWS_60', 'CKV_AWS_62', 'CKV_AWS_63', 'CKV_AWS_65', 'CKV_AWS_66',
   'CKV_AWS_70', 'CKV_AWS_73', 'CKV_AWS_76', 'CKV_AWS_79', 'CKV_AWS_88', 'CKV_AWS_91', 'CKV_AWS_97', 'CKV_AWS_103', 'CKV_AWS_116', 'CKV_AWS_119',
-  'CKV_AWS_131', 'CKV_AWS_145', 'CKV_AWS_150', 'CKV_AWS_163', 'CKV_AWS_168', 'CKV_AWS_169', 'CKV_AWS_210', 'CKV_AWS_249', 'CKV_AWS_258', 'CKV_AWS_260',
+  'CKV_AWS_131', 'CKV_AWS_136', 'CKV_AWS_145', 'CKV_AWS_149', 'CKV_AWS_150', 'CKV_AWS_158', 'CKV_AWS_163', 'CKV_AWS_168', 'CKV_AWS_169', 'CKV_AWS_173', 'CKV_AWS_184', 'CKV_AWS_210', 'CKV_AWS_249', 'CKV_AWS_258', 'CKV_AWS_260',
   'CKV_AWS_261', 'CKV_AWS_274', 'CKV_AWS_276', 'CKV_AWS_277', 'CKV_AWS_286', 'CKV_AWS_300', 'CKV_AWS_301', 'CKV_AWS_309', 'CKV_AWS_315', 'CKV_AWS_328',
   'CKV_AWS_329', 'CKV_AWS_330', 'CKV_AWS_333', 'CKV_AWS_334', 'CKV_AWS_335', 'CKV_AWS_336', 'CKV_AWS_341', 'CKV_AWS_363', 'CKV_AWS_364', 'CKV_AWS_387',
   'CKV2_AWS_6', 'CKV2_AWS_11', 'CKV2_AWS_12', 'CKV2_AWS_18', 'CKV2_AWS_20', 'CKV2_AWS_64', 'CKV2_AWS_65',
@@ -39,11 +39,11 @@ const CDK_NAG = new Set([
   'AwsSolutions-SQS4', 'AwsSolutions-VPC7',
   // The NIST 800-53 R5 pack has no invalid-header rule; R4, HIPAA and PCI do.
   'NIST.800.53.R4-ALBHttpDropInvalidHeaderEnabled', 'HIPAA.Security-ALBHttpDropInvalidHeaderEnabled', 'PCI.DSS.321-ALBHttpDropInvalidHeaderEnabled',
-  'NIST.800.53.R5-ALBHttpToHttpsRedirection', 'NIST.800.53.R5-CloudWatchAlarmAction', 'NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod',
+  'NIST.800.53.R5-ALBHttpToHttpsRedirection', 'NIST.800.53.R5-CloudWatchAlarmAction', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod',
   'NIST.800.53.R5-EC2IMDSv2Enabled', 'NIST.800.53.R5-EC2InstanceNoPublicIp', 'NIST.800.53.R5-EFSInBackupPlan', 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
   'NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess', 'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess',
   'NIST.800.53.R5-IAMUserNoPolicies', 'NIST.800.53.R5-LambdaFunctionPublicAccessProhibited', 'NIST.800.53.R5-S3BucketPublicReadProhibited',
-  'NIST.800.53.R5-S3BucketVersioningEnabled', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'NIST.800.53.R5-SNSEncryptedKMS', 'NIST.800.53.R5-VPCDefaultSecurityGroupClosed',
+  'NIST.800.53.R5-S3BucketVersioningEnabled', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'NIST.800.53.R5-SecretsManagerUsingKMSKey', 'NIST.800.53.R5-SNSEncryptedKMS', 'NIST.800.53.R5-VPCDefaultSecurityGroupClosed',
   'Serverless-APIGWDefaultThrottling', 'Serverless-APIGWXrayEnabled', 'Serverless-CloudWatchLogGroupRetentionPeriod', 'Serverless-LambdaDLQ', 'Serverless-LambdaTracing',
 ]);
 

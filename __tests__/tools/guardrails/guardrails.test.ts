@@ -64,9 +64,10 @@ describe('the report', () => {
     Guardrails.suppress(group, 'AWS-SQS-003', 'the queue is reached through a VPC endpoint policy that requires TLS');
     const text = formatStack({ stack: 'test', findings: check(synth(stack).document) });
     expect(text.split('\n')).toEqual([
-      'guardrails test: 1 error, 1 warning, 1 suppressed',
+      'guardrails test: 2 errors, 1 warning, 1 suppressed',
       expect.stringMatching(/^ {2}RULE +LEVEL +RESOURCE +ADDRESS +MESSAGE$/),
       expect.stringMatching(/^ {2}AWS-LOG-001 +error +logs +aws_cloudwatch_log_group\.logs +keeps logs forever \(no retention_in_days\)$/),
+      expect.stringMatching(/^ {2}AWS-LOG-002 +error +logs +aws_cloudwatch_log_group\.logs +is encrypted with CloudWatch Logs' own key only \(no kms_key_id\)$/),
       expect.stringMatching(/^ {2}AWS-SQS-002 +warning +jobs\/this +aws_sqs_queue\.jobs_this_[0-9A-F]+ +has no dead-letter queue/),
       expect.stringMatching(/^ {2}AWS-SQS-003 +suppressed +jobs\/this .*\(suppressed: the queue is reached through a VPC endpoint policy that requires TLS\)$/),
     ]);

@@ -297,6 +297,24 @@ const CASES: Record<string, Case> = {
     // A topic nothing alarms to (job notifications only), and alarms to a topic of another owner.
     alsoPass: [doc({ 'aws_sns_topic.t': { name: 't' } }), doc({ 'aws_cloudwatch_metric_alarm.a': { alarm_name: 'a', alarm_actions: ['arn:aws:sns:eu-west-1:123456789012:oncall'] } })],
   },
+  'AWS-LMB-008': {
+    fail: doc({ 'aws_lambda_function.f': fn({ environment: { variables: { TABLE: 't' } } }), ...fnLogs }),
+    pass: doc({ 'aws_lambda_function.f': fn({ environment: { variables: { TABLE: 't' } }, kms_key_arn: ref('aws_kms_key.k', 'arn') }), ...fnLogs }),
+    // Nothing to encrypt without variables.
+    alsoPass: [doc({ 'aws_lambda_function.f': fn(), ...fnLogs })],
+  },
+  'AWS-LOG-002': { fail: doc({ 'aws_cloudwatch_log_group.g': { name: 'g', retention_in_days: 30 } }), pass: doc({ 'aws_cloudwatch_log_group.g': { name: 'g', retention_in_days: 30, kms_key_id: ref('aws_kms_key.k', 'arn') } }) },
+  'AWS-SM-003': {
+    fail: doc({ 'aws_secretsmanager_secret.s': { name: 's' } }),
+    pass: doc({ 'aws_secretsmanager_secret.s': { name: 's', kms_key_id: ref('aws_kms_key.k', 'arn') } }),
+    alsoFail: [doc({ 'aws_secretsmanager_secret.s': { name: 's', kms_key_id: 'alias/aws/secretsmanager' } })],
+  },
+  'AWS-ECR-005': {
+    fail: doc({ 'aws_ecr_repository.r': { name: 'r', encryption_configuration: [{ encryption_type: 'AES256' }] } }),
+    pass: doc({ 'aws_ecr_repository.r': { name: 'r', encryption_configuration: [{ encryption_type: 'KMS', kms_key: ref('aws_kms_key.k', 'arn') }] } }),
+    alsoFail: [doc({ 'aws_ecr_repository.r': { name: 'r', encryption_configuration: [{ encryption_type: 'KMS' }] } })],
+  },
+  'AWS-EFS-004': { fail: doc({ 'aws_efs_file_system.f': { encrypted: true } }), pass: doc({ 'aws_efs_file_system.f': { encrypted: true, kms_key_id: ref('aws_kms_key.k', 'arn') } }) },
   'AWS-LMB-001': {
     fail: doc({ 'aws_lambda_function.f': fn({ environment: { variables: { DB_PASSWORD: 'hunter2' } } }), ...fnLogs }),
     pass: doc({ 'aws_lambda_function.f': fn({ environment: { variables: { GEMINI_API_KEY_SECRET_ARN: '${aws_secretsmanager_secret.s.arn}', TABLE: 't' } } }), ...fnLogs }),

@@ -15,7 +15,7 @@ import { nameTags } from '../../core/tags';
 import { BUCKET_PATTERN, ENV_VAR_PATTERN, PropsValidator, isArn } from '../../core/validation';
 import { Relations } from '../../core/relations';
 import { ServiceRole } from '../../security/iam';
-import type { EncryptionKey } from '../../security/kms';
+import { EncryptionKey } from '../../security/kms';
 import { LogGroup } from '../../observability/logs';
 import { SecurityGroup } from '../../network/security-group';
 import type { SharedFileSystem } from '../../data/efs';
@@ -126,7 +126,8 @@ export interface LambdaFunctionProps {
   /**
    * Customer managed key encrypting the environment variables at rest; the role may decrypt with
    * it. Needs `environment`.
-   * @default - Lambda's AWS managed key
+   * @default - with `environment`, the stack's default key for functions
+   * (`EncryptionKey.useAsStackDefault`), else Lambda's AWS managed key
    */
   readonly kmsKey?: EncryptionKey;
   /** Days the log group `/aws/lambda/<functionName>` keeps events (a CloudWatch retention). @default 30 */
@@ -209,7 +210,8 @@ export class LambdaFunction extends Construct implements IGrantable {
     this.role = new ServiceRole(this, 'role', { name: `${props.functionName}-lambda`, assumedBy: 'lambda.amazonaws.com', description: `Execution role of the Lambda function ${props.functionName}` });
     this.logGroup.grantWrite(this.role);
     this.role.addManagedPolicy('arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess');
-    if (props.kmsKey) props.kmsKey.grantDecrypt(this.role);
+    const key = props.kmsKey ?? (Object.keys(props.environment ?? {}).length > 0 ? EncryptionKey.stackDefault(this, 'functions') : undefined);
+    if (key) key.grantDecrypt(this.role);
     props.deadLetterQueue?.grantSend(this);
     props.deadLetterTopic?.grantPublish(this);
     if (props.vpc) {
@@ -222,7 +224,7 @@ export class LambdaFunction extends Construct implements IGrantable {
     }
 
     // ----- function -----
-    this.resource = this.functionFor(props, packageDir);
+    this.resource = this.functionFor(props, packageDir, key);
     this.functionName = this.resource.functionName;
     this.functionArn = this.resource.arn;
     this.waitForFirstInvocation(props);
@@ -288,7 +290,7 @@ export class LambdaFunction extends Construct implements IGrantable {
   }
 
   /** The function resource. */
-  private functionFor(props: LambdaFunctionProps, packageDir: string | undefined): LambdaFunctionResource {
+  private functionFor(props: LambdaFunctionProps, packageDir: string | undefined, key: EncryptionKey | undefined): LambdaFunctionResource {
     const env = props.environment ?? {};
     const deadLetterArn = props.deadLetterQueue?.queueArn ?? props.deadLetterTopic?.topicArn;
     return new LambdaFunctionResource(this, 'this', {
@@ -301,7 +303,7 @@ export class LambdaFunction extends Construct implements IGrantable {
       memorySize: props.memoryMiB ?? 128,
       timeout: props.timeoutSec ?? 3,
       environment: Object.keys(env).length > 0 ? { variables: { ...env } } : undefined,
-      kmsKeyArn: props.kmsKey?.keyArn,
+      kmsKeyArn: key?.keyArn,
       tracingConfig: { mode: props.tracing ?? 'Active' },
       // The reference to the log group orders it first: nothing the function logs goes to an auto-created group.
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.logGroupName },

@@ -6,11 +6,19 @@ import { Resource, blocks, num } from '../../model';
 import { Pricer, PricingContext, nameOf } from '../context';
 import { taskCounts } from './ecs';
 
-/** KMS keys. */
+/** Resource arguments through which a key encrypts a resource's data. */
+const KEY_FIELDS = ['kms_key_id', 'kms_key_arn', 'kms_master_key_id', 'kms_key', 'rule', 'server_side_encryption', 'encryption_configuration'];
+
+/** KMS keys, and the requests of what they encrypt. */
 export const kmsKeys: Pricer = {
   types: ['aws_kms_key'],
   price(r, ctx) {
-    ctx.aggregate('KMS keys', 'key-month', ctx.pricesFor(r).kmsKeyMonth.usd, 1, 1, r.address, { note: 'requests not priced; each of the first two yearly rotations adds $1/month' });
+    const pr = ctx.pricesFor(r);
+    ctx.aggregate('KMS keys', 'key-month', pr.kmsKeyMonth.usd, 1, 1, r.address, { note: 'each of the first two yearly rotations adds $1/month' });
+    const encrypted = new Set(ctx.model.referencesTo(r.address).filter((ref) => KEY_FIELDS.some((f) => ref.field === f || ref.field.startsWith(`${f}.`))).map((ref) => ref.from));
+    if (encrypted.size === 0) return;
+    const q = (encrypted.size * ctx.assumptions.kmsRequestsPerEncryptedResource) / 10_000;
+    ctx.aggregate('KMS requests', '10,000 requests', pr.kmsTenThousandRequests.usd, q, q, r.address, { assumptions: ['kmsRequestsPerEncryptedResource'], note: `${encrypted.size} resource${encrypted.size === 1 ? '' : 's'} encrypted with the key; the account free tier is 20,000 requests`, freeTier: 2 });
   },
 };
 

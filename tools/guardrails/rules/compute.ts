@@ -351,6 +351,19 @@ export const COMPUTE_RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'AWS-ECR-005',
+    severity: 'warning',
+    title: 'Repositories are encrypted with a customer managed key',
+    rationale: 'Images carry the application\'s code and its dependencies; under the stack\'s key, pulling them needs that key\'s grant too.',
+    // checkov resource/aws/ECRRepositoryEncrypted.py
+    checkov: [{ id: 'CKV_AWS_136', relation: 'broader', difference: 'CKV_AWS_136 passes encryption_type KMS without a kms_key (the AWS managed aws/ecr key); this rule asks for the key.' }],
+    types: ['aws_ecr_repository'],
+    check(r) {
+      const enc = block(r.body.encryption_configuration);
+      return enc?.encryption_type === 'KMS' && enc.kms_key ? undefined : `is encrypted with ${enc?.encryption_type === 'KMS' ? 'the AWS managed key aws/ecr' : 'AES256'} (no customer managed kms_key)`;
+    },
+  },
+  {
     id: 'AWS-ECS-012',
     severity: 'error',
     title: 'Tasks mount EFS access points with IAM authorization',

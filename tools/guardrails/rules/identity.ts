@@ -214,6 +214,21 @@ export const IDENTITY_RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'AWS-SM-003',
+    severity: 'error',
+    title: 'Secrets are encrypted with a customer managed key',
+    rationale: 'Under the stack\'s key, reading a secret needs kms:Decrypt on that key as well as secretsmanager:GetSecretValue: a second, auditable grant, which the AWS managed key gives every principal of the account.',
+    // checkov resource/aws/SecretManagerSecretEncrypted.py; cdk-nag secretsmanager/SecretsManagerUsingKMSKey.ts
+    checkov: [{ id: 'CKV_AWS_149', relation: 'equivalent' }],
+    cdkNag: [{ id: 'NIST.800.53.R5-SecretsManagerUsingKMSKey', relation: 'equivalent' }],
+    types: ['aws_secretsmanager_secret'],
+    check(r) {
+      const key = r.body.kms_key_id;
+      if (typeof key === 'string' && key !== '' && !key.includes('alias/aws/')) return undefined;
+      return key ? `is encrypted with the AWS managed key ${JSON.stringify(key)}` : 'is encrypted with the AWS managed key aws/secretsmanager (no kms_key_id)';
+    },
+  },
+  {
     id: 'AWS-TF-001',
     severity: 'error',
     title: 'Secret variables are sensitive and have no default',

@@ -272,6 +272,20 @@ export const SERVERLESS_RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'AWS-LMB-008',
+    severity: 'error',
+    title: 'Function environments are encrypted with a customer managed key',
+    rationale: 'Environment variables (table, bucket and secret names, feature flags) are stored with the function; the stack\'s key puts reading them under the key policy.',
+    // checkov resource/aws/LambdaEnvironmentEncryptionSettings.py
+    checkov: [{ id: 'CKV_AWS_173', relation: 'equivalent' }],
+    types: ['aws_lambda_function'],
+    check(r) {
+      const vars = block(r.body.environment)?.variables;
+      if (!vars || (typeof vars === 'object' && Object.keys(vars).length === 0)) return undefined;
+      return r.body.kms_key_arn ? undefined : 'has environment variables encrypted with Lambda\'s AWS managed key (no kms_key_arn)';
+    },
+  },
+  {
     id: 'AWS-API-001',
     severity: 'error',
     title: 'REST API stages write access logs',
@@ -378,6 +392,19 @@ export const SERVERLESS_RULES: readonly Rule[] = [
     check(r) {
       const days = r.body.retention_in_days;
       return days === undefined || days === 0 ? 'keeps logs forever (no retention_in_days)' : undefined;
+    },
+  },
+  {
+    id: 'AWS-LOG-002',
+    severity: 'error',
+    title: 'Log groups are encrypted with a customer managed key',
+    rationale: 'Logs hold request paths, errors and identifiers; with the stack\'s key, reading them needs that key too, and disabling or deleting the key shuts every copy at once.',
+    // checkov resource/aws/CloudWatchLogGroupKMSKey.py; cdk-nag cloudwatch/CloudWatchLogGroupEncrypted.ts
+    checkov: [{ id: 'CKV_AWS_158', relation: 'equivalent' }],
+    cdkNag: [{ id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', relation: 'equivalent' }],
+    types: ['aws_cloudwatch_log_group'],
+    check(r) {
+      return r.body.kms_key_id ? undefined : 'is encrypted with CloudWatch Logs\' own key only (no kms_key_id)';
     },
   },
   {

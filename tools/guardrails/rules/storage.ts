@@ -226,6 +226,18 @@ export const STORAGE_RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'AWS-EFS-004',
+    severity: 'warning',
+    title: 'File systems are encrypted with a customer managed key',
+    rationale: 'Under the stack\'s key, mounting and backing up the file system fall under its key policy, and disabling the key shuts the data at once.',
+    // checkov resource/aws/EFSFileSystemEncryptedWithCMK.py
+    checkov: [{ id: 'CKV_AWS_184', relation: 'equivalent' }],
+    types: ['aws_efs_file_system'],
+    check(r) {
+      return r.body.kms_key_id ? undefined : 'is encrypted with the AWS managed key aws/elasticfilesystem (no kms_key_id)';
+    },
+  },
+  {
     id: 'AWS-DDB-001',
     severity: 'error',
     title: 'Tables have point-in-time recovery',
