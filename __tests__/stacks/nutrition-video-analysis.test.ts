@@ -1,5 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { NutritionVideoAnalysisStack } from '../../stacks/nutrition-video-analysis';
+import { check, isOpenGate } from '../../tools/guardrails';
 import { Synthesized, allOf, buildStack, countOf, errorOf, filterOf, findBy, onlyOf, parseField, resourcesOf, statementsOf, synth } from '../helpers/synth';
 
 const NAME = 'nutrition-video-analysis';
@@ -402,5 +403,45 @@ describe('nutrition-video-analysis', () => {
     expect(message).toContain('enable_waf: unknown setting; did you mean "enableWaf"?');
     expect(message).toContain('dynamodbBillingMode: "ON_DEMAND" is not a DynamoDB billing mode');
     expect(message).toContain('s3VideoRetentionDays: "30d" is a string; expected a whole number from 1 to 36500 (days); give the number alone in days, without units or quotes');
+  });
+});
+
+describe('nutrition-video-analysis: the cost cap of the open upload route', () => {
+  const build = (overrides: Record<string, unknown>) => synth(buildStack<NutritionVideoAnalysisStack>(NAME, { stacks: { [NAME]: overrides } }));
+  const gates = (document: Record<string, any>) => check(document).filter(isOpenGate).map((f) => f.rule);
+
+  it('stops new uploads and new GPU jobs once the month\'s actual spend reaches the budget, and tells the topic', () => {
+    const { json } = stackOf('defaults');
+    const action = onlyOf(json, 'aws_budgets_budget_action');
+    expect(action).toMatchObject({ action_type: 'APPLY_IAM_POLICY', approval_model: 'AUTOMATIC', notification_type: 'ACTUAL', action_threshold: { action_threshold_type: 'PERCENTAGE', action_threshold_value: 100 } });
+    expect(action.budget_name).toMatch(/^\$\{aws_budgets_budget\.budget_this_\w+\.name\}$/);
+    expect(action.subscriber).toEqual([{ address: expect.stringMatching(/^\$\{aws_sns_topic\.job-completion_this_\w+\.arn\}$/), subscription_type: 'SNS' }]);
+    // The denied roles: the upload handler (its presigned URLs) and the worker (it submits the GPU jobs).
+    const roles = action.definition.iam_action_definition.roles as string[];
+    expect(roles.map((r) => /aws_iam_role\.([\w-]+?)_/.exec(r)![1]).sort()).toEqual(['upload-handler', 'worker']);
+    expect(statementsOf(onlyOf(json, 'aws_iam_policy'))).toEqual([
+      { Effect: 'Deny', Action: ['s3:PutObject'], Resource: [expect.stringMatching(/^\$\{aws_s3_bucket\.videos_this_\w+\.arn\}\/uploads\/\*$/)] },
+      { Effect: 'Deny', Action: ['batch:SubmitJob'], Resource: '*' },
+    ]);
+    // AWS Budgets may attach that policy to those roles only; the roles stay deletable while it is attached.
+    const executor = filterOf(json, 'aws_iam_role_policy', (p) => p.role.includes('budget_stop-uploads-role')).flatMap((p) => statementsOf(p));
+    expect(executor).toEqual([{ Effect: 'Allow', Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], Resource: roles.map((r) => r.replace('.name}', '.arn}')), Condition: { ArnEquals: { 'iam:PolicyARN': expect.stringMatching(/^\$\{aws_iam_policy\.budget_stop-uploads-policy_\w+\.arn\}$/) } } }]);
+    const denied = filterOf(json, 'aws_iam_role', (r) => r.force_detach_policies === true);
+    expect(denied).toHaveLength(2);
+    expect(gates(synth(stackOf('defaults').stack).document)).not.toContain('AWS-API-008');
+  });
+
+  it('holds the gate open without the cap, unless the route asks for an API key', () => {
+    const open = build({ budget: { stopUploadsAtLimit: false } });
+    expect(countOf(open.json, 'aws_budgets_budget_action')).toBe(0);
+    expect(gates(open.document)).toContain('AWS-API-008');
+    const keyed = build({ budget: { stopUploadsAtLimit: false }, enableApiKey: true });
+    expect(gates(keyed.document)).not.toContain('AWS-API-008');
+  });
+
+  it('has no cap without its budget, and the gate says so', () => {
+    const { json, document } = build({ budget: { enabled: false } });
+    expect([countOf(json, 'aws_budgets_budget'), countOf(json, 'aws_budgets_budget_action')]).toEqual([0, 0]);
+    expect(gates(document)).toContain('AWS-API-008');
   });
 });

@@ -34,7 +34,7 @@ const CREATES: Record<string, number> = {
   'vision-validator': 79,
   karmacadabra: 196,
   'ai-predictor': 65,
-  'nutrition-video-analysis': 177,
+  'nutrition-video-analysis': 181,
 };
 
 /** One configuration planned: a stack with some settings. */

@@ -1,5 +1,10 @@
 import { Construct } from 'constructs';
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
+import { BudgetsBudgetAction } from '@cdktf/provider-aws/lib/budgets-budget-action';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { policyDocument } from '../core/iam';
+import { nameTags } from '../core/tags';
+import { ServiceRole } from '../security/iam';
 import { dependOn } from '../core/dependencies';
 import { EMAIL_PATTERN, PropsValidator } from '../core/validation';
 import type { ITopic } from '../data/topic';
@@ -64,6 +69,18 @@ export interface CostBudgetProps {
   readonly topic?: ITopic;
 }
 
+/** What `CostBudget.addStopAction` stops once actual spend reaches the threshold. */
+export interface BudgetStopProps {
+  /** Name of the deny policy (`<name>`), unique in the account. */
+  readonly policyName: string;
+  /** Roles denied `deny` while the action is applied; they can still be deleted (force_detach_policies). */
+  readonly roles: readonly ServiceRole[];
+  /** What is denied: actions, on resources (default every resource). */
+  readonly deny: readonly { readonly actions: readonly string[]; readonly resources?: readonly string[] }[];
+  /** Percentage of the limit, of actual spend. @default 100 */
+  readonly thresholdPercent?: number;
+}
+
 /**
  * A monthly AWS Budgets cost budget in USD, optionally limited to one cost allocation tag, with
  * notifications to e-mail addresses and/or an SNS topic. Budgets are account-wide (the Budgets API
@@ -76,6 +93,7 @@ export class CostBudget extends Construct {
   public readonly budgetName: string;
   /** The `TagKeyValue` filter values, when filtered (`user:<Key>$<Value>`). */
   public readonly tagFilterValues?: readonly string[];
+  private readonly subscribers: { readonly address: string; readonly subscriptionType: 'SNS' | 'EMAIL' }[];
 
   constructor(scope: Construct, id: string, props: CostBudgetProps) {
     super(scope, id);
@@ -105,6 +123,7 @@ export class CostBudget extends Construct {
 
     props.topic?.allowPublishFrom('budgets.amazonaws.com');
     this.tagFilterValues = tag ? tag.values.map((x) => `user:${tag.key}$${x}`) : undefined;
+    this.subscribers = [...(props.topic ? [{ address: props.topic.topicArn, subscriptionType: 'SNS' as const }] : []), ...emails.map((address) => ({ address, subscriptionType: 'EMAIL' as const }))];
     this.budgetName = props.name;
     this.resource = new BudgetsBudget(this, 'this', {
       name: props.name,
@@ -124,5 +143,50 @@ export class CostBudget extends Construct {
     });
     // Budgets checks that it may publish when the notification is written.
     if (props.topic?.policy) dependOn(this.resource, props.topic.policy);
+  }
+
+  /**
+   * A cap on cost: once the month's actual spend reaches `thresholdPercent` of the limit, AWS
+   * Budgets attaches a policy denying `deny` to `roles` (an `APPLY_IAM_POLICY` action,
+   * approved automatically) and tells the budget's subscribers. AWS Budgets reads the spend a few
+   * times a day, so the cap lands hours late at worst. The policy stays attached until someone
+   * reverses the action (`aws budgets execute-budget-action --execution-type
+   * REVERSE_BUDGET_ACTION`) or detaches it; Terraform does not (the attachment is not its own).
+   */
+  public addStopAction(id: string, props: BudgetStopProps): BudgetsBudgetAction {
+    const threshold = props.thresholdPercent ?? 100;
+    new PropsValidator(this)
+      .check(props.roles.length > 0 && props.roles.length <= 100, 'roles', props.roles.length, 'is not 1 to 100 roles')
+      .check(props.deny.length > 0 && props.deny.every((d) => d.actions.length > 0), 'deny', props.deny, 'names no action; name the actions to deny')
+      .range('thresholdPercent', threshold, 1, 1000)
+      .check(this.subscribers.length > 0, 'subscribers', this.subscribers, 'are none; a budget action needs the topic or an e-mail address to tell')
+      .throwIfInvalid();
+    const deny = new IamPolicy(this, `${id}-policy`, {
+      name: props.policyName,
+      description: `Applied by the budget ${this.budgetName} when actual spend reaches ${threshold} % of its limit`,
+      policy: policyDocument(props.deny.map((d) => ({ Effect: 'Deny', Action: [...d.actions], Resource: d.resources ? [...d.resources] : '*' }))),
+      tags: nameTags(props.policyName),
+    });
+    const executor = new ServiceRole(this, `${id}-role`, { name: `${props.policyName}-budgets`, assumedBy: 'budgets.amazonaws.com', description: `Lets AWS Budgets apply ${props.policyName} when the budget ${this.budgetName} is spent` });
+    executor.addToPolicy({
+      Effect: 'Allow',
+      Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+      Resource: props.roles.map((r) => r.roleArn),
+      Condition: { ArnEquals: { 'iam:PolicyARN': deny.arn } },
+    });
+    for (const role of props.roles) role.resource.forceDetachPolicies = true;
+    const action = new BudgetsBudgetAction(this, id, {
+      budgetName: this.resource.name,
+      actionType: 'APPLY_IAM_POLICY',
+      approvalModel: 'AUTOMATIC',
+      notificationType: 'ACTUAL',
+      actionThreshold: { actionThresholdType: 'PERCENTAGE', actionThresholdValue: threshold },
+      definition: { iamActionDefinition: { policyArn: deny.arn, roles: props.roles.map((r) => r.roleName) } },
+      executionRoleArn: executor.roleArn,
+      subscriber: this.subscribers.map((x) => ({ ...x })),
+    });
+    // Budgets checks the execution role's permissions when the action is written.
+    executor.addDependent(action);
+    return action;
   }
 }

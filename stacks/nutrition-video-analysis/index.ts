@@ -19,6 +19,6 @@ export const nutritionVideoAnalysis: StackDefinition<NutritionVideoAnalysisSetti
     accountId: s.accountId ?? PREVIEW_ACCOUNT,
     network: previewNetwork(s.region, s.network),
   }),
-  gates: { 'AWS-SNS-004': ['notificationEmail'] },
+  gates: { 'AWS-SNS-004': ['notificationEmail'], 'AWS-API-008': ['budget.stopUploadsAtLimit', 'enableApiKey'] },
   create: (app, settings, shared) => new NutritionVideoAnalysisStack(app, NUTRITION_VIDEO_ANALYSIS, settings, shared),
 };

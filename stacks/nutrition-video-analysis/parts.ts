@@ -133,7 +133,7 @@ export function addApi(system: Pick<NvaSystem, 'prefix' | 'functions'> & Constru
     webAcl: waf,
   });
   if (!settings.enableApiKey) {
-    Guardrails.suppress(api, 'AWS-API-003', 'the document\'s web client calls upload, status and results without credentials (enable_api_key = false); the stage throttles every method and enableWaf adds a rate limit');
+    Guardrails.suppress(api, 'AWS-API-003', `the document's web client calls upload, status and results without credentials (enable_api_key = false); the stage throttles every method, enableWaf adds a rate limit${settings.budget.enabled && settings.budget.stopUploadsAtLimit ? ', and the budget stops uploads and GPU jobs at its limit' : ''}`);
   }
   return { api, waf };
 }
@@ -281,13 +281,26 @@ export function addNvaMonitoring(system: Omit<NvaSystem, 'monitoring'>, settings
   monitoring.addAlarm('dead-letters', { name: 'failed-jobs', description: `Jobs failed ${settings.queue.maxReceiveCount} times and wait in the dead-letter queue`, metric: queue.metricDeadLetterMessages()!, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 1 });
   if (settings.budget.enabled) {
     const stack = AwsStack.of(system.platform.scope);
-    new CostBudget(system.platform.scope, 'budget', {
+    const budget = new CostBudget(system.platform.scope, 'budget', {
       name: `${system.prefix}-monthly`,
       limitUsd: settings.budget.monthlyLimitUsd,
       costFilterTag: { key: 'Stack', values: [stack.stackName] },
       emailSubscribers: settings.budget.emails,
       topic: system.topic,
     });
+    // The cap on the open upload route: at the limit, no new uploads and no new GPU jobs.
+    if (settings.budget.stopUploadsAtLimit) {
+      budget.addStopAction('stop-uploads', {
+        policyName: `${system.prefix}-budget-stop`,
+        roles: [system.functions.uploadHandler.role, system.worker.service.taskDefinition.roles.task],
+        // Uploads of new videos (the presigned URLs are the handler's) and new GPU jobs; results
+        // of running jobs are still written.
+        deny: [
+          { actions: ['s3:PutObject'], resources: [`${system.videos.bucketArn}/${UPLOAD_PREFIX}*`] },
+          { actions: ['batch:SubmitJob'] },
+        ],
+      });
+    }
   }
   return monitoring;
 }

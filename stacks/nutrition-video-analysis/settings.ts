@@ -202,8 +202,15 @@ const fields = {
   deletionProtection: s.boolean({ description: 'DynamoDB deletion protection of the jobs table (turn it off before `terraform destroy`).', default: true }),
   budget: budget(
       'about 1.5 times the stack\'s standard monthly cost with its default settings: a month of unexpected GPU jobs or a runaway worker shows within days',
-      'Billing alerts: a monthly cost budget for the stack, filtered by its `Stack` tag (activate it as a cost allocation tag: state-bootstrap\'s `account.costAllocationTags`).',
+      'Billing alerts, and the cost cap of the open upload route: a monthly cost budget for the stack, filtered by its `Stack` tag (activate it as a cost allocation tag: state-bootstrap\'s `account.costAllocationTags`; until then the budget counts nothing and the cap never closes).',
       150,
+      {
+        stopUploadsAtLimit: s.boolean({
+          description:
+            'The cost cap: once the month\'s actual spend reaches the limit, AWS Budgets denies new uploads (the upload handler\'s s3:PutObject under `uploads/`, which its presigned URLs use) and new GPU jobs (the worker\'s batch:SubmitJob) until the action is reversed (`aws budgets execute-budget-action --execution-type REVERSE_BUDGET_ACTION`, docs/operations.md). AWS Budgets reads the spend a few times a day, so the cap lands hours late at worst. Off (or without the budget), the upload route starts paid GPU work without a cap unless `enableApiKey` is on: the production gate AWS-API-008 shows it.',
+          default: true,
+        }),
+      },
     ),
   monitoring: s.object(
     {

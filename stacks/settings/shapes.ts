@@ -5,7 +5,7 @@
  * stacks with their own defaults, and has cross-field rules that are the constructs' own rules (one
  * place), reported at the setting path the user wrote.
  */
-import type { Static, TObject } from '@sinclair/typebox';
+import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import type { RemoteStateConfig } from '../../src/core/backend';
 import { REGION_PATTERN, zoneInRegion } from '../../src/core/validation';
 import { AsgSpotProps, CapacityProviderStrategyItem, strategyProblems } from '../../src/compute/ecs-cluster';
@@ -419,9 +419,10 @@ export function stackRemoteState(own: StackRemoteStateSettings, shared: RemoteSt
  * `Stack` tag every resource carries; told at 80 % forecast and 100 % actual, to the alarm topic and
  * the addresses listed. `limitDescription` says where the default limit comes from.
  */
-export function budget(limitDescription: string, description: string, defaultLimitUsd?: number) {
+export function budget<E extends TProperties = Record<never, never>>(limitDescription: string, description: string, defaultLimitUsd?: number, extra: E = {} as E) {
   return s.object(
     {
+      ...extra,
       enabled: s.boolean({ description: 'Create the budget (AWS Budgets: the first two per account are free).', default: true }),
       monthlyLimitUsd: s.number({ min: 1, max: 10000000, integer: false, unit: 'USD', description: `Monthly limit in USD (${limitDescription}).`, ...(defaultLimitUsd === undefined ? {} : { default: defaultLimitUsd }) }),
       emails: s.array(s.email(), { unique: true, maxLength: 10, plural: 'e-mail addresses', description: 'E-mail addresses told at 80 % forecast and 100 % actual (the alarm topic is always told).', default: [] }),

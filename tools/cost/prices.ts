@@ -134,7 +134,7 @@ export interface RegionPrices {
   readonly sqs: { readonly standardMillionRequests: Price; readonly fifoMillionRequests: Price };
   readonly sns: { readonly millionPublishes: Price };
   readonly xray: { readonly millionTracesRecorded: Price };
-  readonly budgets: { readonly budgetMonth: Price };
+  readonly budgets: { readonly budgetMonth: Price; readonly actionBudgetMonth: Price };
   readonly cloudfront: { readonly gbOut: Price; readonly tenThousandHttpsRequests: Price };
   /** EC2 on-demand Linux, per instance type. A type missing here is reported as not priced. */
   readonly ec2Hour: Readonly<Record<string, Price>>;
@@ -187,7 +187,10 @@ const GLOBAL = {
   },
   sns: { millionPublishes: p(0.5, '1M publishes', SOURCES.sns, 'unconfirmed', 'first 1M a month free per account') },
   xray: { millionTracesRecorded: p(5.0, '1M traces recorded', SOURCES.xray, 'unconfirmed', 'first 100,000 a month free per account') },
-  budgets: { budgetMonth: p(0.62, 'budget-month ($0.02/day)', SOURCES.budgets, 'unconfirmed', 'the first two budgets of an account are free') },
+  budgets: {
+    budgetMonth: p(0.62, 'budget-month ($0.02/day)', SOURCES.budgets, 'unconfirmed', 'the first two budgets of an account are free'),
+    actionBudgetMonth: p(3.04, 'action-enabled budget-month ($0.10/day)', SOURCES.budgets, 'unconfirmed', 'the first two action-enabled budgets of an account are free'),
+  },
   cloudfront: {
     gbOut: p(0.085, 'GB to the internet (first 10 TB, North America/Europe)', SOURCES.cloudfront, 'third-party', 'srdjanrist/get-infra-done cost rules'),
     tenThousandHttpsRequests: p(0.01, '10,000 HTTPS requests (North America/Europe)', SOURCES.cloudfront, 'unconfirmed'),

@@ -315,6 +315,17 @@ const CASES: Record<string, Case> = {
     alsoFail: [doc({ 'aws_ecr_repository.r': { name: 'r', encryption_configuration: [{ encryption_type: 'KMS' }] } })],
   },
   'AWS-EFS-004': { fail: doc({ 'aws_efs_file_system.f': { encrypted: true } }), pass: doc({ 'aws_efs_file_system.f': { encrypted: true, kms_key_id: ref('aws_kms_key.k', 'arn') } }) },
+  'AWS-API-008': {
+    fail: doc({ 'aws_batch_compute_environment.gpu': { type: 'MANAGED' }, 'aws_api_gateway_method.m': { http_method: 'POST', authorization: 'NONE' } }),
+    pass: doc({ 'aws_batch_compute_environment.gpu': { type: 'MANAGED' }, 'aws_api_gateway_method.m': { http_method: 'POST', authorization: 'NONE' }, 'aws_budgets_budget_action.stop': { action_type: 'APPLY_IAM_POLICY' } }),
+    alsoFail: [doc({ 'aws_batch_compute_environment.gpu': { type: 'MANAGED' }, 'aws_apigatewayv2_route.r': { route_key: 'POST /upload' } })],
+    alsoPass: [
+      // With an API key, for reads only, or in a stack without paid jobs.
+      doc({ 'aws_batch_compute_environment.gpu': { type: 'MANAGED' }, 'aws_api_gateway_method.m': { http_method: 'POST', authorization: 'NONE', api_key_required: true } }),
+      doc({ 'aws_batch_compute_environment.gpu': { type: 'MANAGED' }, 'aws_api_gateway_method.m': { http_method: 'GET', authorization: 'NONE' } }),
+      doc({ 'aws_api_gateway_method.m': { http_method: 'POST', authorization: 'NONE' } }),
+    ],
+  },
   'AWS-LMB-001': {
     fail: doc({ 'aws_lambda_function.f': fn({ environment: { variables: { DB_PASSWORD: 'hunter2' } } }), ...fnLogs }),
     pass: doc({ 'aws_lambda_function.f': fn({ environment: { variables: { GEMINI_API_KEY_SECRET_ARN: '${aws_secretsmanager_secret.s.arn}', TABLE: 't' } } }), ...fnLogs }),

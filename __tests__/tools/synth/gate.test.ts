@@ -104,7 +104,7 @@ describe('accepting a gate finding', () => {
     expect(at({ 'ALB-008': reason })).toBe('invalid settings for stack "vision-validator":\n  guardrails.accept.ALB-008: "ALB-008" is not a guardrails rule id such as "AWS-SNS-004"');
     expect(at({ 'AWS-SNS-04': reason })).toBe('invalid settings for stack "vision-validator":\n  guardrails.accept.AWS-SNS-04: "AWS-SNS-04" is not a guardrails rule id such as "AWS-SNS-004"');
     expect(at({ 'AWS-SNS-005': reason })).toBe('vision-validator: stacks.vision-validator.guardrails.accept: "AWS-SNS-005" is not a rule; did you mean "AWS-SNS-001"?; rules are listed in docs/guardrails.md');
-    expect(at({ 'AWS-S3-001': reason })).toBe('vision-validator: stacks.vision-validator.guardrails.accept: AWS-S3-001 is not a production-gate rule (only AWS-ALB-008, AWS-SNS-004 can be accepted); fix its finding instead');
+    expect(at({ 'AWS-S3-001': reason })).toBe('vision-validator: stacks.vision-validator.guardrails.accept: AWS-S3-001 is not a production-gate rule (only AWS-ALB-008, AWS-SNS-004, AWS-API-008 can be accepted); fix its finding instead');
   });
 });
 

@@ -18,7 +18,7 @@ export const kmsKeys: Pricer = {
     const encrypted = new Set(ctx.model.referencesTo(r.address).filter((ref) => KEY_FIELDS.some((f) => ref.field === f || ref.field.startsWith(`${f}.`))).map((ref) => ref.from));
     if (encrypted.size === 0) return;
     const q = (encrypted.size * ctx.assumptions.kmsRequestsPerEncryptedResource) / 10_000;
-    ctx.aggregate('KMS requests', '10,000 requests', pr.kmsTenThousandRequests.usd, q, q, r.address, { assumptions: ['kmsRequestsPerEncryptedResource'], note: `${encrypted.size} resource${encrypted.size === 1 ? '' : 's'} encrypted with the key; the account free tier is 20,000 requests`, freeTier: 2 });
+    ctx.aggregate('KMS requests', '10,000 requests', pr.kmsTenThousandRequests.usd, q, q, r.address, { assumptions: ['kmsRequestsPerEncryptedResource'], note: 'what the keys encrypt (log groups, secrets, functions, topics, queues, buckets, tables, file systems, repositories); the account free tier is 20,000 requests', freeTier: 2 });
   },
 };
 
@@ -109,9 +109,15 @@ export const httpNamespaces: Pricer = {
 
 /** AWS Budgets. */
 export const budgets: Pricer = {
-  types: ['aws_budgets_budget'],
+  types: ['aws_budgets_budget', 'aws_budgets_budget_action'],
   price(r, ctx) {
-    ctx.aggregate('AWS Budgets', 'budget-month', ctx.pricesFor(r).budgets.budgetMonth.usd, 1, 1, r.address, { note: 'the first two budgets of the account are free (applyFreeTier)', freeTier: 2 });
+    const pr = ctx.pricesFor(r).budgets;
+    // A budget with an action is billed as an action-enabled budget instead of a plain one.
+    if (r.type === 'aws_budgets_budget_action') {
+      ctx.aggregate('AWS Budgets actions', 'action-enabled budget-month', pr.actionBudgetMonth.usd - pr.budgetMonth.usd, 1, 1, r.address, { note: 'above the plain budget; the first two action-enabled budgets of the account are free (applyFreeTier)', freeTier: 2 });
+      return;
+    }
+    ctx.aggregate('AWS Budgets', 'budget-month', pr.budgetMonth.usd, 1, 1, r.address, { note: 'the first two budgets of the account are free (applyFreeTier)', freeTier: 2 });
   },
 };
 

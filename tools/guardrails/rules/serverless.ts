@@ -56,6 +56,9 @@ function restStageThrottled(stack: StackModel, stage: Resource): boolean {
   });
 }
 
+/** Methods that create or change something (and so may start work); `$default` and ANY route every method. */
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ANY', '$default']);
+
 const OPTIONS_EXEMPT = 'browsers send CORS preflight without credentials';
 
 const ASYNC_ONLY = 'Only functions invoked asynchronously (by S3, SNS or EventBridge), and an on-failure destination counts as well: a synchronous caller such as API Gateway receives the error itself.';
@@ -375,6 +378,23 @@ export const SERVERLESS_RULES: readonly Rule[] = [
         return throttles(block(r.body.default_route_settings)) ? undefined : 'has no default throttling (default_route_settings with throttling_rate_limit and throttling_burst_limit)';
       }
       return restStageThrottled(stack, r) ? undefined : 'has no default throttling (aws_api_gateway_method_settings for method_path "*/*" with throttling_rate_limit and throttling_burst_limit)';
+    },
+  },
+  {
+    id: 'AWS-API-008',
+    severity: 'gate',
+    title: 'Open routes into paid work have a cost cap',
+    rationale: 'A route anyone may call that starts work billed by the hour (a GPU job on AWS Batch) lets a stranger or a looping client spend without limit; an API key, or a budget action that stops the work at a spend limit, bounds it.',
+    noEquivalent: 'Neither checkov nor cdk-nag relates an API route to the compute it starts or to budget actions.',
+    types: ['aws_api_gateway_method', 'aws_apigatewayv2_route'],
+    check(r, stack) {
+      if (stack.resources('aws_batch_compute_environment').length === 0) return undefined;
+      const capped = stack.resources('aws_budgets_budget_action').some((a) => a.body.action_type === 'APPLY_IAM_POLICY');
+      if (capped) return undefined;
+      const method = r.type === 'aws_api_gateway_method' ? String(r.body.http_method ?? '') : String(r.body.route_key ?? '').split(' ')[0];
+      if (!WRITE_METHODS.has(method)) return undefined;
+      const open = r.type === 'aws_api_gateway_method' ? (r.body.authorization ?? 'NONE') === 'NONE' && r.body.api_key_required !== true : (r.body.authorization_type ?? 'NONE') === 'NONE';
+      return open ? `${method} is open to anyone in a stack that runs paid jobs on AWS Batch, and no budget action caps their cost` : undefined;
     },
   },
   {
