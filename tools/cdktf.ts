@@ -15,6 +15,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { ROOT, writeCliConfig } from './terraform/cli';
 import { STACK_NAMES } from '../stacks';
+import { globMatches } from './glob';
 
 const TERRAFORM_COMMANDS = new Set(['diff', 'plan', 'deploy', 'apply', 'destroy', 'output', 'outputs']);
 
@@ -25,13 +26,21 @@ function main(): number {
   // cannot reach the registry; the lock file then holds this platform's checksums only.
   if (mirror && TERRAFORM_COMMANDS.has(args[0]) && !args.includes('--skip-provider-lock')) args.push('--skip-provider-lock');
   if (args[0] === 'deploy') {
-    // The stacks named (cdktf's positional arguments); none: every stack.
-    const stacks = args.slice(1).filter((a) => STACK_NAMES.includes(a));
+    // The stacks cdktf will deploy: its positional arguments are names or glob patterns
+    // (`'*-staging'`); none: every stack. Patterns that match no stack: cdktf refuses them itself.
+    const patterns = args.slice(1).filter((a) => !a.startsWith('-'));
+    const stacks = STACK_NAMES.filter((n) => patterns.some((p) => globMatches(p, n)));
+    if (patterns.length > 0 && stacks.length === 0) return runCdktf(args, file);
     const gate = spawnSync(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register.js'), path.join(ROOT, 'main.ts'), ...stacks, '--gate'], { cwd: ROOT, stdio: 'inherit' });
     if (gate.status !== 0) return gate.status ?? 1;
   }
+  return runCdktf(args, file);
+}
+
+/** Runs the cdktf CLI with `args` and the CLI config `file`; its exit status. */
+function runCdktf(args: readonly string[], file: string): number {
   const cli = path.join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'cdktf.cmd' : 'cdktf');
-  const r = spawnSync(cli, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: file } });
+  const r = spawnSync(cli, [...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: file } });
   if (r.error) {
     process.stderr.write(`cannot run ${cli}: ${r.error.message} (run npm ci first)\n`);
     return 1;

@@ -306,7 +306,13 @@ describe('nutrition-video-analysis', () => {
     const task = findBy(json, 'aws_ecs_task_definition', 'family', `${P}-model-sync`);
     const container = parseField<any[]>(task, 'container_definitions')[0];
     expect(container.command).toEqual(['s3', 'sync', expect.stringMatching(/^s3:\/\/\$\{aws_s3_bucket\.models_this.*\.bucket\}\/$/), '/mnt/models/', '--delete', '--only-show-errors']);
-    expect(container.mountPoints).toEqual([{ sourceVolume: 'models', containerPath: '/mnt/models', readOnly: false }]);
+    // The file system, and scratch volumes for the CLI's temporary files and cache beside a read-only root.
+    expect(container.mountPoints).toEqual([
+      { sourceVolume: 'models', containerPath: '/mnt/models', readOnly: false },
+      { sourceVolume: 'scratch-sync-1', containerPath: '/tmp', readOnly: false },
+      { sourceVolume: 'scratch-sync-2', containerPath: '/root/.aws', readOnly: false },
+    ]);
+    expect(container.readonlyRootFilesystem).toBe(true);
     expect(onlyOf(json, 'aws_efs_backup_policy').backup_policy).toEqual({ status: 'DISABLED' });
     expect(json.output!.model_sync_run_command.value).toMatch(/^aws ecs run-task --cluster .* --task-definition nutrition-video-analysis-dev-model-sync --launch-type FARGATE/);
     // Jobs waiting for GPU capacity (RUNNABLE) are what a stuck pipeline shows, as the document's debugging steps say.
@@ -428,6 +434,12 @@ describe('nutrition-video-analysis: the cost cap of the open upload route', () =
     expect(executor).toEqual([{ Effect: 'Allow', Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], Resource: roles.map((r) => r.replace('.name}', '.arn}')), Condition: { ArnEquals: { 'iam:PolicyARN': expect.stringMatching(/^\$\{aws_iam_policy\.budget_stop-uploads-policy_\w+\.arn\}$/) } } }]);
     const denied = filterOf(json, 'aws_iam_role', (r) => r.force_detach_policies === true);
     expect(denied).toHaveLength(2);
+    // A destroy after the cap fired deletes those roles (detaching AWS Budgets' attachment) before the policy.
+    const [policyId] = resourcesOf(json, 'aws_iam_policy')[0];
+    for (const r of denied) expect(r.depends_on).toContain(`aws_iam_policy.${policyId}`);
+    expect(onlyOf(json, 'aws_iam_policy')).toMatchObject({ name_prefix: 'nutrition-video-analysis-dev-budget-stop-' });
+    // The budget counts the GPU hours: the instances Batch launches carry the stack's tags.
+    expect(onlyOf(json, 'aws_batch_compute_environment').compute_resources.tags).toMatchObject({ Stack: NAME, Project: 'nutrition-video-analysis', Environment: 'dev', ManagedBy: 'terraform' });
     expect(gates(synth(stackOf('defaults').stack).document)).not.toContain('AWS-API-008');
   });
 

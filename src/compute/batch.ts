@@ -285,6 +285,9 @@ export class BatchGpuCompute extends Construct implements IGrantable {
         // so a changed template would never reach the instances. A new version moves the
         // environment to it: in place (a Batch infrastructure update) or by a safe replacement.
         launchTemplate: { launchTemplateId: this.launchTemplate.launchTemplateId, version: Token.asString(this.launchTemplate.resource.latestVersion) },
+        // The instances Batch launches: the provider's default tags never reach them, and a cost
+        // budget filtered by the stack's tag would miss the GPU hours without these.
+        tags: { ...AwsStack.of(this).defaultTagValues, ...nameTags(props.name) },
       },
       tags: nameTags(props.name),
       lifecycle: { createBeforeDestroy: true },

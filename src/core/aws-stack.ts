@@ -122,6 +122,11 @@ export class AwsStack extends TerraformStack {
   public readonly stackName: string;
   /** The `Environment` default tag (`isProductionEnvironment` tells production). */
   public readonly environment: string;
+  /**
+   * The provider's default tags. Resources that AWS services launch for the stack (the instances
+   * of a Batch compute environment) do not get them from the provider: give them these.
+   */
+  public readonly defaultTagValues: Readonly<Record<string, string>>;
   private readonly pinnedAccountId?: string;
   private callerIdentity?: DataAwsCallerIdentity;
   private readonly regionalProviders = new Map<string, AwsProvider>();
@@ -135,6 +140,7 @@ export class AwsStack extends TerraformStack {
       .throwIfInvalid();
     this.stackName = name;
     this.environment = props.environment;
+    this.defaultTagValues = this.defaultTags(props);
     this.region = props.region;
     this.pinnedAccountId = props.accountId;
     this.provider = new AwsProvider(this, 'aws', { region: props.region, defaultTags: [{ tags: this.defaultTags(props) }] });

@@ -71,7 +71,7 @@ export interface CostBudgetProps {
 
 /** What `CostBudget.addStopAction` stops once actual spend reaches the threshold. */
 export interface BudgetStopProps {
-  /** Name of the deny policy (`<name>`), unique in the account. */
+  /** Name prefix of the deny policy (`<policyName>-<suffix>`) and name of the role AWS Budgets uses (`<policyName>-budgets`). */
   readonly policyName: string;
   /** Roles denied `deny` while the action is applied; they can still be deleted (force_detach_policies). */
   readonly roles: readonly ServiceRole[];
@@ -162,7 +162,9 @@ export class CostBudget extends Construct {
       .check(this.subscribers.length > 0, 'subscribers', this.subscribers, 'are none; a budget action needs the topic or an e-mail address to tell')
       .throwIfInvalid();
     const deny = new IamPolicy(this, `${id}-policy`, {
-      name: props.policyName,
+      // A prefix: the roles below depend on the policy, and a role's create-before-destroy
+      // replacement makes the policy's replacement create-first too.
+      namePrefix: `${props.policyName}-`,
       description: `Applied by the budget ${this.budgetName} when actual spend reaches ${threshold} % of its limit`,
       policy: policyDocument(props.deny.map((d) => ({ Effect: 'Deny', Action: [...d.actions], Resource: d.resources ? [...d.resources] : '*' }))),
       tags: nameTags(props.policyName),
@@ -174,7 +176,12 @@ export class CostBudget extends Construct {
       Resource: props.roles.map((r) => r.roleArn),
       Condition: { ArnEquals: { 'iam:PolicyARN': deny.arn } },
     });
-    for (const role of props.roles) role.resource.forceDetachPolicies = true;
+    // A destroy after the cap fired: AWS Budgets' attachment is not Terraform's, so the roles are
+    // deleted first (detaching it, force_detach_policies) and the policy after them.
+    for (const role of props.roles) {
+      role.resource.forceDetachPolicies = true;
+      dependOn(role.resource, deny);
+    }
     const action = new BudgetsBudgetAction(this, id, {
       budgetName: this.resource.name,
       actionType: 'APPLY_IAM_POLICY',

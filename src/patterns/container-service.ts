@@ -52,6 +52,12 @@ export interface ContainerServiceProps extends Omit<EcsServiceProps, 'cluster' |
    */
   readonly writableRoot?: string;
   /**
+   * Instead of a writable root: the paths the image writes to, each a scratch volume beside a
+   * read-only root (`ContainerOptions.scratchPaths`). With it `writableRoot` is ignored.
+   * @default []
+   */
+  readonly scratchPaths?: readonly string[];
+  /**
    * Task-count autoscaling. With a released image, the range is 0..0 and scheduled actions wait
    * until the release has a tag.
    * @default - no autoscaling: `desiredCount` tasks
@@ -94,7 +100,9 @@ export class ContainerService {
   private readonly platform: EcsPlatform;
 
   constructor(scope: Construct, id: string, props: ContainerServiceProps) {
-    const { platform, image, desiredCount, writableRoot, scaling, buildContext, ...service } = props;
+    const { platform, image, desiredCount, scaling, buildContext, scratchPaths, writableRoot: whyWritable, ...service } = props;
+    // Scratch paths make the root read-only: no writable root to explain.
+    const writableRoot = (scratchPaths ?? []).length > 0 ? undefined : whyWritable;
     const released = typeof image === 'string' ? undefined : image;
     this.release = released?.release;
     this.repository = released?.repository;
@@ -111,6 +119,7 @@ export class ContainerService {
       image: released ? released.release.image(released.repository) : (image as string),
       desiredCount: gate(desiredCount ?? this.floor),
       readonlyRootFilesystem: writableRoot === undefined ? undefined : false,
+      scratchPaths,
     });
     this.buildContext = buildContext ?? `services/${this.service.containerName}`;
     // Revisions stay registered when Terraform replaces them, so a service can go back to the one

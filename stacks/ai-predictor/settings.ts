@@ -16,6 +16,8 @@ import {
   fargateStrategy,
   network,
   profileField,
+  scratchPathsField,
+  checkScratchPaths,
   alarmRecipientFields,
   alarmRecipientProblems,
   guardrailsField,
@@ -160,6 +162,7 @@ const fields = {
     defaults: DOCUMENT_REMOTE_STATE,
   }),
   profile: profileField,
+  scratchPaths: scratchPathsField,
   guardrails: guardrailsField,
   tags: s.tags(),
 };
@@ -182,6 +185,7 @@ function checkBackend(b: AiPredictorSettings['backend'], issue: s.IssueFn): void
 
 /** The cross-field rules (each reported at the setting the user wrote). */
 function checkAiPredictor(v: AiPredictorSettings, issue: s.IssueFn): void {
+  checkScratchPaths(v.scratchPaths, v.backend.enableExecuteCommand, issue, 'backend.enableExecuteCommand');
   const b = v.backend;
   // Fargate tasks pull from ECR and ship logs: without NAT they need the endpoints (ECS Exec adds
   // its channel), unless they have public IPs and go through the internet gateway.

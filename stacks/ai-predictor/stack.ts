@@ -92,7 +92,8 @@ export class AiPredictorStack extends AwsStack {
       desiredCount: b.desiredCount,
       enableExecuteCommand: b.enableExecuteCommand,
       cloudMap: { name: BACKEND, recordType: 'SRV' },
-      writableRoot: 'FastAPI spools uploads above 1 MB to /tmp in the image\'s filesystem',
+      writableRoot: 'FastAPI spools uploads above 1 MB to /tmp in the image\'s filesystem (scratchPaths ["/tmp"] makes the root read-only)',
+      scratchPaths: settings.scratchPaths,
       scaling: { minCapacity: b.minCapacity, maxCapacity: b.maxCapacity, cpu: { target: b.cpuTarget, ...cooldowns }, memory: { target: b.memoryTarget, ...cooldowns } },
     });
     const service = this.service.service;

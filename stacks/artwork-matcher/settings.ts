@@ -24,6 +24,8 @@ import {
   network,
   offHours,
   profileField,
+  scratchPathsField,
+  checkScratchPaths,
   alarmRecipientFields,
   alarmRecipientProblems,
   guardrailsField,
@@ -204,6 +206,7 @@ const fields = {
     }),
   ),
   profile: profileField,
+  scratchPaths: scratchPathsField,
   guardrails: guardrailsField,
   tags: s.tags(),
 };
@@ -302,6 +305,7 @@ function checkServices(v: ArtworkMatcherSettings, issue: s.IssueFn): void {
 
 /** The cross-field rules (each reported at the setting the user wrote). */
 function checkArtworkMatcher(v: ArtworkMatcherSettings, issue: s.IssueFn): void {
+  checkScratchPaths(v.scratchPaths, v.enableExecuteCommand, issue);
   checkApiThrottle(v.httpApiThrottle, issue, 'httpApiThrottle', false);
   if (v.ingress === 'alb' && v.httpApiThrottle) issue('httpApiThrottle', 'has no effect with ingress "alb" (there is no HTTP API; waf.rateLimitPer5Min limits clients of the load balancer); remove it or use ingress "httpApi"');
   // Fargate tasks pull from ECR and ship logs: without NAT they need the endpoints.

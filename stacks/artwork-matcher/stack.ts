@@ -127,7 +127,8 @@ export class ArtworkMatcherStack extends AwsStack {
         // The backends by name (A records); behind an HTTP API the gateway by address and port (SRV records, what its VPC link integration needs).
         cloudMap: svc !== 'gateway' ? { name: svc } : viaAlb ? undefined : { name: svc, recordType: 'SRV' },
         efsVolumes: svc === 'search' ? [{ name: 'index', fileSystem: this.indexFileSystem, containerPath: INDEX_MOUNT, readOnly: true }] : undefined,
-        writableRoot: 'the Python services download models into caches and write temporary files in the image\'s filesystem (the document\'s containers assume a writable root)',
+        writableRoot: 'the Python services download models into caches and write temporary files in the image\'s filesystem (the document\'s containers assume a writable root; scratchPaths makes it read-only)',
+        scratchPaths: settings.scratchPaths,
         scaling: scalingOf(settings, svc, svc === 'gateway' && viaAlb),
       });
       // The document's S3 access (Get/Put/List), scoped to this environment's data bucket.
@@ -145,9 +146,9 @@ export class ArtworkMatcherStack extends AwsStack {
     // The search index writer, run on demand: the only task that writes the index (with the search service's network identity).
     this.searchIndexer = new TaskDefinition(this, 'search-indexer', { family: `${prefix}-search-indexer`, cpu: settings.services.search.cpu, memoryMiB: settings.services.search.memoryMiB });
     this.searchIndexer.addEfsVolume('index', this.indexFileSystem, false);
-    this.searchIndexer.addContainer({ name: 'indexer', image: release.image(this.repositories.search), command: settings.searchIndexer.command, environment: { ...documentEnv.search }, mountPoints: [{ volume: 'index', containerPath: INDEX_MOUNT }], logGroup: this.logGroup, logStreamPrefix: 'search-indexer', readonlyRootFilesystem: false });
+    this.searchIndexer.addContainer({ name: 'indexer', image: release.image(this.repositories.search), command: settings.searchIndexer.command, environment: { ...documentEnv.search }, mountPoints: [{ volume: 'index', containerPath: INDEX_MOUNT }], logGroup: this.logGroup, logStreamPrefix: 'search-indexer', ...(settings.scratchPaths.length > 0 ? { scratchPaths: settings.scratchPaths } : { readonlyRootFilesystem: false }) });
     this.dataBucket.grantRead(this.searchIndexer.roles.task);
-    Guardrails.suppress(this.searchIndexer, 'AWS-ECS-002', 'the indexer builds the FAISS index in temporary files before it writes it to the EFS mount');
+    if (settings.scratchPaths.length === 0) Guardrails.suppress(this.searchIndexer, 'AWS-ECS-002', 'the indexer builds the FAISS index in temporary files before it writes it to the EFS mount (scratchPaths makes the root read-only)');
 
     addArtworkMonitoring(this, settings);
     ({ budget: this.budget, deployRole: this.deployRole } = addOperationsOptions(this, name, env, settings, shared));

@@ -21,6 +21,8 @@ import {
   endpointDomain,
   network,
   profileField,
+  scratchPathsField,
+  checkScratchPaths,
   alarmRecipientFields,
   alarmRecipientProblems,
   guardrailsField,
@@ -170,6 +172,7 @@ const fields = {
     { description: 'Alarms (four per agent) and the dashboard.', refine: alarmRecipientProblems },
   ),
   profile: profileField,
+  scratchPaths: scratchPathsField,
   guardrails: guardrailsField,
   tags: s.tags(),
 };
@@ -222,6 +225,7 @@ function checkPorts(v: KarmacadabraSettings, agents: readonly ResolvedAgent<numb
 
 /** The cross-field rules (each reported at the setting the user wrote). */
 function checkKarmacadabra(v: KarmacadabraSettings, report: s.IssueFn): void {
+  checkScratchPaths(v.scratchPaths, v.enableExecuteCommand, report);
   // A problem of agentDefaults shows once, not once per agent.
   const seen = new Set<string>();
   const issue = (path: string, message: string) => {

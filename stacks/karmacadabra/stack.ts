@@ -91,7 +91,8 @@ export class KarmacadabraStack extends AwsStack {
         enableExecuteCommand: settings.enableExecuteCommand,
         loadBalancer: { alb, route: { priority, pathPatterns: [`/${agent}`, `/${agent}/*`] }, healthCheck: { path: a.healthCheckPath, matcher: '200' } },
         serviceConnect: { dnsName: agent, port: a.port },
-        writableRoot: settings.enableExecuteCommand ? 'the Python agents write caches and temporary files to their image, and ECS Exec\'s agent writes to the root filesystem' : 'the Python agents write caches and temporary files to their image\'s filesystem',
+        writableRoot: settings.enableExecuteCommand ? 'the Python agents write caches and temporary files to their image, and ECS Exec\'s agent writes to the root filesystem' : 'the Python agents write caches and temporary files to their image\'s filesystem (scratchPaths makes it read-only)',
+        scratchPaths: settings.scratchPaths,
         scaling: { minCapacity: a.minCapacity, maxCapacity: a.maxCapacity, cpu: { target: a.cpuTarget, scaleInCooldownSec: a.scaleInCooldownSec, scaleOutCooldownSec: a.scaleOutCooldownSec }, memory: { target: a.memoryTarget, scaleInCooldownSec: a.scaleInCooldownSec, scaleOutCooldownSec: a.scaleOutCooldownSec } },
       });
       // The existing secret's customer key, when it has one, is granted by the secret itself.

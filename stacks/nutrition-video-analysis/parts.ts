@@ -210,7 +210,8 @@ export function addGpuAndWorker(system: Omit<NvaSystem, 'platform' | 'worker' | 
     logStreamPrefix: 'worker',
     // Queue-driven: no task at creation; autoscaling owns the count.
     desiredCount: 0,
-    writableRoot: 'video processing writes extracted frames as temporary files in the image\'s filesystem',
+    writableRoot: 'video processing writes extracted frames as temporary files in the image\'s filesystem (scratchPaths makes it read-only)',
+    scratchPaths: settings.scratchPaths,
     minCapacity: w.minCapacity,
     maxCapacity: w.maxCapacity,
     // Scale in only when nothing waits and nothing is being processed; then straight to the floor.
@@ -233,9 +234,9 @@ export function addGpuAndWorker(system: Omit<NvaSystem, 'platform' | 'worker' | 
   // Copies the models bucket to EFS, on demand.
   const modelSync = new TaskDefinition(system, 'model-sync', { family: `${system.prefix}-model-sync`, cpu: 512, memoryMiB: 1024 });
   modelSync.addEfsVolume('models', system.modelFiles, false);
-  // The CLI may write temporary files beside its installation.
-  modelSync.addContainer({ name: 'sync', image: MODEL_SYNC_IMAGE, command: ['s3', 'sync', `s3://${models.bucketName}/`, `${MODELS_MOUNT}/`, '--delete', '--only-show-errors'], mountPoints: [{ volume: 'models', containerPath: MODELS_MOUNT }], logGroup, logStreamPrefix: 'model-sync', readonlyRootFilesystem: false });
-  Guardrails.suppress(modelSync, 'AWS-ECS-002', 'the AWS CLI image writes its cache and temporary files beside its installation');
+  // A read-only root: the CLI (root in its image) writes temporary files to /tmp and its cache to
+  // ~/.aws, both scratch volumes; `s3 sync` writes its partial downloads beside their targets on EFS.
+  modelSync.addContainer({ name: 'sync', image: MODEL_SYNC_IMAGE, command: ['s3', 'sync', `s3://${models.bucketName}/`, `${MODELS_MOUNT}/`, '--delete', '--only-show-errors'], mountPoints: [{ volume: 'models', containerPath: MODELS_MOUNT }], scratchPaths: ['/tmp', '/root/.aws'], logGroup, logStreamPrefix: 'model-sync' });
   models.grantRead(modelSync.roles.task);
   const modelSyncSg = new SecurityGroup(system, 'model-sync-sg', { name: `${system.prefix}-model-sync`, description: `Model sync task of ${system.prefix}, outbound only`, vpcId: system.vpc.vpcId });
   system.modelFiles.allowFrom(modelSyncSg.securityGroupId, 'NFS from the model sync task');

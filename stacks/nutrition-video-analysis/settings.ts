@@ -12,6 +12,7 @@ import {
   checkNetwork,
   network,
   profileField,
+  scratchPathsField,
   guardrailsField,
   registryFields,
   taskSizeFields,
@@ -221,6 +222,7 @@ const fields = {
     { description: 'Alarm thresholds.' },
   ),
   profile: profileField,
+  scratchPaths: scratchPathsField,
   guardrails: guardrailsField,
   tags: s.tags(),
 };

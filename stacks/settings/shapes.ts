@@ -480,6 +480,26 @@ export function alarmRecipientProblems(v: { alarmEmail?: string; alarmTopicArn?:
   if (v.alarmEmail !== undefined && v.alarmTopicArn !== undefined) issue('alarmEmail', `cannot be subscribed to alarmTopicArn, a topic managed elsewhere; subscribe ${JSON.stringify(v.alarmEmail)} where that topic is managed, or remove alarmTopicArn`);
 }
 
+// ----- writable paths ----------------------------------------------------------------------
+
+/**
+ * `scratchPaths`: the paths an application image writes to, so its containers can run with a
+ * read-only root filesystem (each path a scratch volume on the task's storage).
+ */
+export const scratchPathsField = s.array(s.string({ pattern: /^\/[^\s]*[^/\s]$/, expected: 'an absolute path below "/" such as "/tmp"', name: true }), {
+  unique: true,
+  maxLength: 10,
+  plural: 'absolute paths',
+  description:
+    'Paths the application images write to (temporary files, model caches), e.g. ["/tmp", "/home/app/.cache"]. Given, the application containers run with a read-only root filesystem and each path is a scratch volume on the task\'s own storage (empty at start, gone with the task). On Fargate an empty scratch volume is owned by root: an image that runs as another user can write there only if its Dockerfile declares the path a `VOLUME` it owns. Default: none, and the images keep a writable root filesystem (guardrails AWS-ECS-002, suppressed with the reason).',
+  default: [],
+});
+
+/** Scratch paths need a read-only root, which ECS Exec cannot run on. */
+export function checkScratchPaths(paths: readonly string[], exec: boolean, issue: IssueFn, execPath = 'enableExecuteCommand'): void {
+  if (paths.length > 0 && exec) issue('scratchPaths', `has no effect with ${execPath} true (ECS Exec's agent writes to the root filesystem, which scratch paths make read-only); turn ${execPath} off or remove scratchPaths`);
+}
+
 // ----- guardrails ----------------------------------------------------------------------------
 
 /** A production-gate rule id, as the acceptances name it. */

@@ -20,6 +20,8 @@ import {
   network,
   offHours,
   profileField,
+  scratchPathsField,
+  checkScratchPaths,
   alarmRecipientFields,
   alarmRecipientProblems,
   guardrailsField,
@@ -163,6 +165,7 @@ const fields = {
   ),
   enableExecuteCommand: s.boolean({ description: 'ECS Exec into the container (`aws ecs execute-command`, e.g. to run `nvidia-smi`).', default: false }),
   profile: profileField,
+  scratchPaths: scratchPathsField,
   guardrails: guardrailsField,
   tags: s.tags(),
 };
@@ -172,6 +175,7 @@ export type VisionValidatorSettings = s.Static<s.TObject<typeof fields>>;
 
 /** The cross-field rules (each reported at the setting the user wrote). */
 function checkVisionValidator(v: VisionValidatorSettings, issue: s.IssueFn): void {
+  checkScratchPaths(v.scratchPaths, v.enableExecuteCommand, issue);
   checkDomain(v, issue);
   // The instances pull the image and call the AI services over the internet.
   if (v.network.natGateways === 'none') {

@@ -95,7 +95,8 @@ export class VisionValidatorStack extends AwsStack {
       desiredCount: svc.desiredCount,
       enableExecuteCommand: settings.enableExecuteCommand,
       loadBalancer: { alb, route: 'default', healthCheck: { path: settings.alb.healthCheckPath, matcher: '200' } },
-      writableRoot: 'the vision model downloads its weights into a cache and writes temporary files in the image\'s filesystem',
+      writableRoot: 'the vision model downloads its weights into a cache and writes temporary files in the image\'s filesystem (scratchPaths makes it read-only)',
+      scratchPaths: settings.scratchPaths,
       // The service's tasks; the capacity provider scales the instances.
       scaling: {
         minCapacity: svc.minCapacity,

@@ -645,3 +645,39 @@ describe('EcsService validation', () => {
     );
   });
 });
+
+describe('scratch paths beside a read-only root', () => {
+  it('mounts each path as a scratch volume of the task (no host path: task storage) and keeps the root read-only', () => {
+    const { json } = build({ scratchPaths: ['/tmp', '/home/app/.cache'] });
+    const c = containerOf(json);
+    expect(c.readonlyRootFilesystem).toBe(true);
+    expect(c.mountPoints).toEqual([
+      { sourceVolume: 'scratch-shop-api-1', containerPath: '/tmp', readOnly: false },
+      { sourceVolume: 'scratch-shop-api-2', containerPath: '/home/app/.cache', readOnly: false },
+    ]);
+    expect(onlyOf(json, 'aws_ecs_task_definition').volume).toEqual([{ name: 'scratch-shop-api-1' }, { name: 'scratch-shop-api-2' }]);
+  });
+
+  it('keeps EFS volumes beside the scratch ones', () => {
+    const { json } = synthConstructs((stack) => {
+      const f = fixture(stack);
+      const fs = new SharedFileSystem(stack, 'fs', { name: 'shop-index', vpc: f.vpc });
+      new EcsService(stack, 'svc', { ...BASE, cluster: f.cluster, vpc: f.vpc, logGroup: f.logs, efsVolumes: [{ name: 'index', fileSystem: fs, containerPath: '/data/index' }], scratchPaths: ['/tmp'] });
+    });
+    expect(onlyOf(json, 'aws_ecs_task_definition').volume.map((v: { name: string }) => v.name)).toEqual(['index', 'scratch-shop-api-1']);
+    expect(containerOf(json).mountPoints.map((m: { containerPath: string }) => m.containerPath)).toEqual(['/data/index', '/tmp']);
+  });
+
+  it('refuses a relative, repeated or root path, a writable root beside them, and ECS Exec', () => {
+    expect(errorOf(() => build({ scratchPaths: ['tmp', '/tmp', '/tmp', '/'] }))).toBe(
+      [
+        'test/svc/task-definition: invalid props:',
+        '  containers.shop-api.scratchPaths[0]: "tmp" is not an absolute path below "/" (such as "/tmp")',
+        '  containers.shop-api.scratchPaths[2]: "/tmp" is given twice',
+        '  containers.shop-api.scratchPaths[3]: "/" is not an absolute path below "/" (such as "/tmp")',
+      ].join('\n'),
+    );
+    expect(errorOf(() => build({ scratchPaths: ['/tmp'], readonlyRootFilesystem: false }))).toBe('test/svc/task-definition: containers.shop-api.scratchPaths: has no effect with a writable root filesystem (readonlyRootFilesystem false); give one or the other');
+    expect(errorOf(() => build({ scratchPaths: ['/tmp'], enableExecuteCommand: true }))).toContain('scratchPaths: needs a read-only root filesystem, which breaks ECS Exec');
+  });
+});

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { check, isOpenGate } from '../../../tools/guardrails';
 import { checkGate, reportLines } from '../../../tools/synth/command';
+import { globMatches } from '../../../tools/glob';
 import { STACKS } from '../../../stacks';
 import { buildStack, errorOf, synth } from '../../helpers/synth';
 import { useTempDirs } from '../../helpers/temp';
@@ -118,5 +119,16 @@ describe('npm run deploy', () => {
     // The cdktf CLI never started (it would print its own lines and need Terraform).
     expect(r.stdout).not.toMatch(/Deploying|Synthesizing|terraform init/i);
     expect(fs.readdirSync(path.join(out, 'stacks'))).toEqual(['artwork-matcher-production']);
+  });
+});
+
+describe('the stacks npm run deploy gates', () => {
+  it('are the ones cdktf deploys: names and glob patterns', () => {
+    const picked = (pattern: string) => STACKS.map((d) => d.name).filter((n) => globMatches(pattern, n));
+    expect(picked('*-staging')).toEqual(['artwork-matcher-staging']);
+    expect(picked('artwork-matcher-*')).toEqual(['artwork-matcher-demo', 'artwork-matcher-staging', 'artwork-matcher-production']);
+    expect(picked('karmacadabra')).toEqual(['karmacadabra']);
+    expect(picked('vision?validator')).toEqual(['vision-validator']);
+    expect(picked('vision.validator')).toEqual([]);
   });
 });

@@ -132,6 +132,11 @@ export interface EcsServiceProps {
    * @default true, or false with `enableExecuteCommand`
    */
   readonly readonlyRootFilesystem?: boolean;
+  /**
+   * Writable scratch paths of the main container beside its read-only root (`ContainerOptions.scratchPaths`).
+   * @default []
+   */
+  readonly scratchPaths?: readonly string[];
   /** @default - the image's */
   readonly command?: readonly string[];
   /** EFS volumes of the main container. @default [] */
@@ -304,6 +309,7 @@ export class EcsService extends Construct implements IGrantable {
     }
     if (props.healthCheckGracePeriodSec !== undefined && !props.loadBalancer) v.fail('healthCheckGracePeriodSec', 'has no effect without loadBalancer (ECS uses it for load balancer health checks only)');
     (props.allowFromCidrs ?? []).forEach((c, i) => v.check(isCidr(c), `allowFromCidrs[${i}]`, c, 'is not an IPv4 CIDR block'));
+    if (exec && (props.scratchPaths ?? []).length > 0) v.fail('scratchPaths', 'needs a read-only root filesystem, which breaks ECS Exec (its agent writes to the root filesystem); turn enableExecuteCommand off, or leave the root writable');
     if (exec && props.readonlyRootFilesystem === true) {
       v.fail('readonlyRootFilesystem', 'true breaks ECS Exec (its agent writes to the root filesystem); set it false or turn enableExecuteCommand off');
     }
@@ -348,6 +354,7 @@ export class EcsService extends Construct implements IGrantable {
       healthCheck: props.healthCheck,
       gpuCount: props.gpuCount,
       readonlyRootFilesystem: props.readonlyRootFilesystem ?? !exec,
+      scratchPaths: props.scratchPaths,
       initProcessEnabled: exec || undefined,
       mountPoints: (props.efsVolumes ?? []).map((vol) => ({ volume: vol.name, containerPath: vol.containerPath, readOnly: vol.readOnly })),
       logGroup: props.logGroup,

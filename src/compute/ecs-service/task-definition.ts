@@ -139,6 +139,15 @@ export interface ContainerOptions {
    * @default true
    */
   readonly readonlyRootFilesystem?: boolean;
+  /**
+   * Writable paths beside a read-only root (`/tmp`, a cache directory): each is a scratch volume
+   * on the task's own storage (Fargate's ephemeral storage, the instance's disk on EC2), empty
+   * when the task starts and gone when it stops. On Fargate an empty scratch volume is owned by
+   * root: an image that runs as another user writes there only if its Dockerfile declares the
+   * path a `VOLUME` it owns.
+   * @default []
+   */
+  readonly scratchPaths?: readonly string[];
   /** GPUs reserved for the container (EC2 only). @default 0 */
   readonly gpuCount?: number;
   /** Volumes mounted. @default [] */
@@ -293,6 +302,8 @@ export class TaskDefinition extends Construct {
   public readonly roles: TaskRoles;
   private readonly containers: ContainerOptions[] = [];
   private readonly volumes = new Map<string, { fileSystem: IEfsMountable; readOnly: boolean }>();
+  /** Scratch volumes (task storage), by name: `scratch-<container>-<n>`. */
+  private readonly scratch: string[] = [];
 
   constructor(scope: Construct, id: string, props: TaskDefinitionProps) {
     super(scope, id);
@@ -328,7 +339,8 @@ export class TaskDefinition extends Construct {
   }
 
   /** Adds a container (checked on its own now, against the others at synth). */
-  public addContainer(c: ContainerOptions): void {
+  public addContainer(options: ContainerOptions): void {
+    let c = options;
     const v = new PropsValidator(this);
     const p = `containers.${c.name}`;
     v.matches('containers', c.name, /^[A-Za-z0-9_-]{1,255}$/, 'a container name (1-255 letters, digits, "-" and "_")');
@@ -357,7 +369,20 @@ export class TaskDefinition extends Construct {
       v.check(hc.command.length > 0 && ['CMD', 'CMD-SHELL', 'NONE'].includes(hc.command[0]), `${p}.healthCheck.command`, hc.command, 'does not start with "CMD" or "CMD-SHELL"');
       v.range(`${p}.healthCheck.intervalSec`, hc.intervalSec, 5, 300).range(`${p}.healthCheck.timeoutSec`, hc.timeoutSec, 2, 60).range(`${p}.healthCheck.retries`, hc.retries, 1, 10).range(`${p}.healthCheck.startPeriodSec`, hc.startPeriodSec, 0, 300);
     }
+    const scratch = c.scratchPaths ?? [];
+    scratch.forEach((path, i) => {
+      v.check(/^\/[^\s]*[^/\s]$/.test(path), `${p}.scratchPaths[${i}]`, path, 'is not an absolute path below "/" (such as "/tmp")');
+      if (scratch.indexOf(path) !== i) v.fail(`${p}.scratchPaths[${i}]`, `${JSON.stringify(path)} is given twice`);
+      if ((c.mountPoints ?? []).some((m) => m.containerPath === path)) v.fail(`${p}.scratchPaths[${i}]`, `${JSON.stringify(path)} is already a mount point of the container`);
+    });
+    if (scratch.length > 0 && c.readonlyRootFilesystem === false) v.fail(`${p}.scratchPaths`, 'has no effect with a writable root filesystem (readonlyRootFilesystem false); give one or the other');
     v.throwIfInvalid();
+    const mounts = scratch.map((containerPath, i) => ({ volume: `scratch-${c.name}-${i + 1}`, containerPath }));
+    if (mounts.length > 0) {
+      this.scratch.push(...mounts.map((m) => m.volume));
+      c = { ...c, mountPoints: [...(c.mountPoints ?? []), ...mounts] };
+      this.putVolumes();
+    }
     this.containers.push(c);
     // The execution role reads what the container injects: secrets and registry credentials.
     for (const secret of Object.values(c.secrets ?? {})) this.roles.grantSecret(secret);
@@ -369,12 +394,18 @@ export class TaskDefinition extends Construct {
     new PropsValidator(this).check(!this.volumes.has(name), `volumes.${name}`, name, 'is already a volume of the task').throwIfInvalid();
     this.volumes.set(name, { fileSystem, readOnly });
     fileSystem.grantMount(this.roles.task, readOnly);
-    this.resource.putVolume(
-      [...this.volumes.entries()].map(([n, vol]) => ({
+    this.putVolumes();
+  }
+
+  /** Writes the task's volumes: the EFS ones, then the scratch ones (no host path: task storage). */
+  private putVolumes(): void {
+    this.resource.putVolume([
+      ...[...this.volumes.entries()].map(([n, vol]) => ({
         name: n,
         efsVolumeConfiguration: { fileSystemId: vol.fileSystem.fileSystemId, transitEncryption: 'ENABLED', authorizationConfig: { accessPointId: vol.fileSystem.accessPointId, iam: 'ENABLED' } },
       })),
-    );
+      ...this.scratch.map((name) => ({ name })),
+    ]);
   }
 
   /** The containers so far. */
@@ -400,8 +431,8 @@ export class TaskDefinition extends Construct {
         else if (d.containerName === c.name) at(`containers.${c.name}.dependsOn`, 'names the container itself');
       }
       for (const m of c.mountPoints ?? []) {
-        if (!this.volumes.has(m.volume)) at(`containers.${c.name}.mountPoints`, `${JSON.stringify(m.volume)} is not a volume of the task; add it with addEfsVolume`);
-        else if (this.volumes.get(m.volume)!.readOnly && m.readOnly === false) at(`containers.${c.name}.mountPoints`, `${JSON.stringify(m.volume)} is a read-only volume; the mount cannot write`);
+        if (!this.volumes.has(m.volume) && !this.scratch.includes(m.volume)) at(`containers.${c.name}.mountPoints`, `${JSON.stringify(m.volume)} is not a volume of the task; add it with addEfsVolume`);
+        else if (this.volumes.get(m.volume)?.readOnly && m.readOnly === false) at(`containers.${c.name}.mountPoints`, `${JSON.stringify(m.volume)} is a read-only volume; the mount cannot write`);
       }
     }
     const cpuSum = this.containers.reduce((n, c) => n + (c.cpu ?? 0), 0);
