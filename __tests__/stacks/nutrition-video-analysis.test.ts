@@ -306,12 +306,12 @@ describe('nutrition-video-analysis', () => {
     const task = findBy(json, 'aws_ecs_task_definition', 'family', `${P}-model-sync`);
     const container = parseField<any[]>(task, 'container_definitions')[0];
     expect(container.command).toEqual(['s3', 'sync', expect.stringMatching(/^s3:\/\/\$\{aws_s3_bucket\.models_this.*\.bucket\}\/$/), '/mnt/models/', '--delete', '--only-show-errors']);
-    // The file system, and scratch volumes for the CLI's temporary files and cache beside a read-only root.
+    // The file system, and a scratch volume for the CLI's temporary files and cache (HOME) beside a read-only root.
     expect(container.mountPoints).toEqual([
       { sourceVolume: 'models', containerPath: '/mnt/models', readOnly: false },
       { sourceVolume: 'scratch-sync-1', containerPath: '/tmp', readOnly: false },
-      { sourceVolume: 'scratch-sync-2', containerPath: '/root/.aws', readOnly: false },
     ]);
+    expect(container.environment).toEqual([{ name: 'HOME', value: '/tmp' }]);
     expect(container.readonlyRootFilesystem).toBe(true);
     expect(onlyOf(json, 'aws_efs_backup_policy').backup_policy).toEqual({ status: 'DISABLED' });
     expect(json.output!.model_sync_run_command.value).toMatch(/^aws ecs run-task --cluster .* --task-definition nutrition-video-analysis-dev-model-sync --launch-type FARGATE/);

@@ -47,10 +47,11 @@ describe('scratchPaths settings', () => {
     expect(errorOf(() => synthesized('vision-validator', { scratchPaths: ['tmp'] }))).toBe('invalid settings for stack "vision-validator":\n  scratchPaths[0]: "tmp" is not an absolute path below "/" such as "/tmp"');
   });
 
-  it('leaves the model sync task read-only in every case (the AWS CLI writes to /tmp and ~/.aws only)', () => {
+  it('leaves the model sync task read-only in every case (the AWS CLI writes to /tmp and ~/.aws, with HOME in /tmp)', () => {
     const { document } = synthesized('nutrition-video-analysis');
     const sync = containers(document).find(({ c }) => c.name === 'sync')!.c;
     expect(sync.readonlyRootFilesystem).toBe(true);
-    expect(sync.mountPoints.map((m: { containerPath: string }) => m.containerPath)).toEqual(['/mnt/models', '/tmp', '/root/.aws']);
+    expect(sync.mountPoints.map((m: { containerPath: string }) => m.containerPath)).toEqual(['/mnt/models', '/tmp']);
+    expect(sync.environment).toEqual([{ name: 'HOME', value: '/tmp' }]);
   });
 });

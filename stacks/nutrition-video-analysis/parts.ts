@@ -234,9 +234,10 @@ export function addGpuAndWorker(system: Omit<NvaSystem, 'platform' | 'worker' | 
   // Copies the models bucket to EFS, on demand.
   const modelSync = new TaskDefinition(system, 'model-sync', { family: `${system.prefix}-model-sync`, cpu: 512, memoryMiB: 1024 });
   modelSync.addEfsVolume('models', system.modelFiles, false);
-  // A read-only root: the CLI (root in its image) writes temporary files to /tmp and its cache to
-  // ~/.aws, both scratch volumes; `s3 sync` writes its partial downloads beside their targets on EFS.
-  modelSync.addContainer({ name: 'sync', image: MODEL_SYNC_IMAGE, command: ['s3', 'sync', `s3://${models.bucketName}/`, `${MODELS_MOUNT}/`, '--delete', '--only-show-errors'], mountPoints: [{ volume: 'models', containerPath: MODELS_MOUNT }], scratchPaths: ['/tmp', '/root/.aws'], logGroup, logStreamPrefix: 'model-sync' });
+  // A read-only root: the CLI (root in its image) writes temporary files to /tmp, and its cache to
+  // ~/.aws with HOME there too, a scratch volume; `s3 sync` writes partial downloads beside their
+  // targets on EFS.
+  modelSync.addContainer({ name: 'sync', image: MODEL_SYNC_IMAGE, command: ['s3', 'sync', `s3://${models.bucketName}/`, `${MODELS_MOUNT}/`, '--delete', '--only-show-errors'], mountPoints: [{ volume: 'models', containerPath: MODELS_MOUNT }], environment: { HOME: '/tmp' }, scratchPaths: ['/tmp'], logGroup, logStreamPrefix: 'model-sync' });
   models.grantRead(modelSync.roles.task);
   const modelSyncSg = new SecurityGroup(system, 'model-sync-sg', { name: `${system.prefix}-model-sync`, description: `Model sync task of ${system.prefix}, outbound only`, vpcId: system.vpc.vpcId });
   system.modelFiles.allowFrom(modelSyncSg.securityGroupId, 'NFS from the model sync task');
