@@ -159,7 +159,7 @@ export class CostBudget extends Construct {
       .check(props.roles.length > 0 && props.roles.length <= 100, 'roles', props.roles.length, 'is not 1 to 100 roles')
       .check(props.deny.length > 0 && props.deny.every((d) => d.actions.length > 0), 'deny', props.deny, 'names no action; name the actions to deny')
       .range('thresholdPercent', threshold, 1, 1000)
-      .check(this.subscribers.length > 0, 'subscribers', this.subscribers, 'are none; a budget action needs the topic or an e-mail address to tell')
+      .check(this.subscribers.length > 0, 'emailSubscribers', [], 'is empty and there is no topic; a budget action needs one of them to tell')
       .throwIfInvalid();
     const deny = new IamPolicy(this, `${id}-policy`, {
       // A prefix: the roles below depend on the policy, and a role's create-before-destroy

@@ -14,6 +14,7 @@ import { GPU_FAMILIES, GPU_INSTANCE_TYPES, gpuInstanceTypeProblem, taskFitProble
 import { EgressNeed, INTERFACE_ENDPOINT_SERVICES, NAT_STRATEGIES, VpcProps, egressProblems } from '../../src/network/vpc';
 import { ApplicationLoadBalancerProps, TLS13_ONLY_SSL_POLICY } from '../../src/edge/alb';
 import { isProductionEnvironment } from '../../src/core/environment';
+import { MIN_REASON } from '../../src/core/suppressions';
 import type { IssueFn } from './meta';
 import { ec2TypeHint, EC2_INSTANCE_TYPE } from './instance-types';
 import { zonesInRegion } from './regions';
@@ -513,7 +514,7 @@ const RULE_ID = /^AWS-[A-Z0-9]+-\d{3}$/;
  */
 export const guardrailsField = s.object(
   {
-    accept: s.record(s.string({ minLength: 20, expected: 'a written reason', description: 'Why the environment may run with this finding open.' }), {
+    accept: s.record(s.string({ minLength: MIN_REASON, expected: 'a written reason', description: 'Why the environment may run with this finding open.' }), {
       key: { pattern: RULE_ID, expected: 'a guardrails rule id such as "AWS-SNS-004"' },
       description: 'Production-gate findings accepted, by rule id, each with a written reason (at least 20 characters): `{ "AWS-SNS-004": "alarms are read in the account\'s central monitoring" }`. The deploy command then applies the environment; every synth summary shows the finding as accepted with the reason. Only gate rules can be accepted (docs/guardrails.md lists them).',
       default: {},

@@ -51,7 +51,8 @@ export interface StackReport {
   readonly findings: readonly Finding[];
 }
 
-function relative(stack: string, path: string): string {
+/** A construct path relative to its stack. */
+export function relative(stack: string, path: string): string {
   return path.startsWith(`${stack}/`) ? path.slice(stack.length + 1) : path;
 }
 
@@ -92,12 +93,11 @@ export function describeFinding(f: Finding, stack: string): string {
  * first, suppressed findings last with their reason. `only` limits the rows to some levels.
  */
 export function formatStack(report: StackReport, only?: readonly Level[]): string {
-  const level = levelOf;
   const rank = { error: 0, gate: 1, warning: 2, accepted: 3, suppressed: 4 } as const;
-  const shown = report.findings.filter((f) => !only || only.includes(level(f))).sort((a, b) => rank[level(a)] - rank[level(b)] || a.rule.localeCompare(b.rule) || a.path.localeCompare(b.path));
+  const shown = report.findings.filter((f) => !only || only.includes(levelOf(f))).sort((a, b) => rank[levelOf(a)] - rank[levelOf(b)] || a.rule.localeCompare(b.rule) || a.path.localeCompare(b.path));
   const heading = `guardrails ${report.stack}: ${counts(report.findings)}`;
   if (shown.length === 0) return heading;
-  const rows = [['RULE', 'LEVEL', 'RESOURCE', 'ADDRESS', 'MESSAGE'], ...shown.map((f) => [f.rule, level(f), relative(report.stack, f.path), f.address, describeFinding(f, report.stack)])];
+  const rows = [['RULE', 'LEVEL', 'RESOURCE', 'ADDRESS', 'MESSAGE'], ...shown.map((f) => [f.rule, levelOf(f), relative(report.stack, f.path), f.address, describeFinding(f, report.stack)])];
   return `${heading}\n${table(rows)}`;
 }
 

@@ -24,7 +24,7 @@ import * as path from 'path';
 import { UserError } from '../../src/core/errors';
 import { SETTINGS_CONTEXT_KEY, SETTINGS_FILE_ENV, describeSources } from '../../stacks/settings';
 import { STACK_NAMES, buildApp } from '../../stacks';
-import { formatStack, isOpenGate, levelOf } from '../guardrails';
+import { describeFinding, formatStack, isOpenGate, levelOf, relative } from '../guardrails';
 import { isProductionEnvironment } from '../../src/core/environment';
 import { StackSynthesis, createApp, synthesize } from '.';
 
@@ -81,7 +81,7 @@ export function checkGate(written: readonly StackSynthesis[]): void {
   if (blocked.length === 0) return;
   const lines = blocked.flatMap((w) => [
     `${w.stack} (environment ${JSON.stringify(w.environment)}):`,
-    ...w.report.findings.filter(isOpenGate).map((f) => `  ${f.rule} ${f.path.startsWith(`${w.stack}/`) ? f.path.slice(w.stack.length + 1) : f.path}: ${f.message}; close it with ${f.closeWith ?? 'the setting the rule names'}, or accept it with a written reason in stacks.${w.stack}.guardrails.accept.${f.rule}`),
+    ...w.report.findings.filter(isOpenGate).map((f) => `  ${f.rule} ${relative(w.stack, f.path)}: ${describeFinding(f, w.stack)}`),
   ]);
   throw new UserError(['production gate: deploy refused until each open finding is closed or accepted with a written reason:', ...lines].join('\n'));
 }
